@@ -1,0 +1,22 @@
+import { CairnError } from '../../../protocol/errors.js'
+import type { Command } from '../command.js'
+import { parse, withNode } from '../command.js'
+
+export const post: Command = {
+  name: 'post',
+  usage: 'post TYPE --body JSON [--ref ID]...',
+  summary: 'validate, sign and append an event; prints its EventId',
+  async run (ctx, argv) {
+    const { values, positionals } = parse(this, argv, { body: { type: 'string' }, ref: { type: 'string', multiple: true } }, 1)
+    let body: unknown
+    try {
+      body = JSON.parse(values.body ?? '{}')
+    } catch (err) {
+      throw new CairnError('BAD_JSON', `--body is not JSON: ${(err as Error).message}`)
+    }
+    await withNode(ctx, async (node) => {
+      const event = await node.post(positionals[0] as never, body as never, values.ref ?? [])
+      ctx.io.out(event.id)
+    })
+  }
+}

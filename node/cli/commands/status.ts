@@ -1,0 +1,25 @@
+import type { Command } from '../command.js'
+import { parse, withNode } from '../command.js'
+
+export const status: Command = {
+  name: 'status',
+  usage: 'status [--json]',
+  summary: 'feeds carried, how far each is replicated and indexed, rejected events',
+  async run (ctx, argv) {
+    const { values } = parse(this, argv, { json: { type: 'boolean' } })
+    await withNode(ctx, async (node) => {
+      const s = node.status()
+      if (values.json === true) {
+        ctx.io.out(JSON.stringify({ ...s, rejections: node.views.rejected }))
+        return
+      }
+      ctx.io.out(`identity ${s.identity} (${s.name})`)
+      ctx.io.out(`events   ${s.events} indexed, ${s.rejected} rejected`)
+      if (s.ownMissingBlocks > 0) ctx.io.out(`WARNING  own feed is missing ${s.ownMissingBlocks} block(s): run cairn recover --connect HOST:PORT`)
+      for (const f of s.feeds) {
+        ctx.io.out(`${f.kind.padEnd(6)} ${f.key} length ${f.length} here ${f.contiguous}${f.indexed !== null ? ` indexed ${f.indexed}` : ''} hops ${f.hops}`)
+      }
+      for (const r of node.views.rejected) ctx.io.out(`rejected ${r.feed.slice(0, 12)} block ${r.seq}${r.index !== undefined ? ` event ${r.index}` : ''}: ${r.reason}`)
+    })
+  }
+}

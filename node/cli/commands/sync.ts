@@ -1,0 +1,39 @@
+import type { Command } from '../command.js'
+import { parse, usageError, withNode } from '../command.js'
+import { connect, listen, parseHostPort, untilCaughtUp } from '../../sync.js'
+
+export const sync: Command = {
+  name: 'sync',
+  usage: 'sync --listen HOST:PORT | sync --connect HOST:PORT [--once]',
+  summary: 'replicate directly with one peer over TCP (Noise-encrypted)',
+  async run (ctx, argv) {
+    const { values } = parse(this, argv, { listen: { type: 'string' }, connect: { type: 'string' }, once: { type: 'boolean' } })
+    if ((values.listen === undefined) === (values.connect === undefined)) throw usageError(this, 'give exactly one of --listen or --connect')
+    if (values.listen !== undefined && values.once === true) throw usageError(this, '--once goes with --connect')
+    const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
+    await withNode(ctx, async (node) => {
+      if (values.listen !== undefined) {
+        const { server, address, sessions } = await listen(node, parseHostPort(values.listen, '--listen'), log)
+        ctx.io.out(`listening ${address.host}:${address.port}`)
+        await ctx.stopped
+        for (const s of sessions) s.destroy()
+        await new Promise((resolve) => server.close(resolve))
+        return
+      }
+      const session = await connect(node, parseHostPort(values.connect ?? '', '--connect'), log)
+      if (values.once === true) {
+        const done = await Promise.race([untilCaughtUp(session), ctx.stopped.then(() => false)])
+        session.destroy()
+        await node.indexer.run()
+        const s = node.status()
+        ctx.io.out(`${done ? 'caught up' : 'stopped before catching up'}: ${s.events} events indexed from ${s.feeds.filter((f) => f.kind === 'events').length} feeds`)
+        if (!done) process.exitCode = 1
+        return
+      }
+      ctx.io.out('syncing; Ctrl-C to stop')
+      await Promise.race([ctx.stopped, session.closed])
+      session.destroy()
+      await node.indexer.run()
+    })
+  }
+}

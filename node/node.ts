@@ -1,0 +1,272 @@
+import Corestore from 'corestore'
+import type Hypercore from 'hypercore'
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync, existsSync } from 'node:fs'
+import type { Crypto, KeyPair } from '../protocol/crypto.js'
+import { nativeCrypto } from '../protocol/crypto-native.js'
+import { CairnError } from '../protocol/errors.js'
+import type { CairnEvent, Draft } from '../protocol/event.js'
+import { fromHex, toHex } from '../protocol/hex.js'
+import type { BlobRef, EventType, Role } from '../protocol/schemas.js'
+import { BlobStore } from './blobs.js'
+import { createIdentity, loadIdentity } from './identity.js'
+import { ensureDir, homePaths, isInitialised, readJson, writeJson } from './home.js'
+import type { HomePaths } from './home.js'
+import { applyFrame, Indexer } from './indexer.js'
+import type { IndexProgress } from './indexer.js'
+import { OwnFeed } from './own-feed.js'
+import { ViewLog } from './view-log.js'
+import { Views } from './views.js'
+import type { IndexedEvent } from './views.js'
+
+export type FeedKind = 'events' | 'blobs'
+
+export interface Follow { kind: FeedKind, hops: number }
+
+/** Durable node state outside the store: what we follow and how long our own feed was. */
+interface State {
+  name: string
+  ownLength: number
+  follows: Record<string, Follow>
+}
+
+export interface OpenOptions {
+  crypto?: Crypto
+  onProgress?: (p: IndexProgress) => void
+}
+
+/**
+ * A cairn node: one identity, its own events and blobs cores, the feeds it
+ * follows, and the views indexed from them. Bridges, runners, the daemon and
+ * the CLI all embed this same class.
+ */
+export class CairnNode {
+  readonly views: Views
+  readonly indexer: Indexer
+  readonly blobs: BlobStore
+  private readonly cores = new Map<string, Hypercore>()
+  private closed = false
+
+  private constructor (
+    readonly paths: HomePaths,
+    readonly crypto: Crypto,
+    readonly identity: KeyPair,
+    readonly store: Corestore,
+    readonly feed: OwnFeed,
+    readonly blobCore: Hypercore,
+    private readonly state: State,
+    private readonly viewLog: ViewLog,
+    private readonly lockFd: number,
+    onProgress?: (p: IndexProgress) => void
+  ) {
+    this.views = new Views(toHex(identity.publicKey))
+    this.cores.set(toHex(feed.core.key), feed.core)
+    this.cores.set(toHex(blobCore.key), blobCore)
+    this.indexer = new Indexer(this.views, viewLog, crypto, () => this.eventFeeds(), onProgress)
+    this.blobs = new BlobStore(blobCore, crypto, (key) => this.coreFor(key), new Map<string, BlobRef>())
+  }
+
+  static async init (dir: string, name: string, opts: OpenOptions = {}): Promise<CairnNode> {
+    const paths = homePaths(dir)
+    if (isInitialised(paths)) throw new CairnError('ALREADY_INITIALISED', `${dir} already holds a cairn node; use it, or choose another --home`)
+    ensureDir(dir)
+    createIdentity(paths.identity, opts.crypto ?? nativeCrypto)
+    writeJson(paths.state, { name, ownLength: 0, follows: {} } satisfies State)
+    // No event is posted here: publishing a profile (identity.link with name
+    // and emails) is the user's act, and a fresh feed stays empty until then.
+    return await CairnNode.open(dir, opts)
+  }
+
+  static async open (dir: string, opts: OpenOptions = {}): Promise<CairnNode> {
+    const paths = homePaths(dir)
+    const crypto = opts.crypto ?? nativeCrypto
+    const identity = loadIdentity(paths.identity, crypto)
+    const lockFd = takeLock(paths.lock)
+    try {
+      const state = readJson<State>(paths.state, { name: '', ownLength: 0, follows: {} })
+      const store = new Corestore(paths.store)
+      await store.ready()
+      const events = store.get({ name: 'events' })
+      const blobs = store.get({ name: 'blobs' })
+      await Promise.all([events.ready(), blobs.ready()])
+      const recorded = {
+        get: () => state.ownLength,
+        set: (length: number) => { state.ownLength = length; writeJson(paths.state, state) }
+      }
+      const viewLog = new ViewLog(paths.views)
+      const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, recorded), blobs, state, viewLog, lockFd, opts.onProgress)
+      viewLog.load((frame) => applyFrame(node.views, frame))
+      for (const [key, follow] of Object.entries(state.follows)) await node.openCore(key, follow.kind)
+      await node.indexer.run()
+      return node
+    } catch (err) {
+      releaseLock(paths.lock, lockFd)
+      throw err
+    }
+  }
+
+  get identityKey (): string { return toHex(this.identity.publicKey) }
+  get feedKey (): string { return toHex(this.feed.core.key) }
+  get blobsKey (): string { return toHex(this.blobCore.key) }
+  get name (): string { return this.state.name }
+
+  async post<T extends EventType> (type: T, body: Draft<T>['body'], refs: string[] = []): Promise<CairnEvent<T>> {
+    const [event] = await this.postMany([{ type, body, refs }])
+    await this.indexer.run()
+    return event as CairnEvent<T>
+  }
+
+  /** Sign and append many drafts as few blocks; indexing follows on the next run. */
+  async postMany (drafts: ReadonlyArray<Draft<EventType>>): Promise<CairnEvent[]> {
+    return await this.feed.append(drafts)
+  }
+
+  async trust (subject: string, roles: Role[], revoked = false): Promise<CairnEvent<'trust.set'>> {
+    const body = revoked ? { subject, roles: [], revoked: true } : { subject, roles }
+    return await this.post('trust.set', body)
+  }
+
+  /** Follow a feed: replicate it and (for events feeds) index it. hops is how far away we learned of it. */
+  async follow (key: string, opts: { kind?: FeedKind, hops?: number } = {}): Promise<boolean> {
+    if (fromHex(key, 32) === null) throw new CairnError('BAD_KEY', `"${key}" is not a feed key (64 hex characters)`)
+    const kind = opts.kind ?? 'events'
+    const hops = opts.hops ?? 0
+    if (this.cores.has(key) && (key === this.feedKey || key === this.blobsKey)) return false
+    const existing = this.state.follows[key]
+    if (existing !== undefined && existing.hops <= hops) return false
+    this.state.follows[key] = { kind, hops }
+    writeJson(this.paths.state, this.state)
+    await this.openCore(key, kind)
+    return true
+  }
+
+  follows (): Array<{ key: string } & Follow> {
+    return Object.entries(this.state.follows).map(([key, f]) => ({ key, ...f }))
+  }
+
+  /** Every core this node carries, own first: what replication offers peers. */
+  carried (): Array<{ key: string, kind: FeedKind, hops: number, core: Hypercore }> {
+    const out: Array<{ key: string, kind: FeedKind, hops: number, core: Hypercore }> = [
+      { key: this.feedKey, kind: 'events', hops: 0, core: this.feed.core },
+      { key: this.blobsKey, kind: 'blobs', hops: 0, core: this.blobCore }
+    ]
+    for (const [key, f] of Object.entries(this.state.follows)) {
+      const core = this.cores.get(key)
+      if (core !== undefined) out.push({ key, kind: f.kind, hops: f.hops, core })
+    }
+    return out
+  }
+
+  coreFor (key: string): Hypercore {
+    const core = this.cores.get(key)
+    if (core === undefined) throw new CairnError('NOT_FOLLOWED', `core ${key} is not carried by this node; cairn follow ${key}`)
+    return core
+  }
+
+  coreForMaybe (key: string): Hypercore | null {
+    return this.cores.get(key) ?? null
+  }
+
+  log (filter: { type?: string, author?: string, limit?: number } = {}): IndexedEvent[] {
+    const list = this.views.query(filter)
+    return filter.limit !== undefined ? list.slice(-filter.limit) : list
+  }
+
+  /** Drop the views and index every feed again from block 0. */
+  async reindex (): Promise<void> {
+    this.viewLog.reset()
+    this.views.clear()
+    await this.indexer.run()
+  }
+
+  status (): NodeStatus {
+    const feeds = this.carried().map(({ key, kind, hops, core }) => ({
+      key,
+      kind,
+      hops,
+      length: core.length,
+      contiguous: core.contiguousLength,
+      indexed: kind === 'events' ? (this.views.checkpoints.get(key) ?? 0) : null,
+      peers: core.peers.length
+    }))
+    return {
+      identity: this.identityKey,
+      feed: this.feedKey,
+      blobs: this.blobsKey,
+      name: this.name,
+      events: this.views.events.size,
+      rejected: this.views.rejected.length,
+      ownMissingBlocks: this.feed.missingBlocks(),
+      feeds
+    }
+  }
+
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.viewLog.close()
+    await this.store.close()
+    releaseLock(this.paths.lock, this.lockFd)
+  }
+
+  private async openCore (key: string, kind: FeedKind): Promise<void> {
+    if (this.cores.has(key)) return
+    const core = this.store.get({ key: fromHex(key, 32) as Uint8Array })
+    await core.ready()
+    this.cores.set(key, core)
+    if (kind === 'events') {
+      const wake = (): void => { this.indexer.run().catch(() => {}) }
+      core.on('append', wake)
+      core.on('download', wake)
+    }
+  }
+
+  private * eventFeeds (): Iterable<[string, Hypercore]> {
+    yield [this.feedKey, this.feed.core]
+    for (const [key, f] of Object.entries(this.state.follows)) {
+      const core = this.cores.get(key)
+      if (f.kind === 'events' && core !== undefined) yield [key, core]
+    }
+  }
+}
+
+export interface NodeStatus {
+  identity: string
+  feed: string
+  blobs: string
+  name: string
+  events: number
+  rejected: number
+  ownMissingBlocks: number
+  feeds: Array<{ key: string, kind: FeedKind, hops: number, length: number, contiguous: number, indexed: number | null, peers: number }>
+}
+
+/** One process per home: corestore's RocksDB cannot be shared, so say clearly who holds it. */
+function takeLock (path: string): number {
+  try {
+    const fd = openSync(path, 'wx', 0o600)
+    writeSync(fd, String(process.pid))
+    return fd
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    const pid = Number(readFileSync(path, 'utf8'))
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      throw new CairnError('HOME_LOCKED', `another cairn process (pid ${pid}) is using this home; stop it first or use its HTTP API`)
+    }
+    unlinkSync(path) // a stale lock from a process that died (kill -9): safe to take over
+    return takeLock(path)
+  }
+}
+
+function releaseLock (path: string, fd: number): void {
+  closeSync(fd)
+  if (existsSync(path)) unlinkSync(path)
+}
+
+function isAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

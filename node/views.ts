@@ -1,0 +1,106 @@
+import type { AnyEvent } from '../protocol/event.js'
+import type { EventType, Role } from '../protocol/schemas.js'
+
+/** An event as the views keep it: the verified event and where it was read. */
+export type IndexedEvent = AnyEvent & { feed: string, seq: number }
+
+export interface Rejection {
+  feed: string
+  seq: number
+  /** Position of the event inside its block; absent when the whole block was rejected. */
+  index?: number
+  code: string
+  reason: string
+}
+
+export interface IdentityInfo {
+  feeds: string[]
+  blobs: string[]
+  name?: string
+  emails: string[]
+}
+
+/** The order every node agrees on across feeds: (ts, EventId), never arrival. */
+export function byTsThenId (a: { ts: number, id: string }, b: { ts: number, id: string }): number {
+  return a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+/**
+ * Local, derived, disposable views: a pure fold over verified events.
+ * `apply` must be deterministic and touch only the views (autobase's rule),
+ * so reindex from the feeds gives the same views.
+ */
+export class Views {
+  readonly events = new Map<string, IndexedEvent>()
+  readonly byType = new Map<EventType, IndexedEvent[]>()
+  readonly byAuthor = new Map<string, IndexedEvent[]>()
+  readonly rejected: Rejection[] = []
+  /** Per feed (hex key): how many blocks have been indexed. */
+  readonly checkpoints = new Map<string, number>()
+  readonly identities = new Map<string, IdentityInfo>()
+  /** Trust as set by this node's own identity: subject -> roles. */
+  readonly trust = new Map<string, Set<Role>>()
+  duplicates = 0
+
+  constructor (readonly root: string) {}
+
+  clear (): void {
+    for (const map of [this.events, this.byType, this.byAuthor, this.checkpoints, this.identities, this.trust]) map.clear()
+    this.rejected.length = 0
+    this.duplicates = 0
+  }
+
+  apply (event: IndexedEvent): void {
+    if (this.events.has(event.id)) {
+      this.duplicates++ // the same signed event relayed in two feeds
+      return
+    }
+    this.events.set(event.id, event)
+    push(this.byType, event.type, event)
+    push(this.byAuthor, event.author, event)
+    if (event.type === 'identity.link') this.applyLink(event)
+    if (event.type === 'trust.set' && event.author === this.root) this.applyTrust(event)
+  }
+
+  reject (rejection: Rejection): void {
+    this.rejected.push(rejection)
+  }
+
+  /** All events sorted by (ts, id), optionally filtered. */
+  query (filter: { type?: string, author?: string } = {}): IndexedEvent[] {
+    let list: IndexedEvent[]
+    if (filter.type !== undefined) list = this.byType.get(filter.type as EventType) ?? []
+    else if (filter.author !== undefined) list = this.byAuthor.get(filter.author) ?? []
+    else list = [...this.events.values()]
+    if (filter.type !== undefined && filter.author !== undefined) list = list.filter((e) => e.author === filter.author)
+    return [...list].sort(byTsThenId)
+  }
+
+  rolesOf (identity: string): Set<Role> {
+    if (identity === this.root) return new Set(['maintainer', 'reviewer', 'runner', 'bridge'])
+    return this.trust.get(identity) ?? new Set()
+  }
+
+  private applyLink (event: IndexedEvent & { type: 'identity.link' }): void {
+    const info = this.identities.get(event.author) ?? { feeds: [], blobs: [], emails: [] }
+    const b = event.body
+    if (!info.feeds.includes(b.feed)) info.feeds.push(b.feed)
+    if (b.blobs !== undefined && !info.blobs.includes(b.blobs)) info.blobs.push(b.blobs)
+    if (b.name !== undefined) info.name = b.name
+    for (const email of b.emails ?? []) if (!info.emails.includes(email)) info.emails.push(email)
+    this.identities.set(event.author, info)
+  }
+
+  /** trust.set events from the root replace the subject's roles; applied in feed order, which for one author is its own order. */
+  private applyTrust (event: IndexedEvent & { type: 'trust.set' }): void {
+    const { subject, roles, revoked } = event.body
+    if (revoked === true) this.trust.delete(subject)
+    else this.trust.set(subject, new Set(roles))
+  }
+}
+
+function push<K, V> (map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}

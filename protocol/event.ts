@@ -1,0 +1,120 @@
+import type { Crypto } from './crypto.js'
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './crypto.js'
+import { pack, unpackExact } from './codec.js'
+import { CairnError } from './errors.js'
+import { fromHex, toHex } from './hex.js'
+import type { BodyOf, EventType } from './schemas.js'
+import { bodySchemas, isEventType } from './schemas.js'
+
+export const EVENT_VERSION = 1
+/** Signatures cover this prefix and the payload, so an event signature can never be replayed as another kind of signed message. */
+export const SIGN_DOMAIN = new TextEncoder().encode('cairn/event/v1')
+
+/** What is stored and relayed: the exact payload bytes and the identity's signature over them. */
+export interface Signed {
+  payload: Uint8Array
+  sig: Uint8Array
+}
+
+/** An event as the API shows it: keys and ids in lowercase hex. */
+export interface CairnEvent<T extends EventType = EventType> {
+  id: string
+  type: T
+  author: string
+  ts: number
+  refs: string[]
+  body: BodyOf<T>
+}
+
+export type AnyEvent = { [T in EventType]: CairnEvent<T> }[EventType]
+
+export interface Draft<T extends EventType = EventType> {
+  type: T
+  body: BodyOf<T>
+  refs?: string[]
+  ts?: number
+}
+
+function signingBytes (payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(SIGN_DOMAIN.byteLength + payload.byteLength)
+  out.set(SIGN_DOMAIN, 0)
+  out.set(payload, SIGN_DOMAIN.byteLength)
+  return out
+}
+
+export function eventId (signed: Signed, crypto: Crypto): string {
+  const both = new Uint8Array(signed.payload.byteLength + signed.sig.byteLength)
+  both.set(signed.payload, 0)
+  both.set(signed.sig, signed.payload.byteLength)
+  return toHex(crypto.blake2b256(both))
+}
+
+/** Validate a draft's body and refs; throws SCHEMA or UNKNOWN_TYPE naming the field. */
+export function validateDraft (type: string, body: unknown, refs: readonly string[] = []): void {
+  if (!isEventType(type)) throw new CairnError('UNKNOWN_TYPE', `unknown event type "${type}"`)
+  for (const ref of refs) {
+    if (fromHex(ref, 32) === null) throw new CairnError('SCHEMA', `${type}: ref "${ref}" is not an EventId (64 lowercase hex characters)`)
+  }
+  const result = bodySchemas[type].safeParse(body)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    const where = issue !== undefined && issue.path.length > 0 ? issue.path.join('.') : 'body'
+    throw new CairnError('SCHEMA', `${type}: ${where}: ${issue?.message ?? 'invalid'}`)
+  }
+}
+
+/** Validate, encode and sign a draft. Payload key order is fixed (v, type, author, ts, refs, body): golden tests pin the bytes. */
+export function signEvent<T extends EventType> (draft: Draft<T>, keyPair: { publicKey: Uint8Array, secretKey: Uint8Array }, crypto: Crypto): { signed: Signed, event: CairnEvent<T> } {
+  const refs = draft.refs ?? []
+  validateDraft(draft.type, draft.body, refs)
+  const ts = draft.ts ?? Date.now()
+  const payload = pack({
+    v: EVENT_VERSION,
+    type: draft.type,
+    author: keyPair.publicKey,
+    ts,
+    refs: refs.map((r) => fromHex(r, 32)),
+    body: draft.body
+  })
+  const signed = { payload, sig: crypto.sign(signingBytes(payload), keyPair.secretKey) }
+  const event = { id: eventId(signed, crypto), type: draft.type, author: toHex(keyPair.publicKey), ts, refs: [...refs], body: draft.body }
+  return { signed, event }
+}
+
+function isBytes (x: unknown, length?: number): x is Uint8Array {
+  return x instanceof Uint8Array && (length === undefined || x.byteLength === length)
+}
+
+/**
+ * Check one stored event completely: decodable payload, known version,
+ * well-formed envelope, valid signature by its author, body that fits its
+ * schema. Throws CairnError with DECODE, UNKNOWN_VERSION, MALFORMED,
+ * INVALID_SIGNATURE, UNKNOWN_TYPE or SCHEMA.
+ */
+export function openEvent (signed: unknown, crypto: Crypto): AnyEvent {
+  if (typeof signed !== 'object' || signed === null) throw new CairnError('MALFORMED', 'signed event is not a map')
+  const { payload, sig } = signed as Partial<Signed>
+  if (!isBytes(payload)) throw new CairnError('MALFORMED', 'signed event has no payload bytes')
+  if (!isBytes(sig, SIGNATURE_BYTES)) throw new CairnError('MALFORMED', `signature is not ${SIGNATURE_BYTES} bytes`)
+  const decoded = unpackExact(payload, 'event payload')
+  if (typeof decoded !== 'object' || decoded === null) throw new CairnError('MALFORMED', 'event payload is not a map')
+  const p = decoded as Record<string, unknown>
+  if (p.v !== EVENT_VERSION) throw new CairnError('UNKNOWN_VERSION', `event version ${String(p.v)} is not supported (this node reads v${EVENT_VERSION})`)
+  if (!isBytes(p.author, PUBLIC_KEY_BYTES)) throw new CairnError('MALFORMED', 'author is not a 32-byte public key')
+  if (typeof p.ts !== 'number' || !Number.isSafeInteger(p.ts)) throw new CairnError('MALFORMED', 'ts is not an integer')
+  if (!Array.isArray(p.refs) || !p.refs.every((r) => isBytes(r, 32))) throw new CairnError('MALFORMED', 'refs is not a list of 32-byte EventIds')
+  if (typeof p.type !== 'string') throw new CairnError('MALFORMED', 'type is not a string')
+  if (!crypto.verify(sig, signingBytes(payload), p.author)) {
+    throw new CairnError('INVALID_SIGNATURE', `signature does not verify for author ${toHex(p.author)}`)
+  }
+  const refs = (p.refs as Uint8Array[]).map(toHex)
+  validateDraft(p.type, p.body, refs)
+  return {
+    id: eventId({ payload, sig }, crypto),
+    type: p.type,
+    author: toHex(p.author),
+    ts: p.ts,
+    refs,
+    body: p.body
+  } as AnyEvent
+}

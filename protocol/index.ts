@@ -1,0 +1,7 @@
+export * from './errors.js'
+export * from './hex.js'
+export * from './crypto.js'
+export * from './codec.js'
+export * from './schemas.js'
+export * from './event.js'
+export * from './block.js'

@@ -1,0 +1,131 @@
+import { z } from 'zod'
+
+/**
+ * Event bodies, one schema per dotted type name. Keys, feed keys and EventIds
+ * in bodies are lowercase hex strings so bodies read the same in msgpack,
+ * JSON and the CLI. Unknown extra fields are allowed (validation never
+ * rewrites a body: the signed bytes are what is stored and shown), so a newer
+ * minor addition still validates on an older node.
+ */
+
+const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters')
+export const eventIdSchema = hex32
+const text = (max: number): z.ZodString => z.string().max(max)
+const int = z.number().int().safe()
+const nonNegInt = int.nonnegative()
+
+export const ROLES = ['reviewer', 'maintainer', 'runner', 'bridge'] as const
+export type Role = typeof ROLES[number]
+
+/** Where a blob lives: content hash (blake2b-256), the blobs core, and its byte range there. */
+export const blobRefSchema = z.object({
+  hash: hex32,
+  core: hex32,
+  offset: nonNegInt,
+  length: nonNegInt
+})
+
+const trailerSchema = z.object({ key: text(200).min(1), value: text(2000) })
+
+export const bodySchemas = {
+  'identity.link': z.object({
+    feed: hex32,
+    blobs: hex32.optional(),
+    name: text(200).optional(),
+    emails: z.array(text(320)).max(64).optional()
+  }),
+  'trust.set': z.object({
+    subject: hex32,
+    roles: z.array(z.enum(ROLES)).max(ROLES.length),
+    revoked: z.boolean().optional()
+  }),
+  note: z.object({
+    text: text(1 << 20),
+    subject: text(1000).optional()
+  }),
+  'series.revision': z.object({
+    project: text(200),
+    series: text(200).min(1),
+    version: int.min(1),
+    subject: text(2000),
+    cover: z.object({ subject: text(2000), body: text(1 << 20) }).optional(),
+    base: text(200).optional(),
+    total: nonNegInt,
+    patches: z.array(z.object({
+      index: int.min(0),
+      subject: text(2000),
+      author: z.object({ name: text(500), email: text(320) }).optional(),
+      message: text(1 << 20).optional(),
+      diff: blobRefSchema.optional(),
+      messageId: text(998).optional(),
+      missing: z.boolean().optional()
+    })).max(10000),
+    source: z.object({ messageIds: z.array(text(998)).max(10000), list: text(200).optional() }),
+    changeId: text(200).optional()
+  }),
+  review: z.object({
+    target: z.object({ revision: hex32, patch: int.min(0).optional() }),
+    trailers: z.array(trailerSchema).max(1000),
+    comment: text(1 << 20).optional(),
+    messageId: text(998).optional()
+  }),
+  'job.request': z.object({
+    project: text(200),
+    repo: text(4096),
+    base: text(200),
+    revision: hex32.optional(),
+    recipe: z.record(z.string(), z.unknown()),
+    profile: text(200),
+    tags: z.array(text(100)).max(64),
+    priority: int
+  }),
+  'job.claim': z.object({ job: hex32, runner: hex32, leaseUntil: nonNegInt }),
+  'job.progress': z.object({ job: hex32, step: text(200), state: text(100), detail: text(1 << 16).optional() }),
+  result: z.object({
+    job: hex32.optional(),
+    build: text(200),
+    testRun: text(200),
+    verdict: z.enum(['pass', 'fail', 'error', 'apply-failed', 'aborted', 'reused']),
+    tests: z.array(z.object({
+      name: text(1000),
+      status: z.enum(['pass', 'fail', 'skip', 'xfail', 'xpass', 'error']),
+      duration: nonNegInt.optional(),
+      detail: text(1 << 16).optional()
+    })).max(1_000_000),
+    logs: z.array(z.object({ name: text(500), blob: blobRefSchema })).max(1000),
+    environment: z.record(z.string(), text(4096)),
+    reuses: hex32.optional()
+  }),
+  decision: z.object({
+    revision: hex32,
+    machine: text(200),
+    machineVersion: text(50),
+    policyHash: text(200),
+    state: text(100),
+    verdict: z.enum(['merge', 'reject', 'needs-review', 'needs-tests', 'stale']),
+    reasons: z.array(text(2000)).max(1000),
+    inputs: z.array(hex32).max(100_000)
+  }),
+  merge: z.object({
+    revision: hex32,
+    branch: text(500),
+    commit: z.string().regex(/^[0-9a-f]{40,64}$/, 'expected a git commit id'),
+    forced: z.boolean().optional()
+  }),
+  'mail.raw': z.object({
+    reason: text(2000),
+    messageId: text(998).optional(),
+    list: text(200).optional(),
+    subject: text(2000).optional(),
+    mail: blobRefSchema
+  })
+} as const
+
+export type EventType = keyof typeof bodySchemas
+export type BodyOf<T extends EventType> = z.infer<typeof bodySchemas[T]>
+export type BlobRef = z.infer<typeof blobRefSchema>
+export const EVENT_TYPES = Object.keys(bodySchemas) as EventType[]
+
+export function isEventType (type: unknown): type is EventType {
+  return typeof type === 'string' && Object.hasOwn(bodySchemas, type)
+}

@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+
+/** Run a helper script next to this file as a child node process, compiled (.js) or under tsx (.ts). */
+export function spawnHelper (name: string, args: string[]): { child: ChildProcess, lines: AsyncIterableIterator<string> } {
+  const js = fileURLToPath(new URL(`./${name}.js`, import.meta.url))
+  const ts = fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
+  const argv = existsSync(js) ? [js] : ['--import', 'tsx', ts]
+  const child = spawn(process.execPath, [...argv, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]()
+  return { child, lines }
+}
+
+export async function nextJson (lines: AsyncIterableIterator<string>): Promise<Record<string, unknown>> {
+  const { value, done } = await lines.next()
+  if (done === true) throw new Error('child ended early')
+  return JSON.parse(value) as Record<string, unknown>
+}
+
+export async function killed (child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const gone = new Promise((resolve) => child.once('exit', resolve))
+  child.kill(signal)
+  await gone
+}

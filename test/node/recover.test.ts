@@ -1,0 +1,56 @@
+import test from 'brittle'
+import { join } from 'node:path'
+import { CairnNode } from '../../node/node.js'
+import { recoverOwnFeed } from '../../node/recover.js'
+import { connect, listen, untilCaughtUp } from '../../node/sync.js'
+import { isCairnError } from '../../protocol/errors.js'
+import { killed, nextJson, spawnHelper } from '../helpers/child.js'
+import { damageWalTail } from '../helpers/damage.js'
+import { createNode } from '../helpers/nodes.js'
+
+test('a damaged store that reopens short refuses to append and recovers its feed from a peer', async (t) => {
+  const dir = await t.tmp()
+  const home = join(dir, 'a')
+  await (await CairnNode.init(home, 'a')).close()
+  const { node: b } = await createNode(t, 'b')
+
+  // A appends 5 blocks in a child process that serves sync; B copies them; then A dies hard.
+  const { child, lines } = spawnHelper('append-child', [home, '5', '1', '--listen', '--hold'])
+  t.teardown(() => killed(child))
+  const hello = await nextJson(lines)
+  const acked: string[] = []
+  for (let i = 0; i < 5; i++) acked.push(...(await nextJson(lines)).ids as string[])
+  await b.follow(hello.feed as string)
+  const toA = await connect(b, { host: '127.0.0.1', port: hello.listening as number })
+  t.ok(await untilCaughtUp(toA, 20_000), 'B holds all of A')
+  toA.destroy()
+  await killed(child)
+
+  damageWalTail(home)
+  const a = await CairnNode.open(home)
+  t.teardown(() => a.close())
+  t.ok(a.feed.missingBlocks() > 0, `A reopened short: ${a.feed.core.length} blocks, ${a.feed.missingBlocks()} missing`)
+  try {
+    await a.post('note', { text: 'this would fork the feed' })
+    t.fail('append on a short feed must be refused')
+  } catch (err) {
+    t.ok(isCairnError(err, 'FEED_TRUNCATED'), (err as Error).message)
+  }
+  t.is(a.feed.core.length, 5 - a.feed.missingBlocks(), 'nothing was appended')
+
+  const { server, sessions } = await listen(b, { host: '127.0.0.1', port: 0 })
+  const address = server.address() as { port: number }
+  const toB = await connect(a, { host: '127.0.0.1', port: address.port })
+  t.is(await recoverOwnFeed(a, toB, 20_000), 5, 'all 5 blocks back')
+  t.is(a.feed.missingBlocks(), 0)
+  t.alike(a.log({ type: 'note' }).map((e) => e.id).sort(), [...acked].sort(), 'every acknowledged event is indexed again')
+  const after = await a.post('note', { text: 'appending works again' })
+  t.is(a.feed.core.length, 6)
+  t.ok(await untilCaughtUp(toB, 20_000))
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  await b.indexer.run()
+  t.ok(b.views.events.has(after.id), 'B accepts the new block: no fork')
+  toB.destroy()
+  for (const s of sessions) s.destroy()
+  await new Promise((resolve) => server.close(resolve))
+})
