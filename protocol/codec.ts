@@ -6,7 +6,7 @@ import { CairnError } from './errors.js'
  * plain maps (no records, no shared structures) so the bytes depend only on
  * the value and its key order, and any msgpack implementation can read them.
  */
-const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true })
+const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, variableMapSize: true })
 
 export function pack (value: unknown): Uint8Array {
   return packr.pack(value)
