@@ -1,0 +1,121 @@
+// The node's hot paths beside raw references measured in the same process:
+// ed25519 sign/verify (libsodium-wrappers and sodium-native), hypercore append
+// and download() of the same blocks between two stores, and cairn's signed
+// append, sync+index and reindex of ~1 KB events. Prints figures; asserts nothing.
+import Corestore from 'corestore'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { CairnNode } from '../../node/node.js'
+import { listen, connect, untilCaughtUp } from '../../node/sync.js'
+import { libsodiumCrypto } from '../../protocol/crypto.js'
+import type { Crypto } from '../../protocol/crypto.js'
+import { nativeCrypto } from '../../protocol/crypto-native.js'
+
+const EVENTS = Number(process.env.CAIRN_BENCH_EVENTS ?? 100_000)
+const BODY = 'x'.repeat(880) // with the envelope and signature: about 1 KB per event
+let peakRss = 0
+const sampleRss = (): void => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }
+
+function rate (n: number, ms: number): string {
+  return `${Math.round(n / (ms / 1000)).toLocaleString('en-US')}/s`
+}
+
+async function timed<T> (fn: () => Promise<T> | T): Promise<[T, number]> {
+  const t0 = performance.now()
+  const out = await fn()
+  sampleRss()
+  return [out, performance.now() - t0]
+}
+
+function signVerifyRates (crypto: Crypto, n: number): { sign: number, verify: number } {
+  const kp = crypto.keyPair()
+  const msgs = Array.from({ length: n }, (_, i) => Buffer.from(BODY + i))
+  const t0 = performance.now()
+  const sigs = msgs.map((m) => crypto.sign(m, kp.secretKey))
+  const t1 = performance.now()
+  for (let i = 0; i < n; i++) if (!crypto.verify(sigs[i] as Uint8Array, msgs[i] as Uint8Array, kp.publicKey)) throw new Error('verify failed')
+  const t2 = performance.now()
+  return { sign: n / ((t1 - t0) / 1000), verify: n / ((t2 - t1) / 1000) }
+}
+
+/** Raw hypercore: append the given blocks to one store, download() them into another over a stream pair. */
+async function rawHypercore (dir: string, blocks: Uint8Array[]): Promise<{ appendMs: number, downloadMs: number }> {
+  const a = new Corestore(join(dir, 'raw-a'))
+  const b = new Corestore(join(dir, 'raw-b'))
+  const core = a.get({ name: 'raw' })
+  await core.ready()
+  const [, appendMs] = await timed(() => core.append(blocks))
+  const s1 = a.replicate(true)
+  const s2 = b.replicate(false)
+  s1.pipe(s2).pipe(s1)
+  const copy = b.get({ key: core.key })
+  await copy.ready()
+  const [, downloadMs] = await timed(async () => {
+    await copy.update({ wait: true })
+    await copy.download({ start: 0, end: core.length }).done()
+  })
+  s1.destroy()
+  s2.destroy()
+  await a.close()
+  await b.close()
+  return { appendMs, downloadMs }
+}
+
+export async function run (): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-'))
+  try {
+    console.log(`cairn node bench: ${EVENTS.toLocaleString('en-US')} events of ~1 KB, node ${process.version}`)
+    const wasm = signVerifyRates(await libsodiumCrypto(), 20_000)
+    const native = signVerifyRates(nativeCrypto, 20_000)
+    console.log(`  raw ed25519 libsodium-wrappers  sign ${Math.round(wasm.sign).toLocaleString('en-US')}/s  verify ${Math.round(wasm.verify).toLocaleString('en-US')}/s`)
+    console.log(`  raw ed25519 sodium-native       sign ${Math.round(native.sign).toLocaleString('en-US')}/s  verify ${Math.round(native.verify).toLocaleString('en-US')}/s`)
+
+    const a = await CairnNode.init(join(dir, 'a'), 'a')
+    const drafts = Array.from({ length: EVENTS }, (_, i) => ({ type: 'note' as const, body: { text: `${i} ${BODY}` } }))
+    const [, appendMs] = await timed(async () => {
+      for (let i = 0; i < drafts.length; i += 1000) await a.postMany(drafts.slice(i, i + 1000))
+    })
+    const blocks = a.feed.core.length
+    const bytes = a.feed.core.byteLength
+    const appendRate = EVENTS / (appendMs / 1000)
+    console.log(`  cairn signed append             ${rate(EVENTS, appendMs)} events (${blocks} blocks, ${(bytes / 1e6).toFixed(1)} MB): ${(100 * appendRate / native.sign).toFixed(0)}% of raw sign`)
+    const [, ownIndexMs] = await timed(() => a.indexer.run())
+    console.log(`  cairn index own feed            ${rate(EVENTS, ownIndexMs)} events`)
+
+    const raw: Uint8Array[] = []
+    for (let i = 0; i < blocks; i++) raw.push(await a.feed.core.get(i) as Uint8Array)
+    const rawRun = await rawHypercore(dir, raw)
+    const rawDownloadRate = EVENTS / (rawRun.downloadMs / 1000)
+    console.log(`  raw hypercore append            ${rate(blocks, rawRun.appendMs)} blocks (the same ${blocks} blocks)`)
+    console.log(`  raw hypercore download()        ${rate(EVENTS, rawRun.downloadMs)} events, ${(bytes / 1e6 / (rawRun.downloadMs / 1000)).toFixed(1)} MB/s`)
+
+    const b = await CairnNode.init(join(dir, 'b'), 'b')
+    await b.follow(a.feedKey)
+    const { server, sessions } = await listen(a, { host: '127.0.0.1', port: 0 })
+    const port = (server.address() as { port: number }).port
+    const [ok, syncMs] = await timed(async () => {
+      const session = await connect(b, { host: '127.0.0.1', port })
+      const done = await untilCaughtUp(session)
+      session.destroy()
+      return done
+    })
+    for (const s of sessions) s.destroy()
+    server.close()
+    if (!ok || b.views.events.size !== EVENTS) throw new Error(`sync incomplete: ${b.views.events.size} events`)
+    const syncRate = EVENTS / (syncMs / 1000)
+    console.log(`  cairn sync+index over loopback  ${rate(EVENTS, syncMs)} events: ${(100 * syncRate / rawDownloadRate).toFixed(0)}% of raw download()`)
+
+    const [, reindexMs] = await timed(() => b.reindex())
+    const reindexRate = EVENTS / (reindexMs / 1000)
+    console.log(`  cairn reindex                   ${rate(EVENTS, reindexMs)} events: ${(100 * reindexRate / native.verify).toFixed(0)}% of raw verify on 1 core`)
+    console.log(`  peak RSS                        ${(peakRss / 1e6).toFixed(0)} MB`)
+    await a.close()
+    await b.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run()

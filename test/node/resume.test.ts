@@ -1,0 +1,35 @@
+import test from 'brittle'
+import { connect, listen, untilCaughtUp } from '../../node/sync.js'
+import { createNode } from '../helpers/nodes.js'
+
+test('a peer that disconnects mid-sync resumes where it stopped', async (t) => {
+  const { node: a } = await createNode(t, 'a')
+  const { node: b } = await createNode(t, 'b')
+  const drafts = Array.from({ length: 20_000 }, (_, i) => ({ type: 'note' as const, body: { text: `${i} ${'y'.repeat(900)}` } }))
+  await a.postMany(drafts)
+  await a.indexer.run()
+  const total = a.feed.core.length
+  await b.follow(a.feedKey)
+  const { server, sessions } = await listen(a, { host: '127.0.0.1', port: 0 })
+  t.teardown(async () => {
+    for (const s of sessions) s.destroy()
+    await new Promise((resolve) => server.close(resolve))
+  })
+  const port = (server.address() as { port: number }).port
+
+  const first = await connect(b, { host: '127.0.0.1', port })
+  const core = await (async () => { await first.announced; return b.coreFor(a.feedKey) })()
+  while (core.contiguousLength === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  first.destroy() // the link drops mid-sync
+  for (const s of sessions) s.destroy()
+  await first.closed
+  await b.indexer.run()
+  const partial = b.log({ type: 'note' }).length
+  t.ok(core.contiguousLength < total, `cut off after ${core.contiguousLength} of ${total} blocks (${partial} events indexed)`)
+
+  const second = await connect(b, { host: '127.0.0.1', port })
+  t.ok(await untilCaughtUp(second, 60_000), 'second session catches up')
+  second.destroy()
+  t.is(b.log({ type: 'note' }).length, 20_000, 'every event indexed exactly once')
+  t.is(b.views.duplicates, 0)
+})
