@@ -10,7 +10,8 @@ test('a peer feed with a bad signature, a truncated block, garbage and an unknow
   const { node: a } = await createNode(t, 'a')
   const { node: b } = await createNode(t, 'b')
   const kp = a.identity
-  const good = (text: string): Signed => signEvent({ type: 'note', body: { text } }, kp, nativeCrypto).signed
+  let ts = 1_000
+  const good = (text: string): Signed => signEvent({ type: 'note', ts: ts++, body: { text } }, kp, nativeCrypto).signed
   const forged = good('forged')
   forged.sig = Uint8Array.from(forged.sig).map((x, i) => (i === 0 ? x ^ 1 : x))
   const v2payload = pack({ v: 2, type: 'note', author: kp.publicKey, ts: 1, refs: [], body: { text: 'from the future' } })
