@@ -8,6 +8,7 @@ import type { CairnEvent, Draft } from '../protocol/event.js'
 import { fromHex, toHex } from '../protocol/hex.js'
 import type { BlobRef, EventType, Role } from '../protocol/schemas.js'
 import { BlobStore } from './blobs.js'
+import { CryptoPool } from './crypto-pool.js'
 import { createIdentity, loadIdentity } from './identity.js'
 import { ensureDir, homePaths, isInitialised, readJson, writeJson } from './home.js'
 import type { HomePaths } from './home.js'
@@ -56,12 +57,13 @@ export class CairnNode {
     private readonly state: State,
     private readonly viewLog: ViewLog,
     private readonly lockFd: number,
+    private readonly pool: CryptoPool,
     onProgress?: (p: IndexProgress) => void
   ) {
     this.views = new Views(toHex(identity.publicKey))
     this.cores.set(toHex(feed.core.key), feed.core)
     this.cores.set(toHex(blobCore.key), blobCore)
-    this.indexer = new Indexer(this.views, viewLog, crypto, () => this.eventFeeds(), onProgress)
+    this.indexer = new Indexer(this.views, viewLog, crypto, pool, () => this.eventFeeds(), onProgress)
     this.blobs = new BlobStore(blobCore, crypto, (key) => this.coreFor(key), new Map<string, BlobRef>())
   }
 
@@ -93,7 +95,8 @@ export class CairnNode {
         set: (length: number) => { state.ownLength = length; writeJson(paths.state, state) }
       }
       const viewLog = new ViewLog(paths.views)
-      const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, recorded), blobs, state, viewLog, lockFd, opts.onProgress)
+      const pool = new CryptoPool()
+      const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, lockFd, pool, opts.onProgress)
       viewLog.load((frame) => applyFrame(node.views, frame))
       for (const [key, follow] of Object.entries(state.follows)) await node.openCore(key, follow.kind)
       await node.indexer.run()
@@ -203,6 +206,7 @@ export class CairnNode {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
+    await this.pool.destroy()
     this.viewLog.close()
     await this.store.close()
     releaseLock(this.paths.lock, this.lockFd)

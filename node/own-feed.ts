@@ -1,10 +1,14 @@
 import type Hypercore from 'hypercore'
 import type { Crypto, KeyPair } from '../protocol/crypto.js'
-import { batchIntoBlocks } from '../protocol/block.js'
 import { CairnError } from '../protocol/errors.js'
-import type { CairnEvent, Draft, Signed } from '../protocol/event.js'
-import { signEvent } from '../protocol/event.js'
+import type { CairnEvent, Draft } from '../protocol/event.js'
 import type { EventType } from '../protocol/schemas.js'
+import { signDrafts } from './crypto-jobs.js'
+import type { SignedBatch } from './crypto-jobs.js'
+import type { CryptoPool } from './crypto-pool.js'
+
+/** Below this many drafts, signing inline beats the round trip to a worker. */
+const POOL_MIN_DRAFTS = 256
 
 /**
  * The node's own `events` feed: signs drafts with the identity key and
@@ -20,6 +24,7 @@ export class OwnFeed {
     readonly core: Hypercore,
     private readonly identity: KeyPair,
     private readonly crypto: Crypto,
+    private readonly pool: CryptoPool,
     private readonly recorded: { get: () => number, set: (length: number) => void }
   ) {}
 
@@ -35,19 +40,26 @@ export class OwnFeed {
     }
   }
 
-  /** Sign and append drafts together; resolves once the blocks are stored. */
+  /**
+   * Sign and append drafts together; resolves once the blocks are stored.
+   * Large batches are signed in slices across the crypto pool, then appended
+   * in their original order.
+   */
   async append (drafts: ReadonlyArray<Draft<EventType>>): Promise<CairnEvent[]> {
     this.assertWhole()
-    const signed: Signed[] = []
-    const events: CairnEvent[] = []
-    for (const draft of drafts) {
-      const out = signEvent(draft, this.identity, this.crypto)
-      signed.push(out.signed)
-      events.push(out.event)
+    if (drafts.length === 0) return []
+    let batches: SignedBatch[]
+    if (drafts.length < POOL_MIN_DRAFTS) {
+      batches = [signDrafts(drafts, this.identity, this.crypto)]
+    } else {
+      const slice = Math.ceil(drafts.length / this.pool.size)
+      const jobs = []
+      for (let i = 0; i < drafts.length; i += slice) jobs.push(this.pool.sign({ op: 'sign', drafts: drafts.slice(i, i + slice), keyPair: this.identity }))
+      batches = await Promise.all(jobs)
     }
-    if (signed.length === 0) return events
-    const { length } = await this.core.append(batchIntoBlocks(signed))
+    this.assertWhole()
+    const { length } = await this.core.append(batches.flatMap((b) => b.blocks))
     this.recorded.set(length)
-    return events
+    return batches.flatMap((b) => b.events)
   }
 }

@@ -1,5 +1,6 @@
 import NoiseSecretStream from '@hyperswarm/secret-stream'
 import c from 'compact-encoding'
+import type Hypercore from 'hypercore'
 import type { Download } from 'hypercore'
 import Protomux from 'protomux'
 import type { Duplex } from 'node:stream'
@@ -10,6 +11,8 @@ import type { CairnNode, FeedKind } from './node.js'
 /** Feeds spread at most this many hops from their writer: enough for lab -> maintainer -> developer chains, bounded against spam. */
 export const MAX_HOPS = 4
 const PROTOCOL = 'cairn/feeds/v1'
+/** Batch re-announcements while a download streams in: often enough for --once to finish promptly. */
+const ANNOUNCE_DELAY_MS = 50
 
 export interface Announced { key: string, kind: FeedKind, length: number, hops: number }
 
@@ -20,8 +23,11 @@ export interface Announced { key: string, kind: FeedKind, length: number, hops: 
  * transitively and `caughtUp()` knows when we hold what the peer had.
  */
 export class Session {
-  private readonly wanted = new Map<string, number>()
+  /** What the peer last said it holds: core key -> contiguous length. */
+  private readonly theirs = new Map<string, number>()
   private readonly downloads: Download[] = []
+  private readonly watched: Array<() => void> = []
+  private announceTimer: NodeJS.Timeout | null = null
   private readonly announceMessage: { send: (m: Uint8Array | null) => boolean } | null
   private gotAnnouncement!: () => void
   readonly announced = new Promise<void>((resolve) => { this.gotAnnouncement = resolve })
@@ -39,29 +45,58 @@ export class Session {
       ? null
       : channel.addMessage({ encoding: c.buffer, onmessage: (m) => { this.onAnnouncement(m).catch((err: unknown) => this.log(`announcement failed: ${(err as Error).message}`)) } })
     channel?.open()
-    for (const { core } of node.carried()) this.downloads.push(core.download({ start: 0, end: -1 }))
-    this.closed = new Promise((resolve) => stream.once('close', () => resolve()))
+    for (const { core } of node.carried()) this.track(core)
+    this.closed = new Promise((resolve) => stream.once('close', () => { this.stop(); resolve() }))
     stream.on('error', (err: Error) => this.log(`peer stream: ${err.message}`))
   }
 
-  /** Tell the peer every core we carry and how long it is here. */
+  /** Tell the peer every core we carry and how much of it we hold. */
   announce (): void {
-    const list = this.node.carried().map(({ key, kind, hops, core }) => ({ key, kind, length: core.length, hops }))
+    if (this.announceTimer !== null) clearTimeout(this.announceTimer)
+    this.announceTimer = null
+    const list = this.node.carried().map(({ key, kind, hops, core }) => ({ key, kind, length: core.contiguousLength, hops }))
     this.announceMessage?.send(pack(list))
   }
 
-  /** True once every core the peer announced (and we carry) is here up to the announced length. */
+  /**
+   * True once both sides hold the same of every core: we have what the peer
+   * announced, and the peer's latest announcement lists every core we offer
+   * it (within the hop limit) at the length we hold. Announcements follow
+   * downloads, a little batched.
+   */
   caughtUp (): boolean {
-    for (const [key, length] of this.wanted) {
-      if (this.node.coreForMaybe(key) === null) continue
-      if (this.node.coreFor(key).contiguousLength < length) return false
+    for (const [key, theirLength] of this.theirs) {
+      const core = this.node.coreForMaybe(key)
+      if (core !== null && core.contiguousLength < theirLength) return false
+    }
+    for (const { key, hops, core } of this.node.carried()) {
+      if (hops + 1 > MAX_HOPS) continue
+      if ((this.theirs.get(key) ?? -1) < core.contiguousLength) return false
     }
     return true
   }
 
   destroy (): void {
-    for (const d of this.downloads) d.destroy()
+    this.stop()
     this.stream.destroy()
+  }
+
+  /** Download a core live and re-announce as it grows, so the peer can tell when it is caught up. */
+  private track (core: Hypercore): void {
+    this.downloads.push(core.download({ start: 0, end: -1 }))
+    const changed = (): void => {
+      this.announceTimer ??= setTimeout(() => this.announce(), ANNOUNCE_DELAY_MS)
+    }
+    core.on('download', changed)
+    core.on('append', changed)
+    this.watched.push(() => { core.off('download', changed); core.off('append', changed) })
+  }
+
+  private stop (): void {
+    for (const d of this.downloads.splice(0)) d.destroy()
+    for (const unwatch of this.watched.splice(0)) unwatch()
+    if (this.announceTimer !== null) clearTimeout(this.announceTimer)
+    this.announceTimer = null
   }
 
   private async onAnnouncement (message: Uint8Array | null): Promise<void> {
@@ -76,9 +111,9 @@ export class Session {
       const hops = e.hops + 1
       if (hops <= MAX_HOPS && await this.node.follow(e.key, { kind: e.kind, hops })) {
         adopted = true
-        this.downloads.push(this.node.coreFor(e.key).download({ start: 0, end: -1 }))
+        this.track(this.node.coreFor(e.key))
       }
-      if (this.node.coreForMaybe(e.key) !== null) this.wanted.set(e.key, Math.max(e.length, this.wanted.get(e.key) ?? 0))
+      this.theirs.set(e.key, e.length)
     }
     if (adopted) this.announce()
     this.gotAnnouncement()

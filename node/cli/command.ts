@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
 import { CairnError } from '../../protocol/errors.js'
-import type { CairnNode } from '../node.js'
+import type { CairnNode, OpenOptions } from '../node.js'
 import { CairnNode as Node } from '../node.js'
 
 export interface Io {
@@ -45,8 +45,8 @@ export function usageError (cmd: Pick<Command, 'name' | 'usage'>, problem: strin
 }
 
 /** Open the node of this home for the duration of `fn`, then close it. */
-export async function withNode<T> (ctx: Context, fn: (node: CairnNode) => Promise<T>): Promise<T> {
-  const node = await Node.open(ctx.home)
+export async function withNode<T> (ctx: Context, fn: (node: CairnNode) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
+  const node = await Node.open(ctx.home, opts)
   try {
     return await fn(node)
   } finally {

@@ -1,9 +1,12 @@
-// npm run bench: every benchmark in turn, each printing its figures beside
-// the reference measured in the same run. Record results in BENCHMARKS.md.
+// npm run bench [NAME...]: every benchmark in turn (or the named ones), each
+// printing its figures beside the reference measured in the same run.
+// Record results in BENCHMARKS.md.
 import { run as node } from './node.bench.js'
 import { run as nar } from './nar.bench.js'
+import { run as mailinfo } from './mailinfo.bench.js'
+import { run as parsers } from './parsers.bench.js'
 
-const benches: Array<[string, () => Promise<void>]> = [['node', node], ['nar', nar]]
+const benches: Array<[string, () => Promise<void>]> = [['node', node], ['nar', nar], ['mailinfo', mailinfo], ['parsers', parsers]]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {
   if (only.length > 0 && !only.includes(name)) continue

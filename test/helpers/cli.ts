@@ -1,14 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { repoRoot } from './paths.js'
 
-/** The built CLI when running compiled tests, else the TypeScript source under tsx. */
+/** The CLI in the same flavour as this test: compiled tests run dist/, tests run from source (tsx) run the source. */
 function cliArgv (): string[] {
-  const built = join(repoRoot, 'dist', 'node', 'cli', 'main.js')
-  return existsSync(built) ? [built] : ['--import', 'tsx', join(repoRoot, 'node', 'cli', 'main.ts')]
+  return import.meta.url.endsWith('.ts')
+    ? ['--import', 'tsx', join(repoRoot, 'node', 'cli', 'main.ts')]
+    : [join(repoRoot, 'dist', 'node', 'cli', 'main.js')]
 }
 
 export interface CliResult { status: number, stdout: string, stderr: string }

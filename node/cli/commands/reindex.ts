@@ -1,4 +1,5 @@
 import type { Command } from '../command.js'
+import { progressPrinter } from '../progress.js'
 import { parse, withNode } from '../command.js'
 
 export const reindex: Command = {
@@ -12,6 +13,6 @@ export const reindex: Command = {
       await node.reindex()
       const s = node.status()
       ctx.io.out(`indexed ${s.events} events (${s.rejected} rejected) from ${s.feeds.filter((f) => f.kind === 'events').length} feeds in ${Math.round(performance.now() - started)} ms`)
-    })
+    }, { onProgress: progressPrinter(ctx.io, 'reindex') })
   }
 }

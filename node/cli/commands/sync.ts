@@ -1,4 +1,5 @@
 import type { Command } from '../command.js'
+import { progressPrinter } from '../progress.js'
 import { parse, usageError, withNode } from '../command.js'
 import { connect, listen, parseHostPort, untilCaughtUp } from '../../sync.js'
 
@@ -34,6 +35,6 @@ export const sync: Command = {
       await Promise.race([ctx.stopped, session.closed])
       session.destroy()
       await node.indexer.run()
-    })
+    }, { onProgress: progressPrinter(ctx.io, 'sync') })
   }
 }

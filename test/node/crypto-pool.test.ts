@@ -1,0 +1,22 @@
+import test from 'brittle'
+import { decodeBlock } from '../../protocol/block.js'
+import { nativeCrypto } from '../../protocol/crypto-native.js'
+import { openEvent } from '../../protocol/event.js'
+import { openBlock, signDrafts } from '../../node/crypto-jobs.js'
+import { CryptoPool } from '../../node/crypto-pool.js'
+
+test('the crypto pool signs and opens exactly as the inline path does', async (t) => {
+  const pool = new CryptoPool(2)
+  t.teardown(() => pool.destroy())
+  const keyPair = nativeCrypto.keyPair(new Uint8Array(32).fill(3))
+  const drafts = Array.from({ length: 500 }, (_, i) => ({ type: 'note' as const, ts: 1000 + i, body: { text: `n${i}` } }))
+  const inline = signDrafts(drafts, keyPair, nativeCrypto)
+  const pooled = await pool.sign({ op: 'sign', drafts, keyPair })
+  t.alike(pooled.blocks.map((b) => Buffer.from(b)), inline.blocks.map((b) => Buffer.from(b)), 'same block bytes (ed25519 is deterministic)')
+  t.alike(pooled.events.map((e) => e.id), inline.events.map((e) => e.id), 'same EventIds')
+  const fromBlocks = inline.blocks.flatMap((b) => decodeBlock(b)).map((s) => openEvent(s, nativeCrypto).id)
+  t.alike(fromBlocks, inline.events.map((e) => e.id), 'the ids are those of the stored events')
+  for (const block of inline.blocks) t.alike(await pool.open(block), openBlock(block, nativeCrypto))
+  t.alike(await pool.open(new Uint8Array([1, 2, 3])), openBlock(new Uint8Array([1, 2, 3]), nativeCrypto), 'garbage is rejected the same way')
+  await t.exception(pool.sign({ op: 'sign', drafts: [{ type: 'note', body: { text: 1 } as never }], keyPair }), /SCHEMA/, 'a schema error crosses the thread with its code')
+})
