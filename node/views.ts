@@ -41,13 +41,37 @@ export class Views {
   /** Trust as set by this node's own identity: subject -> roles. */
   readonly trust = new Map<string, Set<Role>>()
   duplicates = 0
+  /** Bumped by every change: derived indexes are valid for one version. */
+  version = 0
+  private readonly memos = new Map<string, { version: number, value: unknown }>()
+  private readonly listeners = new Set<(event: IndexedEvent) => void>()
 
   constructor (readonly root: string) {}
 
   clear (): void {
-    for (const map of [this.events, this.byType, this.byAuthor, this.checkpoints, this.identities, this.trust]) map.clear()
+    for (const map of [this.events, this.byType, this.byAuthor, this.checkpoints, this.identities, this.trust, this.memos]) map.clear()
     this.rejected.length = 0
     this.duplicates = 0
+    this.version++
+  }
+
+  /**
+   * A derived index (series by Message-ID, results by build identity...),
+   * computed on demand from the fold and cached until the views change. Domain
+   * views live in node/views/*.ts as pure functions over this class.
+   */
+  derive<T> (key: string, compute: (views: Views) => T): T {
+    const memo = this.memos.get(key)
+    if (memo !== undefined && memo.version === this.version) return memo.value as T
+    const value = compute(this)
+    this.memos.set(key, { version: this.version, value })
+    return value
+  }
+
+  /** Be told of every event as it enters the views (live pages, the daemon's policy loop). */
+  subscribe (listener: (event: IndexedEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   apply (event: IndexedEvent): void {
@@ -55,14 +79,17 @@ export class Views {
       this.duplicates++ // the same signed event relayed in two feeds
       return
     }
+    this.version++
     this.events.set(event.id, event)
     push(this.byType, event.type, event)
     push(this.byAuthor, event.author, event)
     if (event.type === 'identity.link') this.applyLink(event)
     if (event.type === 'trust.set' && event.author === this.root) this.applyTrust(event)
+    for (const listener of this.listeners) listener(event)
   }
 
   reject (rejection: Rejection): void {
+    this.version++
     this.rejected.push(rejection)
   }
 

@@ -1,0 +1,25 @@
+import picomatch from 'picomatch'
+
+const cache = new Map<string, (path: string) => boolean>()
+
+/** Policy globs: picomatch with dotfiles, a trailing '/' meaning everything below (as in MAINTAINERS). */
+export function pathMatcher (glob: string): (path: string) => boolean {
+  let m = cache.get(glob)
+  if (m === undefined) {
+    m = picomatch(glob.endsWith('/') ? glob + '**' : glob, { dot: true })
+    cache.set(glob, m)
+  }
+  return m
+}
+
+export function matchesAny (glob: string, paths: readonly string[]): string[] {
+  const m = pathMatcher(glob)
+  return paths.filter((p) => m(p))
+}
+
+/** What a rule is about, for people: 'fs/xfs/**' -> 'fs/xfs'. */
+export function globLabel (glob: string): string {
+  const scan = picomatch.scan(glob)
+  const base = scan.isGlob ? scan.base : glob
+  return base.replace(/\/+$/, '') || glob
+}

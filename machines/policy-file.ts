@@ -1,0 +1,313 @@
+import { createHash } from 'node:crypto'
+import picomatch from 'picomatch'
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
+import type { Document, Node } from 'yaml'
+import { canonicalHash } from '../protocol/canonical.js'
+import type { CanonicalValue } from '../protocol/canonical.js'
+import { CairnError, isCairnError } from '../protocol/errors.js'
+import type { Maintainers } from './maintainers.js'
+import { parseMaintainers } from './maintainers.js'
+
+export type ReviewRole = 'reviewer' | 'maintainer'
+
+export interface ReviewRule {
+  required: number
+  role: ReviewRole
+}
+
+export interface PathRule {
+  /** Glob over repository paths (picomatch; a trailing '/' means the whole directory). */
+  match: string
+  reviews: ReviewRule | null
+  tests: { required: string[] }
+}
+
+export interface SelectionRule {
+  match: string
+  profiles: string[]
+}
+
+export interface MaintainersRef {
+  /** The path the policy names, resolved by the caller. */
+  file: string
+  /** sha256 of the file's text, part of the policy hash; null until the caller attaches the text. */
+  digest: string | null
+  parsed: Maintainers | null
+}
+
+/** A validated policy with every default filled in. */
+export interface Policy {
+  reviews: ReviewRule & { trailers: string[] }
+  tests: { required: string[] }
+  veto: string[]
+  paths: PathRule[]
+  maintainers: MaintainersRef | null
+  reset: { onNewRevision: boolean, keepIfPatchesUnchanged: boolean }
+  selection: SelectionRule[]
+  autoSubmit: boolean
+}
+
+export const DEFAULT_APPROVAL_TRAILERS = ['Reviewed-by']
+
+const TOP_KEYS = ['reviews', 'tests', 'veto', 'paths', 'maintainers', 'reset', 'selection', 'autoSubmit']
+const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/
+const TRAILER = /^[A-Za-z][A-Za-z0-9-]{0,99}$/
+
+type Path = Array<string | number>
+
+class Issue extends Error {
+  constructor (readonly path: Path, readonly what: string, readonly atKey = false) {
+    super(what)
+  }
+}
+
+function fmt (path: Path): string {
+  let s = ''
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : (s === '' ? p : `.${p}`)
+  return s
+}
+
+function fail (path: Path, what: string): never {
+  throw new Issue(path, `${fmt(path)} ${what}`)
+}
+
+function mapping (v: unknown, path: Path, allowed: readonly string[]): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    if (path.length === 0) throw new Issue(path, 'the policy must be a mapping with reviews, tests and veto')
+    fail(path, 'must be a mapping')
+  }
+  const rec = v as Record<string, unknown>
+  for (const key of Object.keys(rec)) {
+    if (!allowed.includes(key)) {
+      const where = path.length === 0 ? '' : ` in ${fmt(path)}`
+      throw new Issue([...path, key], `unknown key "${key}"${where} (expected one of ${allowed.join(', ')})`, true)
+    }
+  }
+  return rec
+}
+
+function count (v: unknown, path: Path): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(path, 'must be a non-negative integer')
+  return v
+}
+
+function flag (v: unknown, path: Path, fallback: boolean): boolean {
+  if (v === undefined) return fallback
+  if (typeof v !== 'boolean') fail(path, 'must be true or false')
+  return v
+}
+
+function names (v: unknown, path: Path, re: RegExp, what: string): string[] {
+  if (!Array.isArray(v)) fail(path, `must be a list of ${what}s`)
+  const out: string[] = []
+  v.forEach((item, i) => {
+    if (typeof item !== 'string' || !re.test(item)) fail([...path, i], `must be a ${what} (letters, digits and ${what === 'test profile' ? '._+-' : '-'})`)
+    if (out.includes(item)) fail([...path, i], `repeats ${item}`)
+    out.push(item)
+  })
+  return out
+}
+
+function glob (v: unknown, path: Path): string {
+  if (typeof v !== 'string' || v.trim() === '') fail(path, 'must be a non-empty glob such as fs/xfs/**')
+  if (v.startsWith('/')) fail(path, 'must be relative to the repository root (no leading /)')
+  try {
+    picomatch.makeRe(v)
+  } catch {
+    fail(path, `is not a valid glob: ${v}`)
+  }
+  return v
+}
+
+function reviewRule (v: unknown, path: Path, withTrailers: boolean): ReviewRule & { trailers?: string[] } {
+  const r = mapping(v, path, withTrailers ? ['required', 'role', 'trailers'] : ['required', 'role'])
+  if (r.required === undefined) fail([...path, 'required'], 'is missing (how many approvals are needed)')
+  const required = count(r.required, [...path, 'required'])
+  const role = r.role ?? 'reviewer'
+  if (role !== 'reviewer' && role !== 'maintainer') fail([...path, 'role'], 'must be reviewer or maintainer')
+  const out: ReviewRule & { trailers?: string[] } = { required, role }
+  if (withTrailers && r.trailers !== undefined) out.trailers = names(r.trailers, [...path, 'trailers'], TRAILER, 'trailer key')
+  return out
+}
+
+function testRule (v: unknown, path: Path): { required: string[] } {
+  const t = mapping(v, path, ['required'])
+  if (t.required === undefined) fail([...path, 'required'], 'is missing (a list of test profiles, may be [])')
+  return { required: names(t.required, [...path, 'required'], PROFILE, 'test profile') }
+}
+
+function list (v: unknown, path: Path): unknown[] {
+  if (!Array.isArray(v)) fail(path, 'must be a list')
+  return v
+}
+
+/** Check a parsed YAML value and fill in the defaults; throws Issue. */
+function validate (value: unknown): Policy {
+  const top = mapping(value, [], TOP_KEYS)
+  for (const key of ['reviews', 'tests', 'veto']) {
+    if (top[key] === undefined) throw new Issue([], `${key} is missing (the smallest policy has reviews, tests and veto)`)
+  }
+  const reviews = reviewRule(top.reviews, ['reviews'], true)
+  const paths = top.paths === undefined
+    ? []
+    : list(top.paths, ['paths']).map((p, i): PathRule => {
+      const r = mapping(p, ['paths', i], ['match', 'reviews', 'tests'])
+      if (r.reviews === undefined && r.tests === undefined) fail(['paths', i], 'needs reviews or tests')
+      return {
+        match: glob(r.match, ['paths', i, 'match']),
+        reviews: r.reviews === undefined ? null : reviewRule(r.reviews, ['paths', i, 'reviews'], false),
+        tests: r.tests === undefined ? { required: [] } : testRule(r.tests, ['paths', i, 'tests'])
+      }
+    })
+  let maintainers: MaintainersRef | null = null
+  if (top.maintainers !== undefined) {
+    if (typeof top.maintainers !== 'string' || top.maintainers.trim() === '') fail(['maintainers'], 'must be the path of a MAINTAINERS file')
+    maintainers = { file: top.maintainers, digest: null, parsed: null }
+  }
+  const reset = top.reset === undefined ? {} : mapping(top.reset, ['reset'], ['onNewRevision', 'keepIfPatchesUnchanged'])
+  const selection = top.selection === undefined
+    ? []
+    : list(top.selection, ['selection']).map((s, i): SelectionRule => {
+      const r = mapping(s, ['selection', i], ['match', 'profiles'])
+      const profiles = names(r.profiles, ['selection', i, 'profiles'], PROFILE, 'test profile')
+      if (profiles.length === 0) fail(['selection', i, 'profiles'], 'must name at least one test profile')
+      return { match: glob(r.match, ['selection', i, 'match']), profiles }
+    })
+  return {
+    reviews: { required: reviews.required, role: reviews.role, trailers: reviews.trailers ?? [...DEFAULT_APPROVAL_TRAILERS] },
+    tests: testRule(top.tests, ['tests']),
+    veto: names(top.veto, ['veto'], TRAILER, 'trailer key'),
+    paths,
+    maintainers,
+    reset: {
+      onNewRevision: flag(reset.onNewRevision, ['reset', 'onNewRevision'], true),
+      keepIfPatchesUnchanged: flag(reset.keepIfPatchesUnchanged, ['reset', 'keepIfPatchesUnchanged'], true)
+    },
+    selection,
+    autoSubmit: flag(top.autoSubmit, ['autoSubmit'], false)
+  }
+}
+
+/** 1-based line of the node at `path` (of its key when `atKey`), falling back to the nearest parent that exists. */
+function lineOf (doc: Document, lc: LineCounter, path: Path, atKey: boolean): number {
+  let node: unknown = doc.contents
+  let line = node !== null && typeof node === 'object' && 'range' in node ? pos(lc, node as Node) : 1
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
+      if (pair === undefined) break
+      const last = i === path.length - 1
+      const keyLine = isScalar(pair.key) ? pos(lc, pair.key) : line
+      if (last && atKey) return keyLine
+      node = pair.value
+      line = node !== null && typeof node === 'object' && 'range' in node ? pos(lc, node as Node) : keyLine
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg]
+      if (node === undefined || node === null) break
+      if (typeof node === 'object' && 'range' in node) line = pos(lc, node as Node)
+    } else break
+  }
+  return line
+}
+
+/** Line of the first alias that names no anchor ("match: *.c" reads as an alias in YAML). */
+function aliasLine (doc: Document, lc: LineCounter): number {
+  let line = 1
+  visit(doc, {
+    Alias (_, node) {
+      if (node.resolve(doc) !== undefined) return undefined
+      line = pos(lc, node)
+      return visit.BREAK
+    }
+  })
+  return line
+}
+
+function pos (lc: LineCounter, node: Node): number {
+  const start = node.range?.[0]
+  return start === undefined ? 1 : Math.max(1, lc.linePos(start).line)
+}
+
+/**
+ * Parse and validate a policy file. Throws CairnError POLICY whose message
+ * names the file, the line and what is wrong:
+ * "policy.yaml line 3: reviews.required must be a non-negative integer".
+ */
+export function parsePolicy (text: string, file = 'policy.yaml'): Policy {
+  const lc = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true })
+  const err = doc.errors[0]
+  if (err !== undefined) {
+    const line = Math.max(1, lc.linePos(err.pos[0]).line)
+    const what = err.message.split('\n')[0] ?? 'invalid YAML'
+    throw new CairnError('POLICY', `${file} line ${line}: ${what}`)
+  }
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: 100 })
+  } catch (e) {
+    throw new CairnError('POLICY', `${file} line ${aliasLine(doc, lc)}: ${(e as Error).message}; quote values starting with * (e.g. '*.c')`, { cause: e })
+  }
+  try {
+    return validate(value)
+  } catch (e) {
+    if (!(e instanceof Issue)) throw e
+    throw new CairnError('POLICY', `${file} line ${lineOf(doc, lc, e.path, e.atKey)}: ${e.message}`)
+  }
+}
+
+export interface LoadedPolicy {
+  /** The new policy, or the previous one (null when there was none) when the text was rejected. */
+  policy: Policy | null
+  error?: CairnError
+}
+
+/**
+ * The contract for callers: a malformed policy (or MAINTAINERS file) is
+ * rejected as a whole and the previous policy stays in force; the error says
+ * why. `maintainers` is the text of the file the policy names, read by the
+ * caller (machines/ does no I/O).
+ */
+export function loadPolicy (text: string, previous?: Policy | null, options: { file?: string, maintainers?: string } = {}): LoadedPolicy {
+  try {
+    let policy = parsePolicy(text, options.file)
+    if (policy.maintainers !== null && options.maintainers !== undefined) policy = withMaintainers(policy, options.maintainers)
+    return { policy }
+  } catch (err) {
+    if (!isCairnError(err)) throw err
+    return { policy: previous ?? null, error: err }
+  }
+}
+
+/** Attach the text of the MAINTAINERS file the policy names; its digest becomes part of the policy hash. */
+export function withMaintainers (policy: Policy, text: string): Policy {
+  if (policy.maintainers === null) throw new CairnError('POLICY', 'the policy names no maintainers file')
+  const parsed = parseMaintainers(text)
+  const digest = createHash('sha256').update(text, 'utf8').digest('hex')
+  return { ...policy, maintainers: { file: policy.maintainers.file, digest, parsed } }
+}
+
+/** The policy as plain data: what the hash covers (the MAINTAINERS file by its digest). */
+export function canonicalPolicy (policy: Policy): CanonicalValue {
+  return {
+    v: 1,
+    reviews: { ...policy.reviews, trailers: [...policy.reviews.trailers] },
+    tests: { required: [...policy.tests.required] },
+    veto: [...policy.veto],
+    paths: policy.paths.map((p) => ({
+      match: p.match,
+      ...(p.reviews === null ? {} : { reviews: { ...p.reviews } }),
+      tests: { required: [...p.tests.required] }
+    })),
+    ...(policy.maintainers === null ? {} : { maintainers: { file: policy.maintainers.file, digest: policy.maintainers.digest } }),
+    reset: { ...policy.reset },
+    selection: policy.selection.map((s) => ({ match: s.match, profiles: [...s.profiles] })),
+    autoSubmit: policy.autoSubmit
+  }
+}
+
+/** sha256 (hex) over the canonical encoding of the policy (protocol/canonical.ts: sorted keys, integers only). */
+export function policyHash (policy: Policy): string {
+  return canonicalHash(canonicalPolicy(policy)).toString('hex')
+}
