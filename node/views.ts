@@ -1,3 +1,5 @@
+import { foldIdentities, foldTrust } from '../machines/trust.js'
+import type { Identity } from '../machines/trust.js'
 import type { AnyEvent } from '../protocol/event.js'
 import type { EventType, Role } from '../protocol/schemas.js'
 
@@ -11,13 +13,6 @@ export interface Rejection {
   index?: number
   code: string
   reason: string
-}
-
-export interface IdentityInfo {
-  feeds: string[]
-  blobs: string[]
-  name?: string
-  emails: string[]
 }
 
 /** The order every node agrees on across feeds: (ts, EventId), never arrival. */
@@ -37,9 +32,6 @@ export class Views {
   readonly rejected: Rejection[] = []
   /** Per feed (hex key): how many blocks have been indexed. */
   readonly checkpoints = new Map<string, number>()
-  readonly identities = new Map<string, IdentityInfo>()
-  /** Trust as set by this node's own identity: subject -> roles. */
-  readonly trust = new Map<string, Set<Role>>()
   duplicates = 0
   /** Bumped by every change: derived indexes are valid for one version. */
   version = 0
@@ -49,7 +41,7 @@ export class Views {
   constructor (readonly root: string) {}
 
   clear (): void {
-    for (const map of [this.events, this.byType, this.byAuthor, this.checkpoints, this.identities, this.trust, this.memos]) map.clear()
+    for (const map of [this.events, this.byType, this.byAuthor, this.checkpoints, this.memos]) map.clear()
     this.rejected.length = 0
     this.duplicates = 0
     this.version++
@@ -83,8 +75,6 @@ export class Views {
     this.events.set(event.id, event)
     push(this.byType, event.type, event)
     push(this.byAuthor, event.author, event)
-    if (event.type === 'identity.link') this.applyLink(event)
-    if (event.type === 'trust.set' && event.author === this.root) this.applyTrust(event)
     for (const listener of this.listeners) listener(event)
   }
 
@@ -103,26 +93,14 @@ export class Views {
     return [...list].sort(byTsThenId)
   }
 
-  rolesOf (identity: string): Set<Role> {
-    if (identity === this.root) return new Set(['maintainer', 'reviewer', 'runner', 'bridge'])
-    return this.trust.get(identity) ?? new Set()
+  /** Trust as this node's own identity set it (machines/trust.ts is the one definition policies use too). */
+  get trust (): Map<string, Set<Role>> {
+    return this.derive('trust', (v) => foldTrust(v.byType.get('trust.set') ?? [], v.root))
   }
 
-  private applyLink (event: IndexedEvent & { type: 'identity.link' }): void {
-    const info = this.identities.get(event.author) ?? { feeds: [], blobs: [], emails: [] }
-    const b = event.body
-    if (!info.feeds.includes(b.feed)) info.feeds.push(b.feed)
-    if (b.blobs !== undefined && !info.blobs.includes(b.blobs)) info.blobs.push(b.blobs)
-    if (b.name !== undefined) info.name = b.name
-    for (const email of b.emails ?? []) if (!info.emails.includes(email)) info.emails.push(email)
-    this.identities.set(event.author, info)
-  }
-
-  /** trust.set events from the root replace the subject's roles; applied in feed order, which for one author is its own order. */
-  private applyTrust (event: IndexedEvent & { type: 'trust.set' }): void {
-    const { subject, roles, revoked } = event.body
-    if (revoked === true) this.trust.delete(subject)
-    else this.trust.set(subject, new Set(roles))
+  /** Names and emails identities claim for themselves (identity.link). */
+  get identities (): Map<string, Identity> {
+    return this.derive('identities', (v) => foldIdentities(v.byType.get('identity.link') ?? []))
   }
 }
 

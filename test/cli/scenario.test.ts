@@ -62,3 +62,16 @@ test('CLI errors: code and advice on stderr, non-zero exit', async (t) => {
   }
   t.is(JSON.parse(cairn(home, 'log', '--json').stdout).length, 0, 'nothing was appended by the failed posts')
 })
+
+test('cairn id publish posts a profile that peers see as the identity\'s name and emails', async (t) => {
+  const home = join(await t.tmp(), 'h')
+  cairn(home, 'init', '--name', 'ada')
+  t.is(cairn(home, 'id', 'publish', '--email', 'not-an-address').status, 2)
+  const r = cairn(home, 'id', 'publish', '--name', 'Ada Lovelace', '--email', 'ada@example.org')
+  t.is(r.status, 0, r.stderr)
+  const [link] = JSON.parse(cairn(home, 'log', '--json', '--type', 'identity.link').stdout) as Array<{ body: { name: string, emails: string[], feed: string } }>
+  const me = JSON.parse(cairn(home, 'id', '--json').stdout) as { feed: string }
+  t.alike(link?.body.emails, ['ada@example.org'])
+  t.is(link?.body.name, 'Ada Lovelace')
+  t.is(link?.body.feed, me.feed)
+})

@@ -1,11 +1,27 @@
 import type { Command } from '../command.js'
-import { parse, withNode } from '../command.js'
+import { parse, usageError, withNode } from '../command.js'
 
 export const id: Command = {
   name: 'id',
-  usage: 'id [--json]',
-  summary: "this node's keys and counts",
+  usage: 'id [--json] | id publish [--name NAME] [--email EMAIL]...',
+  summary: "this node's keys and counts; publish posts your profile (identity.link: feeds, name, emails)",
   async run (ctx, argv) {
+    if (argv[0] === 'publish') {
+      const { values } = parse(this, argv.slice(1), { name: { type: 'string' }, email: { type: 'string', multiple: true } })
+      const emails = values.email ?? []
+      const bad = emails.filter((e) => !/^[^\s@<>]+@[^\s@<>]+$/.test(e))
+      if (bad.length > 0) throw usageError(this, `not an email address: ${bad.join(', ')}`)
+      await withNode(ctx, async (node) => {
+        const event = await node.post('identity.link', {
+          feed: node.feedKey,
+          blobs: node.blobsKey,
+          name: values.name ?? node.name,
+          ...(emails.length > 0 ? { emails } : {})
+        })
+        ctx.io.out(event.id)
+      })
+      return
+    }
     const { values } = parse(this, argv, { json: { type: 'boolean' } })
     await withNode(ctx, async (node) => {
       const info = {
