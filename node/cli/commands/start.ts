@@ -1,6 +1,11 @@
 import { userInfo } from 'node:os'
 import { CairnNode } from '../../node.js'
 import { homePaths, isInitialised } from '../../home.js'
+import { checkBind, parseAllow } from '../../http/access.js'
+import type { LiveSession } from '../../http/peers.js'
+import { DEFAULT_HTTP, serveHttp } from '../../http/server.js'
+import { loadOrCreateToken } from '../../http/token.js'
+import type { Session } from '../../replication.js'
 import { joinSwarm } from '../../swarm.js'
 import { listen, parseHostPort } from '../../sync.js'
 import type { Command } from '../command.js'
@@ -8,19 +13,28 @@ import { parse, usageError } from '../command.js'
 
 export const start: Command = {
   name: 'start',
-  usage: 'start [--name NAME] [--listen HOST:PORT] [--swarm] [--bootstrap HOST:PORT]... [--topic NAME]',
-  summary: 'run the node: index, serve direct sync, join the project swarm; creates the home on first run',
+  usage: 'start [--name NAME] [--listen HOST:PORT] [--swarm] [--bootstrap HOST:PORT]... [--topic NAME] [--http HOST:PORT|off] [--http-allow-remote] [--http-allow-from ADDR[/BITS]]...',
+  summary: 'run the node: index, serve direct sync, join the project swarm, serve the HTTP API and web UI (127.0.0.1:7420); creates the home on first run',
   async run (ctx, argv) {
     const { values } = parse(this, argv, {
       name: { type: 'string' },
       listen: { type: 'string' },
       swarm: { type: 'boolean' },
       bootstrap: { type: 'string', multiple: true },
-      topic: { type: 'string' }
+      topic: { type: 'string' },
+      http: { type: 'string' },
+      'http-allow-remote': { type: 'boolean' },
+      'http-allow-from': { type: 'string', multiple: true }
     })
     const bootstrap = (values.bootstrap ?? []).map((b) => parseHostPort(b, '--bootstrap'))
     if (values.swarm === true && bootstrap.length === 0) throw usageError(this, '--swarm needs at least one --bootstrap HOST:PORT (cairn never reaches for the public DHT by itself)')
     if (values.swarm !== true && (bootstrap.length > 0 || values.topic !== undefined)) throw usageError(this, '--bootstrap and --topic go with --swarm')
+    const httpOff = values.http === 'off'
+    const http = values.http === undefined || httpOff ? DEFAULT_HTTP : parseHostPort(values.http, '--http')
+    const allowRemote = values['http-allow-remote'] === true
+    const allowFrom = (values['http-allow-from'] ?? []).map(parseAllow)
+    if (allowFrom.length > 0 && !allowRemote) throw usageError(this, '--http-allow-from lets remote clients in: it needs --http-allow-remote and a non-loopback --http address')
+    if (!httpOff) checkBind(http.host, allowRemote) // before the home is touched
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
 
     const fresh = !isInitialised(homePaths(ctx.home))
@@ -28,6 +42,7 @@ export const start: Command = {
       ? await CairnNode.init(ctx.home, values.name ?? userInfo().username)
       : await CairnNode.open(ctx.home)
     const cleanups: Array<() => Promise<void>> = []
+    const live: Array<{ via: LiveSession['via'], sessions: Set<Session> }> = []
     try {
       if (fresh) ctx.io.out(`created a new node in ${ctx.home}`)
       ctx.io.out(`identity ${node.identityKey} (${node.name})`)
@@ -36,6 +51,7 @@ export const start: Command = {
       if (values.listen !== undefined) {
         const { server, address, sessions } = await listen(node, parseHostPort(values.listen, '--listen'), log)
         ctx.io.out(`sync     listening on ${address.host}:${address.port}`)
+        live.push({ via: 'sync', sessions })
         cleanups.push(async () => {
           for (const s of sessions) s.destroy()
           await new Promise((resolve) => server.close(resolve))
@@ -45,7 +61,24 @@ export const start: Command = {
         const topic = values.topic ?? 'default'
         const swarm = await joinSwarm(node, { bootstrap, topic, log })
         ctx.io.out(`swarm    joined topic "${topic}"`)
+        live.push({ via: 'swarm', sessions: swarm.sessions })
         cleanups.push(swarm.destroy)
+      }
+      if (!httpOff) {
+        const token = loadOrCreateToken(node.paths.token)
+        const sessions = function * (): Iterable<LiveSession> {
+          for (const { via, sessions } of live) for (const session of sessions) yield { via, session }
+        }
+        try {
+          const server = await serveHttp(node, { ...http, allowRemote }, { token, allowFrom, sessions, log })
+          ctx.io.out(`http     ${server.url} (writes need the token in ${node.paths.token})`)
+          cleanups.push(server.close)
+        } catch (err) {
+          // The default port may be taken by another node on this machine: run
+          // without HTTP and say so. An address the user asked for must work.
+          if (values.http !== undefined) throw err
+          log(`${(err as Error).message}; running without the HTTP API (choose one with --http HOST:PORT, or --http off)`)
+        }
       }
       ctx.io.out('running; Ctrl-C to stop')
       await ctx.stopped

@@ -1,0 +1,30 @@
+import type { CairnEvent } from '../../protocol/event.js'
+import type { IndexedEvent } from '../views.js'
+import { isFailing } from './compare.js'
+import type { TestStatus } from './compare.js'
+
+export type ResultEvent = IndexedEvent & CairnEvent<'result'>
+
+export function statusCounts (e: ResultEvent): Record<TestStatus, number> {
+  const counts: Record<TestStatus, number> = { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0 }
+  for (const t of e.body.tests) counts[t.status]++
+  return counts
+}
+
+/** A result without its (possibly huge) test list: counts per status and the failing names instead. */
+export function resultRow (e: ResultEvent): Record<string, unknown> {
+  const { tests, ...rest } = e.body
+  return {
+    id: e.id,
+    type: e.type,
+    author: e.author,
+    ts: e.ts,
+    refs: e.refs,
+    feed: e.feed,
+    seq: e.seq,
+    body: rest,
+    total: tests.length,
+    counts: statusCounts(e),
+    failing: tests.filter((t) => isFailing(t.status)).slice(0, 20).map((t) => t.name)
+  }
+}

@@ -1,0 +1,136 @@
+import type { FastifyInstance } from 'fastify'
+import { CairnError } from '../../../protocol/errors.js'
+import { isHex32 } from '../../../protocol/hex.js'
+import { EVENT_TYPES } from '../../../protocol/schemas.js'
+import { eventJson } from '../../cli/event-json.js'
+import type { IndexedEvent, Views } from '../../views.js'
+import type { RouteContext } from '../context.js'
+import { notFound } from '../errors.js'
+import { paginate, parseLimit } from '../page.js'
+import { peersOf } from '../peers.js'
+import { hex64, strictQuery } from '../query.js'
+import { signedBytes } from '../signed.js'
+
+
+/** Events sorted by (ts, id) for one filter, cached until the views change. */
+export function sortedEvents (views: Views, filter: { type?: string, author?: string }): IndexedEvent[] {
+  return views.derive(`http:events:${filter.type ?? '*'}:${filter.author ?? '*'}`, (v) => v.query(filter))
+}
+
+/** id -> ids of the events that name it in refs: replies, reviews, results of a job. */
+function referencedBy (views: Views): Map<string, string[]> {
+  return views.derive('http:referenced-by', (v) => {
+    const out = new Map<string, string[]>()
+    for (const e of v.events.values()) {
+      for (const ref of e.refs) {
+        const list = out.get(ref)
+        if (list === undefined) out.set(ref, [e.id])
+        else list.push(e.id)
+      }
+    }
+    return out
+  })
+}
+
+export function nameOf (views: Views, key: string): string | null {
+  return views.identities.get(key)?.name ?? null
+}
+
+/** The roles this node's trust gives an identity (none implicitly, not even its own). */
+function rolesOf (views: Views, key: string): string[] {
+  return [...(views.trust.get(key) ?? [])].sort()
+}
+
+/** Read routes over the local views: no token, no network, answered from memory. */
+export function readRoutes (app: FastifyInstance, { node, sessions }: RouteContext): void {
+  const views = node.views
+
+  app.get('/api/status', async () => {
+    const s = node.status()
+    const types: Record<string, number> = {}
+    for (const [type, list] of views.byType) types[type] = list.length
+    return { ...s, types, trusted: views.trust.size, identities: views.identities.size }
+  })
+
+  app.get('/api/feeds', async () => {
+    const authors = feedAuthors(views)
+    return {
+      feeds: node.status().feeds.map((f) => {
+        const author = authors.get(f.key) ?? (f.hops === 0 ? node.identityKey : null)
+        return {
+          ...f,
+          author,
+          name: author !== null ? nameOf(views, author) ?? (author === node.identityKey ? node.name : null) : null,
+          own: f.key === node.feedKey || f.key === node.blobsKey,
+          // known to exist at the writer but not here yet / here but not yet through the indexer
+          missing: f.length - f.contiguous,
+          unindexed: f.indexed === null ? 0 : f.contiguous - f.indexed
+        }
+      })
+    }
+  })
+
+  app.get('/api/peers', async () => ({ peers: peersOf(node, sessions()) }))
+
+  app.get('/api/trust', async () => ({
+    root: node.identityKey,
+    trust: [...views.trust].map(([key, roles]) => ({ key, roles: [...roles].sort(), name: nameOf(views, key) }))
+  }))
+
+  app.get('/api/identities', async () => ({
+    identities: [...views.identities].map(([key, info]) => ({ key, name: info.name ?? null, emails: info.emails, roles: rolesOf(views, key) }))
+  }))
+
+  app.get<{ Querystring: { limit?: string } }>('/api/rejections', {
+    schema: { querystring: strictQuery({ limit: { type: 'string' } }) }
+  }, async (request) => {
+    const limit = parseLimit(request.query.limit)
+    return { total: views.rejected.length, rejections: views.rejected.slice(-limit).reverse() }
+  })
+
+  app.get<{ Querystring: { type?: string, author?: string, limit?: string, cursor?: string, order?: 'newest' | 'oldest' } }>('/api/events', {
+    schema: {
+      querystring: strictQuery({
+        type: { type: 'string', enum: EVENT_TYPES },
+        author: hex64,
+        limit: { type: 'string' },
+        cursor: { type: 'string', maxLength: 200 },
+        order: { type: 'string', enum: ['newest', 'oldest'] }
+      })
+    }
+  }, async (request) => {
+    const { type, author, cursor, order } = request.query
+    const filter = { ...(type !== undefined ? { type } : {}), ...(author !== undefined ? { author } : {}) }
+    const sorted = sortedEvents(views, filter)
+    const page = paginate(sorted, { limit: parseLimit(request.query.limit), newest: order !== 'oldest', ...(cursor !== undefined ? { cursor } : {}) })
+    return { total: sorted.length, events: page.items.map(eventJson), next: page.next }
+  })
+
+  app.get<{ Params: { id: string } }>('/api/events/:id', async (request) => {
+    const { id } = request.params
+    if (!isHex32(id)) throw new CairnError('BAD_ID', `"${id}" is not an EventId (64 lowercase hex characters)`)
+    const event = views.events.get(id)
+    if (event === undefined) throw notFound(`no event ${id} in this node's views`)
+    return {
+      event: eventJson(event),
+      signed: await signedBytes(node, event),
+      authorName: nameOf(views, event.author) ?? (event.author === node.identityKey ? node.name : null),
+      authorRoles: rolesOf(views, event.author),
+      referencedBy: referencedBy(views).get(id) ?? []
+    }
+  })
+}
+
+/** Which identity writes each feed: from the events indexed from it, and the feed and blobs keys identities link. */
+function feedAuthors (views: Views): Map<string, string> {
+  return views.derive('http:feed-authors', (v) => {
+    const out = new Map<string, string>()
+    for (const e of v.events.values()) if (!out.has(e.feed)) out.set(e.feed, e.author)
+    for (const e of v.byType.get('identity.link') ?? []) {
+      if (e.type !== 'identity.link') continue
+      if (!out.has(e.body.feed)) out.set(e.body.feed, e.author)
+      if (e.body.blobs !== undefined && !out.has(e.body.blobs)) out.set(e.body.blobs, e.author)
+    }
+    return out
+  })
+}

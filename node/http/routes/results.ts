@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify'
+import { CairnError } from '../../../protocol/errors.js'
+import { isHex32 } from '../../../protocol/hex.js'
+import { eventJson } from '../../cli/event-json.js'
+import type { Views } from '../../views.js'
+import { compareTests } from '../compare.js'
+import type { RouteContext } from '../context.js'
+import { notFound } from '../errors.js'
+import { paginate, parseLimit } from '../page.js'
+import { resultRow, statusCounts } from '../results.js'
+import type { ResultEvent } from '../results.js'
+import { strictQuery } from '../query.js'
+import { sortedEvents } from './read.js'
+
+function resultById (views: Views, id: string, what: string): ResultEvent {
+  if (!isHex32(id)) throw new CairnError('BAD_ID', `${what}: "${id}" is not an EventId (64 lowercase hex characters)`)
+  const e = views.events.get(id)
+  if (e?.type !== 'result') throw notFound(`${what}: no result ${id} in this node's views`)
+  return e as ResultEvent
+}
+
+/** Results (per-run summary and per-test table) and A/B comparison of any two. */
+export function resultRoutes (app: FastifyInstance, { node }: RouteContext): void {
+  const views = node.views
+
+  app.get<{ Querystring: { verdict?: string, build?: string, job?: string, limit?: string, cursor?: string } }>('/api/results', {
+    schema: { querystring: strictQuery({ verdict: { type: 'string', maxLength: 50 }, build: { type: 'string', maxLength: 200 }, job: { type: 'string', maxLength: 64 }, limit: { type: 'string' }, cursor: { type: 'string', maxLength: 200 } }) }
+  }, async (request) => {
+    const { verdict, build, job, cursor } = request.query
+    let list = sortedEvents(views, { type: 'result' }) as ResultEvent[]
+    if (verdict !== undefined) list = list.filter((e) => e.body.verdict === verdict)
+    if (build !== undefined) list = list.filter((e) => e.body.build === build)
+    if (job !== undefined) list = list.filter((e) => e.body.job === job)
+    const page = paginate(list, { limit: parseLimit(request.query.limit), newest: true, ...(cursor !== undefined ? { cursor } : {}) })
+    return { total: list.length, results: page.items.map(resultRow), next: page.next }
+  })
+
+  app.get<{ Params: { id: string } }>('/api/results/:id', async (request) => {
+    const e = resultById(views, request.params.id, 'result')
+    const job = e.body.job === undefined ? undefined : views.events.get(e.body.job)
+    return { result: eventJson(e), counts: statusCounts(e), job: job === undefined ? null : eventJson(job) }
+  })
+
+  app.get<{ Querystring: { a?: string, b?: string } }>('/api/compare', {
+    schema: { querystring: strictQuery({ a: { type: 'string', maxLength: 64 }, b: { type: 'string', maxLength: 64 } }) }
+  }, async (request) => {
+    const { a, b } = request.query
+    if (a === undefined || b === undefined) throw new CairnError('BAD_QUERY', 'compare needs two results: /api/compare?a=RESULT_ID&b=RESULT_ID')
+    const ra = resultById(views, a, 'a')
+    const rb = resultById(views, b, 'b')
+    return { a: resultRow(ra), b: resultRow(rb), comparison: compareTests(ra.body.tests, rb.body.tests) }
+  })
+}

@@ -1,0 +1,30 @@
+import { getText } from '../api.js'
+import { h, link } from '../dom.js'
+import type { Page, Params } from '../page.js'
+
+const MAX_CHARS = 2_000_000 // the browser stays responsive; the raw link has the rest
+
+/** The log and diff viewer: a stored blob as text, diffs coloured by line. */
+export async function blobPage (params: Params, q: URLSearchParams): Promise<Page> {
+  const hash = params.hash ?? ''
+  const name = q.get('name') ?? hash
+  const text = await getText(`/api/blobs/${encodeURIComponent(hash)}`)
+  const shown = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text
+  const isDiff = /^(diff --git|--- |Index: )/m.test(shown.slice(0, 4096))
+  const pre = h('pre', { class: `log${isDiff ? ' diff' : ''}`, id: 'blob' })
+  if (isDiff) {
+    for (const line of shown.split('\n')) {
+      const cls = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : null
+      pre.append(cls === null ? `${line}\n` : h('span', { class: cls }, `${line}\n`))
+    }
+  } else {
+    pre.textContent = shown
+  }
+  return {
+    el: h('section', {},
+      h('h1', {}, name),
+      h('p', { class: 'muted' }, `${text.length} characters · blob `, h('span', { class: 'mono' }, hash), ' · ', link(`/api/blobs/${hash}`, 'raw')),
+      text.length > MAX_CHARS ? h('p', { class: 'muted' }, `Showing the first ${MAX_CHARS} characters.`) : null,
+      pre)
+  }
+}

@@ -1,0 +1,107 @@
+import { getJson, postJson } from '../api.js'
+import type { EventJson, ResultRow } from '../api.js'
+import { badge, errorBox, h, kv, link, replace, short, table, when } from '../dom.js'
+import type { Page, Params } from '../page.js'
+import { throttled } from '../page.js'
+import { who } from '../people.js'
+import { savedToken } from './settings.js'
+
+interface Patch { index: number, subject: string, author?: { name: string, email: string }, diff?: { hash: string, length: number }, missing?: boolean, messageId?: string }
+interface RevisionBody { project: string, series: string, version: number, subject: string, cover?: { subject: string, body: string }, base?: string, total: number, patches: Patch[], source: { messageIds: string[], list?: string }, changeId?: string }
+interface RevisionDetail {
+  revision: EventJson & { body: RevisionBody }
+  versions: Array<{ id: string, version: number, ts: number }>
+  reviews: Array<EventJson & { body: { target: { revision: string, patch?: number }, trailers: Array<{ key: string, value: string }>, comment?: string } }>
+  jobs: Array<EventJson & { body: { profile: string, base: string, tags: string[], repo: string } }>
+  results: ResultRow[]
+  decisions: Array<EventJson & { body: { verdict: string, state: string, reasons: string[], machine: string } }>
+}
+
+const TRAILERS = ['Reviewed-by', 'Acked-by', 'Tested-by', 'Nacked-by']
+
+function reviewForm (revision: string, patches: Patch[], posted: () => void): HTMLElement {
+  const key = h('select', { name: 'trailer', 'aria-label': 'trailer' }, ...TRAILERS.map((t) => h('option', { value: t }, t)))
+  const value = h('input', { name: 'value', placeholder: 'Name <email>', size: 32, 'aria-label': 'trailer value' })
+  const patch = h('select', { name: 'patch', 'aria-label': 'patch' }, h('option', { value: '' }, 'whole series'), ...patches.map((p) => h('option', { value: String(p.index) }, `patch ${p.index}`)))
+  const comment = h('textarea', { name: 'comment', rows: 3, cols: 60, placeholder: 'comment (optional)', 'aria-label': 'comment' })
+  const out = h('div', {})
+  const send = async (): Promise<void> => {
+    const token = savedToken()
+    if (token === '') { out.replaceChildren(errorBox('Paste the node\'s API token in Settings first (it is in the node\'s home: api.token).')); return }
+    const body: Record<string, unknown> = {
+      target: patch.value === '' ? { revision } : { revision, patch: Number(patch.value) },
+      trailers: value.value.trim() === '' ? [] : [{ key: key.value, value: value.value.trim() }]
+    }
+    if (comment.value.trim() !== '') body.comment = comment.value
+    try {
+      const r = await postJson<{ id: string }>('/api/reviews', body, token)
+      out.replaceChildren(h('p', {}, 'Posted as ', link(`#/event/${r.id}`, h('span', { class: 'mono' }, short(r.id))), ' on this node\'s feed.'))
+      value.value = ''
+      comment.value = ''
+      posted()
+    } catch (err) {
+      out.replaceChildren(errorBox(err))
+    }
+  }
+  return h('div', { class: 'filters' }, key, value, patch, comment, h('button', { class: 'primary', onclick: () => { void send() } }, 'Post review'), out)
+}
+
+/** One revision of a series: its versions, patches with their diffs, reviews, jobs, results and decisions. */
+export async function revisionPage (params: Params): Promise<Page> {
+  const id = params.id ?? ''
+  const top = h('div', {})
+  const bottom = h('div', {})
+  let form: HTMLElement | null = null
+  const render = async (): Promise<void> => {
+    const d = await getJson<RevisionDetail>(`/api/revisions/${encodeURIComponent(id)}`)
+    const r = d.revision
+    const b = r.body
+    form ??= h('div', {}, h('h2', {}, 'Review'), reviewForm(r.id, b.patches, () => { void render() }))
+    replace(top,
+      h('h1', {}, `[${b.project}] `, b.subject, ' ', badge(`v${b.version}`, 'ok')),
+      h('p', {}, 'Versions: ', ...d.versions.map((v) => [v.id === r.id ? h('strong', {}, `v${v.version}`) : link(`#/revision/${v.id}`, `v${v.version}`), ' '])),
+      kv([
+        ['series', b.series],
+        ['author', who(r.author)],
+        ['posted', when(r.ts)],
+        ['base', b.base ?? '—'],
+        ['change-id', b.changeId ?? '—'],
+        ['list', b.source.list ?? '—'],
+        ['mails', String(b.source.messageIds.length)],
+        ['event', link(`#/event/${r.id}`, h('span', { class: 'mono' }, r.id))]
+      ]),
+      b.cover === undefined ? null : [h('h2', {}, 'Cover letter'), h('pre', {}, `${b.cover.subject}\n\n${b.cover.body}`)],
+      h('h2', {}, `Patches (${b.patches.length} of ${b.total})`),
+      table([['#', 'num'], 'subject', 'author', 'diff'], b.patches.map((p) => h('tr', {},
+        h('td', { class: 'num' }, p.index),
+        h('td', {}, p.subject, p.missing === true ? [' ', badge('missing', 'bad')] : null),
+        h('td', {}, p.author !== undefined ? `${p.author.name} <${p.author.email}>` : ''),
+        h('td', {}, p.diff !== undefined ? link(`#/blob/${p.diff.hash}?name=${encodeURIComponent(`patch ${p.index}.diff`)}`, `${p.diff.length} bytes`) : '—')))),
+      h('h2', {}, `Reviews (${d.reviews.length})`),
+      d.reviews.length === 0
+        ? h('p', { class: 'muted' }, 'No review yet.')
+        : table(['who', 'on', 'trailers', 'comment'], d.reviews.map((v) => h('tr', {},
+          h('td', {}, who(v.author)),
+          h('td', {}, v.body.target.patch === undefined ? 'series' : `patch ${v.body.target.patch}`),
+          h('td', {}, ...v.body.trailers.map((t) => h('div', { class: 'trailer' }, `${t.key}: ${t.value}`))),
+          h('td', {}, v.body.comment ?? '')))))
+    replace(bottom,
+      h('h2', {}, `Jobs (${d.jobs.length})`),
+      d.jobs.length === 0
+        ? h('p', { class: 'muted' }, 'No job requested for this revision.')
+        : table(['job', 'profile', 'base', 'tags'], d.jobs.map((j) => h('tr', {},
+          h('td', {}, link(`#/event/${j.id}`, h('span', { class: 'mono' }, short(j.id)))), h('td', {}, j.body.profile), h('td', { class: 'mono' }, j.body.base.slice(0, 12)), h('td', {}, j.body.tags.join(', '))))),
+      h('h2', {}, `Results (${d.results.length})`),
+      d.results.length === 0
+        ? h('p', { class: 'muted' }, 'No result yet.')
+        : table(['result', 'verdict', 'tests', 'runner', 'when'], d.results.map((x) => h('tr', {},
+          h('td', {}, link(`#/result/${x.id}`, h('span', { class: 'mono' }, short(x.id)))), h('td', {}, badge(x.body.verdict)), h('td', {}, `${x.total} (${x.counts.fail ?? 0} fail)`), h('td', {}, who(x.author)), h('td', { class: 'mono' }, when(x.ts))))),
+      h('h2', {}, 'Decisions'),
+      d.decisions.length === 0
+        ? h('p', { class: 'muted' }, 'No decision published for this revision.')
+        : table(['verdict', 'state', 'by', 'reasons'], d.decisions.map((x) => h('tr', {},
+          h('td', {}, badge(x.body.verdict)), h('td', {}, x.body.state), h('td', {}, who(x.author)), h('td', {}, ...x.body.reasons.map((t) => h('div', {}, t)))))))
+  }
+  await render()
+  return { el: h('section', {}, top, form, bottom), onEvent: throttled(() => { void render() }) }
+}
