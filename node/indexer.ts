@@ -8,6 +8,8 @@ import type { Views } from './views.js'
 
 /** How many blocks one frame of the view log covers at most: bounds the work lost to a crash. */
 const BLOCKS_PER_FRAME = 64
+/** Blocks handed to the crypto pool ahead of the frame being written: keeps every worker busy. */
+const IN_FLIGHT_BLOCKS = 4 * BLOCKS_PER_FRAME
 
 export interface IndexProgress { feed: string, length: number, events: number, rejected: number }
 
@@ -51,29 +53,40 @@ export class Indexer {
     }
   }
 
+  /**
+   * Index one feed from its checkpoint. Blocks are read in order and handed to
+   * the crypto pool as they are read, with up to IN_FLIGHT_BLOCKS verifying
+   * at once; frames are written in order as their blocks come back, so
+   * reading, verifying and writing overlap.
+   */
   private async indexFeed (feed: string, core: Hypercore): Promise<void> {
-    let from = this.views.checkpoints.get(feed) ?? 0
-    while (from < core.contiguousLength) {
-      const blocks: Buffer[] = []
-      for (let seq = from; seq < Math.min(core.contiguousLength, from + BLOCKS_PER_FRAME); seq++) {
-        const block = await core.get(seq, { wait: false })
+    const from = this.views.checkpoints.get(feed) ?? 0
+    const end = core.contiguousLength
+    if (from >= end) return
+    const inline = end - from === 1
+    const pending: Array<Promise<OpenedBlock>> = []
+    let next = from
+    let written = from
+    while (written < end) {
+      while (next < end && pending.length < IN_FLIGHT_BLOCKS) {
+        const block = await core.get(next, { wait: false })
         if (block === null) break
-        blocks.push(block)
+        pending.push(inline ? Promise.resolve(openBlock(block, this.crypto)) : this.pool.open(block))
+        next++
       }
-      if (blocks.length === 0) return
-      const opened: OpenedBlock[] = blocks.length === 1
-        ? [openBlock(blocks[0] as Buffer, this.crypto)]
-        : await Promise.all(blocks.map((b) => this.pool.open(b)))
-      const frame: Frame = { feed, length: from + blocks.length, events: [], rejected: [] }
+      const count = Math.min(BLOCKS_PER_FRAME, pending.length)
+      if (count === 0) return
+      const opened = await Promise.all(pending.splice(0, count))
+      const frame: Frame = { feed, length: written + count, events: [], rejected: [] }
       opened.forEach((o, i) => {
-        const seq = from + i
+        const seq = written + i
         for (const { event } of o.events) frame.events.push({ ...event, feed, seq })
         for (const r of o.rejected) frame.rejected.push({ feed, seq, ...r })
       })
       this.log.append(frame)
       applyFrame(this.views, frame)
       this.onProgress({ feed, length: frame.length, events: frame.events.length, rejected: frame.rejected.length })
-      from = frame.length
+      written = frame.length
     }
   }
 }

@@ -2,6 +2,7 @@ import type Hypercore from 'hypercore'
 import type { Crypto, KeyPair } from '../protocol/crypto.js'
 import { CairnError } from '../protocol/errors.js'
 import type { CairnEvent, Draft } from '../protocol/event.js'
+import { validateDraft } from '../protocol/event.js'
 import type { EventType } from '../protocol/schemas.js'
 import { signDrafts } from './crypto-jobs.js'
 import type { SignedBatch } from './crypto-jobs.js'
@@ -9,6 +10,8 @@ import type { CryptoPool } from './crypto-pool.js'
 
 /** Below this many drafts, signing inline beats the round trip to a worker. */
 const POOL_MIN_DRAFTS = 256
+/** Drafts per pool job: small enough that appending overlaps signing, large enough to amortise the round trip. */
+const POOL_CHUNK_DRAFTS = 1000
 
 /**
  * The node's own `events` feed: signs drafts with the identity key and
@@ -42,24 +45,31 @@ export class OwnFeed {
 
   /**
    * Sign and append drafts together; resolves once the blocks are stored.
-   * Large batches are signed in slices across the crypto pool, then appended
-   * in their original order.
+   * Every draft is validated first, so a bad one appends nothing. Large
+   * batches are signed in chunks across the crypto pool, and each chunk is
+   * appended, in order, as soon as it is signed: appending overlaps signing.
    */
   async append (drafts: ReadonlyArray<Draft<EventType>>): Promise<CairnEvent[]> {
     this.assertWhole()
     if (drafts.length === 0) return []
-    let batches: SignedBatch[]
-    if (drafts.length < POOL_MIN_DRAFTS) {
-      batches = [signDrafts(drafts, this.identity, this.crypto)]
-    } else {
-      const slice = Math.ceil(drafts.length / this.pool.size)
-      const jobs = []
-      for (let i = 0; i < drafts.length; i += slice) jobs.push(this.pool.sign({ op: 'sign', drafts: drafts.slice(i, i + slice), keyPair: this.identity }))
-      batches = await Promise.all(jobs)
+    for (const d of drafts) validateDraft(d.type, d.body, d.refs)
+    if (drafts.length < POOL_MIN_DRAFTS) return await this.appendSigned([signDrafts(drafts, this.identity, this.crypto)])
+    const jobs: Array<Promise<SignedBatch>> = []
+    for (let i = 0; i < drafts.length; i += POOL_CHUNK_DRAFTS) {
+      jobs.push(this.pool.sign({ op: 'sign', drafts: drafts.slice(i, i + POOL_CHUNK_DRAFTS), keyPair: this.identity }))
     }
-    this.assertWhole()
-    const { length } = await this.core.append(batches.flatMap((b) => b.blocks))
-    this.recorded.set(length)
-    return batches.flatMap((b) => b.events)
+    return await this.appendSigned(jobs)
+  }
+
+  private async appendSigned (batches: Array<SignedBatch | Promise<SignedBatch>>): Promise<CairnEvent[]> {
+    const events: CairnEvent[] = []
+    for (const pending of batches) {
+      const batch = await pending
+      this.assertWhole()
+      const { length } = await this.core.append(batch.blocks)
+      this.recorded.set(length)
+      events.push(...batch.events)
+    }
+    return events
   }
 }

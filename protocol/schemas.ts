@@ -77,7 +77,9 @@ export const bodySchemas = {
     recipe: z.record(z.string(), z.unknown()),
     profile: text(200),
     tags: z.array(text(100)).max(64),
-    priority: int
+    priority: int,
+    /** The ref the user named (a branch, a tag) when base is the commit it resolved to. */
+    ref: text(200).optional()
   }),
   'job.claim': z.object({ job: hex32, runner: hex32, leaseUntil: nonNegInt }),
   'job.progress': z.object({ job: hex32, step: text(200), state: text(100), detail: text(1 << 16).optional() }),
@@ -94,7 +96,9 @@ export const bodySchemas = {
     })).max(1_000_000),
     logs: z.array(z.object({ name: text(500), blob: blobRefSchema })).max(1000),
     environment: z.record(z.string(), text(4096)),
-    reuses: hex32.optional()
+    reuses: hex32.optional(),
+    /** Why, in a line or a few, when the verdict is error, apply-failed or aborted. */
+    message: text(1 << 16).optional()
   }),
   decision: z.object({
     revision: hex32,

@@ -13,9 +13,12 @@ import { start } from './commands/start.js'
 import { status } from './commands/status.js'
 import { sync } from './commands/sync.js'
 import { trust } from './commands/trust.js'
+import { job } from './commands/job.js'
+import { runner } from './commands/runner.js'
+import { results } from './commands/results.js'
 
 /** The composition root: the one place that may also register bridges/ and runners/ commands. */
-export const COMMANDS: Command[] = [init, id, post, log, follow, trust, sync, start, reindex, status, recover]
+export const COMMANDS: Command[] = [init, id, post, log, follow, trust, sync, start, reindex, status, recover, job, runner, results]
 
 function help (): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length))

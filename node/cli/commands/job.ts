@@ -1,0 +1,131 @@
+import { jobRequestBody } from '../../../runners/submit.js'
+import { CairnError } from '../../../protocol/errors.js'
+import { CANCELLED, JOB_STATES, jobView, listJobs, mayCancel } from '../../views/jobs.js'
+import type { JobStateName, JobView } from '../../views/jobs.js'
+import type { Views } from '../../views.js'
+import type { Command } from '../command.js'
+import { parse, usageError, withNode } from '../command.js'
+
+const USAGE = 'job submit (--series ID [--base REF] | --ref REF) --repo PATH|URL [--recipe FILE] [--profile NAME] [--tags T1,T2] [--priority N] | job list [--json] [--state STATE] | job cancel JOB'
+
+export const job: Command = {
+  name: 'job',
+  usage: USAGE,
+  summary: 'submit build/test jobs for runners, list them with their state, cancel one',
+  async run (ctx, argv) {
+    const sub = argv[0]
+    const rest = argv.slice(1)
+    if (sub === 'submit') return await submit(ctx, rest)
+    if (sub === 'list') return await list(ctx, rest)
+    if (sub === 'cancel') return await cancel(ctx, rest)
+    throw usageError(this, sub === undefined ? 'expected submit, list or cancel' : `unknown subcommand "${sub}"; expected submit, list or cancel`)
+  }
+}
+
+type Ctx = Parameters<Command['run']>[0]
+
+async function submit (ctx: Ctx, argv: string[]): Promise<void> {
+  const { values } = parse(job, argv, {
+    series: { type: 'string' },
+    repo: { type: 'string' },
+    base: { type: 'string' },
+    ref: { type: 'string' },
+    recipe: { type: 'string' },
+    profile: { type: 'string' },
+    tags: { type: 'string' },
+    priority: { type: 'string' }
+  })
+  if (values.repo === undefined) throw usageError(job, '--repo is required')
+  if (values.series === undefined && values.ref === undefined) throw usageError(job, 'give --series ID (a series job) or --ref REF (a baseline job)')
+  if (values.series !== undefined && values.ref !== undefined) throw usageError(job, '--ref is for baseline jobs; a series job takes --base REF')
+  if (values.series === undefined && values.base !== undefined) throw usageError(job, '--base goes with --series; a baseline job takes --ref REF')
+  let priority: number | undefined
+  if (values.priority !== undefined) {
+    priority = Number(values.priority)
+    if (!Number.isSafeInteger(priority)) throw usageError(job, `--priority must be an integer, got "${values.priority}"`)
+  }
+  const tags = values.tags === undefined ? undefined : values.tags.split(',').map((t) => t.trim()).filter((t) => t !== '')
+  if (values.profile !== undefined && values.profile.trim() === '') throw usageError(job, '--profile must not be empty')
+  await withNode(ctx, async (node) => {
+    const { body, refs } = await jobRequestBody(node.views, {
+      repo: values.repo as string,
+      ...(values.series === undefined ? {} : { series: values.series }),
+      ...(values.base === undefined ? {} : { base: values.base }),
+      ...(values.ref === undefined ? {} : { ref: values.ref }),
+      ...(values.recipe === undefined ? {} : { recipePath: values.recipe }),
+      ...(values.profile === undefined ? {} : { profile: values.profile }),
+      ...(tags === undefined ? {} : { tags }),
+      ...(priority === undefined ? {} : { priority })
+    })
+    const event = await node.post('job.request', body, refs)
+    ctx.io.out(event.id)
+  })
+}
+
+function jobJson (j: JobView): Record<string, unknown> {
+  const b = j.request.body
+  return {
+    id: j.id,
+    state: j.state,
+    cancelled: j.cancelled,
+    project: b.project,
+    repo: b.repo,
+    base: b.base,
+    ref: b.ref ?? null,
+    revision: b.revision ?? null,
+    profile: b.profile,
+    tags: b.tags,
+    priority: b.priority,
+    author: j.request.author,
+    ts: j.request.ts,
+    runner: j.runner,
+    leaseUntil: j.leaseUntil,
+    attempts: j.attempts,
+    verdict: j.verdict,
+    result: j.result
+  }
+}
+
+function jobLine (j: JobView): string {
+  const b = j.request.body
+  const what = b.revision !== undefined ? `series ${b.revision.slice(0, 12)} on ${(b.ref ?? b.base).slice(0, 12)}` : `baseline ${b.ref ?? b.base.slice(0, 12)}`
+  const who = j.runner !== null ? ` runner ${j.runner.slice(0, 12)}` : ''
+  const verdict = j.verdict !== null ? ` ${j.verdict}` : ''
+  return `${j.id.slice(0, 12)} ${j.state}${j.cancelled ? ' (cancelled)' : ''}${verdict} ${b.profile} ${what} ${b.repo}${b.tags.length > 0 ? ` [${b.tags.join(',')}]` : ''}${who}`
+}
+
+async function list (ctx: Ctx, argv: string[]): Promise<void> {
+  const { values } = parse(job, argv, { json: { type: 'boolean' }, state: { type: 'string' } })
+  if (values.state !== undefined && !(JOB_STATES as readonly string[]).includes(values.state)) {
+    throw usageError(job, `--state "${values.state}" is not one of ${JOB_STATES.join(', ')}`)
+  }
+  await withNode(ctx, async (node) => {
+    const jobs = listJobs(node.views, Date.now(), values.state === undefined ? {} : { state: values.state as JobStateName })
+    if (values.json === true) ctx.io.out(JSON.stringify(jobs.map(jobJson)))
+    else for (const j of jobs) ctx.io.out(jobLine(j))
+  })
+}
+
+/** A job by id or unique prefix (8+ hex characters). */
+export function findJob (views: Views, ref: string, now: number): JobView {
+  const exact = jobView(views, ref, now)
+  if (exact !== null) return exact
+  if (/^[0-9a-f]{8,63}$/.test(ref)) {
+    const matches = listJobs(views, now).filter((j) => j.id.startsWith(ref))
+    if (matches.length > 1) throw new CairnError('JOB_AMBIGUOUS', `"${ref}" is the start of ${matches.length} job ids; give more of it`)
+    if (matches[0] !== undefined) return matches[0]
+  }
+  throw new CairnError('JOB_UNKNOWN', `no job "${ref}" here; cairn job list shows the jobs this node knows`)
+}
+
+async function cancel (ctx: Ctx, argv: string[]): Promise<void> {
+  const { positionals } = parse(job, argv, {}, 1)
+  await withNode(ctx, async (node) => {
+    const j = findJob(node.views, positionals[0] as string, Date.now())
+    if (!mayCancel(node.views, j.request, node.identityKey)) throw new CairnError('NOT_ALLOWED', `job ${j.id} was requested by ${j.request.author}; only its author or a maintainer may cancel it`)
+    if (j.state === 'done' || j.state === 'failed') throw new CairnError('JOB_FINISHED', `job ${j.id} has finished (${j.state}); there is nothing to cancel`)
+    if (j.cancelled) throw new CairnError('JOB_CANCELLED', `job ${j.id} is already cancelled`)
+    const event = await node.post('job.progress', { job: j.id, step: 'cancel', state: CANCELLED }, [j.id])
+    ctx.io.out(event.id)
+  })
+}

@@ -1,0 +1,101 @@
+import { compareJson, compareText, pickResult, resultSummaryJson, testsOf } from '../../../runners/result-report.js'
+import { renderReport } from '../../../runners/summary.js'
+import { allResults, resultsOfBuild, resultsOfSeries, resultsOfTestRun } from '../../views/results.js'
+import type { ResultEvent } from '../../views/results.js'
+import type { Command } from '../command.js'
+import { parse, usageError, withNode } from '../command.js'
+
+export const results: Command = {
+  name: 'results',
+  usage: 'results list [--json] [--series ID] [--build IDENTITY] [--test NAME] | results show RESULT|IDENTITY|JOB [--json] [--log] | results compare A B [--json]',
+  summary: 'test results: list and filter, show one (with its logs), compare two (regressions first)',
+  async run (ctx, argv) {
+    const sub = argv[0]
+    const rest = argv.slice(1)
+    if (sub === 'list') return await list(ctx, rest)
+    if (sub === 'show') return await show(ctx, rest)
+    if (sub === 'compare') return await compare(ctx, rest)
+    throw usageError(this, sub === undefined ? 'expected list, show or compare' : `unknown subcommand "${sub}"; expected list, show or compare`)
+  }
+}
+
+type Ctx = Parameters<Command['run']>[0]
+
+async function list (ctx: Ctx, argv: string[]): Promise<void> {
+  const { values } = parse(results, argv, { json: { type: 'boolean' }, series: { type: 'string' }, build: { type: 'string' }, test: { type: 'string' } })
+  await withNode(ctx, async (node) => {
+    const views = node.views
+    let list: ResultEvent[] = allResults(views)
+    if (values.series !== undefined) list = intersect(list, resultsOfSeries(views, values.series))
+    if (values.build !== undefined) list = intersect(list, [...resultsOfBuild(views, values.build), ...resultsOfTestRun(views, values.build)])
+    const rows = list.flatMap((e) => {
+      const row: Record<string, unknown> = { ...resultSummaryJson(views, e) }
+      if (values.test !== undefined) {
+        const t = testsOf(views, e).tests.find((x) => x.name === values.test)
+        if (t === undefined) return []
+        row.test = t
+      }
+      return [row]
+    })
+    if (values.json === true) { ctx.io.out(JSON.stringify(rows)); return }
+    for (const r of rows) {
+      const counts = Object.entries(r.counts as Record<string, number>).filter(([, n]) => n > 0).map(([k, n]) => `${k}:${n}`).join(' ')
+      const verdict = r.verdict === 'reused' ? `reused(${String(r.effectiveVerdict)})` : String(r.verdict)
+      const test = r.test === undefined ? '' : ` ${(r.test as { name: string, status: string }).name}=${(r.test as { status: string }).status}`
+      ctx.io.out(`${String(r.id).slice(0, 12)} ${verdict} job ${String(r.job ?? '-').slice(0, 12)} ${String(r.profile ?? '-')} ${counts || 'no tests'}${test}${r.stale === true ? ' (stale)' : ''}`)
+    }
+  })
+}
+
+function intersect (a: ResultEvent[], b: ResultEvent[]): ResultEvent[] {
+  const keep = new Set(b.map((e) => e.id))
+  return a.filter((e) => keep.has(e.id))
+}
+
+async function show (ctx: Ctx, argv: string[]): Promise<void> {
+  const { values, positionals } = parse(results, argv, { json: { type: 'boolean' }, log: { type: 'boolean' } }, 1)
+  await withNode(ctx, async (node) => {
+    const e = pickResult(node.views, positionals[0] as string)
+    const { tests, source } = testsOf(node.views, e)
+    const logs = [...e.body.logs, ...(source !== null && source.id !== e.id ? source.body.logs : [])]
+    const texts = values.log === true ? await Promise.all(logs.map(async (l) => (await node.blobs.get(l.blob)).toString('utf8'))) : []
+    if (values.json === true) {
+      ctx.io.out(JSON.stringify({
+        ...resultSummaryJson(node.views, e),
+        environment: e.body.environment,
+        tests,
+        logs: logs.map((l, i) => values.log === true ? { ...l, text: texts[i] } : l)
+      }))
+      return
+    }
+    if (values.log === true) {
+      logs.forEach((l, i) => { ctx.io.out(`==> ${l.name} <==`); ctx.io.out((texts[i] ?? '').replace(/\n$/, '')) })
+      return
+    }
+    const s = resultSummaryJson(node.views, e)
+    const fields: Record<string, string> = {
+      RESULT: e.id,
+      JOB: s.job ?? '-',
+      BUILD: s.build || '-',
+      'TEST-RUN': s.testRun || '-',
+      RUNNER: e.author,
+      SYSTEM: e.body.environment.system ?? '-'
+    }
+    if (s.reuses !== null) fields.REUSES = s.reuses
+    if (s.stale) fields.STALE = 'a newer result for the same subject has another identity'
+    ctx.io.out(`verdict ${s.verdict}${s.reuses !== null ? ` (stands for ${s.effectiveVerdict ?? 'a result not here'})` : ''}`)
+    if (s.message !== null) ctx.io.out(s.message)
+    ctx.io.out(renderReport(tests, { fields }).replace(/\n$/, ''))
+    for (const l of logs) ctx.io.out(`log ${l.name} ${l.blob.length} bytes (cairn results show ${e.id.slice(0, 12)} --log)`)
+  })
+}
+
+async function compare (ctx: Ctx, argv: string[]): Promise<void> {
+  const { values, positionals } = parse(results, argv, { json: { type: 'boolean' } }, 2)
+  await withNode(ctx, async (node) => {
+    const a = pickResult(node.views, positionals[0] as string)
+    const b = pickResult(node.views, positionals[1] as string)
+    const c = compareJson(node.views, a, b)
+    ctx.io.out(values.json === true ? JSON.stringify(c) : compareText(c))
+  })
+}

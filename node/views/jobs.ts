@@ -1,0 +1,141 @@
+/**
+ * Jobs as this node sees them: every job.request with the claims, progress,
+ * results and cancellations that answer it, folded by the job lifecycle
+ * machine (machines/job-lifecycle.ts). The grouping is derived once per
+ * views version; the fold runs at the caller's `now`, because a lease
+ * expires with time and not with events.
+ */
+import { foldJob } from '../../machines/job-lifecycle.js'
+import type { JobState } from '../../machines/job-lifecycle.js'
+import { byTsThenId } from '../views.js'
+import type { IndexedEvent, Views } from '../views.js'
+
+export type JobRequest = IndexedEvent & { type: 'job.request' }
+export type JobStateName = JobState['state']
+export const JOB_STATES: readonly JobStateName[] = ['queued', 'claimed', 'running', 'done', 'failed', 'aborted']
+
+/** The job.progress state that cancels a job (posted by `cairn job cancel`). */
+export const CANCELLED = 'cancelled'
+
+export interface JobView {
+  id: string
+  request: JobRequest
+  state: JobStateName
+  /** Cancelled by its author or a maintainer; the state then reads aborted unless a result came first. */
+  cancelled: boolean
+  /** A runner holds a live lease (claimed or running), cancelled or not. */
+  leased: boolean
+  runner: string | null
+  leaseUntil: number | null
+  attempts: number
+  /** Runners whose lease ran out, in order. */
+  expired: string[]
+  verdict: JobState['verdict']
+  /** The result event that settled the job, if any. */
+  result: string | null
+}
+
+interface JobIndex {
+  requests: Map<string, JobRequest>
+  /** job id -> claims, progress and results naming it */
+  answers: Map<string, IndexedEvent[]>
+  /** runner identity -> ids of jobs it claimed */
+  claimedBy: Map<string, Set<string>>
+}
+
+function jobIndex (views: Views): JobIndex {
+  return views.derive('jobs/index', (v) => {
+    const requests = new Map<string, JobRequest>()
+    for (const e of v.byType.get('job.request') ?? []) requests.set(e.id, e as JobRequest)
+    const answers = new Map<string, IndexedEvent[]>()
+    const claimedBy = new Map<string, Set<string>>()
+    for (const type of ['job.claim', 'job.progress', 'result'] as const) {
+      for (const e of v.byType.get(type) ?? []) {
+        const job = (e.body as { job?: string }).job
+        if (job === undefined) continue
+        const list = answers.get(job)
+        if (list === undefined) answers.set(job, [e])
+        else list.push(e)
+        if (e.type === 'job.claim' && e.body.runner === e.author) {
+          const set = claimedBy.get(e.author) ?? new Set<string>()
+          set.add(job)
+          claimedBy.set(e.author, set)
+        }
+      }
+    }
+    for (const list of answers.values()) list.sort(byTsThenId)
+    return { requests, answers, claimedBy }
+  })
+}
+
+/**
+ * Identities whose claims and results count here: those trusted with the
+ * runner role, and this node's own (a node runs its own jobs without
+ * trusting itself explicitly: its feed is its own signature).
+ */
+export function trustedRunners (views: Views): string[] {
+  return views.derive('jobs/runners', (v) => {
+    const out = [v.root]
+    for (const [key, roles] of v.trust) if (roles.has('runner') && key !== v.root) out.push(key)
+    return out.sort()
+  })
+}
+
+/** Who may cancel a job: whoever requested it, a maintainer, or this node itself. */
+export function mayCancel (views: Views, request: JobRequest, who: string): boolean {
+  return who === request.author || who === views.root || views.trust.get(who)?.has('maintainer') === true
+}
+
+export function jobRequest (views: Views, id: string): JobRequest | null {
+  return jobIndex(views).requests.get(id) ?? null
+}
+
+/** Where one job stands at `now` (ms). */
+export function jobView (views: Views, id: string, now: number): JobView | null {
+  const request = jobIndex(views).requests.get(id)
+  if (request === undefined) return null
+  const answers = jobIndex(views).answers.get(id) ?? []
+  const runners = trustedRunners(views)
+  const folded = foldJob(id, answers, now, { runners })
+  const cancelled = answers.some((e) => e.type === 'job.progress' && e.body.state === CANCELLED && mayCancel(views, request, e.author))
+  let result: string | null = null
+  for (const e of answers) {
+    if (e.type !== 'result' || !runners.includes(e.author)) continue
+    result = e.id
+    if (e.body.verdict !== 'aborted') break // the machine stops at the first non-aborted result
+  }
+  const settled = folded.state === 'done' || folded.state === 'failed'
+  return {
+    id,
+    request,
+    state: cancelled && !settled ? 'aborted' : folded.state,
+    cancelled,
+    leased: folded.state === 'claimed' || folded.state === 'running',
+    runner: folded.runner,
+    leaseUntil: folded.leaseUntil,
+    attempts: folded.attempts,
+    expired: folded.expired,
+    verdict: folded.verdict,
+    result
+  }
+}
+
+/** Every job, oldest first by (ts, id), optionally only those in one state. */
+export function listJobs (views: Views, now: number, filter: { state?: JobStateName } = {}): JobView[] {
+  const out: JobView[] = []
+  for (const request of [...jobIndex(views).requests.values()].sort(byTsThenId)) {
+    const view = jobView(views, request.id, now) as JobView
+    if (filter.state === undefined || view.state === filter.state) out.push(view)
+  }
+  return out
+}
+
+/** Ids of the jobs `runner` ever claimed (for a restarted runner looking for unfinished work). */
+export function jobsClaimedBy (views: Views, runner: string): string[] {
+  return [...(jobIndex(views).claimedBy.get(runner) ?? [])].sort()
+}
+
+/** The claims, progress and results that answer a job, in (ts, id) order. */
+export function jobAnswers (views: Views, id: string): IndexedEvent[] {
+  return jobIndex(views).answers.get(id) ?? []
+}

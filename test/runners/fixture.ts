@@ -1,0 +1,178 @@
+// A small real project for runner tests: a git repo whose TAP suite has one
+// known failure, a format-patch that fixes it, a patch that does not apply,
+// and helpers to publish them as a series revision and keep nodes in sync.
+import type { TestInstance } from 'brittle'
+import { execFileSync, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CairnNode } from '../../node/node.js'
+import { connect, listen } from '../../node/sync.js'
+import { repoRoot } from '../helpers/paths.js'
+
+export const fixture = (name: string): string => join(repoRoot, 'test', 'fixtures', 'runners', name)
+
+const GIT_ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: '/nonexistent',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Dev One',
+  GIT_AUTHOR_EMAIL: 'dev@example.org',
+  GIT_COMMITTER_NAME: 'Dev One',
+  GIT_COMMITTER_EMAIL: 'dev@example.org',
+  GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z'
+}
+
+export function git (cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' })
+}
+
+export interface Project {
+  repo: string
+  /** format-patch of the fix (value 41 -> 42): test 2 passes with it. */
+  fix: string
+  /** A patch against a different file content: does not apply on main. */
+  broken: string
+  main: string
+}
+
+/** The project in `dir`/repo: t.sh (TAP, test 2 fails), `value` = 41, a checked-in .cairn/recipe.yaml. */
+export function makeProject (dir: string, opts: { script?: string } = {}): Project {
+  const repo = join(dir, 'repo')
+  mkdirSync(join(repo, '.cairn'), { recursive: true })
+  git(repo, 'init', '-q', '-b', 'main')
+  if (opts.script !== undefined) writeFileSync(join(repo, 't.sh'), opts.script)
+  else copyFileSync(fixture('suite.sh'), join(repo, 't.sh'))
+  copyFileSync(fixture('recipe.yaml'), join(repo, '.cairn', 'recipe.yaml'))
+  writeFileSync(join(repo, 'value'), '41\n')
+  git(repo, 'add', '.')
+  git(repo, 'commit', '-q', '-m', 'initial')
+  const main = git(repo, 'rev-parse', 'HEAD').trim()
+  const patches = join(dir, 'patches')
+  git(repo, 'checkout', '-q', '-b', 'fix')
+  writeFileSync(join(repo, 'value'), '42\n')
+  git(repo, 'commit', '-q', '-am', 'value: fix the answer', '-m', 'It was off by one.')
+  git(repo, 'format-patch', '-q', '-1', '-o', join(patches, 'fix'))
+  git(repo, 'checkout', '-q', '-b', 'other', 'main')
+  writeFileSync(join(repo, 'value'), '40\n')
+  git(repo, 'commit', '-q', '-am', 'value: something else')
+  writeFileSync(join(repo, 'value'), '43\n')
+  git(repo, 'commit', '-q', '-am', 'value: change what is not there')
+  git(repo, 'format-patch', '-q', '-1', '-o', join(patches, 'broken'))
+  git(repo, 'checkout', '-q', 'main')
+  git(repo, 'branch', '-q', '-D', 'fix', 'other')
+  const one = (d: string): string => join(d, readdirSync(d)[0] as string)
+  return { repo, fix: one(join(patches, 'fix')), broken: one(join(patches, 'broken')), main }
+}
+
+/** Publish a one-patch series revision from a format-patch file (or only its diff), as the email bridge would. */
+export async function postSeries (node: CairnNode, patchFile: string, opts: { series?: string, base?: string, diffOnly?: boolean } = {}): Promise<string> {
+  const mail = readFileSync(patchFile, 'utf8')
+  const subject = /^Subject: (?:\[PATCH\] )?(.*)$/m.exec(mail)?.[1] ?? 'a patch'
+  const content = opts.diffOnly === true ? mail.slice(mail.indexOf('diff --git')) : mail
+  const diff = await node.blobs.put(Buffer.from(content))
+  const event = await node.post('series.revision', {
+    project: 'repo',
+    series: opts.series ?? 'fix-answer',
+    version: 1,
+    subject: `[PATCH] ${subject}`,
+    ...(opts.base === undefined ? {} : { base: opts.base }),
+    total: 1,
+    patches: [{ index: 1, subject, author: { name: 'Dev One', email: 'dev@example.org' }, message: 'It was off by one.', diff }],
+    source: { messageIds: [`<${subject.replace(/\W+/g, '-')}@example.org>`] }
+  })
+  return event.id
+}
+
+/** Keep `a` and `b` replicating live until the test ends. */
+export async function liveSync (t: TestInstance, a: CairnNode, b: CairnNode): Promise<void> {
+  const { server, sessions } = await listen(a, { host: '127.0.0.1', port: 0 })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no address')
+  const session = await connect(b, { host: '127.0.0.1', port: address.port })
+  t.teardown(async () => {
+    session.destroy()
+    for (const s of sessions) s.destroy()
+    await new Promise((resolve) => server.close(resolve))
+  }, { order: -1 })
+}
+
+/** Poll until `fn` returns a value (not undefined/null/false), or fail after `ms`. */
+export async function until<T> (what: string, fn: () => T | null | undefined | false, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = fn()
+    if (v !== null && v !== undefined && v !== false) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** True when no process with this pid runs any more (a zombie waiting to be reaped counts as gone). */
+export function gone (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+  } catch {
+    return true
+  }
+}
+
+/** Wait until every pid is gone: SIGKILL is delivered asynchronously, so give it a moment. */
+export async function allGone (pids: number[], ms = 5000): Promise<boolean> {
+  try {
+    await until('processes to end', () => pids.every(gone), ms)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A long-running `cairn` child whose stdout lines are all kept, to wait for any of them. */
+export interface CairnChild {
+  child: ChildProcess
+  lines: string[]
+  waitFor: (re: RegExp, ms?: number) => Promise<RegExpExecArray>
+  exited: Promise<number | null>
+}
+
+export function cairnChild (t: TestInstance, home: string, ...args: string[]): CairnChild {
+  const argv = import.meta.url.endsWith('.ts')
+    ? ['--import', 'tsx', join(repoRoot, 'node', 'cli', 'main.ts')]
+    : [join(repoRoot, 'dist', 'node', 'cli', 'main.js')]
+  const child = spawn(process.execPath, [...argv, '--home', home, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CAIRN_HOME: '' } })
+  const lines: string[] = []
+  const waiters = new Set<() => void>()
+  const push = (line: string): void => { lines.push(line); for (const w of waiters) w() }
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', push)
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => push(`stderr: ${l}`))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); for (const w of waiters) w() }))
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL')
+      await exited
+    }
+  }, { order: -3 })
+  const waitFor = async (re: RegExp, ms = 20_000): Promise<RegExpExecArray> => {
+    const deadline = Date.now() + ms
+    for (;;) {
+      for (const l of lines) { const m = re.exec(l); if (m !== null) return m }
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`cairn ${args.join(' ')} exited before printing ${String(re)}:\n${lines.join('\n')}`)
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(re)} from cairn ${args.join(' ')}:\n${lines.join('\n')}`)
+      await new Promise<void>((resolve) => {
+        const w = (): void => { waiters.delete(w); clearTimeout(timer); resolve() }
+        const timer = setTimeout(w, 200)
+        waiters.add(w)
+      })
+    }
+  }
+  return { child, lines, waitFor, exited }
+}
