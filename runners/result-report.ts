@@ -8,10 +8,10 @@ import { findResults, requestOf, resolveResult, staleResults } from '../node/vie
 import type { ResultEvent } from '../node/views/results.js'
 import type { Views } from '../node/views.js'
 import { CairnError } from '../protocol/errors.js'
-import { compareResults } from './compare.js'
-import type { Comparison } from './compare.js'
+import { compareResults } from '../protocol/results.js'
+import type { Comparison } from '../protocol/results.js'
 import type { ParsedTest, TestStatus } from './parsers/types.js'
-import { summarise } from './summary.js'
+import { summarise } from '../protocol/result-summary.js'
 
 /**
  * The one result `ref` names: a result id, or the newest settled result of

@@ -26,7 +26,7 @@ import type { ParsedTest, ParseResult } from './parsers/index.js'
 import { seriesMails } from './patches.js'
 import { CHECKED_IN_RECIPES, isEmptyRecipe, normaliseRecipe, parseRecipeText, recipeIdentityParts } from './recipe.js'
 import type { Recipe, Step, TestStep } from './recipe.js'
-import { summarise } from './summary.js'
+import { summarise } from '../protocol/result-summary.js'
 import { applyPatches, narOfWorkspace, prepareWorkspace, removeWorkspace, treeId } from './workspace.js'
 import type { RepoCache, Workspace } from './workspace.js'
 

@@ -26,7 +26,7 @@ import { runJob } from './run-job.js'
 import type { ResultBody } from './run-job.js'
 import { RepoCache } from './workspace.js'
 import { lockWorkdir } from './workdir-lock.js'
-import { summarise } from './summary.js'
+import { summarise } from '../protocol/result-summary.js'
 import type { ParsedTest } from './parsers/types.js'
 
 export interface RunnerOptions {

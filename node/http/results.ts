@@ -1,7 +1,7 @@
 import type { CairnEvent } from '../../protocol/event.js'
 import type { IndexedEvent } from '../views.js'
-import { isFailing } from './compare.js'
-import type { TestStatus } from './compare.js'
+import { isFailing } from '../../protocol/results.js'
+import type { TestStatus } from '../../protocol/results.js'
 
 export type ResultEvent = IndexedEvent & CairnEvent<'result'>
 

@@ -16,7 +16,7 @@
 import { clipHead, clipTail, joinDetail } from './detail.js'
 import { readJunitCases } from './junit-read.js'
 import type { JunitCase } from './junit-read.js'
-import { uniqueNames } from './names.js'
+import { uniqueNames } from '../../protocol/results.js'
 import { toText } from './text.js'
 import type { ParsedTest, ParseResult, ParserInput } from './types.js'
 import { Warnings } from './warnings.js'

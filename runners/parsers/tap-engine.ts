@@ -6,7 +6,7 @@
  */
 import { CairnError } from '../../protocol/errors.js'
 import { clipHead, clipTail, dedent, joinDetail, TailLines } from './detail.js'
-import { uniqueNames } from './names.js'
+import { uniqueNames } from '../../protocol/results.js'
 import { classify, indentOf } from './tap-line.js'
 import type { TapLine } from './tap-line.js'
 import { statusOf } from './tap-directive.js'

@@ -12,7 +12,8 @@
  * - xfail: failed, as expected (TAP `not ok # TODO`, kselftest `# XFAIL`)
  * - xpass: passed although expected to fail (TAP `ok # TODO`, kselftest `# XPASS`)
  */
-export type TestStatus = 'pass' | 'fail' | 'skip' | 'xfail' | 'xpass' | 'error'
+import type { TestStatus } from '../../protocol/results.js'
+export type { TestStatus }
 
 export const TEST_STATUSES: readonly TestStatus[] = ['pass', 'fail', 'error', 'skip', 'xfail', 'xpass']
 

@@ -1,5 +1,5 @@
 import { compareJson, compareText, pickResult, resultSummaryJson, testsOf } from '../../../runners/result-report.js'
-import { renderReport } from '../../../runners/summary.js'
+import { renderReport } from '../../../protocol/result-summary.js'
 import { allResults, resultsOfBuild, resultsOfSeries, resultsOfTestRun } from '../../views/results.js'
 import type { ResultEvent } from '../../views/results.js'
 import type { Command } from '../command.js'

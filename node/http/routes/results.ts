@@ -3,7 +3,8 @@ import { CairnError } from '../../../protocol/errors.js'
 import { isHex32 } from '../../../protocol/hex.js'
 import { eventJson } from '../../cli/event-json.js'
 import type { Views } from '../../views.js'
-import { compareTests } from '../compare.js'
+import { compareResults } from '../../../protocol/results.js'
+import { renderReport } from '../../../protocol/result-summary.js'
 import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
 import { paginate, parseLimit } from '../page.js'
@@ -38,7 +39,7 @@ export function resultRoutes (app: FastifyInstance, { node }: RouteContext): voi
   app.get<{ Params: { id: string } }>('/api/results/:id', async (request) => {
     const e = resultById(views, request.params.id, 'result')
     const job = e.body.job === undefined ? undefined : views.events.get(e.body.job)
-    return { result: eventJson(e), counts: statusCounts(e), job: job === undefined ? null : eventJson(job) }
+    return { result: eventJson(e), counts: statusCounts(e), report: renderReport(e.body.tests, { width: 0 }), job: job === undefined ? null : eventJson(job) }
   })
 
   app.get<{ Querystring: { a?: string, b?: string } }>('/api/compare', {
@@ -48,6 +49,6 @@ export function resultRoutes (app: FastifyInstance, { node }: RouteContext): voi
     if (a === undefined || b === undefined) throw new CairnError('BAD_QUERY', 'compare needs two results: /api/compare?a=RESULT_ID&b=RESULT_ID')
     const ra = resultById(views, a, 'a')
     const rb = resultById(views, b, 'b')
-    return { a: resultRow(ra), b: resultRow(rb), comparison: compareTests(ra.body.tests, rb.body.tests) }
+    return { a: resultRow(ra), b: resultRow(rb), comparison: compareResults(ra.body.tests, rb.body.tests) }
   })
 }

@@ -3,7 +3,7 @@ import type { EventJson, TestJson } from '../api.js'
 import { badge, formatMs, h, kv, link, short, table, when } from '../dom.js'
 import type { Page, Params } from '../page.js'
 import { who } from '../people.js'
-import { isFailing, report } from './report.js'
+import { isFailing } from '../status.js'
 
 interface ResultBody { job?: string, build: string, testRun: string, verdict: string, tests: TestJson[], logs: Array<{ name: string, blob: { hash: string, length: number } }>, environment: Record<string, string>, message?: string, reuses?: string }
 const DETAIL_CHARS = 400 // the table shows an excerpt; the event page and logs have all of it
@@ -11,7 +11,7 @@ const ROWS = 2000 // a 20k-test run shows its failing tests and the first rows; 
 
 /** One result: the fstests-style summary, the per-test table (failing first), logs and environment. */
 export async function resultPage (params: Params): Promise<Page> {
-  const d = await getJson<{ result: EventJson & { body: ResultBody }, counts: Record<string, number>, job: EventJson | null }>(`/api/results/${encodeURIComponent(params.id ?? '')}`)
+  const d = await getJson<{ result: EventJson & { body: ResultBody }, counts: Record<string, number>, report: string, job: EventJson | null }>(`/api/results/${encodeURIComponent(params.id ?? '')}`)
   const r = d.result
   const b = r.body
   const filter = h('input', { placeholder: 'filter tests by name', size: 30, 'aria-label': 'filter tests' })
@@ -44,7 +44,7 @@ export async function resultPage (params: Params): Promise<Page> {
       ...(b.message !== undefined ? [['message', b.message] as [string, string]] : [])
     ]),
     h('h2', {}, 'Summary'),
-    h('pre', { id: 'report' }, report(b.tests)),
+    h('pre', { id: 'report' }, d.report),
     h('h2', {}, `Logs (${b.logs.length})`),
     b.logs.length === 0 ? h('p', { class: 'muted' }, 'No log stored.') : h('ul', {}, ...b.logs.map((l) => h('li', {}, link(`#/blob/${l.blob.hash}?name=${encodeURIComponent(l.name)}`, l.name), h('span', { class: 'muted' }, ` ${l.blob.length} bytes`)))),
     h('h2', {}, `Tests (${b.tests.length})`),

@@ -2,7 +2,7 @@ import test from 'brittle'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fstestsHeader, parseFstests } from '../../runners/parsers/fstests.js'
-import { formatDuration, renderReport, summarise } from '../../runners/summary.js'
+import { formatDuration, renderReport, summarise } from '../../protocol/result-summary.js'
 import type { ParsedTest } from '../../runners/parsers/types.js'
 import { repoRoot } from '../helpers/paths.js'
 

@@ -1,7 +1,7 @@
 import test from 'brittle'
 import fc from 'fast-check'
-import { compareResults } from '../../runners/compare.js'
-import { summarise } from '../../runners/summary.js'
+import { compareResults } from '../../protocol/results.js'
+import { summarise } from '../../protocol/result-summary.js'
 import { TEST_STATUSES } from '../../runners/parsers/types.js'
 import type { ParsedTest, TestStatus } from '../../runners/parsers/types.js'
 

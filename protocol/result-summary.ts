@@ -9,8 +9,8 @@
  *   skip  nothing failed and nothing ran: no tests, or only skips
  *   pass  otherwise (pass and xfail count as having run and met expectations)
  */
-import { isFailing } from './compare.js'
-import type { ParsedTest, TestStatus } from './parsers/types.js'
+import { isFailing } from './results.js'
+import type { ResultTest, TestStatus } from './results.js'
 
 export type Verdict = 'pass' | 'fail' | 'skip'
 
@@ -26,7 +26,7 @@ export interface RunSummary {
   verdict: Verdict
 }
 
-export function summarise (tests: ParsedTest[]): RunSummary {
+export function summarise (tests: ResultTest[]): RunSummary {
   const counts: Record<TestStatus, number> = { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0 }
   let duration = 0
   let timed = 0
@@ -105,7 +105,7 @@ export function formatDuration (ms: number): string {
  * would be empty are left out, as check leaves them out. Names with
  * whitespace are shell-quoted.
  */
-export function renderReport (tests: ParsedTest[], meta: ReportMeta = {}): string {
+export function renderReport (tests: ResultTest[], meta: ReportMeta = {}): string {
   const s = summarise(tests)
   const width = meta.width ?? 75
   const limit = meta.listLimit ?? Number.POSITIVE_INFINITY

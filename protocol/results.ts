@@ -1,4 +1,14 @@
+import type { BodyOf } from './schemas.js'
+
+/** One test of a `result` event, and its status vocabulary. */
+export type ResultTest = BodyOf<'result'>['tests'][number]
+export type TestStatus = ResultTest['status']
+
 /**
+ * What two runs of the same tests mean relative to each other. Every layer
+ * needs these rules (runners report with them, the API and UI show them), so
+ * they live with the result schema.
+ *
  * Compare two runs of the same tests: A (the baseline, e.g. the base commit)
  * and B (e.g. with the series applied). The rules, in the spirit of
  * comparing fstests result sets:
@@ -26,12 +36,38 @@
  * not locale), so the same inputs give the same output anywhere. Names must
  * be unique per side; duplicates are renamed `x (2)`... as the parsers do.
  */
-import { uniqueNames } from './parsers/names.js'
-import type { ParsedTest, TestStatus } from './parsers/types.js'
 
-export interface TestChange { name: string, a: ParsedTest, b: ParsedTest }
-export interface TestOnlyA { name: string, a: ParsedTest }
-export interface TestOnlyB { name: string, b: ParsedTest }
+/**
+ * Make names unique, in input order: the first `x` keeps its name, later ones
+ * become `x (2)`, `x (3)`... (skipping any suffix that is itself taken), so the
+ * same output always yields the same names and comparisons line up.
+ */
+export function uniqueNames<N extends { name: string }> (tests: readonly N[], warnings?: { add: (message: string) => void }): N[] {
+  const taken = new Set<string>()
+  for (const t of tests) taken.add(t.name)
+  if (taken.size === tests.length) return [...tests]
+
+  const seen = new Set<string>()
+  const next = new Map<string, number>()
+  return tests.map(t => {
+    if (!seen.has(t.name)) {
+      seen.add(t.name)
+      return t
+    }
+    let n = next.get(t.name) ?? 2
+    let name = `${t.name} (${n})`
+    while (taken.has(name)) name = `${t.name} (${++n})`
+    next.set(t.name, n + 1)
+    taken.add(name)
+    seen.add(name)
+    warnings?.add(`duplicate test name ${JSON.stringify(t.name)} renamed to ${JSON.stringify(name)}`)
+    return { ...t, name }
+  })
+}
+
+export interface TestChange<T extends ResultTest = ResultTest> { name: string, a: T, b: T }
+export interface TestOnlyA<T extends ResultTest = ResultTest> { name: string, a: T }
+export interface TestOnlyB<T extends ResultTest = ResultTest> { name: string, b: T }
 
 export interface CompareCounts {
   regressions: number
@@ -44,13 +80,13 @@ export interface CompareCounts {
   removed: number
 }
 
-export interface Comparison {
-  regressions: TestChange[]
-  fixes: TestChange[]
-  stillFailing: TestChange[]
-  otherChanges: TestChange[]
-  new: TestOnlyB[]
-  removed: TestOnlyA[]
+export interface Comparison<T extends ResultTest = ResultTest> {
+  regressions: Array<TestChange<T>>
+  fixes: Array<TestChange<T>>
+  stillFailing: Array<TestChange<T>>
+  otherChanges: Array<TestChange<T>>
+  new: Array<TestOnlyB<T>>
+  removed: Array<TestOnlyA<T>>
   counts: CompareCounts
 }
 
@@ -62,16 +98,16 @@ export function byName (x: { name: string }, y: { name: string }): number {
   return x.name < y.name ? -1 : x.name > y.name ? 1 : 0
 }
 
-function index (tests: ParsedTest[]): Map<string, ParsedTest> {
-  const m = new Map<string, ParsedTest>()
+function index<T extends ResultTest> (tests: readonly T[]): Map<string, T> {
+  const m = new Map<string, T>()
   for (const t of uniqueNames(tests)) m.set(t.name, t)
   return m
 }
 
-export function compareResults (a: ParsedTest[], b: ParsedTest[]): Comparison {
+export function compareResults<T extends ResultTest> (a: readonly T[], b: readonly T[]): Comparison<T> {
   const ia = index(a)
   const ib = index(b)
-  const out: Comparison = {
+  const out: Comparison<T> = {
     regressions: [],
     fixes: [],
     stillFailing: [],
