@@ -83,7 +83,7 @@ export class Session {
 
   /** Download a core live and re-announce as it grows, so the peer can tell when it is caught up. */
   private track (core: Hypercore): void {
-    this.downloads.push(core.download({ start: 0, end: -1 }))
+    this.downloads.push(core.download({ start: 0, end: -1, linear: true })) // in order: the indexer may only index a contiguous prefix
     const changed = (): void => {
       this.announceTimer ??= setTimeout(() => this.announce(), ANNOUNCE_DELAY_MS)
     }
