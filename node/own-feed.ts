@@ -54,9 +54,10 @@ export class OwnFeed {
     if (drafts.length === 0) return []
     for (const d of drafts) validateDraft(d.type, d.body, d.refs)
     if (drafts.length < POOL_MIN_DRAFTS) return await this.appendSigned([signDrafts(drafts, this.identity, this.crypto)])
+    const chunk = Math.min(POOL_CHUNK_DRAFTS, Math.ceil(drafts.length / this.pool.size)) // every worker gets a share
     const jobs: Array<Promise<SignedBatch>> = []
-    for (let i = 0; i < drafts.length; i += POOL_CHUNK_DRAFTS) {
-      jobs.push(this.pool.sign({ op: 'sign', drafts: drafts.slice(i, i + POOL_CHUNK_DRAFTS), keyPair: this.identity }))
+    for (let i = 0; i < drafts.length; i += chunk) {
+      jobs.push(this.pool.sign({ op: 'sign', drafts: drafts.slice(i, i + chunk), keyPair: this.identity }))
     }
     return await this.appendSigned(jobs)
   }
