@@ -10,6 +10,7 @@ export interface HomePaths {
   store: string
   views: string
   state: string
+  ownLength: string
   token: string
   lock: string
 }
@@ -26,6 +27,7 @@ export function homePaths (dir: string): HomePaths {
     store: join(dir, 'store'),
     views: join(dir, 'views.log'),
     state: join(dir, 'state.json'),
+    ownLength: join(dir, 'own-length'),
     token: join(dir, 'api.token'),
     lock: join(dir, 'node.lock')
   }

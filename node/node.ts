@@ -8,6 +8,7 @@ import type { CairnEvent, Draft } from '../protocol/event.js'
 import { fromHex, toHex } from '../protocol/hex.js'
 import type { BlobRef, EventType, Role } from '../protocol/schemas.js'
 import { BlobStore } from './blobs.js'
+import { LengthRecord } from './length-record.js'
 import { CryptoPool } from './crypto-pool.js'
 import { createIdentity, loadIdentity } from './identity.js'
 import { ensureDir, homePaths, isInitialised, readJson, writeJson } from './home.js'
@@ -23,10 +24,11 @@ export type FeedKind = 'events' | 'blobs'
 
 export interface Follow { kind: FeedKind, hops: number }
 
-/** Durable node state outside the store: what we follow and how long our own feed was. */
+/** Durable node state outside the store: its name and what it follows. */
 interface State {
   name: string
-  ownLength: number
+  /** Read only to migrate homes made before own-length existed. */
+  ownLength?: number
   follows: Record<string, Follow>
 }
 
@@ -72,7 +74,7 @@ export class CairnNode {
     if (isInitialised(paths)) throw new CairnError('ALREADY_INITIALISED', `${dir} already holds a cairn node; use it, or choose another --home`)
     ensureDir(dir)
     createIdentity(paths.identity, opts.crypto ?? nativeCrypto)
-    writeJson(paths.state, { name, ownLength: 0, follows: {} } satisfies State)
+    writeJson(paths.state, { name, follows: {} } satisfies State)
     // No event is posted here: publishing a profile (identity.link with name
     // and emails) is the user's act, and a fresh feed stays empty until then.
     return await CairnNode.open(dir, opts)
@@ -84,16 +86,13 @@ export class CairnNode {
     const identity = loadIdentity(paths.identity, crypto)
     const lockFd = takeLock(paths.lock)
     try {
-      const state = readJson<State>(paths.state, { name: '', ownLength: 0, follows: {} })
+      const state = readJson<State>(paths.state, { name: '', follows: {} })
       const store = new Corestore(paths.store)
       await store.ready()
       const events = store.get({ name: 'events' })
       const blobs = store.get({ name: 'blobs' })
       await Promise.all([events.ready(), blobs.ready()])
-      const recorded = {
-        get: () => state.ownLength,
-        set: (length: number) => { state.ownLength = length; writeJson(paths.state, state) }
-      }
+      const recorded = new LengthRecord(paths.ownLength, state.ownLength ?? 0)
       const viewLog = new ViewLog(paths.views)
       const pool = new CryptoPool()
       const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, lockFd, pool, opts.onProgress)
@@ -208,6 +207,7 @@ export class CairnNode {
     this.closed = true
     await this.pool.destroy()
     this.viewLog.close()
+    this.feed.close()
     await this.store.close()
     releaseLock(this.paths.lock, this.lockFd)
   }

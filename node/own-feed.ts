@@ -28,8 +28,12 @@ export class OwnFeed {
     private readonly identity: KeyPair,
     private readonly crypto: Crypto,
     private readonly pool: CryptoPool,
-    private readonly recorded: { get: () => number, set: (length: number) => void }
+    private readonly recorded: { get: () => number, set: (length: number) => void, close: () => void }
   ) {}
+
+  close (): void {
+    this.recorded.close()
+  }
 
   /** Blocks this node knows it wrote but the core no longer has; 0 when healthy. */
   missingBlocks (): number {
