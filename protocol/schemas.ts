@@ -48,7 +48,15 @@ export const bodySchemas = {
     series: text(200).min(1),
     version: int.min(1),
     subject: text(2000),
-    cover: z.object({ subject: text(2000), body: text(1 << 20) }).optional(),
+    cover: z.object({
+      subject: text(2000),
+      body: text(1 << 20),
+      messageId: text(998).optional(),
+      /** The cover letter's mail as received (bridged series). */
+      mail: blobRefSchema.optional(),
+      /** A partial reroll without its own cover: the cover of this older version applies. */
+      inheritedFrom: int.min(1).optional()
+    }).optional(),
     base: text(200).optional(),
     total: nonNegInt,
     patches: z.array(z.object({
@@ -58,16 +66,46 @@ export const bodySchemas = {
       message: text(1 << 20).optional(),
       diff: blobRefSchema.optional(),
       messageId: text(998).optional(),
-      missing: z.boolean().optional()
+      missing: z.boolean().optional(),
+      /** The patch mail's Date header, as git mailinfo prints it (git am keeps it as the author date). */
+      date: text(200).optional(),
+      /** The patch mail as received (bridged series). */
+      mail: blobRefSchema.optional(),
+      /** Paths the diff touches, so lists and policies can filter without reading blobs. */
+      files: z.array(text(4096)).max(100_000).optional(),
+      /** Trailers already in the commit message, as the bridge parsed them. */
+      trailers: z.array(trailerSchema).max(1000).optional(),
+      /** Partial reroll: this slot is the unchanged patch of that older version (reviews given there count). */
+      carriedFrom: int.min(1).optional()
     })).max(10000),
     source: z.object({ messageIds: z.array(text(998)).max(10000), list: text(200).optional() }),
-    changeId: text(200).optional()
+    changeId: text(200).optional(),
+    /** Sender of the cover letter, else of the first patch (the bridge signs the event, not the author). */
+    author: z.object({ name: text(500), email: text(320) }).optional(),
+    /** Earliest Date of its mails, ms since epoch. */
+    date: int.optional(),
+    rfc: z.boolean().optional(),
+    resend: z.boolean().optional(),
+    /** Other subject prefixes, e.g. ['net-next']. */
+    prefixes: z.array(text(200)).max(50).optional(),
+    /** Why this revision follows the previous one of its series: change-id, in-reply-to or subject (with its similarity). */
+    link: z.object({ reason: text(50), to: text(998), score: z.number().min(0).max(1).optional() }).optional(),
+    /**
+     * Earlier series.revision events by the same author that this one replaces
+     * (a bridge regrouped their mails under another series id or version);
+     * reviews of those count for this one.
+     */
+    replaces: z.array(hex32).max(10000).optional()
   }),
   review: z.object({
     target: z.object({ revision: hex32, patch: int.min(0).optional() }),
     trailers: z.array(trailerSchema).max(1000),
     comment: text(1 << 20).optional(),
-    messageId: text(998).optional()
+    messageId: text(998).optional(),
+    /** Sender of the reply, when a bridge publishes it (the bridge signs, the sender wrote). */
+    from: z.object({ name: text(500), email: text(320) }).optional(),
+    /** The reply's mail as received. */
+    mail: blobRefSchema.optional()
   }),
   'job.request': z.object({
     project: text(200),

@@ -16,9 +16,15 @@ import { trust } from './commands/trust.js'
 import { job } from './commands/job.js'
 import { runner } from './commands/runner.js'
 import { results } from './commands/results.js'
+import { policy } from './commands/policy.js'
+import { review } from './commands/review.js'
+import { merge } from './commands/merge.js'
+import { ingest } from './commands/ingest.js'
+import { series } from './commands/series.js'
+import { mail } from './commands/mail.js'
 
 /** The composition root: the one place that may also register bridges/ and runners/ commands. */
-export const COMMANDS: Command[] = [init, id, post, log, follow, trust, sync, start, reindex, status, recover, job, runner, results]
+export const COMMANDS: Command[] = [init, id, post, log, follow, trust, sync, start, reindex, status, recover, job, runner, results, policy, review, merge, ingest, series, mail]
 
 function help (): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length))
@@ -67,4 +73,5 @@ export async function main (argv: string[], io = { out: (l: string) => { process
 }
 
 const code = await main(process.argv.slice(2))
-process.exit(code)
+// stdout to a pipe may still hold output (a big --json): exit once what was written is flushed
+process.stdout.write('', () => process.exit(code))

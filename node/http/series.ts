@@ -1,65 +1,56 @@
 import type { CairnEvent } from '../../protocol/event.js'
 import type { IndexedEvent, Views } from '../views.js'
 import { byTsThenId } from '../views.js'
+import { seriesIndex, seriesState } from '../views/series.js'
+import type { RevisionView, SeriesView } from '../views/series.js'
 
 type Revision = IndexedEvent & CairnEvent<'series.revision'>
 
 export interface SeriesSummary {
   project: string
   series: string
-  /** The newest revision (highest version, then (ts, id)). */
+  /** The newest revision's event in force. */
   latest: Revision
+  /** The event in force of each version, oldest version first. */
   revisions: Revision[]
   reviews: number
+  /** Trailers given in reviews of the newest revision. */
   trailers: Array<{ key: string, value: string }>
+  state: string
+  view: SeriesView
+}
+
+function eventOf (views: Views, r: RevisionView): Revision {
+  return views.events.get(r.id) as Revision
 }
 
 /**
- * A basic series index over `series.revision` events: revisions grouped by
- * (project, series id), reviews counted per series. The email bridge's
- * series view (linking, interdiff) replaces this when it lands; the HTTP
- * shape stays.
+ * The series as the web UI lists them, from the series view
+ * (node/views/series.ts: revisions, republications, replacements, reviews),
+ * newest first.
  */
-export function seriesIndex (views: Views): SeriesSummary[] {
+export function seriesSummaries (views: Views): SeriesSummary[] {
   return views.derive('http:series', (v) => {
-    const groups = new Map<string, Revision[]>()
-    for (const e of v.byType.get('series.revision') ?? []) {
-      const r = e as Revision
-      const key = JSON.stringify([r.body.project, r.body.series])
-      const list = groups.get(key)
-      if (list === undefined) groups.set(key, [r])
-      else list.push(r)
-    }
-    const reviews = reviewsByRevision(v)
     const out: SeriesSummary[] = []
-    for (const list of groups.values()) {
-      list.sort((a, b) => a.body.version - b.body.version || byTsThenId(a, b))
-      const latest = list[list.length - 1] as Revision
-      const all = list.flatMap((r) => reviews.get(r.id) ?? [])
+    for (const s of seriesIndex(v).series.values()) {
       out.push({
-        project: latest.body.project,
-        series: latest.body.series,
-        latest,
-        revisions: list,
-        reviews: all.length,
-        trailers: (reviews.get(latest.id) ?? []).flatMap((r) => r.body.trailers)
+        project: s.project,
+        series: s.id,
+        latest: eventOf(v, s.latest),
+        revisions: s.revisions.map((r) => eventOf(v, r)),
+        reviews: s.revisions.reduce((n, r) => n + r.reviews.length, 0),
+        trailers: s.latest.reviews.flatMap((r) => r.body.trailers),
+        state: seriesState(v, s),
+        view: s
       })
     }
     return out.sort((a, b) => -byTsThenId(a.latest, b.latest))
   })
 }
 
-export function reviewsByRevision (views: Views): Map<string, Array<IndexedEvent & CairnEvent<'review'>>> {
-  return views.derive('http:reviews-by-revision', (v) => {
-    const out = new Map<string, Array<IndexedEvent & CairnEvent<'review'>>>()
-    for (const e of v.query({ type: 'review' })) {
-      const r = e as IndexedEvent & CairnEvent<'review'>
-      const list = out.get(r.body.target.revision)
-      if (list === undefined) out.set(r.body.target.revision, [r])
-      else list.push(r)
-    }
-    return out
-  })
+/** The revision an EventId stands for (its republications and replaced events included), or null. */
+export function revisionOfEvent (views: Views, id: string): RevisionView | null {
+  return seriesIndex(views).byRevisionEvent.get(id) ?? null
 }
 
 /** Text filter over what a list row shows: subject, project, series id, list, patch subjects. */

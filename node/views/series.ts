@@ -1,3 +1,4 @@
+import { pathMatcher } from '../../machines/match.js'
 import { CairnError } from '../../protocol/errors.js'
 import type { CairnEvent } from '../../protocol/event.js'
 import type { BodyOf } from '../../protocol/schemas.js'
@@ -5,13 +6,18 @@ import type { IndexedEvent, Views } from '../views.js'
 import { byTsThenId } from '../views.js'
 
 type RevisionBody = BodyOf<'series.revision'>
+type RevisionEvent = IndexedEvent & CairnEvent<'series.revision'>
 type ReviewEvent = IndexedEvent & CairnEvent<'review'>
 
 /** One revision (v1, v2, ...) of a series as the views see it. */
 export interface RevisionView {
   /** The EventId of the series.revision event in force (the latest for this series and version). */
   id: string
-  /** Every series.revision EventId published for this series and version (a bridge republishes when late patches arrive). */
+  /**
+   * Every series.revision EventId that stands for this series and version: its
+   * republications (a bridge republishes when late patches arrive) and the
+   * events it replaces (`replaces`: mails regrouped under another series id).
+   */
   eventIds: string[]
   series: string
   version: number
@@ -44,18 +50,45 @@ export function seriesIndex (views: Views): SeriesIndex {
   return views.derive('series', buildSeriesIndex)
 }
 
+/**
+ * Which events `replaces` retires: only an event of the same author can
+ * retire another (anyone may publish a series.revision, nobody may hide
+ * someone else's). Maps the retired EventId to the one that retired it.
+ */
+function replacements (views: Views, events: readonly RevisionEvent[]): Map<string, string> {
+  const replacedBy = new Map<string, string>()
+  for (const e of events) {
+    for (const old of e.body.replaces ?? []) {
+      const target = views.events.get(old)
+      if (target?.type === 'series.revision' && target.author === e.author && old !== e.id) replacedBy.set(old, e.id)
+    }
+  }
+  return replacedBy
+}
+
 function buildSeriesIndex (views: Views): SeriesIndex {
   const index: SeriesIndex = { series: new Map(), byMessageId: new Map(), byChangeId: new Map(), byRevisionEvent: new Map() }
   const revisions = new Map<string, RevisionView>()
-  const events = [...(views.byType.get('series.revision') ?? [])].sort(byTsThenId) as Array<IndexedEvent & CairnEvent<'series.revision'>>
+  const events = [...(views.byType.get('series.revision') ?? [])].sort(byTsThenId) as RevisionEvent[]
+  const replacedBy = replacements(views, events)
   for (const e of events) {
+    if (replacedBy.has(e.id)) continue
     const key = `${e.body.series}\u0000${e.body.version}`
     const existing = revisions.get(key)
     const revision: RevisionView = { id: e.id, eventIds: [...(existing?.eventIds ?? []), e.id], series: e.body.series, version: e.body.version, author: e.author, ts: e.ts, body: e.body, reviews: [] }
     revisions.set(key, revision) // later (ts, id) wins: the most complete republication
   }
+  for (const revision of revisions.values()) for (const id of revision.eventIds) index.byRevisionEvent.set(id, revision)
+  // A retired event's reviews count for the revision that took its mails over.
+  for (const old of [...replacedBy.keys()].sort()) {
+    let at = old
+    for (let hops = 0; hops < 64 && replacedBy.has(at); hops++) at = replacedBy.get(at) as string
+    const revision = index.byRevisionEvent.get(at)
+    if (revision === undefined) continue
+    revision.eventIds.push(old)
+    index.byRevisionEvent.set(old, revision)
+  }
   for (const revision of revisions.values()) {
-    for (const id of revision.eventIds) index.byRevisionEvent.set(id, revision)
     let series = index.series.get(revision.series)
     if (series === undefined) {
       series = { id: revision.series, project: revision.body.project, subject: revision.body.subject, revisions: [], latest: revision, messageIds: [] }
@@ -67,6 +100,7 @@ function buildSeriesIndex (views: Views): SeriesIndex {
     series.revisions.sort((a, b) => a.version - b.version)
     series.latest = series.revisions[series.revisions.length - 1] as RevisionView
     series.subject = series.latest.body.subject
+    series.project = series.latest.body.project
     const changeId = series.revisions.map((r) => r.body.changeId).find((c) => c !== undefined)
     if (changeId !== undefined) {
       series.changeId = changeId
@@ -79,9 +113,14 @@ function buildSeriesIndex (views: Views): SeriesIndex {
       }
     }
   }
-  for (const e of views.byType.get('review') ?? []) {
-    const revision = index.byRevisionEvent.get((e as ReviewEvent).body.target.revision)
-    if (revision !== undefined) revision.reviews.push(e as ReviewEvent)
+  // One review per (author, Message-ID): a bridge republishes a reply it regrouped, the latest counts.
+  const reviews = new Map<string, ReviewEvent>()
+  for (const e of [...(views.byType.get('review') ?? [])].sort(byTsThenId) as ReviewEvent[]) {
+    reviews.set(e.body.messageId === undefined ? e.id : `${e.author}\u0000${e.body.messageId}`, e)
+  }
+  for (const e of reviews.values()) {
+    const revision = index.byRevisionEvent.get(e.body.target.revision)
+    if (revision !== undefined) revision.reviews.push(e)
   }
   for (const r of revisions.values()) r.reviews.sort(byTsThenId)
   return index
@@ -109,6 +148,20 @@ export function findSeries (views: Views, ref: string): SeriesView {
   throw new CairnError('NOT_FOUND', `no series matches "${ref}" (tried series id, Message-ID, change-id, revision EventId and id prefixes)`)
 }
 
+/**
+ * The revision `ref` names: a revision EventId (or unique prefix of one)
+ * names that revision; anything else findSeries knows names its latest.
+ */
+export function findRevisionView (views: Views, ref: string): { series: SeriesView, revision: RevisionView } {
+  const series = findSeries(views, ref)
+  const wanted = ref.trim().toLowerCase()
+  if (/^[0-9a-f]{8,64}$/.test(wanted)) {
+    const named = series.revisions.filter((r) => r.eventIds.some((id) => id.startsWith(wanted)))
+    if (named.length === 1) return { series, revision: named[0] as RevisionView }
+  }
+  return { series, revision: series.latest }
+}
+
 export interface PatchTrailer { key: string, value: string, review: string, author: string }
 
 /**
@@ -131,4 +184,145 @@ export function trailersByPatch (revision: RevisionView): Map<number, PatchTrail
     }
   }
   return out
+}
+
+/** b4 compares trailers by key and value, case-insensitively. */
+const trailerKey = (t: { key: string, value: string }): string => `${t.key.toLowerCase()}: ${t.value.toLowerCase()}`
+
+export interface PatchTrailers {
+  /** Already in the commit message. */
+  own: Array<{ key: string, value: string }>
+  /** Given in reviews and not already in the commit message, first review first. */
+  collected: PatchTrailer[]
+}
+
+/**
+ * What `git am` with collected trailers would give each present patch (b4's
+ * am-ready set): its own trailers, plus trailers from reviews of that patch
+ * and of the whole revision. A partial reroll's carried patch also collects
+ * the reviews it got in the version it comes from, and an inherited cover's
+ * reviews apply as the cover's own.
+ */
+export function patchTrailers (series: SeriesView, revision: RevisionView): Map<number, PatchTrailers> {
+  const byVersion = new Map(series.revisions.map((r) => [r.version, r]))
+  const whole = (r: RevisionView | undefined): ReviewEvent[] => (r?.reviews ?? []).filter((e) => (e.body.target.patch ?? 0) === 0)
+  const coverFrom = revision.body.cover?.inheritedFrom
+  const wholeReviews = [...whole(revision), ...(coverFrom === undefined ? [] : whole(byVersion.get(coverFrom)))]
+  const out = new Map<number, PatchTrailers>()
+  for (const p of revision.body.patches) {
+    if (p.missing === true || p.index === 0) continue
+    const own = (p.trailers ?? []).map((t) => ({ key: t.key, value: t.value }))
+    const seen = new Set(own.map(trailerKey))
+    const source = p.carriedFrom === undefined ? undefined : byVersion.get(p.carriedFrom)
+    const sourceIndex = source?.body.patches.find((q) => q.messageId !== undefined && q.messageId === p.messageId)?.index
+    const reviews = [
+      ...revision.reviews.filter((e) => e.body.target.patch === p.index),
+      ...(source === undefined || sourceIndex === undefined ? [] : source.reviews.filter((e) => e.body.target.patch === sourceIndex)),
+      ...wholeReviews
+    ]
+    const collected: PatchTrailer[] = []
+    for (const review of reviews.sort(byTsThenId)) {
+      for (const t of review.body.trailers) {
+        const key = trailerKey(t)
+        if (seen.has(key)) continue
+        seen.add(key)
+        collected.push({ key: t.key, value: t.value, review: review.id, author: review.author })
+      }
+    }
+    out.set(p.index, { own, collected })
+  }
+  return out
+}
+
+const APPROVALS = new Set(['reviewed-by', 'acked-by', 'reviewed-and-tested-by'])
+
+/**
+ * Where a series stands, from what this node has indexed: `merged` (a merge
+ * event for any revision), else the newest decision's state for the latest
+ * revision, else `rejected` (a Nacked-by), `incomplete` (patches missing),
+ * `tested.fail`, `testing` (jobs, no result yet), `reviewed` (an approval
+ * trailer), `tested.pass`, `new`. The names follow machines/revision-lifecycle.
+ */
+export function seriesState (views: Views, series: SeriesView): string {
+  const facts = stateFacts(views)
+  const all = series.revisions.flatMap((r) => r.eventIds)
+  if (all.some((id) => facts.merged.has(id))) return 'merged'
+  const latest = series.latest.eventIds
+  const decision = latest.flatMap((id) => facts.decisions.get(id) ?? []).sort(byTsThenId).pop()
+  if (decision?.type === 'decision') return decision.body.state
+  const trailers = [...patchTrailers(series, series.latest).values()].flatMap((p) => p.collected)
+  if (trailers.some((t) => t.key.toLowerCase() === 'nacked-by')) return 'rejected'
+  if (series.latest.body.patches.some((p) => p.missing === true)) return 'incomplete'
+  const jobs = latest.flatMap((id) => facts.jobs.get(id) ?? [])
+  const verdicts = jobs.flatMap((job) => facts.verdicts.get(job) ?? [])
+  if (verdicts.some((v) => v === 'fail' || v === 'error' || v === 'apply-failed')) return 'tested.fail'
+  if (jobs.length > 0 && verdicts.length === 0) return 'testing'
+  if (trailers.some((t) => APPROVALS.has(t.key.toLowerCase()))) return 'reviewed'
+  if (verdicts.length > 0) return 'tested.pass'
+  return 'new'
+}
+
+interface StateFacts {
+  /** Revision EventIds a merge event names. */
+  merged: Set<string>
+  decisions: Map<string, IndexedEvent[]>
+  /** revision EventId -> job.request ids */
+  jobs: Map<string, string[]>
+  /** job id -> verdicts of its results */
+  verdicts: Map<string, string[]>
+}
+
+/** What seriesState reads besides the series, indexed once per views version (a list of many series asks for each). */
+function stateFacts (views: Views): StateFacts {
+  return views.derive('series/state', (v) => {
+    const facts: StateFacts = { merged: new Set(), decisions: new Map(), jobs: new Map(), verdicts: new Map() }
+    const add = <T>(map: Map<string, T[]>, key: string, value: T): void => {
+      const list = map.get(key)
+      if (list === undefined) map.set(key, [value])
+      else list.push(value)
+    }
+    for (const e of v.byType.get('merge') ?? []) if (e.type === 'merge') facts.merged.add(e.body.revision)
+    for (const e of v.byType.get('decision') ?? []) if (e.type === 'decision') add(facts.decisions, e.body.revision, e)
+    for (const e of v.byType.get('job.request') ?? []) if (e.type === 'job.request' && e.body.revision !== undefined) add(facts.jobs, e.body.revision, e.id)
+    for (const e of v.byType.get('result') ?? []) if (e.type === 'result' && e.body.job !== undefined) add(facts.verdicts, e.body.job, e.body.verdict)
+    return facts
+  })
+}
+
+export interface SeriesFilter {
+  /** A state name, or its first part ('tested' matches tested.pass and tested.fail). */
+  state?: string
+  /** Globs over the paths the latest revision's patches touch. */
+  paths?: string[]
+  /** Trailer keys every present patch of the latest revision must carry (own or collected). */
+  trailers?: string[]
+  project?: string
+}
+
+/** Whether every present patch of the revision carries a trailer with this key. */
+export function carriesTrailer (series: SeriesView, revision: RevisionView, key: string): boolean {
+  const wanted = key.toLowerCase()
+  const patches = [...patchTrailers(series, revision).values()]
+  return patches.length > 0 && patches.every((p) => [...p.own, ...p.collected].some((t) => t.key.toLowerCase() === wanted))
+}
+
+/** Series matching the filter, newest first (by the latest revision's mail date, then (ts, id)). */
+export function listSeries (views: Views, filter: SeriesFilter = {}): SeriesView[] {
+  const matchers = (filter.paths ?? []).map(pathMatcher)
+  const out: SeriesView[] = []
+  for (const s of seriesIndex(views).series.values()) {
+    if (filter.project !== undefined && s.project !== filter.project) continue
+    if (filter.state !== undefined) {
+      const state = seriesState(views, s)
+      if (state !== filter.state && state.split('.')[0] !== filter.state) continue
+    }
+    if (matchers.length > 0) {
+      const files = s.latest.body.patches.flatMap((p) => p.files ?? [])
+      if (!files.some((f) => matchers.some((m) => m(f)))) continue
+    }
+    if ((filter.trailers ?? []).some((key) => !carriesTrailer(s, s.latest, key))) continue
+    out.push(s)
+  }
+  const when = (s: SeriesView): number => s.latest.body.date ?? s.latest.ts
+  return out.sort((a, b) => when(b) - when(a) || -byTsThenId(a.latest, b.latest))
 }

@@ -5,8 +5,9 @@ import { run as node } from './node.bench.js'
 import { run as nar } from './nar.bench.js'
 import { run as mailinfo } from './mailinfo.bench.js'
 import { run as parsers } from './parsers.bench.js'
+import { run as ingest } from './ingest.bench.js'
 
-const benches: Array<[string, () => Promise<void>]> = [['node', node], ['nar', nar], ['mailinfo', mailinfo], ['parsers', parsers]]
+const benches: Array<[string, () => Promise<void>]> = [['node', node], ['nar', nar], ['mailinfo', mailinfo], ['parsers', parsers], ['ingest', ingest]]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {
   if (only.length > 0 && !only.includes(name)) continue

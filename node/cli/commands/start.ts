@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs'
 import { userInfo } from 'node:os'
+import { resolve } from 'node:path'
 import { CairnNode } from '../../node.js'
 import { homePaths, isInitialised } from '../../home.js'
+import { PolicyHolder } from '../../policy/holder.js'
+import { MaintainerLoop } from '../../policy/maintainer.js'
 import { checkBind, parseAllow } from '../../http/access.js'
 import type { LiveSession } from '../../http/peers.js'
 import { DEFAULT_HTTP, serveHttp } from '../../http/server.js'
@@ -13,8 +17,8 @@ import { parse, usageError } from '../command.js'
 
 export const start: Command = {
   name: 'start',
-  usage: 'start [--name NAME] [--listen HOST:PORT] [--swarm] [--bootstrap HOST:PORT]... [--topic NAME] [--http HOST:PORT|off] [--http-allow-remote] [--http-allow-from ADDR[/BITS]]...',
-  summary: 'run the node: index, serve direct sync, join the project swarm, serve the HTTP API and web UI (127.0.0.1:7420); creates the home on first run',
+  usage: 'start [--name NAME] [--listen HOST:PORT] [--swarm] [--bootstrap HOST:PORT]... [--topic NAME] [--http HOST:PORT|off] [--http-allow-remote] [--http-allow-from ADDR[/BITS]]... [--maintainer [--jobs-repo PATH|URL] [--jobs-tags T1,T2]]',
+  summary: 'run the node: index, serve direct sync, join the project swarm, serve the HTTP API and web UI (127.0.0.1:7420); with --maintainer, publish merge decisions and submit the jobs the policy selects; creates the home on first run',
   async run (ctx, argv) {
     const { values } = parse(this, argv, {
       name: { type: 'string' },
@@ -24,7 +28,10 @@ export const start: Command = {
       topic: { type: 'string' },
       http: { type: 'string' },
       'http-allow-remote': { type: 'boolean' },
-      'http-allow-from': { type: 'string', multiple: true }
+      'http-allow-from': { type: 'string', multiple: true },
+      maintainer: { type: 'boolean' },
+      'jobs-repo': { type: 'string' },
+      'jobs-tags': { type: 'string' }
     })
     const bootstrap = (values.bootstrap ?? []).map((b) => parseHostPort(b, '--bootstrap'))
     if (values.swarm === true && bootstrap.length === 0) throw usageError(this, '--swarm needs at least one --bootstrap HOST:PORT (cairn never reaches for the public DHT by itself)')
@@ -35,6 +42,10 @@ export const start: Command = {
     const allowFrom = (values['http-allow-from'] ?? []).map(parseAllow)
     if (allowFrom.length > 0 && !allowRemote) throw usageError(this, '--http-allow-from lets remote clients in: it needs --http-allow-remote and a non-loopback --http address')
     if (!httpOff) checkBind(http.host, allowRemote) // before the home is touched
+    const maintainer = values.maintainer === true
+    if (!maintainer && (values['jobs-repo'] !== undefined || values['jobs-tags'] !== undefined)) throw usageError(this, '--jobs-repo and --jobs-tags go with --maintainer')
+    const jobsRepo = values['jobs-repo']
+    const jobsTags = values['jobs-tags']?.split(',').map((t) => t.trim()).filter((t) => t !== '') ?? []
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
 
     const fresh = !isInitialised(homePaths(ctx.home))
@@ -79,6 +90,18 @@ export const start: Command = {
           if (values.http !== undefined) throw err
           log(`${(err as Error).message}; running without the HTTP API (choose one with --http HOST:PORT, or --http off)`)
         }
+      }
+      if (maintainer) {
+        // What auto-submitted jobs name: runners clone this repo and apply the revision on its base
+        // (HEAD when the revision names none); the recipe is the tree's own .cairn/recipe.yaml.
+        const template = jobsRepo === undefined
+          ? null
+          : { repo: existsSync(jobsRepo) ? resolve(jobsRepo) : jobsRepo, base: 'HEAD', tags: [...new Set(jobsTags)].sort() }
+        const holder = new PolicyHolder({ kind: 'home', home: ctx.home })
+        const loop = new MaintainerLoop(node, { policy: holder, template, out: (line) => ctx.io.out(line), warn: log })
+        ctx.io.out(`maintainer publishing decisions${template === null ? '' : `, submitting jobs for ${template.repo} when the policy says autoSubmit`}`)
+        loop.start()
+        cleanups.push(async () => { await loop.stop() })
       }
       ctx.io.out('running; Ctrl-C to stop')
       await ctx.stopped

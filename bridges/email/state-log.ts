@@ -1,0 +1,59 @@
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs'
+import { crc32 } from 'node:zlib'
+import { pack, unpackExact } from '../../protocol/codec.js'
+
+const HEADER_BYTES = 8
+
+/**
+ * An append-only local file of frames `[u32 length][u32 crc32][msgpack]`,
+ * the same layout as the node's view log. A frame is written whole or, after
+ * a crash mid-write (kill -9), cut off on the next open: what it described is
+ * simply read again from the source.
+ */
+export class FrameLog<T> {
+  private readonly fd: number
+
+  constructor (readonly path: string) {
+    this.fd = openSync(path, existsSync(path) ? 'r+' : 'w+', 0o600)
+  }
+
+  /** Every intact frame, in order; a damaged tail is cut. */
+  load (onFrame: (frame: T) => void): { frames: number, droppedBytes: number } {
+    const size = fstatSync(this.fd).size
+    const header = Buffer.alloc(HEADER_BYTES)
+    let pos = 0
+    let frames = 0
+    while (pos + HEADER_BYTES <= size) {
+      readSync(this.fd, header, 0, HEADER_BYTES, pos)
+      const length = header.readUInt32BE(0)
+      if (pos + HEADER_BYTES + length > size) break
+      const body = Buffer.alloc(length)
+      readSync(this.fd, body, 0, length, pos + HEADER_BYTES)
+      if (crc32(body) !== header.readUInt32BE(4)) break
+      let frame: T
+      try {
+        frame = unpackExact(body, `${this.path} frame ${frames}`) as T
+      } catch {
+        break
+      }
+      onFrame(frame)
+      frames++
+      pos += HEADER_BYTES + length
+    }
+    if (pos < size) ftruncateSync(this.fd, pos)
+    return { frames, droppedBytes: size - pos }
+  }
+
+  append (frame: T): void {
+    const body = pack(frame)
+    const header = Buffer.alloc(HEADER_BYTES)
+    header.writeUInt32BE(body.byteLength, 0)
+    header.writeUInt32BE(crc32(body), 4)
+    const size = fstatSync(this.fd).size
+    writeSync(this.fd, Buffer.concat([header, body]), 0, HEADER_BYTES + body.byteLength, size)
+  }
+
+  close (): void {
+    closeSync(this.fd)
+  }
+}

@@ -1,0 +1,80 @@
+import { BridgeState } from '../../../bridges/email/bridge-state.js'
+import { ingest as runIngest } from '../../../bridges/email/ingest.js'
+import type { IngestProgress, IngestSummary } from '../../../bridges/email/ingest.js'
+import { parseMatches } from '../../../bridges/email/match.js'
+import { publicInboxSource } from '../../../bridges/email/public-inbox.js'
+import { maildirSource, mboxSource, singleMailSource } from '../../../bridges/email/sources.js'
+import type { MailSource } from '../../../bridges/email/sources.js'
+import type { Command, Context } from '../command.js'
+import { parse, usageError, withNode } from '../command.js'
+import { progressPrinter } from '../progress.js'
+
+const USAGE = 'ingest mbox FILE|- [--format mboxrd|mboxo] | ingest maildir DIR | ingest public-inbox DIR | ingest mail  [--list NAME] [--project NAME] [--match path:GLOB|keyword:WORD]... [--json]'
+
+export const ingest: Command = {
+  name: 'ingest',
+  usage: USAGE,
+  summary: 'read mailing-list mail (mbox, Maildir, public-inbox v2, one mail on stdin) into series, reviews and mail.raw events',
+  async run (ctx, argv) {
+    const kind = argv[0]
+    if (kind !== 'mbox' && kind !== 'maildir' && kind !== 'public-inbox' && kind !== 'mail') {
+      throw usageError(this, kind === undefined ? 'expected mbox, maildir, public-inbox or mail' : `unknown source "${kind}"; expected mbox, maildir, public-inbox or mail`)
+    }
+    const { values, positionals } = parse(this, argv.slice(1), {
+      format: { type: 'string' },
+      list: { type: 'string' },
+      project: { type: 'string' },
+      match: { type: 'string', multiple: true },
+      json: { type: 'boolean' }
+    }, kind === 'mail' ? 0 : 1)
+    if (values.format !== undefined && (kind !== 'mbox' || !['mboxrd', 'mboxo'].includes(values.format))) {
+      throw usageError(this, kind !== 'mbox' ? '--format is for ingest mbox' : `--format "${values.format}": expected mboxrd or mboxo`)
+    }
+    const match = parseMatches(values.match ?? [])
+    const where = positionals[0] as string
+    let stop = false
+    void ctx.stopped.then(() => { stop = true })
+    await withNode(ctx, async (node) => {
+      const state = new BridgeState(node.paths.dir)
+      try {
+        const source: MailSource = kind === 'mbox'
+          ? mboxSource(where, { mboxrd: values.format !== 'mboxo' })
+          : kind === 'maildir' ? maildirSource(where) : kind === 'public-inbox' ? publicInboxSource(where, state.cursors) : singleMailSource()
+        const summary = await runIngest(node, state, source, {
+          ...(values.list === undefined ? {} : { list: values.list }),
+          ...(values.project === undefined ? {} : { project: values.project }),
+          match,
+          onProgress: progress(ctx),
+          stopped: () => stop
+        })
+        if (values.json === true) ctx.io.out(JSON.stringify(summary))
+        else for (const line of summaryLines(summary)) ctx.io.out(line)
+      } finally {
+        state.close()
+      }
+    }, { onProgress: progressPrinter(ctx.io, 'index') })
+  }
+}
+
+/** Progress on stderr, at most once a second, only once the run has lasted a second. */
+function progress (ctx: Context): (p: IngestProgress) => void {
+  const started = Date.now()
+  return (p) => {
+    const secs = (Date.now() - started) / 1000
+    if (secs < 1) return
+    if (p.phase === 'read') {
+      ctx.io.err(`ingest: ${p.mails} mails read (${(p.bytes / 1e6).toFixed(1)} MB, ${Math.round(p.mails / secs)} mails/s): ${p.fresh} new, ${p.duplicates} duplicates, ${p.quarantined} quarantined`)
+    } else {
+      ctx.io.err(`ingest: ${p.phase === 'group' ? 'grouping every known mail into series' : 'publishing events'} (${secs.toFixed(1)} s)`)
+    }
+  }
+}
+
+export function summaryLines (s: IngestSummary): string[] {
+  const p = s.published
+  return [
+    `ingest: ${s.mails} mails read: ${s.new} new, ${s.duplicates} duplicates, ${s.quarantined} quarantined${s.interrupted ? ' (interrupted: what was read is kept)' : ''}`,
+    `ingest: ${s.series} series, ${s.revisions} revisions, ${s.replies} replies, ${s.trailers} trailers, ${s.raw} mail.raw${s.filtered > 0 ? `, ${s.filtered} mails left out by --match` : ''}`,
+    `ingest: published ${p['series.revision']} series.revision, ${p.review} review, ${p['mail.raw']} mail.raw events in ${(s.elapsedMs / 1000).toFixed(1)} s${p.fallbacks > 0 ? ` (${p.fallbacks} mails kept as mail.raw: their event failed its schema)` : ''}`
+  ]
+}

@@ -1,0 +1,233 @@
+import { interdiff } from '../../../bridges/email/interdiff.js'
+import { applyRevision, rangeDiff } from '../../../runners/apply-series.js'
+import { CairnError } from '../../../protocol/errors.js'
+import { findRevisionView, findSeries, listSeries, patchTrailers, seriesState } from '../../views/series.js'
+import type { RevisionView, SeriesFilter, SeriesView } from '../../views/series.js'
+import type { Views } from '../../views.js'
+import type { Command, Context } from '../command.js'
+import { intOption, parse, usageError, withNode } from '../command.js'
+
+const USAGE = 'series list [--json] [--limit N] [--state S] [--match path:GLOB]... [--trailer KEY]... | series show ID [--json] | series diff ID [--from vN] [--to vM] [--repo DIR [--base REF]] | series apply ID --repo DIR [--branch NAME] [--base REF] [--no-trailers]'
+
+export const series: Command = {
+  name: 'series',
+  usage: USAGE,
+  summary: 'patch series from the views: list, show revisions/patches/trailers, diff revisions, apply with trailers (git am)',
+  async run (ctx, argv) {
+    const sub = argv[0]
+    const rest = argv.slice(1)
+    if (sub === 'list') return await list(ctx, rest)
+    if (sub === 'show') return await show(ctx, rest)
+    if (sub === 'diff') return await diff(ctx, rest)
+    if (sub === 'apply') return await apply(ctx, rest)
+    throw usageError(this, sub === undefined ? 'expected list, show, diff or apply' : `unknown subcommand "${sub}"; expected list, show, diff or apply`)
+  }
+}
+
+const iso = (ms: number | undefined): string | null => ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString()
+
+function dedupe (list: Array<{ key: string, value: string }>): Array<{ key: string, value: string }> {
+  const seen = new Set<string>()
+  return list.filter((t) => {
+    const k = `${t.key.toLowerCase()}: ${t.value.toLowerCase()}`
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+/** One row of `series list --json` (README documents the shape). */
+export function seriesRow (views: Views, s: SeriesView): Record<string, unknown> {
+  const b = s.latest.body
+  const trailers = [...patchTrailers(s, s.latest).values()].flatMap((p) => p.collected.map((t) => ({ key: t.key, value: t.value })))
+  return {
+    id: s.id,
+    project: s.project,
+    subject: s.subject,
+    changeId: s.changeId ?? null,
+    state: seriesState(views, s),
+    author: b.author ?? null,
+    date: iso(b.date),
+    list: b.source.list ?? null,
+    versions: s.revisions.map((r) => ({ version: r.version, id: r.id })),
+    latest: {
+      version: s.latest.version,
+      id: s.latest.id,
+      total: b.total,
+      present: b.patches.filter((p) => p.missing !== true && p.index > 0).length,
+      missing: b.patches.filter((p) => p.missing === true).map((p) => p.index),
+      complete: b.patches.every((p) => p.missing !== true)
+    },
+    reviews: s.revisions.reduce((n, r) => n + r.reviews.length, 0),
+    trailers: dedupe(trailers)
+  }
+}
+
+function revisionJson (s: SeriesView, r: RevisionView): Record<string, unknown> {
+  const b = r.body
+  const trailers = patchTrailers(s, r)
+  return {
+    version: r.version,
+    id: r.id,
+    eventIds: r.eventIds,
+    subject: b.subject,
+    author: b.author ?? null,
+    date: iso(b.date),
+    list: b.source.list ?? null,
+    base: b.base ?? null,
+    changeId: b.changeId ?? null,
+    rfc: b.rfc ?? false,
+    resend: b.resend ?? false,
+    prefixes: b.prefixes ?? [],
+    link: b.link ?? null,
+    total: b.total,
+    complete: b.patches.every((p) => p.missing !== true),
+    cover: b.cover === undefined ? null : { subject: b.cover.subject, messageId: b.cover.messageId ?? null, inheritedFrom: b.cover.inheritedFrom ?? null, body: b.cover.body },
+    patches: [...b.patches].sort((x, y) => x.index - y.index).map((p) => {
+      if (p.missing === true) return { index: p.index, missing: true }
+      const t = trailers.get(p.index)
+      return {
+        index: p.index,
+        subject: p.subject,
+        author: p.author ?? null,
+        date: p.date ?? null,
+        messageId: p.messageId ?? null,
+        diff: p.diff?.hash ?? null,
+        files: p.files ?? [],
+        ...(p.carriedFrom === undefined ? {} : { carriedFrom: p.carriedFrom }),
+        trailers: [...(t?.own ?? []), ...(t?.collected ?? []).map((x) => ({ key: x.key, value: x.value }))],
+        collected: (t?.collected ?? []).map((x) => ({ key: x.key, value: x.value, review: x.review }))
+      }
+    }),
+    reviews: r.reviews.map((e) => ({
+      id: e.id,
+      messageId: e.body.messageId ?? null,
+      from: e.body.from ?? null,
+      author: e.author,
+      patch: e.body.target.patch ?? null,
+      trailers: e.body.trailers,
+      comment: e.body.comment ?? null
+    }))
+  }
+}
+
+/** `series show --json`: the series with every revision, its patches 1..N (holes `missing: true`) and trailers per patch. */
+export function seriesDetail (views: Views, s: SeriesView): Record<string, unknown> {
+  return {
+    id: s.id,
+    project: s.project,
+    subject: s.subject,
+    changeId: s.changeId ?? null,
+    state: seriesState(views, s),
+    messageIds: s.messageIds,
+    revisions: s.revisions.map((r) => revisionJson(s, r))
+  }
+}
+
+async function list (ctx: Context, argv: string[]): Promise<void> {
+  const { values } = parse(series, argv, {
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+    state: { type: 'string' },
+    project: { type: 'string' },
+    match: { type: 'string', multiple: true },
+    trailer: { type: 'string', multiple: true },
+    'hide-until': { type: 'string', multiple: true }
+  })
+  const limit = intOption(series, 'limit', values.limit)
+  const paths = (values.match ?? []).map((m) => {
+    if (!m.startsWith('path:') || m.length === 5) throw usageError(series, `--match "${m}": expected path:GLOB`)
+    return m.slice(5)
+  })
+  const filter: SeriesFilter = { paths, trailers: [...(values.trailer ?? []), ...(values['hide-until'] ?? [])] }
+  if (values.state !== undefined) filter.state = values.state
+  if (values.project !== undefined) filter.project = values.project
+  await withNode(ctx, async (node) => {
+    let rows = listSeries(node.views, filter)
+    if (limit !== undefined) rows = rows.slice(0, limit)
+    if (values.json === true) {
+      ctx.io.out(JSON.stringify(rows.map((s) => seriesRow(node.views, s))))
+      return
+    }
+    if (rows.length === 0) ctx.io.err('no series (cairn ingest ... brings them in from mail)')
+    for (const s of rows) {
+      const b = s.latest.body
+      const present = b.patches.filter((p) => p.missing !== true && p.index > 0).length
+      ctx.io.out(`${seriesState(node.views, s).padEnd(11)} v${s.latest.version} [${present}/${b.total}] ${s.subject}  <${s.id}>`)
+    }
+  })
+}
+
+async function show (ctx: Context, argv: string[]): Promise<void> {
+  const { values, positionals } = parse(series, argv, { json: { type: 'boolean' } }, 1)
+  await withNode(ctx, async (node) => {
+    const s = findSeries(node.views, positionals[0] as string)
+    if (values.json === true) {
+      ctx.io.out(JSON.stringify(seriesDetail(node.views, s)))
+      return
+    }
+    const out = ctx.io.out
+    out(`series   ${s.id}`)
+    out(`subject  ${s.subject}`)
+    out(`state    ${seriesState(node.views, s)}${s.project !== '' ? `   project ${s.project}` : ''}${s.changeId !== undefined ? `   change-id ${s.changeId}` : ''}`)
+    for (const r of s.revisions) {
+      const b = r.body
+      const present = b.patches.filter((p) => p.missing !== true && p.index > 0).length
+      out('')
+      out(`v${r.version}  ${r.id}  ${iso(b.date) ?? ''}  ${present}/${b.total} patches${b.patches.some((p) => p.missing === true) ? ' (incomplete)' : ''}${b.link !== undefined ? `  linked by ${b.link.reason}` : ''}`)
+      if (b.author !== undefined) out(`    from ${b.author.name} <${b.author.email}>`)
+      if (b.cover !== undefined) out(`    0/${b.total} ${b.cover.subject}`)
+      const trailers = patchTrailers(s, r)
+      for (const p of [...b.patches].sort((x, y) => x.index - y.index)) {
+        if (p.missing === true) { out(`    ${p.index}/${b.total} (missing)`); continue }
+        out(`    ${p.index}/${b.total} ${p.subject}${p.carriedFrom !== undefined ? ` (unchanged from v${p.carriedFrom})` : ''}`)
+        for (const t of trailers.get(p.index)?.collected ?? []) out(`          + ${t.key}: ${t.value}`)
+      }
+      if (r.reviews.length > 0) out(`    ${r.reviews.length} repl${r.reviews.length === 1 ? 'y' : 'ies'}, ${r.reviews.filter((e) => e.body.trailers.length > 0).length} with trailers`)
+    }
+  })
+}
+
+function versionOption (s: SeriesView, name: string, value: string | undefined, fallback: RevisionView | undefined): RevisionView {
+  if (value === undefined) {
+    if (fallback === undefined) throw new CairnError('USAGE', `series ${s.id} has one revision (v${s.latest.version}); there is nothing to compare it with`)
+    return fallback
+  }
+  const v = Number(value.replace(/^v/i, ''))
+  const r = s.revisions.find((x) => x.version === v)
+  if (r === undefined) throw usageError(series, `--${name} ${value}: series ${s.id} has ${s.revisions.map((x) => `v${x.version}`).join(', ')}`)
+  return r
+}
+
+async function diff (ctx: Context, argv: string[]): Promise<void> {
+  const { values, positionals } = parse(series, argv, { from: { type: 'string' }, to: { type: 'string' }, repo: { type: 'string' }, base: { type: 'string' } }, 1)
+  if (values.base !== undefined && values.repo === undefined) throw usageError(series, '--base goes with --repo')
+  await withNode(ctx, async (node) => {
+    const s = findSeries(node.views, positionals[0] as string)
+    const to = versionOption(s, 'to', values.to, s.latest)
+    const from = versionOption(s, 'from', values.from, [...s.revisions].reverse().find((r) => r.version < to.version))
+    if (from === to) throw usageError(series, `--from and --to are both v${to.version}`)
+    ctx.io.out(`# ${s.id}: v${from.version} -> v${to.version}${values.repo !== undefined ? ' (git range-diff)' : ' (patch texts, git diff)'}`)
+    const text = values.repo !== undefined
+      ? await rangeDiff({ node, from, to, repo: values.repo, ...(values.base === undefined ? {} : { base: values.base }) })
+      : await interdiff(node, from, to)
+    ctx.io.out(text)
+  })
+}
+
+async function apply (ctx: Context, argv: string[]): Promise<void> {
+  const { values, positionals } = parse(series, argv, { repo: { type: 'string' }, branch: { type: 'string' }, base: { type: 'string' }, 'no-trailers': { type: 'boolean' } }, 1)
+  if (values.repo === undefined) throw usageError(series, 'series apply needs --repo DIR')
+  await withNode(ctx, async (node) => {
+    const { revision } = findRevisionView(node.views, positionals[0] as string)
+    const r = await applyRevision({
+      node,
+      revision,
+      repo: values.repo as string,
+      ...(values.branch === undefined ? {} : { branch: values.branch }),
+      ...(values.base === undefined ? {} : { base: values.base }),
+      trailers: values['no-trailers'] !== true
+    })
+    ctx.io.out(`applied ${r.patches} patch${r.patches === 1 ? '' : 'es'} of ${revision.series} v${revision.version} onto ${r.base.slice(0, 12)}: ${r.branch !== '' ? `branch ${r.branch}` : 'detached HEAD'} at ${r.commit}`)
+  })
+}
