@@ -17,6 +17,7 @@ export class CryptoPool {
   private readonly pending = new Map<number, Pending>()
   private next = 0
   private seq = 0
+  private destroyed = false
 
   constructor (readonly size = Math.max(1, availableParallelism())) {}
 
@@ -29,6 +30,7 @@ export class CryptoPool {
   }
 
   async destroy (): Promise<void> {
+    this.destroyed = true
     const workers = this.workers.splice(0)
     await Promise.all(workers.map((w) => w.terminate()))
     for (const p of this.pending.values()) p.reject(new CairnError('CLOSED', 'node closed while crypto work was pending'))
@@ -36,6 +38,8 @@ export class CryptoPool {
   }
 
   private run (job: Job): Promise<unknown> {
+    // A closed node must not start threads that would keep its process alive.
+    if (this.destroyed) return Promise.reject(new CairnError('CLOSED', 'the node is closed'))
     const worker = this.worker()
     const id = this.seq++
     return new Promise((resolve, reject) => {

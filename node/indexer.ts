@@ -24,6 +24,7 @@ export interface IndexProgress { feed: string, length: number, events: number, r
 export class Indexer {
   private running: Promise<void> | null = null
   private again = false
+  private stopped = false
 
   constructor (
     private readonly views: Views,
@@ -36,6 +37,7 @@ export class Indexer {
 
   /** Index what is available now; concurrent calls coalesce into one more pass. */
   async run (): Promise<void> {
+    if (this.stopped) return
     if (this.running !== null) {
       this.again = true
       return await this.running
@@ -43,14 +45,23 @@ export class Indexer {
     this.running = (async () => {
       do {
         this.again = false
-        for (const [key, core] of this.feeds()) await this.indexFeed(key, core)
-      } while (this.again)
+        for (const [key, core] of this.feeds()) {
+          if (this.stopped) return
+          await this.indexFeed(key, core)
+        }
+      } while (this.again && !this.stopped)
     })()
     try {
       await this.running
     } finally {
       this.running = null
     }
+  }
+
+  /** No new passes; resolves when the pass in progress (if any) has finished its current frame. */
+  async stop (): Promise<void> {
+    this.stopped = true
+    await this.running?.catch(() => {})
   }
 
   /**
@@ -68,7 +79,7 @@ export class Indexer {
     let next = from
     let written = from
     while (written < end) {
-      while (next < end && pending.length < IN_FLIGHT_BLOCKS) {
+      while (next < end && pending.length < IN_FLIGHT_BLOCKS && !this.stopped) {
         const block = await core.get(next, { wait: false })
         if (block === null) break
         pending.push(inline ? Promise.resolve(openBlock(block, this.crypto)) : this.pool.open(block))

@@ -205,6 +205,7 @@ export class CairnNode {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
+    await this.indexer.stop() // a pass in progress finishes its frame; no new one starts
     await this.pool.destroy()
     this.viewLog.close()
     this.feed.close()

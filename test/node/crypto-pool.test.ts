@@ -20,3 +20,21 @@ test('the crypto pool signs and opens exactly as the inline path does', async (t
   t.alike(await pool.open(new Uint8Array([1, 2, 3])), openBlock(new Uint8Array([1, 2, 3]), nativeCrypto), 'garbage is rejected the same way')
   await t.exception(pool.sign({ op: 'sign', drafts: [{ type: 'note', body: { text: 1 } as never }], keyPair }), /SCHEMA/, 'a schema error crosses the thread with its code')
 })
+
+test('closing a node while it indexes waits for the pass and starts no worker afterwards', async (t) => {
+  const { CairnNode } = await import('../../node/node.js')
+  const { syncOnce } = await import('../helpers/nodes.js')
+  const a = await CairnNode.init(await t.tmp(), 'a')
+  const b = await CairnNode.init(await t.tmp(), 'b')
+  t.teardown(() => a.close())
+  await a.postMany(Array.from({ length: 3000 }, (_, i) => ({ type: 'note' as const, body: { text: `${i} ${'z'.repeat(500)}` } })))
+  await b.follow(a.feedKey)
+  await syncOnce(a, b)
+  const indexing = b.indexer.run() // a pass over the synced feed, on the pool
+  await b.close()
+  await indexing
+  await t.exception(b.indexer.run().then(() => { throw new Error('ran') }), /ran/, 'run() after close is a no-op that resolves')
+  const pool = new CryptoPool(1)
+  await pool.destroy()
+  await t.exception(pool.open(new Uint8Array([1])), /CLOSED/, 'a destroyed pool refuses work instead of spawning a thread')
+})
