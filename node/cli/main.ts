@@ -2,37 +2,41 @@
 import { isCairnError } from '../../protocol/errors.js'
 import { resolveHome } from '../home.js'
 import type { Command, Context } from './command.js'
-import { follow } from './commands/follow.js'
-import { id } from './commands/id.js'
-import { init } from './commands/init.js'
-import { log } from './commands/log.js'
-import { post } from './commands/post.js'
-import { recover } from './commands/recover.js'
-import { reindex } from './commands/reindex.js'
-import { start } from './commands/start.js'
-import { status } from './commands/status.js'
-import { sync } from './commands/sync.js'
-import { trust } from './commands/trust.js'
-import { job } from './commands/job.js'
-import { runner } from './commands/runner.js'
-import { results } from './commands/results.js'
-import { policy } from './commands/policy.js'
-import { review } from './commands/review.js'
-import { merge } from './commands/merge.js'
-import { ingest } from './commands/ingest.js'
-import { series } from './commands/series.js'
-import { mail } from './commands/mail.js'
+/**
+ * The composition root: the one place that may also register bridges/ and
+ * runners/ commands. Each command's module is imported only when it runs, so
+ * `cairn log` does not load fastify, the mail parser and the runners.
+ */
+export const COMMANDS: Array<[string, () => Promise<Command>]> = [
+  ['init', async () => (await import('./commands/init.js')).init],
+  ['id', async () => (await import('./commands/id.js')).id],
+  ['post', async () => (await import('./commands/post.js')).post],
+  ['log', async () => (await import('./commands/log.js')).log],
+  ['follow', async () => (await import('./commands/follow.js')).follow],
+  ['trust', async () => (await import('./commands/trust.js')).trust],
+  ['sync', async () => (await import('./commands/sync.js')).sync],
+  ['start', async () => (await import('./commands/start.js')).start],
+  ['reindex', async () => (await import('./commands/reindex.js')).reindex],
+  ['status', async () => (await import('./commands/status.js')).status],
+  ['recover', async () => (await import('./commands/recover.js')).recover],
+  ['job', async () => (await import('./commands/job.js')).job],
+  ['runner', async () => (await import('./commands/runner.js')).runner],
+  ['results', async () => (await import('./commands/results.js')).results],
+  ['policy', async () => (await import('./commands/policy.js')).policy],
+  ['review', async () => (await import('./commands/review.js')).review],
+  ['merge', async () => (await import('./commands/merge.js')).merge],
+  ['ingest', async () => (await import('./commands/ingest.js')).ingest],
+  ['series', async () => (await import('./commands/series.js')).series],
+  ['mail', async () => (await import('./commands/mail.js')).mail]
+]
 
-/** The composition root: the one place that may also register bridges/ and runners/ commands. */
-export const COMMANDS: Command[] = [init, id, post, log, follow, trust, sync, start, reindex, status, recover, job, runner, results, policy, review, merge, ingest, series, mail]
-
-function help (): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length))
+async function help (): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map(async ([, load]) => await load()))
   return [
     'usage: cairn [--home DIR] COMMAND ...',
     '  --home DIR   node home (default: $CAIRN_HOME, else ~/.cairn)',
     '',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`)
+    ...commands.map((c) => `  cairn ${c.usage}\n        ${c.summary}`)
   ].join('\n')
 }
 
@@ -46,14 +50,15 @@ export async function main (argv: string[], io = { out: (l: string) => { process
   }
   const name = args.shift()
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.out(help())
+    io.out(await help())
     return name === undefined ? 2 : 0
   }
-  const command = COMMANDS.find((c) => c.name === name)
-  if (command === undefined) {
-    io.err(`cairn: USAGE: unknown command "${name}"\n${help()}`)
+  const load = COMMANDS.find(([n]) => n === name)?.[1]
+  if (load === undefined) {
+    io.err(`cairn: USAGE: unknown command "${name}"\n${await help()}`)
     return 2
   }
+  const command = await load()
   let stop!: () => void
   const stopped = new Promise<void>((resolve) => { stop = resolve })
   process.once('SIGINT', () => stop())
