@@ -6,8 +6,16 @@ import { run as nar } from './nar.bench.js'
 import { run as mailinfo } from './mailinfo.bench.js'
 import { run as parsers } from './parsers.bench.js'
 import { run as ingest } from './ingest.bench.js'
+import { run as compare } from './compare.bench.js'
 
-const benches: Array<[string, () => Promise<void>]> = [['node', node], ['nar', nar], ['mailinfo', mailinfo], ['parsers', parsers], ['ingest', ingest]]
+const benches: Array<[string, () => Promise<void>]> = [
+  ['node', node],
+  ['nar', async () => await nar(50_000, 100)], // issue 4: identity of a 50k-file tree beside nix-hash
+  ['mailinfo', mailinfo],
+  ['parsers', parsers],
+  ['compare', compare],
+  ['ingest', ingest]
+]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {
   if (only.length > 0 && !only.includes(name)) continue

@@ -264,3 +264,42 @@ test('a long walk gives the event loop turns (synchronous I/O is cut into slices
   if (ms > 40) t.ok(turns > 0, `${turns} event loop turns during a ${ms.toFixed(0)} ms walk`)
   else t.pass(`walk took only ${ms.toFixed(0)} ms, no turn needed`)
 })
+
+/** A small random tree (seeded): files, executables, symlinks (dangling too), empty dirs, odd names. */
+function randomTree (root: string, seed: number): void {
+  let s = seed * 2654435761 >>> 0 || 1
+  const rnd = (n: number): number => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s % n }
+  const names = ['a', 'B', 'z z', '-dash', 'ünï', '.hidden', 'x.txt', '10', '9', 'a-b_c']
+  fs.mkdirSync(root)
+  const dirs = [root]
+  for (let i = 0; i < 2 + rnd(12); i++) {
+    const parent = dirs[rnd(dirs.length)] as string
+    const path = join(parent, `${names[rnd(names.length)] ?? 'n'}${rnd(3) === 0 ? String(i) : ''}`)
+    if (fs.lstatSync(path, { throwIfNoEntry: false }) !== undefined) continue // lstat: a dangling symlink exists too
+    const kind = rnd(10)
+    if (kind < 5) {
+      fs.writeFileSync(path, bytes(rnd(3) === 0 ? 0 : rnd(5000), seed * 100 + i))
+      if (rnd(3) === 0) fs.chmodSync(path, 0o755)
+    } else if (kind < 7) {
+      fs.symlinkSync(rnd(2) === 0 ? 'nowhere' : '../a', path)
+    } else {
+      fs.mkdirSync(path)
+      dirs.push(path)
+    }
+  }
+}
+
+test('200 generated trees: NAR hash equals nix-hash, store path equals nix-store --print-fixed-path', { skip: !hasNix }, async t => {
+  const base = await t.tmp()
+  let agreed = 0
+  for (let seed = 1; seed <= 200; seed++) {
+    const root = join(base, `t${seed}`)
+    randomTree(root, seed)
+    const ours = await narHashBase32(root)
+    const theirs = nixHashBase32(root)
+    if (ours !== theirs) t.fail(`tree ${seed}: ${ours} != nix-hash ${theirs}`)
+    else agreed++
+    if (seed % 20 === 0) t.is(fixedOutputPath({ name: `tree-${seed}`, sha256: ours }), nixFixedPath(ours, `tree-${seed}`), `store path of tree ${seed}`)
+  }
+  t.is(agreed, 200, 'all 200 trees agree with nix-hash')
+})
