@@ -7,6 +7,7 @@ import { run as mailinfo } from './mailinfo.bench.js'
 import { run as parsers } from './parsers.bench.js'
 import { run as ingest } from './ingest.bench.js'
 import { run as compare } from './compare.bench.js'
+import { run as decide } from './decide.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -14,6 +15,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['mailinfo', mailinfo],
   ['parsers', parsers],
   ['compare', compare],
+  ['decide', decide],
   ['ingest', ingest]
 ]
 const only = process.argv.slice(2)
