@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BlobRef } from '../../protocol/schemas.js'
-import { FrameLog } from './state-log.js'
+import { FrameLog } from '../../node/frame-log.js'
 import type { MailRecord } from './mail-record.js'
 
 /** One frame: the mails of one batch, and where each source stands after them. */

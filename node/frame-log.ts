@@ -1,17 +1,17 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
 import { crc32 } from 'node:zlib'
-import { pack, unpackExact } from '../../protocol/codec.js'
+import { pack, unpackExact } from '../protocol/codec.js'
 
 const HEADER_BYTES = 8
 
 /**
- * An append-only local file of frames `[u32 length][u32 crc32][msgpack]`,
- * the same layout as the node's view log. A frame is written whole or, after
- * a crash mid-write (kill -9), cut off on the next open: what it described is
- * simply read again from the source.
+ * An append-only local file of frames `[u32 length][u32 crc32][msgpack]`
+ * (the node's view log, the email bridge's state). A frame is written whole
+ * or, after a crash mid-write (kill -9), cut off on the next open: what it
+ * described is simply read again from its source.
  */
 export class FrameLog<T> {
-  private readonly fd: number
+  private fd: number
 
   constructor (readonly path: string) {
     this.fd = openSync(path, existsSync(path) ? 'r+' : 'w+', 0o600)
@@ -55,5 +55,12 @@ export class FrameLog<T> {
 
   close (): void {
     closeSync(this.fd)
+  }
+
+  /** Drop every frame: what they described is rebuilt from the source. */
+  reset (): void {
+    this.close()
+    unlinkSync(this.path)
+    this.fd = openSync(this.path, 'w+', 0o600)
   }
 }
