@@ -49,7 +49,11 @@ export function git (cwd: string, args: string[], env: NodeJS.ProcessEnv = gitEn
 export function formatPatch (repo: string, out: string, version: number, base: string, title: string, date: string): { mbox: string, ids: string[] } {
   git(repo, ['format-patch', '-q', `-v${version}`, '--cover-letter', '--thread=shallow', '-o', out, `${base}..HEAD`], gitEnv(date))
   const files = readdirSync(out).filter((f) => f.startsWith(`v${version}-`)).sort()
+  // git builds Message-IDs from the wall-clock second (<cover.SECONDS.git.EMAIL>): two
+  // format-patch runs in one second would give v2 and v3 the same ids. Real sends never
+  // are, so tag every id with its version (Message-ID, In-Reply-To and References alike).
   const mails = files.map((f) => readFileSync(join(out, f), 'utf8')
+    .replace(/<([^<>\s]+)\.git\.([^<>\s]+)>/g, `<$1.v${version}.git.$2>`)
     .replace('*** SUBJECT HERE ***', title)
     .replace('*** BLURB HERE ***', `Version ${version} of the demo series.`))
   for (const [i, f] of files.entries()) writeFileSync(join(out, f), mails[i] as string)
