@@ -58,6 +58,8 @@ declare module '@hyperswarm/secret-stream' {
     readonly isInitiator: boolean
     readonly publicKey: Buffer | null
     readonly remotePublicKey: Buffer | null
+    /** The plain transport under the Noise layer (the side to pipe to a peer). */
+    readonly rawStream: Duplex
     readonly opened: Promise<boolean>
     userData: unknown
   }
