@@ -3,36 +3,14 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { CliResult } from '../helpers/cli.js'
-import { repoRoot } from '../helpers/paths.js'
+import { cairnIn } from '../helpers/cli.js'
+import { gitEnv as baseGitEnv } from '../helpers/git.js'
 
-function cliArgv (): string[] {
-  return import.meta.url.endsWith('.ts')
-    ? ['--import', 'tsx', join(repoRoot, 'node', 'cli', 'main.ts')]
-    : [join(repoRoot, 'dist', 'node', 'cli', 'main.js')]
-}
+export { cairnIn }
 
-/** `cairn --home HOME ARGS` with `input` on stdin. */
-export function cairnIn (home: string, input: string | Buffer, ...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [...cliArgv(), '--home', home, ...args], { input, encoding: 'utf8', env: { ...process.env, CAIRN_HOME: '' } })
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
-}
-
-/** git with no user or system config and a fixed identity and clock, so commits and mails are the same every run. */
+/** git with a fixed identity (Dev One) and clock: see test/helpers/git.ts. */
 export function gitEnv (date = '1736157600 +0000'): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: '/nonexistent',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: 'Dev One',
-    GIT_AUTHOR_EMAIL: 'dev@example.org',
-    GIT_COMMITTER_NAME: 'Dev One',
-    GIT_COMMITTER_EMAIL: 'dev@example.org',
-    GIT_AUTHOR_DATE: date,
-    GIT_COMMITTER_DATE: date,
-    LC_ALL: 'C'
-  }
+  return baseGitEnv({ date })
 }
 
 export function git (cwd: string, args: string[], env: NodeJS.ProcessEnv = gitEnv()): string {

@@ -2,28 +2,16 @@
 // git format-patch (v1, a v2 that only rebased, a v2 that changed), homes
 // for the people of a project, revisions published with their diffs as
 // blobs the way the email bridge does, and in-process sync between homes.
-import type { TestInstance } from 'brittle'
-import { execFileSync, spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { CairnNode } from '../../node/node.js'
+import { cairnChild } from '../helpers/cli.js'
+import type { CairnChild } from '../helpers/cli.js'
+import { gitEnv } from '../helpers/git.js'
 import { syncOnce } from '../helpers/nodes.js'
-import { repoRoot } from '../helpers/paths.js'
 
-const GIT_ENV = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: '/nonexistent',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_AUTHOR_NAME: 'Dev Eloper',
-  GIT_AUTHOR_EMAIL: 'dev@example.org',
-  GIT_COMMITTER_NAME: 'Dev Eloper',
-  GIT_COMMITTER_EMAIL: 'dev@example.org',
-  GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z',
-  GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z'
-}
+const GIT_ENV = gitEnv({ name: 'Dev Eloper' })
 
 export function git (cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' })
@@ -167,40 +155,9 @@ export async function syncAll (hub: string, others: string[]): Promise<void> {
   })
 }
 
-/** A long-running cairn command whose output lines (stdout, and stderr prefixed) are kept to wait on. */
-export interface Background {
-  child: ChildProcess
-  lines: string[]
-  waitFor: (re: RegExp, ms?: number) => Promise<RegExpExecArray>
-  count: (re: RegExp) => number
-}
-
-export function cairnBackground (t: TestInstance, home: string, ...args: string[]): Background {
-  const argv = import.meta.url.endsWith('.ts')
-    ? ['--import', 'tsx', join(repoRoot, 'node', 'cli', 'main.ts')]
-    : [join(repoRoot, 'dist', 'node', 'cli', 'main.js')]
-  const child = spawn(process.execPath, [...argv, '--home', home, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CAIRN_HOME: '' } })
-  const lines: string[] = []
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => lines.push(l))
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => lines.push(`stderr: ${l}`))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL')
-      await exited
-    }
-  }, { order: -3 })
-  const waitFor = async (re: RegExp, ms = 20_000): Promise<RegExpExecArray> => {
-    const deadline = Date.now() + ms
-    for (;;) {
-      for (const l of lines) { const m = re.exec(l); if (m !== null) return m }
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`cairn ${args.join(' ')} exited before printing ${String(re)}:\n${lines.join('\n')}`)
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(re)} from cairn ${args.join(' ')}:\n${lines.join('\n')}`)
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
-  return { child, lines, waitFor, count: (re) => lines.filter((l) => re.test(l)).length }
-}
+/** A long-running cairn command whose output lines are kept to wait on (test/helpers/cli.ts). */
+export type Background = CairnChild
+export const cairnBackground = cairnChild
 
 export const SMALLEST_POLICY = 'reviews: { required: 2, role: reviewer }\ntests: { required: [quick] }\nveto: [Nacked-by]\n'
 

@@ -2,29 +2,17 @@
 // known failure, a format-patch that fixes it, a patch that does not apply,
 // and helpers to publish them as a series revision and keep nodes in sync.
 import type { TestInstance } from 'brittle'
-import { execFileSync, spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
-import { createInterface } from 'node:readline'
+import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CairnNode } from '../../node/node.js'
 import { connect, listen } from '../../node/sync.js'
+import { gitEnv } from '../helpers/git.js'
 import { repoRoot } from '../helpers/paths.js'
 
 export const fixture = (name: string): string => join(repoRoot, 'test', 'fixtures', 'runners', name)
 
-const GIT_ENV = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: '/nonexistent',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_AUTHOR_NAME: 'Dev One',
-  GIT_AUTHOR_EMAIL: 'dev@example.org',
-  GIT_COMMITTER_NAME: 'Dev One',
-  GIT_COMMITTER_EMAIL: 'dev@example.org',
-  GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z',
-  GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z'
-}
+const GIT_ENV = gitEnv()
 
 export function git (cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' })
@@ -136,43 +124,5 @@ export async function allGone (pids: number[], ms = 5000): Promise<boolean> {
   }
 }
 
-/** A long-running `cairn` child whose stdout lines are all kept, to wait for any of them. */
-export interface CairnChild {
-  child: ChildProcess
-  lines: string[]
-  waitFor: (re: RegExp, ms?: number) => Promise<RegExpExecArray>
-  exited: Promise<number | null>
-}
-
-export function cairnChild (t: TestInstance, home: string, ...args: string[]): CairnChild {
-  const argv = import.meta.url.endsWith('.ts')
-    ? ['--import', 'tsx', join(repoRoot, 'node', 'cli', 'main.ts')]
-    : [join(repoRoot, 'dist', 'node', 'cli', 'main.js')]
-  const child = spawn(process.execPath, [...argv, '--home', home, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CAIRN_HOME: '' } })
-  const lines: string[] = []
-  const waiters = new Set<() => void>()
-  const push = (line: string): void => { lines.push(line); for (const w of waiters) w() }
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', push)
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => push(`stderr: ${l}`))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); for (const w of waiters) w() }))
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL')
-      await exited
-    }
-  }, { order: -3 })
-  const waitFor = async (re: RegExp, ms = 20_000): Promise<RegExpExecArray> => {
-    const deadline = Date.now() + ms
-    for (;;) {
-      for (const l of lines) { const m = re.exec(l); if (m !== null) return m }
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`cairn ${args.join(' ')} exited before printing ${String(re)}:\n${lines.join('\n')}`)
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(re)} from cairn ${args.join(' ')}:\n${lines.join('\n')}`)
-      await new Promise<void>((resolve) => {
-        const w = (): void => { waiters.delete(w); clearTimeout(timer); resolve() }
-        const timer = setTimeout(w, 200)
-        waiters.add(w)
-      })
-    }
-  }
-  return { child, lines, waitFor, exited }
-}
+export { cairnChild } from '../helpers/cli.js'
+export type { CairnChild } from '../helpers/cli.js'
