@@ -6,7 +6,7 @@
 // default; pass a sample size to run mailinfo on that many and extrapolate.
 // Run: node --import tsx test/bench/ingest.bench.ts [gitSample]
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -15,6 +15,7 @@ import { ingest } from '../../bridges/email/ingest.js'
 import { mboxSource } from '../../bridges/email/sources.js'
 import { CairnNode } from '../../node/node.js'
 import { corpus, hasShared, repoRoot } from '../helpers/paths.js'
+import { gitPass } from './mailinfo.bench.js'
 
 const ROUNDS = 5
 const MBOX = corpus('git-history', 'git-history.mboxrd')
@@ -61,22 +62,6 @@ function cliPass (): number | null {
   }
 }
 
-/** git: split into a temp dir, then one `git mailinfo -u` per file from a single shell loop (git and fork/exec timed, not Node). */
-function gitPass (dir: string, sample: number): { mails: number, ran: number, splitMs: number, infoMs: number } {
-  const t0 = process.hrtime.bigint()
-  const split = spawnSync('git', ['mailsplit', '--mboxrd', `-o${dir}`, MBOX])
-  const splitMs = ms(t0)
-  if (split.status !== 0) throw new Error(`git mailsplit failed: ${String(split.stderr)}`)
-  const files = readdirSync(dir).filter((f) => /^\d+$/.test(f)).sort()
-  const step = sample > 0 && sample < files.length ? files.length / sample : 1
-  const picked: string[] = []
-  for (let i = 0; i < files.length; i += step) picked.push(files[Math.floor(i)] ?? '')
-  const loop = 'for f in "$@"; do git mailinfo -u "out/$f.msg" "out/$f.patch" <"$f" >"out/$f.info" 2>/dev/null; done'
-  const t1 = process.hrtime.bigint()
-  spawnSync('sh', ['-c', `mkdir out && ${loop}`, 'sh', ...picked], { cwd: dir })
-  return { mails: files.length, ran: picked.length, splitMs, infoMs: ms(t1) }
-}
-
 export async function run (gitSample = 0): Promise<void> {
   if (!hasShared) {
     console.log('ingest bench: skipped, no ../shared/corpora')
@@ -94,7 +79,7 @@ export async function run (gitSample = 0): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'cairn-ingest-bench-git-'))
   try {
-    const g = gitPass(dir, gitSample)
+    const g = gitPass(dir, gitSample, false) // the reference from the mailinfo bench, timing only
     const gitTotal = g.splitMs + (g.infoMs / g.ran) * g.mails
     const how = g.ran === g.mails ? `mailinfo on all ${g.ran}` : `mailinfo on ${g.ran}, extrapolated to ${g.mails}`
     console.log(`  git    mailsplit ${g.splitMs.toFixed(0)} ms + mailinfo ${(g.infoMs / g.ran).toFixed(2)} ms/mail = ${gitTotal.toFixed(0)} ms  ${rate(g.mails, gitTotal, 'mails')}  (${how}; parse only: no grouping, no storage)`)
