@@ -12,7 +12,7 @@ import { hasRole, parsePerson } from './trust.js'
 /** Trailer a revision's author (or a maintainer) uses to withdraw it. */
 export const WITHDRAW_TRAILER = 'Withdrawn-by'
 
-/** Everything decide needs besides the events and the policy; computed by the caller. */
+/** Everything decide needs besides the events and the policy; computed by the caller and never changed in place (derived data is cached by these objects). */
 export interface DecideContext {
   trust: Trust
   identities: Identities
@@ -51,10 +51,7 @@ export function gatherFacts (revisionId: string, events: readonly AnyEvent[], po
     throw new CairnError('POLICY', `the policy names ${policy.maintainers.file} but its text was not attached (withMaintainers)`)
   }
 
-  const trusted = [...ctx.trust.keys()].filter((id) => hasRole(ctx.trust, id, 'reviewer', 'maintainer')).sort()
-  const emailsOf = (id: string): string[] => ctx.identities.get(id)?.emails.map((e) => e.toLowerCase()) ?? []
-  const byEmail = new Map<string, string>()
-  for (const id of trusted) for (const e of emailsOf(id)) if (!byEmail.has(e)) byEmail.set(e, id)
+  const { trusted, emailsOf, byEmail } = reviewersOf(ctx.trust, ctx.identities)
   const listedIn = (id: string, emails: ReadonlySet<string>): boolean => emailsOf(id).some((e) => emails.has(e))
   const touchedMaintainers = maintainers === null ? new Set<string>() : maintainerEmails(maintainers, touched)
   const isMaintainer = (id: string): boolean => hasRole(ctx.trust, id, 'maintainer') || listedIn(id, touchedMaintainers)
@@ -67,6 +64,7 @@ export function gatherFacts (revisionId: string, events: readonly AnyEvent[], po
 
   const inputs = new Set<string>([rev.id])
   const notes: string[] = []
+  const trailerKeys = knownTrailers(policy)
   const sameSeries = (e: AnyEvent): e is Revision =>
     e.type === 'series.revision' && e.id !== rev.id && e.body.project === rev.body.project && e.body.series === rev.body.series &&
     // Anyone may publish a "v9" of someone's series: only its author or a trusted identity can move it on.
@@ -201,7 +199,7 @@ export function gatherFacts (revisionId: string, events: readonly AnyEvent[], po
     const patch = patchIndex === undefined ? {} : { patch: patchIndex }
     const from = carriedFrom === undefined ? {} : { carried: carriedFrom }
     for (const t of e.body.trailers) {
-      const key = canonicalKey(t.key, [...policy.reviews.trailers, ...policy.veto, WITHDRAW_TRAILER])
+      const key = trailerKeys.get(t.key.trim().toLowerCase()) ?? null
       if (key === null) continue
       const person = parsePerson(t.value)
       // A bridge relays other people's trailers: they count for the trusted identity owning the address.
@@ -225,10 +223,42 @@ export function gatherFacts (revisionId: string, events: readonly AnyEvent[], po
   }
 }
 
-/** Trailer keys compare case-insensitively (as b4 does); the policy's spelling is kept. */
-function canonicalKey (key: string, known: readonly string[]): string | null {
-  const lower = key.trim().toLowerCase()
-  return known.find((k) => k.toLowerCase() === lower) ?? null
+interface Reviewers {
+  /** Identities holding reviewer or maintainer, sorted. */
+  trusted: string[]
+  /** An identity's linked addresses, lower-cased. */
+  emailsOf: (id: string) => string[]
+  /** Address -> the first trusted identity (in sorted order) linking it. */
+  byEmail: Map<string, string>
+}
+
+const reviewersCache = new WeakMap<Trust, WeakMap<Identities, Reviewers>>()
+
+/** Derived once per trust state: a maintainer node decides every open revision under the same one. */
+function reviewersOf (trust: Trust, identities: Identities): Reviewers {
+  let byIdentities = reviewersCache.get(trust)
+  if (byIdentities === undefined) reviewersCache.set(trust, byIdentities = new WeakMap())
+  let r = byIdentities.get(identities)
+  if (r !== undefined) return r
+  const trusted = [...trust.keys()].filter((id) => hasRole(trust, id, 'reviewer', 'maintainer')).sort()
+  const lowered = new Map<string, string[]>()
+  const emailsOf = (id: string): string[] => {
+    let list = lowered.get(id)
+    if (list === undefined) lowered.set(id, list = identities.get(id)?.emails.map((e) => e.toLowerCase()) ?? [])
+    return list
+  }
+  const byEmail = new Map<string, string>()
+  for (const id of trusted) for (const e of emailsOf(id)) if (!byEmail.has(e)) byEmail.set(e, id)
+  r = { trusted, emailsOf, byEmail }
+  byIdentities.set(identities, r)
+  return r
+}
+
+/** Trailer keys compare case-insensitively (as b4 does); the policy's spelling is kept. Lower-cased key -> the policy's. */
+function knownTrailers (policy: Policy): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const k of [...policy.reviews.trailers, ...policy.veto, WITHDRAW_TRAILER]) if (!out.has(k.toLowerCase())) out.set(k.toLowerCase(), k)
+  return out
 }
 
 function samePatches (a: readonly string[], b: readonly string[]): boolean {

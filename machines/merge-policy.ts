@@ -1,7 +1,8 @@
-import { assign, initialTransition, setup, transition } from 'xstate'
-import type { SnapshotFrom } from 'xstate'
-import type { Fact, ProfilesParams, RevisionContext, RevisionInput, RulesParams } from './revision-context.js'
-import { applyFact, checks, initialContext } from './revision-context.js'
+import { assign, setup } from 'xstate'
+import type { Fact, ProfilesParams, RevisionContext, RevisionEvent, RevisionInput, RulesParams } from './revision-context.js'
+import { applyEvent, batchFacts, checks, initialContext } from './revision-context.js'
+import type { Replayed } from './replay.js'
+import { Replay } from './replay.js'
 
 /*
  * (b) Merge policy: the policy's checks as parallel regions over the same
@@ -22,7 +23,7 @@ const rules = ({ context }: { context: RevisionContext }): RulesParams => ({ rul
 export const mergePolicy = setup({
   types: {} as {
     context: RevisionContext
-    events: Fact
+    events: RevisionEvent
     input: RevisionInput
   },
   guards: {
@@ -36,7 +37,7 @@ export const mergePolicy = setup({
     approvalsStale: ({ context }, params: RulesParams) => checks.approvalsStale(context, params)
   },
   actions: {
-    record: assign(({ context, event }) => applyFact(context, event)),
+    record: assign(({ context, event }) => applyEvent(context, event)),
     /** Intent: one check of the policy changed its state (for a live view of the checklist). */
     changed: (_, _params: { check: string, state: string }) => {}
   }
@@ -107,13 +108,13 @@ export function verdictOf (checksState: PolicyChecks): Verdict {
   return 'merge'
 }
 
-/** Replay facts through the policy machine with XState's pure transition(). */
-export function foldMergePolicy (input: RevisionInput, facts: Iterable<Fact>): SnapshotFrom<typeof mergePolicy> {
-  let [snapshot] = initialTransition(mergePolicy, input)
-  for (const f of facts) [snapshot] = transition(mergePolicy, snapshot, f)
-  return snapshot
+const replay = new Replay<RevisionContext, RevisionEvent, RevisionInput>(mergePolicy, initialContext, applyEvent)
+
+/** Replay facts through the policy machine, all in one batch (FactBatch); see replay.ts. */
+export function foldMergePolicy (input: RevisionInput, facts: Iterable<Fact>): Replayed<RevisionContext> {
+  return replay.fold(input, batchFacts(facts))
 }
 
-export function checksOf (snapshot: SnapshotFrom<typeof mergePolicy>): PolicyChecks {
+export function checksOf (snapshot: { value: unknown }): PolicyChecks {
   return snapshot.value as PolicyChecks
 }

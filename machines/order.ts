@@ -8,9 +8,12 @@ export function compareEvents (a: { ts: number, id: string }, b: { ts: number, i
 
 /** The set of events (duplicates by EventId dropped) in (ts, EventId) order. */
 export function orderEvents (events: Iterable<AnyEvent>): AnyEvent[] {
-  const byId = new Map<string, AnyEvent>()
-  for (const e of events) if (!byId.has(e.id)) byId.set(e.id, e)
-  return [...byId.values()].sort(compareEvents)
+  const sorted = [...events].sort(compareEvents)
+  // Copies of one event (same id, so same ts) sort next to each other.
+  let n = 0
+  for (const e of sorted) if (n === 0 || (sorted[n - 1] as AnyEvent).id !== e.id) sorted[n++] = e
+  sorted.length = n
+  return sorted
 }
 
 /** First 8 hex characters: enough to tell keys and ids apart in a reason line. */

@@ -309,5 +309,10 @@ export function canonicalPolicy (policy: Policy): CanonicalValue {
 
 /** sha256 (hex) over the canonical encoding of the policy (protocol/canonical.ts: sorted keys, integers only). */
 export function policyHash (policy: Policy): string {
-  return canonicalHash(canonicalPolicy(policy)).toString('hex')
+  let hash = hashes.get(policy)
+  if (hash === undefined) hashes.set(policy, hash = canonicalHash(canonicalPolicy(policy)).toString('hex'))
+  return hash
 }
+
+/** A maintainer node decides thousands of revisions under one policy object; policies are never changed in place. */
+const hashes = new WeakMap<Policy, string>()

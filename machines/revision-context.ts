@@ -44,6 +44,35 @@ export type Fact =
   | FactBase & { type: 'supersede', version: number }
   | FactBase & { type: 'merge', branch: string, commit: string }
 
+/**
+ * A run of facts recorded at once. Both machines route on the context alone
+ * (every non-final state tries the same priority list), so recording a run
+ * and routing once reaches the state that routing after each fact reaches.
+ * Folding a revision takes a handful of transitions instead of one per
+ * fact: XState's pure transition() builds a throwaway actor on every call.
+ */
+export interface FactBatch { type: 'facts', facts: readonly Fact[] }
+
+/** What the revision machines accept. */
+export type RevisionEvent = Fact | FactBatch
+
+/**
+ * Cut facts into batches, each `edge` fact (one with a transition of its
+ * own, such as the lifecycle's supersede and merge) sent alone.
+ */
+export function batchFacts (facts: Iterable<Fact>, edge: (f: Fact) => boolean = () => false): RevisionEvent[] {
+  const out: RevisionEvent[] = []
+  let run: Fact[] = []
+  for (const f of facts) {
+    if (!edge(f)) { run.push(f); continue }
+    if (run.length > 0) out.push({ type: 'facts', facts: run })
+    run = []
+    out.push(f)
+  }
+  if (run.length > 0) out.push({ type: 'facts', facts: run })
+  return out
+}
+
 export interface Opinion {
   kind: 'approve' | 'veto'
   /** For vetoes: whether it counts (a maintainer's). */
@@ -94,7 +123,15 @@ export interface RevisionInput {
   req: Requirements
 }
 
-export function initialContext (input: RevisionInput): RevisionContext {
+const NO_REQUIREMENTS: Requirements = { reviews: [], profiles: [], approvalKeys: [] }
+
+/**
+ * The context before any fact. XState's pure transition() also builds the
+ * initial snapshot of a throwaway actor without input on every call: that
+ * one gets an empty revision, cheaply, instead of a thrown TypeError.
+ */
+export function initialContext (input: RevisionInput | undefined): RevisionContext {
+  if (input === undefined) input = { revision: '', version: 0, patches: [], req: NO_REQUIREMENTS }
   return {
     revision: input.revision,
     version: input.version,
@@ -120,8 +157,19 @@ function currentBuilds (ctx: RevisionContext): Record<string, string> {
   return out
 }
 
-/** The one reducer: a new context, the old one untouched. */
-export function applyFact (ctx: RevisionContext, fact: Fact): RevisionContext {
+/** The one reducer, over one fact or a batch: a new context, the old one untouched. */
+export function applyEvent (ctx: RevisionContext, event: RevisionEvent): RevisionContext {
+  return applyFacts(ctx, event.type === 'facts' ? event.facts : [event])
+}
+
+/** Copies the context once, then records each fact into the copy (never into an object the old context holds). */
+function applyFacts (ctx: RevisionContext, facts: readonly Fact[]): RevisionContext {
+  const next: RevisionContext = { ...ctx, opinions: { ...ctx.opinions }, untrusted: [...ctx.untrusted], jobs: { ...ctx.jobs }, results: { ...ctx.results } }
+  for (const fact of facts) record(next, fact)
+  return next
+}
+
+function record (ctx: RevisionContext, fact: Fact): void {
   switch (fact.type) {
     case 'approve':
     case 'veto': {
@@ -135,29 +183,33 @@ export function applyFact (ctx: RevisionContext, fact: Fact): RevisionContext {
       }
       const cur = ctx.opinions[fact.identity] ?? { whole: null, patches: {} }
       // An identity's latest word wins; a word on the whole revision replaces its per-patch ones.
-      const next: IdentityOpinions = fact.patch === undefined
+      ctx.opinions[fact.identity] = fact.patch === undefined
         ? { whole: op, patches: {} }
         : { whole: cur.whole, patches: { ...cur.patches, [String(fact.patch)]: op } }
-      return { ...ctx, opinions: { ...ctx.opinions, [fact.identity]: next } }
+      return
     }
     case 'untrusted':
-      return { ...ctx, untrusted: [...ctx.untrusted, { key: fact.key, who: fact.who }] }
+      ctx.untrusted.push({ key: fact.key, who: fact.who })
+      return
     case 'job':
-      return { ...ctx, jobs: { ...ctx.jobs, [fact.profile]: (ctx.jobs[fact.profile] ?? 0) + 1 } }
-    case 'result': {
+      ctx.jobs[fact.profile] = (ctx.jobs[fact.profile] ?? 0) + 1
+      return
+    case 'result':
       // An aborted run says nothing about the patches: it never hides a real verdict.
-      if (fact.verdict === 'aborted' && ctx.results[fact.profile] !== undefined) return ctx
-      const seen: ResultSeen = { id: fact.id, verdict: fact.verdict, build: fact.build, runner: fact.runner }
-      return { ...ctx, results: { ...ctx.results, [fact.profile]: seen } }
-    }
+      if (fact.verdict === 'aborted' && ctx.results[fact.profile] !== undefined) return
+      ctx.results[fact.profile] = { id: fact.id, verdict: fact.verdict, build: fact.build, runner: fact.runner }
+      return
     case 'untrusted-result':
-      return { ...ctx, untrustedResults: ctx.untrustedResults + 1 }
+      ctx.untrustedResults++
+      return
     case 'withdraw':
-      return ctx.withdrawnBy === null ? { ...ctx, withdrawnBy: fact.who } : ctx
+      if (ctx.withdrawnBy === null) ctx.withdrawnBy = fact.who
+      return
     case 'supersede':
-      return ctx.supersededBy === null || fact.version > ctx.supersededBy.version ? { ...ctx, supersededBy: { id: fact.id, version: fact.version } } : ctx
+      if (ctx.supersededBy === null || fact.version > ctx.supersededBy.version) ctx.supersededBy = { id: fact.id, version: fact.version }
+      return
     case 'merge':
-      return ctx.merged === null ? { ...ctx, merged: { branch: fact.branch, commit: fact.commit } } : ctx
+      if (ctx.merged === null) ctx.merged = { branch: fact.branch, commit: fact.commit }
   }
 }
 

@@ -1,7 +1,8 @@
-import { assign, initialTransition, setup, transition } from 'xstate'
-import type { SnapshotFrom } from 'xstate'
-import type { Fact, ProfilesParams, RevisionContext, RevisionInput, RulesParams } from './revision-context.js'
-import { applyFact, checks, initialContext } from './revision-context.js'
+import { assign, setup } from 'xstate'
+import type { Fact, ProfilesParams, RevisionContext, RevisionEvent, RevisionInput, RulesParams } from './revision-context.js'
+import { applyEvent, batchFacts, checks, initialContext } from './revision-context.js'
+import type { Replayed } from './replay.js'
+import { Replay } from './replay.js'
 
 /*
  * (a) Revision lifecycle: new -> testing -> tested (pass / fail) -> reviewed
@@ -18,7 +19,7 @@ const both = ({ context }: { context: RevisionContext }): ProfilesParams & Rules
 export const revisionLifecycle = setup({
   types: {} as {
     context: RevisionContext
-    events: Fact
+    events: RevisionEvent
     input: RevisionInput
   },
   // One named guard per state, each a pure function of the facts and of params taken from the policy.
@@ -32,7 +33,7 @@ export const revisionLifecycle = setup({
     testsPassed: ({ context }, params: ProfilesParams) => checks.testsStarted(context, params) && checks.testsPassed(context, params)
   },
   actions: {
-    record: assign(({ context, event }) => applyFact(context, event)),
+    record: assign(({ context, event }) => applyEvent(context, event)),
     /** Intent for the node: tell people (UI, mail bridge) the revision reached `state`. */
     announce: (_, _params: { revision: string, state: string }) => {},
     /** Intent: queued jobs of a superseded revision need not run. */
@@ -100,9 +101,17 @@ export function stateName (value: unknown): string {
   return ''
 }
 
-/** Replay facts through the lifecycle with XState's pure transition(): no actor, no side effect. */
-export function foldLifecycle (input: RevisionInput, facts: Iterable<Fact>): SnapshotFrom<typeof revisionLifecycle> {
-  let [snapshot] = initialTransition(revisionLifecycle, input)
-  for (const f of facts) [snapshot] = transition(revisionLifecycle, snapshot, f)
-  return snapshot
+/** Facts with a transition of their own: everything between them is recorded in one batch. */
+const finalEdge = (f: Fact): boolean => f.type === 'supersede' || f.type === 'merge'
+
+const replay = new Replay<RevisionContext, RevisionEvent, RevisionInput>(revisionLifecycle, initialContext, applyEvent)
+
+/**
+ * Replay facts through the lifecycle: the state XState's pure
+ * initialTransition/transition give, computed once per distinct step
+ * (replay.ts). Runs of facts go in as batches (FactBatch); once a final state
+ * is reached the rest changes nothing, as the machine is done.
+ */
+export function foldLifecycle (input: RevisionInput, facts: Iterable<Fact>): Replayed<RevisionContext> {
+  return replay.fold(input, batchFacts(facts, finalEdge))
 }
