@@ -21,8 +21,8 @@ export class CryptoPool {
 
   constructor (readonly size = Math.max(1, availableParallelism())) {}
 
-  open (block: Uint8Array): Promise<OpenedBlock> {
-    return this.run({ op: 'open', block }) as Promise<OpenedBlock>
+  open (block: Uint8Array, feed: string, seq: number): Promise<OpenedBlock> {
+    return this.run({ op: 'open', block, feed, seq }) as Promise<OpenedBlock>
   }
 
   sign (job: Extract<Job, { op: 'sign' }>): Promise<SignedBatch> {

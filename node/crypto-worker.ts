@@ -8,7 +8,7 @@ import type { Job } from './crypto-jobs.js'
 
 parentPort?.on('message', ({ id, job }: { id: number, job: Job }) => {
   try {
-    const result = job.op === 'open' ? openBlock(job.block, nativeCrypto) : signDrafts(job.drafts, job.keyPair, nativeCrypto)
+    const result = job.op === 'open' ? openBlock(job.block, job.feed, job.seq, nativeCrypto) : signDrafts(job.drafts, job.keyPair, nativeCrypto)
     parentPort?.postMessage({ id, result })
   } catch (err) {
     parentPort?.postMessage({ id, error: (err as Error).message, code: (err as { code?: string }).code })

@@ -82,18 +82,13 @@ export class Indexer {
       while (next < end && pending.length < IN_FLIGHT_BLOCKS && !this.stopped) {
         const block = await core.get(next, { wait: false })
         if (block === null) break
-        pending.push(inline ? Promise.resolve(openBlock(block, this.crypto)) : this.pool.open(block))
+        pending.push(inline ? Promise.resolve(openBlock(block, feed, next, this.crypto)) : this.pool.open(block, feed, next))
         next++
       }
       const count = Math.min(BLOCKS_PER_FRAME, pending.length)
       if (count === 0) return
       const opened = await Promise.all(pending.splice(0, count))
-      const frame: Frame = { feed, length: written + count, events: [], rejected: [] }
-      opened.forEach((o, i) => {
-        const seq = written + i
-        for (const { event } of o.events) frame.events.push({ ...event, feed, seq })
-        for (const r of o.rejected) frame.rejected.push({ feed, seq, ...r })
-      })
+      const frame: Frame = { feed, length: written + count, events: opened.flatMap((o) => o.events), rejected: opened.flatMap((o) => o.rejected) }
       this.log.append(frame)
       applyFrame(this.views, frame)
       this.onProgress({ feed, length: frame.length, events: frame.events.length, rejected: frame.rejected.length })

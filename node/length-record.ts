@@ -4,7 +4,7 @@ import { closeSync, existsSync, fdatasyncSync, openSync, readSync, writeSync } f
  * The length of the node's own feed as last acknowledged, kept durable
  * outside the store: if a damaged store reopens shorter, the node must notice
  * before it appends (that would fork its signed history). One 8-byte record
- * rewritten in place and fdatasync'ed per append: much cheaper than
+ * rewritten in place and fdatasync'ed once per append call: much cheaper than
  * rewriting a JSON file through a rename, and a single sector write cannot tear.
  */
 export class LengthRecord {

@@ -1,10 +1,11 @@
 import type Hypercore from 'hypercore'
 import type { Crypto, KeyPair } from '../protocol/crypto.js'
 import { CairnError } from '../protocol/errors.js'
+import { toHex } from '../protocol/hex.js'
 import type { CairnEvent, Draft } from '../protocol/event.js'
 import { validateDraft } from '../protocol/event.js'
 import type { EventType } from '../protocol/schemas.js'
-import { signDrafts } from './crypto-jobs.js'
+import { signDrafts, signedEvents } from './crypto-jobs.js'
 import type { SignedBatch } from './crypto-jobs.js'
 import type { CryptoPool } from './crypto-pool.js'
 
@@ -57,23 +58,32 @@ export class OwnFeed {
     this.assertWhole()
     if (drafts.length === 0) return []
     for (const d of drafts) validateDraft(d.type, d.body, d.refs)
-    if (drafts.length < POOL_MIN_DRAFTS) return await this.appendSigned([signDrafts(drafts, this.identity, this.crypto)])
+    if (drafts.length < POOL_MIN_DRAFTS) return await this.appendSigned([[drafts, signDrafts(drafts, this.identity, this.crypto)]])
     const chunk = Math.min(POOL_CHUNK_DRAFTS, Math.ceil(drafts.length / this.pool.size)) // every worker gets a share
-    const jobs: Array<Promise<SignedBatch>> = []
+    const jobs: Array<[ReadonlyArray<Draft<EventType>>, Promise<SignedBatch>]> = []
     for (let i = 0; i < drafts.length; i += chunk) {
-      jobs.push(this.pool.sign({ op: 'sign', drafts: drafts.slice(i, i + chunk), keyPair: this.identity }))
+      const part = drafts.slice(i, i + chunk)
+      const signing = this.pool.sign({ op: 'sign', drafts: part, keyPair: this.identity })
+      signing.catch(() => {}) // awaited in order below; a later chunk failing after an earlier one must not go unhandled
+      jobs.push([part, signing])
     }
     return await this.appendSigned(jobs)
   }
 
-  private async appendSigned (batches: Array<SignedBatch | Promise<SignedBatch>>): Promise<CairnEvent[]> {
+  private async appendSigned (batches: Array<[ReadonlyArray<Draft<EventType>>, SignedBatch | Promise<SignedBatch>]>): Promise<CairnEvent[]> {
+    const author = toHex(this.identity.publicKey)
     const events: CairnEvent[] = []
-    for (const pending of batches) {
-      const batch = await pending
-      this.assertWhole()
-      const { length } = await this.core.append(batch.blocks)
-      this.recorded.set(length)
-      events.push(...batch.events)
+    try {
+      for (const [drafts, pending] of batches) {
+        const batch = await pending
+        this.assertWhole()
+        await this.core.append(batch.blocks)
+        events.push(...signedEvents(drafts, batch, author))
+      }
+    } finally {
+      // Once per call, before anything is acknowledged (an fdatasync each): a
+      // record short of the core after a crash only weakens the guard, never trips it.
+      if (this.core.length > this.recorded.get()) this.recorded.set(this.core.length)
     }
     return events
   }

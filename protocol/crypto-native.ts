@@ -24,9 +24,10 @@ export const nativeCrypto: Crypto = {
     if (signature.byteLength !== SIGNATURE_BYTES || publicKey.byteLength !== PUBLIC_KEY_BYTES) return false
     return sodium.crypto_sign_verify_detached(signature, message, publicKey)
   },
-  blake2b256 (data) {
-    const out = Buffer.alloc(32)
-    sodium.crypto_generichash(out, data)
+  blake2b256 (...parts) {
+    const out = Buffer.allocUnsafe(32) // fully written below
+    if (parts.length === 1) sodium.crypto_generichash(out, parts[0] as Uint8Array)
+    else sodium.crypto_generichash_batch(out, parts)
     return out
   }
 }

@@ -11,8 +11,8 @@ export interface Crypto {
   /** ed25519 detached signature of `message` with a 64-byte secret key. */
   sign (message: Uint8Array, secretKey: Uint8Array): Uint8Array
   verify (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
-  /** blake2b with a 32-byte output. */
-  blake2b256 (data: Uint8Array): Uint8Array
+  /** blake2b with a 32-byte output, over the parts as if concatenated (no copy). */
+  blake2b256 (...parts: Uint8Array[]): Uint8Array
 }
 
 export interface KeyPair {
@@ -43,7 +43,12 @@ export function libsodiumCrypto (): Promise<Crypto> {
         return false // wrong lengths throw in libsodium-wrappers; a bad signature is just false
       }
     },
-    blake2b256: (data) => sodium.crypto_generichash(32, data, null)
+    blake2b256 (...parts) {
+      if (parts.length === 1) return sodium.crypto_generichash(32, parts[0] as Uint8Array, null)
+      const state = sodium.crypto_generichash_init(null, 32)
+      for (const part of parts) sodium.crypto_generichash_update(state, part)
+      return sodium.crypto_generichash_final(state, 32)
+    }
   }))
   return ready
 }

@@ -35,18 +35,22 @@ export interface Draft<T extends EventType = EventType> {
   ts?: number
 }
 
+/** Reused for every signature: a fresh buffer per event cost as much as hashing it. */
+let scratch = new Uint8Array(0)
+
+/** SIGN_DOMAIN || payload, valid only until the next call (sign and verify are synchronous). */
 function signingBytes (payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(SIGN_DOMAIN.byteLength + payload.byteLength)
-  out.set(SIGN_DOMAIN, 0)
-  out.set(payload, SIGN_DOMAIN.byteLength)
-  return out
+  const need = SIGN_DOMAIN.byteLength + payload.byteLength
+  if (scratch.byteLength < need) {
+    scratch = new Uint8Array(Math.max(need, 2 * scratch.byteLength, 4096))
+    scratch.set(SIGN_DOMAIN, 0)
+  }
+  scratch.set(payload, SIGN_DOMAIN.byteLength)
+  return scratch.subarray(0, need)
 }
 
 export function eventId (signed: Signed, crypto: Crypto): string {
-  const both = new Uint8Array(signed.payload.byteLength + signed.sig.byteLength)
-  both.set(signed.payload, 0)
-  both.set(signed.sig, signed.payload.byteLength)
-  return toHex(crypto.blake2b256(both))
+  return toHex(crypto.blake2b256(signed.payload, signed.sig))
 }
 
 /** Validate a draft's body and refs; throws SCHEMA or UNKNOWN_TYPE naming the field. */

@@ -8,6 +8,7 @@ declare module 'sodium-native' {
     crypto_sign_detached (sig: Uint8Array, m: Uint8Array, sk: Uint8Array): void
     crypto_sign_verify_detached (sig: Uint8Array, m: Uint8Array, pk: Uint8Array): boolean
     crypto_generichash (out: Uint8Array, input: Uint8Array, key?: Uint8Array): void
+    crypto_generichash_batch (out: Uint8Array, inputs: Uint8Array[], key?: Uint8Array): void
     randombytes_buf (buf: Uint8Array): void
   }
   export default sodium

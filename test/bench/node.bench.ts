@@ -22,11 +22,22 @@ function rate (n: number, ms: number): string {
   return `${Math.round(n / (ms / 1000)).toLocaleString('en-US')}/s`
 }
 
+let lastCpuMs = 0
+
+/** Wall time of fn; its CPU time over all threads (workers, GC, RocksDB) is left in lastCpuMs. */
 async function timed<T> (fn: () => Promise<T> | T): Promise<[T, number]> {
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   const out = await fn()
+  const c = process.cpuUsage(c0)
+  lastCpuMs = (c.user + c.system) / 1000
   sampleRss()
   return [out, performance.now() - t0]
+}
+
+/** CPU microseconds per event of the last timed phase, over all threads. */
+function cpuPer (n: number): string {
+  return `CPU ${(lastCpuMs * 1000 / n).toFixed(0)} µs/event`
 }
 
 function signVerifyRates (crypto: Crypto, n: number): { sign: number, verify: number } {
@@ -81,16 +92,17 @@ export async function run (): Promise<void> {
     const blocks = a.feed.core.length
     const bytes = a.feed.core.byteLength
     const appendRate = EVENTS / (appendMs / 1000)
-    console.log(`  cairn signed append             ${rate(EVENTS, appendMs)} events in batches of ${BATCH} (${blocks} blocks, ${(bytes / 1e6).toFixed(1)} MB): ${(100 * appendRate / native.sign).toFixed(0)}% of raw sign`)
+    console.log(`  cairn signed append             ${rate(EVENTS, appendMs)} events in batches of ${BATCH} (${blocks} blocks, ${(bytes / 1e6).toFixed(1)} MB, ${cpuPer(EVENTS)}): ${(100 * appendRate / native.sign).toFixed(0)}% of raw sign`)
     const [, ownIndexMs] = await timed(() => a.indexer.run())
-    console.log(`  cairn index own feed            ${rate(EVENTS, ownIndexMs)} events`)
+    console.log(`  cairn index own feed            ${rate(EVENTS, ownIndexMs)} events (${cpuPer(EVENTS)})`)
 
     const raw: Uint8Array[] = []
     for (let i = 0; i < blocks; i++) raw.push(await a.feed.core.get(i) as Uint8Array)
-    const rawRun = await rawHypercore(dir, raw)
+    const [rawRun] = await timed(() => rawHypercore(dir, raw))
+    const rawCpu = cpuPer(EVENTS)
     const rawDownloadRate = EVENTS / (rawRun.downloadMs / 1000)
     console.log(`  raw hypercore append            ${rate(blocks, rawRun.appendMs)} blocks (the same ${blocks} blocks)`)
-    console.log(`  raw hypercore download()        ${rate(EVENTS, rawRun.downloadMs)} events, ${(bytes / 1e6 / (rawRun.downloadMs / 1000)).toFixed(1)} MB/s`)
+    console.log(`  raw hypercore download()        ${rate(EVENTS, rawRun.downloadMs)} events, ${(bytes / 1e6 / (rawRun.downloadMs / 1000)).toFixed(1)} MB/s (append and download: ${rawCpu})`)
 
     const b = await CairnNode.init(join(dir, 'b'), 'b')
     await b.follow(a.feedKey)
@@ -106,11 +118,11 @@ export async function run (): Promise<void> {
     server.close()
     if (!ok || b.views.events.size !== EVENTS) throw new Error(`sync incomplete: ${b.views.events.size} events`)
     const syncRate = EVENTS / (syncMs / 1000)
-    console.log(`  cairn sync+index over loopback  ${rate(EVENTS, syncMs)} events: ${(100 * syncRate / rawDownloadRate).toFixed(0)}% of raw download()`)
+    console.log(`  cairn sync+index over loopback  ${rate(EVENTS, syncMs)} events (${cpuPer(EVENTS)}, both nodes): ${(100 * syncRate / rawDownloadRate).toFixed(0)}% of raw download()`)
 
     const [, reindexMs] = await timed(() => b.reindex())
     const reindexRate = EVENTS / (reindexMs / 1000)
-    console.log(`  cairn reindex                   ${rate(EVENTS, reindexMs)} events: ${(100 * reindexRate / native.verify).toFixed(0)}% of raw verify on 1 core`)
+    console.log(`  cairn reindex                   ${rate(EVENTS, reindexMs)} events (${cpuPer(EVENTS)}): ${(100 * reindexRate / native.verify).toFixed(0)}% of raw verify on 1 core`)
     console.log(`  peak RSS                        ${(peakRss / 1e6).toFixed(0)} MB`)
     await a.close()
     await b.close()

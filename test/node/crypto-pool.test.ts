@@ -2,7 +2,8 @@ import test from 'brittle'
 import { decodeBlock } from '../../protocol/block.js'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
 import { openEvent } from '../../protocol/event.js'
-import { openBlock, signDrafts } from '../../node/crypto-jobs.js'
+import { openBlock, signDrafts, signedEvents } from '../../node/crypto-jobs.js'
+import { toHex } from '../../protocol/hex.js'
 import { CryptoPool } from '../../node/crypto-pool.js'
 
 test('the crypto pool signs and opens exactly as the inline path does', async (t) => {
@@ -13,11 +14,13 @@ test('the crypto pool signs and opens exactly as the inline path does', async (t
   const inline = signDrafts(drafts, keyPair, nativeCrypto)
   const pooled = await pool.sign({ op: 'sign', drafts, keyPair })
   t.alike(pooled.blocks.map((b) => Buffer.from(b)), inline.blocks.map((b) => Buffer.from(b)), 'same block bytes (ed25519 is deterministic)')
-  t.alike(pooled.events.map((e) => e.id), inline.events.map((e) => e.id), 'same EventIds')
-  const fromBlocks = inline.blocks.flatMap((b) => decodeBlock(b)).map((s) => openEvent(s, nativeCrypto).id)
-  t.alike(fromBlocks, inline.events.map((e) => e.id), 'the ids are those of the stored events')
-  for (const block of inline.blocks) t.alike(await pool.open(block), openBlock(block, nativeCrypto))
-  t.alike(await pool.open(new Uint8Array([1, 2, 3])), openBlock(new Uint8Array([1, 2, 3]), nativeCrypto), 'garbage is rejected the same way')
+  t.alike(pooled.ids, inline.ids, 'same EventIds')
+  t.alike(pooled.ts, inline.ts, 'same timestamps')
+  const fromBlocks = inline.blocks.flatMap((b) => decodeBlock(b)).map((s) => openEvent(s, nativeCrypto))
+  t.alike(signedEvents(drafts, pooled, toHex(keyPair.publicKey)), fromBlocks, 'the events rebuilt from the drafts are exactly those stored')
+  const feed = 'f'.repeat(64)
+  for (const [seq, block] of inline.blocks.entries()) t.alike(await pool.open(block, feed, seq), openBlock(block, feed, seq, nativeCrypto))
+  t.alike(await pool.open(new Uint8Array([1, 2, 3]), feed, 9), openBlock(new Uint8Array([1, 2, 3]), feed, 9, nativeCrypto), 'garbage is rejected the same way')
   await t.exception(pool.sign({ op: 'sign', drafts: [{ type: 'note', body: { text: 1 } as never }], keyPair }), /SCHEMA/, 'a schema error crosses the thread with its code')
 })
 
@@ -36,5 +39,5 @@ test('closing a node while it indexes waits for the pass and starts no worker af
   await t.exception(b.indexer.run().then(() => { throw new Error('ran') }), /ran/, 'run() after close is a no-op that resolves')
   const pool = new CryptoPool(1)
   await pool.destroy()
-  await t.exception(pool.open(new Uint8Array([1])), /CLOSED/, 'a destroyed pool refuses work instead of spawning a thread')
+  await t.exception(pool.open(new Uint8Array([1]), 'f'.repeat(64), 0), /CLOSED/, 'a destroyed pool refuses work instead of spawning a thread')
 })

@@ -39,6 +39,10 @@ test('libsodium-wrappers and sodium-native agree byte for byte', async (t) => {
     t.alike(Buffer.from(s1), Buffer.from(s2), `signature of ${size} bytes`)
     t.ok(wasm.verify(s2, msg, a.publicKey) && nativeCrypto.verify(s1, msg, keyPair.publicKey), 'each verifies the other')
     t.alike(Buffer.from(wasm.blake2b256(msg)), Buffer.from(nativeCrypto.blake2b256(msg)), `blake2b-256 of ${size} bytes`)
+    const cut = Math.floor(size / 3)
+    const parts = [msg.subarray(0, cut), msg.subarray(cut, 2 * cut), msg.subarray(2 * cut)]
+    t.alike(Buffer.from(nativeCrypto.blake2b256(...parts)), Buffer.from(nativeCrypto.blake2b256(msg)), 'sodium-native: blake2b-256 of parts is that of the whole')
+    t.alike(Buffer.from(wasm.blake2b256(...parts)), Buffer.from(wasm.blake2b256(msg)), 'libsodium-wrappers: the same')
   }
   const { signed } = signEvent(GOLDEN_DRAFTS.review, keyPair, nativeCrypto)
   t.is(openEvent(signed, wasm).id, openEvent(signed, nativeCrypto).id, 'an event opens to the same id with either')
