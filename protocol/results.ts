@@ -98,8 +98,12 @@ export function byName (x: { name: string }, y: { name: string }): number {
   return x.name < y.name ? -1 : x.name > y.name ? 1 : 0
 }
 
+/** name -> test, names made unique first; one pass over the tests when they already are (the usual case). */
 function index<T extends ResultTest> (tests: readonly T[]): Map<string, T> {
   const m = new Map<string, T>()
+  for (const t of tests) m.set(t.name, t)
+  if (m.size === tests.length) return m
+  m.clear()
   for (const t of uniqueNames(tests)) m.set(t.name, t)
   return m
 }
@@ -116,10 +120,16 @@ export function compareResults<T extends ResultTest> (a: readonly T[], b: readon
     removed: [],
     counts: { regressions: 0, fixes: 0, stillFailing: 0, otherChanges: 0, unchanged: 0, new: 0, newFailing: 0, removed: 0 }
   }
+  let inBoth = 0
   for (const [name, ta] of ia) {
     const tb = ib.get(name)
     if (tb === undefined) {
       out.removed.push({ name, a: ta })
+      continue
+    }
+    inBoth++
+    if (ta.status === tb.status && !isFailing(ta.status)) { // most tests of a run: nothing to list
+      out.counts.unchanged++
       continue
     }
     const fa = isFailing(ta.status)
@@ -131,8 +141,10 @@ export function compareResults<T extends ResultTest> (a: readonly T[], b: readon
     else if (ta.status !== tb.status) out.otherChanges.push(change)
     else out.counts.unchanged++
   }
-  for (const [name, tb] of ib) {
-    if (!ia.has(name)) out.new.push({ name, b: tb })
+  if (inBoth < ib.size) { // B has tests A has not
+    for (const [name, tb] of ib) {
+      if (!ia.has(name)) out.new.push({ name, b: tb })
+    }
   }
   for (const list of [out.regressions, out.fixes, out.stillFailing, out.otherChanges, out.new, out.removed]) list.sort(byName)
   out.counts.regressions = out.regressions.length

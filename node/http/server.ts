@@ -9,12 +9,14 @@ import { errorHandler } from './errors.js'
 import { etagOnSend } from './etag.js'
 import type { LiveSession } from './peers.js'
 import { blobRoutes } from './routes/blobs.js'
+import { historyRoutes } from './routes/history.js'
 import { readRoutes } from './routes/read.js'
 import { resultRoutes } from './routes/results.js'
 import { seriesRoutes } from './routes/series.js'
 import { streamRoutes } from './routes/stream.js'
 import { uiRoutes } from './routes/ui.js'
 import { writeRoutes } from './routes/write.js'
+import { serverTimingOnSend, startServerTimer } from './server-timing.js'
 import type { UiFiles } from './ui-files.js'
 
 export const DEFAULT_HTTP = { host: '127.0.0.1', port: 7420 }
@@ -43,6 +45,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
   const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: true, ajv: { customOptions: { removeAdditional: false } } })
   const ctx = { node, token: opts.token, sessions: opts.sessions ?? (() => []), log }
 
+  app.addHook('onRequest', startServerTimer)
   app.addHook('onRequest', async (request) => {
     const from = request.socket.remoteAddress ?? ''
     if (!isLoopback(from) && !allowed(from, allowFrom)) {
@@ -57,6 +60,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
     return payload
   })
   app.addHook('onSend', etagOnSend)
+  app.addHook('onSend', serverTimingOnSend) // last: it times the hooks before it
   app.setErrorHandler(errorHandler(log))
   app.setNotFoundHandler(async (request) => {
     throw new CairnError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)
@@ -66,6 +70,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
   blobRoutes(app, ctx)
   seriesRoutes(app, ctx)
   resultRoutes(app, ctx)
+  historyRoutes(app, ctx)
   writeRoutes(app, ctx)
   streamRoutes(app, ctx)
   uiRoutes(app, ctx, opts.ui)

@@ -3,6 +3,7 @@ import { comparePage } from './pages/compare.js'
 import { eventPage } from './pages/event.js'
 import { eventsPage } from './pages/events.js'
 import { feedsPage } from './pages/feeds.js'
+import { historyPage } from './pages/history.js'
 import { overviewPage } from './pages/overview.js'
 import { peersPage } from './pages/peers.js'
 import { resultPage } from './pages/result.js'
@@ -25,6 +26,7 @@ export const ROUTES: Route[] = [
   { path: '/results', page: resultsPage, nav: 'Results' },
   { path: '/result/:id', page: resultPage, section: '/results' },
   { path: '/compare', page: comparePage, section: '/results' },
+  { path: '/history', page: historyPage, nav: 'History' },
   { path: '/blob/:hash', page: blobPage },
   { path: '/events', page: eventsPage, nav: 'Events' },
   { path: '/event/:id', page: eventPage, section: '/events' },

@@ -7,12 +7,13 @@ import { CairnError } from '../../protocol/errors.js'
 import type { CairnEvent } from '../../protocol/event.js'
 import { byTsThenId } from '../views.js'
 import type { IndexedEvent, Views } from '../views.js'
+import { deriveOver } from './derive-over.js'
 
 export type DecisionEvent = IndexedEvent & CairnEvent<'decision'>
 
 /** revision EventId -> its decisions, oldest first by (ts, id). */
 function byRevision (views: Views): Map<string, DecisionEvent[]> {
-  return views.derive('decisions/by-revision', (v) => {
+  return deriveOver(views, ['decision'], 'decisions/by-revision', (v) => {
     const out = new Map<string, DecisionEvent[]>()
     for (const e of (v.byType.get('decision') ?? []) as DecisionEvent[]) {
       const list = out.get(e.body.revision)

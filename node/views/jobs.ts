@@ -9,6 +9,7 @@ import { foldJob } from '../../machines/job-lifecycle.js'
 import type { JobState } from '../../machines/job-lifecycle.js'
 import { byTsThenId } from '../views.js'
 import type { IndexedEvent, Views } from '../views.js'
+import { deriveOver } from './derive-over.js'
 
 export type JobRequest = IndexedEvent & { type: 'job.request' }
 export type JobStateName = JobState['state']
@@ -44,7 +45,7 @@ interface JobIndex {
 }
 
 function jobIndex (views: Views): JobIndex {
-  return views.derive('jobs/index', (v) => {
+  return deriveOver(views, ['job.request', 'job.claim', 'job.progress', 'result'], 'jobs/index', (v) => {
     const requests = new Map<string, JobRequest>()
     for (const e of v.byType.get('job.request') ?? []) requests.set(e.id, e as JobRequest)
     const answers = new Map<string, IndexedEvent[]>()
@@ -88,6 +89,23 @@ export function mayCancel (views: Views, request: JobRequest, who: string): bool
 
 export function jobRequest (views: Views, id: string): JobRequest | null {
   return jobIndex(views).requests.get(id) ?? null
+}
+
+/** The job requests that test a revision (one series.revision EventId), oldest first by (ts, id). */
+export function jobsOfRevision (views: Views, revision: string): JobRequest[] {
+  // Apart from jobIndex: claims and progress arrive often and do not change this.
+  const byRevision = deriveOver(views, ['job.request'], 'jobs/by-revision', (v) => {
+    const out = new Map<string, JobRequest[]>()
+    for (const e of (v.byType.get('job.request') ?? []) as JobRequest[]) {
+      if (e.body.revision === undefined) continue
+      const list = out.get(e.body.revision)
+      if (list === undefined) out.set(e.body.revision, [e])
+      else list.push(e)
+    }
+    for (const list of out.values()) list.sort(byTsThenId)
+    return out
+  })
+  return byRevision.get(revision) ?? []
 }
 
 /** Where one job stands at `now` (ms). */

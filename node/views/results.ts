@@ -6,6 +6,7 @@
  */
 import { byTsThenId } from '../views.js'
 import type { IndexedEvent, Views } from '../views.js'
+import { deriveOver } from './derive-over.js'
 import { jobRequest, trustedRunners } from './jobs.js'
 import type { JobRequest } from './jobs.js'
 
@@ -30,7 +31,7 @@ function push (map: Map<string, ResultEvent[]>, key: string, e: ResultEvent): vo
 }
 
 function resultIndex (views: Views): ResultIndex {
-  return views.derive('results/index', (v) => {
+  return deriveOver(views, ['result'], 'results/index', (v) => {
     const all = [...(v.byType.get('result') ?? [])].sort(byTsThenId) as ResultEvent[]
     const index: ResultIndex = { all, byId: new Map(), byJob: new Map(), byBuild: new Map(), byTestRun: new Map() }
     for (const e of all) {
@@ -102,7 +103,7 @@ function subjectKey (request: JobRequest): string {
 
 /** Ids of stale results: a newer result for the same subject and profile has a different test-run identity. */
 export function staleResults (views: Views): ReadonlySet<string> {
-  return views.derive('results/stale', (v) => {
+  return deriveOver(views, ['result', 'job.request'], 'results/stale', (v) => {
     const newest = new Map<string, string>()
     const keyed: Array<[ResultEvent, string]> = []
     for (const e of resultIndex(v).all) {

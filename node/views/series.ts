@@ -1,9 +1,10 @@
 import { pathMatcher } from '../../machines/match.js'
 import { CairnError } from '../../protocol/errors.js'
 import type { CairnEvent } from '../../protocol/event.js'
-import type { BodyOf } from '../../protocol/schemas.js'
+import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Views } from '../views.js'
 import { byTsThenId } from '../views.js'
+import { deriveOver } from './derive-over.js'
 
 type RevisionBody = BodyOf<'series.revision'>
 type RevisionEvent = IndexedEvent & CairnEvent<'series.revision'>
@@ -45,9 +46,14 @@ export interface SeriesIndex {
   byRevisionEvent: Map<string, RevisionView>
 }
 
+/** The event types the series index is built from. */
+export const SERIES_TYPES: readonly EventType[] = ['series.revision', 'review']
+/** The event types seriesState reads besides the series index. */
+export const STATE_TYPES: readonly EventType[] = ['merge', 'decision', 'job.request', 'result']
+
 /** Series, their revisions and the reviews of each, derived from series.revision and review events. */
 export function seriesIndex (views: Views): SeriesIndex {
-  return views.derive('series', buildSeriesIndex)
+  return deriveOver(views, SERIES_TYPES, 'series', buildSeriesIndex)
 }
 
 /**
@@ -272,9 +278,9 @@ interface StateFacts {
   verdicts: Map<string, string[]>
 }
 
-/** What seriesState reads besides the series, indexed once per views version (a list of many series asks for each). */
+/** What seriesState reads besides the series, built again only when an event of STATE_TYPES arrives (a list of many series asks for each). */
 function stateFacts (views: Views): StateFacts {
-  return views.derive('series/state', (v) => {
+  return deriveOver(views, STATE_TYPES, 'series/state', (v) => {
     const facts: StateFacts = { merged: new Set(), decisions: new Map(), jobs: new Map(), verdicts: new Map() }
     const add = <T>(map: Map<string, T[]>, key: string, value: T): void => {
       const list = map.get(key)

@@ -8,6 +8,7 @@ import { run as parsers } from './parsers.bench.js'
 import { run as ingest } from './ingest.bench.js'
 import { run as compare } from './compare.bench.js'
 import { run as decide } from './decide.bench.js'
+import { run as api } from './api.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -16,7 +17,8 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['parsers', parsers],
   ['compare', compare],
   ['decide', decide],
-  ['ingest', ingest]
+  ['ingest', ingest],
+  ['api', api] // issue 6: HTTP latency over ~100k events
 ]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {

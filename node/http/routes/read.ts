@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { CairnError } from '../../../protocol/errors.js'
 import { isHex32 } from '../../../protocol/hex.js'
-import { EVENT_TYPES } from '../../../protocol/schemas.js'
+import { EVENT_TYPES, isEventType } from '../../../protocol/schemas.js'
 import { eventJson } from '../../cli/event-json.js'
 import type { IndexedEvent, Views } from '../../views.js'
+import { deriveOver } from '../../views/derive-over.js'
 import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
 import { paginate, parseLimit } from '../page.js'
@@ -12,9 +13,11 @@ import { hex64, strictQuery } from '../query.js'
 import { signedBytes } from '../signed.js'
 
 
-/** Events sorted by (ts, id) for one filter, cached until the views change. */
+/** Events sorted by (ts, id) for one filter, cached until the views change (with a type: until an event of that type arrives). */
 export function sortedEvents (views: Views, filter: { type?: string, author?: string }): IndexedEvent[] {
-  return views.derive(`http:events:${filter.type ?? '*'}:${filter.author ?? '*'}`, (v) => v.query(filter))
+  const key = `http:events:${filter.type ?? '*'}:${filter.author ?? '*'}`
+  if (filter.type !== undefined && isEventType(filter.type)) return deriveOver(views, [filter.type], key, (v) => v.query(filter))
+  return views.derive(key, (v) => v.query(filter))
 }
 
 /** id -> ids of the events that name it in refs: replies, reviews, results of a job. */

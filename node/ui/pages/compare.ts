@@ -2,6 +2,7 @@ import { getJson, query } from '../api.js'
 import type { ResultRow, TestJson } from '../api.js'
 import { badge, h, link, short, table } from '../dom.js'
 import type { Page, Params } from '../page.js'
+import { historyHref } from './history.js'
 import { countsText } from './results.js'
 
 interface Change { name: string, a: TestJson, b: TestJson }
@@ -13,6 +14,11 @@ interface Comparison {
   new: Array<{ name: string, b: TestJson }>
   removed: Array<{ name: string, a: TestJson }>
   counts: Record<string, number>
+}
+
+/** A test's name, linking to its history across results. */
+function testCell (name: string): HTMLElement {
+  return h('td', { class: 'mono' }, link(historyHref({ test: name }), name))
 }
 
 /** A/B comparison of two results: regressions, fixes, still failing, other changes, new and removed tests. */
@@ -27,7 +33,7 @@ export async function comparePage (_params: Params, q: URLSearchParams): Promise
   const side = (label: string, r: ResultRow): HTMLElement => h('div', { class: 'card' }, h('div', { class: 'l' }, label), link(`#/result/${r.id}`, h('span', { class: 'mono' }, short(r.id))), ' ', badge(r.body.verdict), h('div', { class: 'l' }, countsText(r)))
   const changes = (title: string, list: Change[]): HTMLElement[] => list.length === 0
     ? []
-    : [h('h2', {}, `${title} (${list.length})`), table(['test', 'A', 'B'], list.map((x) => h('tr', {}, h('td', { class: 'mono' }, x.name), h('td', {}, badge(x.a.status)), h('td', {}, badge(x.b.status)))))]
+    : [h('h2', {}, `${title} (${list.length})`), table(['test', 'A', 'B'], list.map((x) => h('tr', {}, testCell(x.name), h('td', {}, badge(x.a.status)), h('td', {}, badge(x.b.status)))))]
   const card = (n: number, l: string, kind: string): HTMLElement => h('div', { class: 'card' }, h('div', { class: `n ${kind}` }, n), h('div', { class: 'l' }, l))
   const el = h('section', {},
     h('h1', {}, 'Compare A → B'),
@@ -44,7 +50,7 @@ export async function comparePage (_params: Params, q: URLSearchParams): Promise
     ...changes('Fixes', c.fixes),
     ...changes('Still failing', c.stillFailing),
     ...changes('Other changes', c.otherChanges),
-    c.new.length === 0 ? null : [h('h2', {}, `New (${c.new.length})`), table(['test', 'B'], c.new.map((x) => h('tr', {}, h('td', { class: 'mono' }, x.name), h('td', {}, badge(x.b.status)))))],
-    c.removed.length === 0 ? null : [h('h2', {}, `Removed (${c.removed.length})`), table(['test', 'A'], c.removed.map((x) => h('tr', {}, h('td', { class: 'mono' }, x.name), h('td', {}, badge(x.a.status)))))])
+    c.new.length === 0 ? null : [h('h2', {}, `New (${c.new.length})`), table(['test', 'B'], c.new.map((x) => h('tr', {}, testCell(x.name), h('td', {}, badge(x.b.status)))))],
+    c.removed.length === 0 ? null : [h('h2', {}, `Removed (${c.removed.length})`), table(['test', 'A'], c.removed.map((x) => h('tr', {}, testCell(x.name), h('td', {}, badge(x.a.status)))))])
   return { el }
 }

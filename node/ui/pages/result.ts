@@ -4,6 +4,7 @@ import { badge, formatMs, h, kv, link, short, table, when } from '../dom.js'
 import type { Page, Params } from '../page.js'
 import { who } from '../people.js'
 import { isFailing } from '../status.js'
+import { historyHref } from './history.js'
 
 interface ResultBody { job?: string, build: string, testRun: string, verdict: string, tests: TestJson[], logs: Array<{ name: string, blob: { hash: string, length: number } }>, environment: Record<string, string>, message?: string, reuses?: string }
 const DETAIL_CHARS = 400 // the table shows an excerpt; the event page and logs have all of it
@@ -22,7 +23,7 @@ export async function resultPage (params: Params): Promise<Page> {
     const needle = filter.value.trim().toLowerCase()
     const shown = sorted.filter((t) => (!failingOnly.checked || isFailing(t.status)) && (needle === '' || t.name.toLowerCase().includes(needle)))
     rows.replaceChildren(table(['test', 'status', ['time', 'num'], 'detail'], shown.slice(0, ROWS).map((t) => h('tr', {},
-      h('td', { class: 'mono' }, t.name),
+      h('td', { class: 'mono' }, link(historyHref({ test: t.name }), t.name)),
       h('td', {}, badge(t.status)),
       h('td', { class: 'num' }, formatMs(t.duration)),
       h('td', {}, t.detail === undefined ? '' : h('pre', {}, t.detail.length > DETAIL_CHARS ? `${t.detail.slice(0, DETAIL_CHARS)}…` : t.detail))))),

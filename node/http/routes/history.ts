@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify'
+import { CairnError } from '../../../protocol/errors.js'
+import { suiteHistory, testHistory } from '../../views/history.js'
+import type { History, HistoryFilter, HistoryKind, SuitePoint, TestPoint } from '../../views/history.js'
+import type { RouteContext } from '../context.js'
+import { paginate, parseLimit } from '../page.js'
+import { hex64, strictQuery } from '../query.js'
+
+interface HistoryQuery { test?: string, suite?: string, profile?: string, runner?: string, kind?: HistoryKind, limit?: string, cursor?: string }
+
+const NEEDS_ONE = 'history needs a test or a suite: /api/history?test=NAME or /api/history?suite=PREFIX'
+
+/** A test's or a suite's status across results (node/views/history.ts), newest first in pages. */
+export function historyRoutes (app: FastifyInstance, { node }: RouteContext): void {
+  app.get<{ Querystring: HistoryQuery }>('/api/history', {
+    schema: {
+      querystring: strictQuery({
+        test: { type: 'string', minLength: 1, maxLength: 1000 },
+        suite: { type: 'string', minLength: 1, maxLength: 1000 },
+        profile: { type: 'string', maxLength: 200 },
+        runner: hex64,
+        kind: { type: 'string', enum: ['baseline', 'revision'] },
+        limit: { type: 'string' },
+        cursor: { type: 'string', maxLength: 200 }
+      })
+    }
+  }, async (request) => {
+    const { test, suite, profile, runner, kind, cursor } = request.query
+    if (test === undefined && suite === undefined) throw new CairnError('BAD_QUERY', NEEDS_ONE)
+    if (test !== undefined && suite !== undefined) throw new CairnError('BAD_QUERY', `${NEEDS_ONE}, not both`)
+    const filter: HistoryFilter = { ...(profile !== undefined ? { profile } : {}), ...(runner !== undefined ? { runner } : {}), ...(kind !== undefined ? { kind } : {}) }
+    const history: History<TestPoint | SuitePoint> = test !== undefined ? testHistory(node.views, test, filter) : suiteHistory(node.views, suite as string, filter)
+    const page = paginate(history.points, { limit: parseLimit(request.query.limit), newest: true, ...(cursor !== undefined ? { cursor } : {}) })
+    return { ...(test !== undefined ? { test } : { suite }), filter, total: history.points.length, counts: history.counts, points: page.items, next: page.next }
+  })
+}

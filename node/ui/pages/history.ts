@@ -1,0 +1,132 @@
+import { getJson, query } from '../api.js'
+import { badge, formatMs, h, link, replace, short, table, when } from '../dom.js'
+import { historyChart } from '../history-chart.js'
+import type { Chart } from '../history-chart.js'
+import type { Page, Params } from '../page.js'
+import { throttled } from '../page.js'
+import { who } from '../people.js'
+
+/** One point of GET /api/history (node/views/history.ts). */
+interface Point {
+  id: string
+  ts: number
+  runner: string
+  verdict: string
+  tested: string | null
+  kind: 'baseline' | 'revision' | null
+  profile: string | null
+  base: string | null
+  ref: string | null
+  revision: string | null
+  label: string
+  outcome: string
+  changedFrom: string | null
+  previous: string | null
+  status?: string
+  duration?: number
+  counts?: Record<string, number>
+  total?: number
+  failing?: string[]
+}
+interface HistoryJson { total: number, counts: Record<string, number>, points: Point[] }
+
+const LIMIT = 500
+const OUTCOMES = ['pass', 'fail', 'skip', 'missing']
+/** Events that can change a history: a new result, or a job that puts a result in scope. */
+const RELEVANT = new Set(['result', 'job.request'])
+
+/** `#/history?test=NAME` or `?suite=PREFIX`, with `profile` and `kind` filters. */
+export function historyHref (params: { test?: string, suite?: string, profile?: string | null, kind?: string }): string {
+  return `#/history${query({ test: params.test, suite: params.suite, profile: params.profile ?? undefined, kind: params.kind })}`
+}
+
+/** The suites a test belongs to, as links: `generic/001` is in `generic`. */
+function suiteLinks (name: string): Array<HTMLElement | string> {
+  const parts = name.split('/')
+  const out: Array<HTMLElement | string> = []
+  for (let i = 1; i < parts.length; i++) {
+    const suite = parts.slice(0, i).join('/')
+    out.push(out.length === 0 ? 'suites: ' : ' · ', link(historyHref({ suite }), suite))
+  }
+  return out
+}
+
+function form (of: 'test' | 'suite', name: string, profile: string, kind: string): HTMLElement {
+  const which = h('select', { name: 'of', 'aria-label': 'test or suite' }, h('option', { value: 'test', selected: of === 'test' }, 'test'), h('option', { value: 'suite', selected: of === 'suite' }, 'suite'))
+  const input = h('input', { name: 'name', value: name, size: 40, placeholder: 'generic/001, or a suite: generic', 'aria-label': 'test or suite name' })
+  const prof = h('input', { name: 'profile', value: profile, size: 14, placeholder: 'any profile', 'aria-label': 'profile' })
+  const kinds = h('select', { name: 'kind', 'aria-label': 'kind' }, ...[['', 'baselines and series'], ['baseline', 'baselines only'], ['revision', 'series only']].map(([v, l]) => h('option', { value: v ?? '', selected: v === kind }, l ?? '')))
+  const go = (): void => { location.hash = historyHref({ [which.value]: input.value.trim(), profile: prof.value.trim(), kind: kinds.value }) }
+  for (const el of [which, input, prof, kinds]) el.addEventListener('change', go)
+  return h('div', { class: 'filters' }, which, input, prof, kinds)
+}
+
+function testedCell (p: Point): HTMLElement {
+  if (p.kind === 'revision' && p.revision !== null) return h('td', {}, link(`#/revision/${p.revision}`, p.label))
+  return h('td', { title: p.base ?? '' }, p.label, p.kind === 'baseline' && p.ref !== null && p.base !== null ? h('span', { class: 'mono muted' }, ` ${short(p.base)}`) : '')
+}
+
+function statusCell (p: Point, of: 'test' | 'suite'): HTMLElement {
+  const was = p.changedFrom === null ? null : h('span', { class: 'muted change' }, ` was ${p.changedFrom}`)
+  if (of === 'test') return h('td', {}, badge(p.status ?? p.outcome, p.outcome === 'missing' ? 'skip' : p.status ?? p.outcome), was)
+  const c = p.counts ?? {}
+  const failing = (c.fail ?? 0) + (c.error ?? 0) + (c.xpass ?? 0)
+  return h('td', {}, badge(p.outcome), ` ${(c.pass ?? 0) + (c.xfail ?? 0)} pass, ${failing} failing, ${c.skip ?? 0} skipped`, was,
+    p.failing === undefined || p.failing.length === 0 ? null : h('div', { class: 'mono muted' }, p.failing.slice(0, 5).join(' ')))
+}
+
+/** Compare with the point before; a reused result compares as the run it stands for. */
+function compareLink (p: Point, byId: Map<string, Point>): HTMLElement | string {
+  if (p.previous === null || p.tested === null) return ''
+  const before = byId.get(p.previous)
+  return link(`#/compare${query({ a: before?.tested ?? p.previous, b: p.tested })}`, 'compare with previous')
+}
+
+function lastChange (points: readonly Point[]): HTMLElement {
+  const changed = points.find((p) => p.changedFrom !== null) // newest first
+  if (changed === undefined) return h('p', { id: 'history-change', class: 'muted' }, points.length === 0 ? '' : `No change in ${points.length} result(s): ${points[0]?.outcome ?? ''} throughout.`)
+  return h('p', { id: 'history-change' }, 'Last change: ', badge(changed.changedFrom ?? ''), ' → ', badge(changed.outcome), ` at ${changed.label} (${when(changed.ts)}).`)
+}
+
+/** A test's or a suite's status across releases, baselines and series runs, as a chart and a table. */
+export async function historyPage (_params: Params, q: URLSearchParams): Promise<Page> {
+  const suite = q.get('suite') ?? ''
+  const of: 'test' | 'suite' = suite !== '' ? 'suite' : 'test'
+  const name = of === 'suite' ? suite : q.get('test') ?? ''
+  const profile = q.get('profile') ?? ''
+  const kind = q.get('kind') ?? ''
+  const head = h('div', {}, h('h1', {}, 'History'), form(of, name, profile, kind))
+  if (name === '') {
+    return { el: h('section', {}, head, h('p', { class: 'muted' }, 'Name a test or a suite, or follow a test\'s link on a ', link('#/results', 'result'), ' or comparison page.')) }
+  }
+  const body = h('div', {})
+  let chart: Chart | null = null
+  const render = async (): Promise<void> => {
+    const d = await getJson<HistoryJson>(`/api/history${query({ [of]: name, profile, kind, limit: LIMIT })}`)
+    const byId = new Map(d.points.map((p) => [p.id, p]))
+    chart?.destroy()
+    chart = d.points.length === 0 ? null : historyChart([...d.points].reverse(), of)
+    const card = (outcome: string): HTMLElement => h('div', { class: 'card' }, h('div', { class: `n ${outcome === 'fail' ? 'bad' : outcome === 'pass' ? 'ok' : ''}` }, d.counts[outcome] ?? 0), h('div', { class: 'l' }, outcome))
+    replace(body,
+      h('div', { class: 'cards', id: 'history-counts' }, ...OUTCOMES.map(card)),
+      d.total === 0 ? h('p', { class: 'muted' }, `No result on this node holds ${of} ${name}.`) : [lastChange(d.points), chart?.el],
+      d.total > d.points.length ? h('p', { class: 'muted' }, `The newest ${d.points.length} of ${d.total} results.`) : null,
+      d.total === 0 ? null : h('div', { id: 'history-points' }, table(['when', 'result', 'tested', 'profile', 'runner', of === 'test' ? 'status' : 'tests', ...(of === 'test' ? [['time', 'num'] as [string, string]] : []), ''],
+        d.points.map((p) => h('tr', { 'data-id': p.id, 'data-outcome': p.outcome },
+          h('td', { class: 'mono' }, when(p.ts)),
+          h('td', {}, link(`#/result/${p.id}`, h('span', { class: 'mono' }, short(p.id))), p.verdict === 'reused' ? [' ', badge('reused')] : null),
+          testedCell(p),
+          h('td', {}, p.profile ?? '—'),
+          h('td', {}, who(p.runner)),
+          statusCell(p, of),
+          of === 'test' ? h('td', { class: 'num' }, formatMs(p.duration)) : null,
+          h('td', {}, compareLink(p, byId)))))))
+  }
+  await render()
+  const refresh = throttled(() => { void render() })
+  return {
+    el: h('section', {}, head, h('h2', {}, of === 'test' ? `Test ${name}` : `Suite ${name}`, ' ', h('span', { class: 'muted' }, ...(of === 'test' ? suiteLinks(name) : []))), body),
+    onEvent: (event) => { if (RELEVANT.has(event.type)) refresh() },
+    dispose: () => chart?.destroy()
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * A test's or a suite's history across results: per result, what it tested
+ * (a baseline at a ref or commit, or a series revision; the job's repo and
+ * profile) and the test's status or the suite's counts there, oldest first.
+ *
+ * Which results belong to a history: those that hold the test (or a test of
+ * the suite), and every other result of the same repo and profile, where
+ * the test is then `missing` (it was removed, renamed, or the run stopped
+ * before it). A `reused` result stands for the run it reuses.
+ */
+import { changes, inSuite, outcomeCounts, outcomeOf, suiteIn, testIn } from '../../protocol/history.js'
+import type { Change, Outcome, SuiteInResult, TestInResult } from '../../protocol/history.js'
+import type { ResultTest } from '../../protocol/results.js'
+import type { Views } from '../views.js'
+import { allResults, requestOf, resolveResult } from './results.js'
+import type { ResultEvent } from './results.js'
+
+export type HistoryKind = 'baseline' | 'revision'
+
+export interface HistoryFilter {
+  /** The job's profile. */
+  profile?: string
+  /** The identity that published the result. */
+  runner?: string
+  /** Only baselines (a repo at a ref) or only series revisions. */
+  kind?: HistoryKind
+}
+
+/** What a result tested, from its job request (null fields where this node does not have the job). */
+export interface Tested {
+  /** The result's EventId. */
+  id: string
+  ts: number
+  runner: string
+  verdict: string
+  /** The run whose tests were read: the result itself, or the one a `reused` result reuses (null: not here). */
+  tested: string | null
+  job: string | null
+  kind: HistoryKind | null
+  repo: string | null
+  profile: string | null
+  /** The commit tested (a baseline) or the series was applied on. */
+  base: string | null
+  /** The ref the job named (a tag or branch), when base is the commit it resolved to. */
+  ref: string | null
+  revision: string | null
+  series: { id: string, version: number, subject: string } | null
+  /** A short name for a person: `v6.13`, `xfs: fix iget (v2)`, `build 1a2b3c4d5e6f`. */
+  label: string
+  build: string
+  testRun: string
+}
+
+export type TestPoint = Tested & Omit<TestInResult, 'detail'> & { outcome: Outcome } & Change
+export type SuitePoint = Tested & SuiteInResult & Change
+
+export interface History<P> {
+  points: P[]
+  counts: Record<Outcome, number>
+}
+
+interface Candidate { tested: Tested, tests: readonly ResultTest[], scope: string | null }
+
+function describe (views: Views, e: ResultEvent): Candidate {
+  const request = requestOf(views, e)
+  const run = resolveResult(views, e)
+  const b = request?.body
+  const revisionEvent = b?.revision === undefined ? undefined : views.events.get(b.revision)
+  const series = revisionEvent?.type === 'series.revision'
+    ? { id: revisionEvent.body.series, version: revisionEvent.body.version, subject: revisionEvent.body.subject }
+    : null
+  const kind: HistoryKind | null = b === undefined ? null : b.revision === undefined ? 'baseline' : 'revision'
+  const label = series !== null
+    ? `${series.subject} (v${series.version})`
+    : kind === 'baseline' ? b?.ref ?? b?.base.slice(0, 12) ?? '' : kind === 'revision' ? `revision ${b?.revision?.slice(0, 12) ?? ''}` : `build ${e.body.build.slice(0, 12)}`
+  const tested: Tested = {
+    id: e.id,
+    ts: e.ts,
+    runner: e.author,
+    verdict: e.body.verdict,
+    tested: run?.id ?? null,
+    job: e.body.job ?? null,
+    kind,
+    repo: b?.repo ?? null,
+    profile: b?.profile ?? null,
+    base: b?.base ?? null,
+    ref: b?.ref ?? null,
+    revision: b?.revision ?? null,
+    series,
+    label,
+    build: e.body.build,
+    testRun: e.body.testRun
+  }
+  return { tested, tests: run?.body.tests ?? [], scope: b === undefined ? null : `${b.repo}\n${b.profile}` }
+}
+
+/** What every result tested, oldest first; derived once per views version. */
+function candidates (views: Views): Candidate[] {
+  return views.derive('history/candidates', (v) => allResults(v).map((e) => describe(v, e)))
+}
+
+function matches (t: Tested, filter: HistoryFilter): boolean {
+  return (filter.profile === undefined || t.profile === filter.profile) &&
+    (filter.runner === undefined || t.runner === filter.runner) &&
+    (filter.kind === undefined || t.kind === filter.kind)
+}
+
+/** The results of a history: those `holds` says hold it, and the others of the same repo and profile. */
+function inScope (views: Views, filter: HistoryFilter, holds: (tests: readonly ResultTest[]) => boolean): Candidate[] {
+  const picked = candidates(views).filter((c) => matches(c.tested, filter))
+  const held = picked.map((c) => holds(c.tests))
+  const scopes = new Set(picked.filter((c, i) => held[i] === true && c.scope !== null).map((c) => c.scope))
+  return picked.filter((c, i) => held[i] === true || (c.scope !== null && scopes.has(c.scope)))
+}
+
+function withChanges<P extends Tested & { outcome: Outcome }> (points: P[]): History<P & Change> {
+  const marks = changes(points)
+  const out = points.map((p, i) => ({ ...p, ...(marks[i] as Change) }))
+  return { points: out, counts: outcomeCounts(out) }
+}
+
+/** One test's status in every result of its history, oldest first. */
+export function testHistory (views: Views, test: string, filter: HistoryFilter = {}): History<TestPoint> {
+  const scoped = inScope(views, filter, (tests) => tests.some((t) => t.name === test))
+  return withChanges(scoped.map((c) => {
+    const { detail: _detail, ...found } = testIn(c.tests, test) // details stay on the result page: a history of 500 runs would carry them all
+    return { ...c.tested, ...found, outcome: outcomeOf(found.status) }
+  }))
+}
+
+/** A suite's counts in every result of its history, oldest first. */
+export function suiteHistory (views: Views, suite: string, filter: HistoryFilter = {}): History<SuitePoint> {
+  const scoped = inScope(views, filter, (tests) => tests.some((t) => inSuite(t.name, suite)))
+  return withChanges(scoped.map((c) => ({ ...c.tested, ...suiteIn(c.tests, suite) })))
+}
