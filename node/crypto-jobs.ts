@@ -1,15 +1,22 @@
 import { batchIntoBlocks, decodeBlock } from '../protocol/block.js'
-import type { Crypto, KeyPair } from '../protocol/crypto.js'
+import type { Crypto } from '../protocol/crypto.js'
 import { isCairnError } from '../protocol/errors.js'
-import { openEvent, signEvent } from '../protocol/event.js'
-import type { AnyEvent, CairnEvent, Draft } from '../protocol/event.js'
+import { eventId, openEvent, sealPayload } from '../protocol/event.js'
+import type { CairnEvent, Draft, Signed } from '../protocol/event.js'
 import type { EventType } from '../protocol/schemas.js'
 import type { IndexedEvent, Rejection } from './views.js'
 
 /** The two CPU-bound jobs, as pure functions: run inline or in a worker with the same result. */
 export type Job =
   | { op: 'open', block: Uint8Array, feed: string, seq: number }
-  | { op: 'sign', drafts: Array<Draft<EventType>>, keyPair: KeyPair }
+  | { op: 'seal', payloads: PackedPayloads, secretKey: Uint8Array }
+
+/**
+ * Encoded payloads laid end to end in one buffer of their own, so a chunk
+ * crosses to a worker as one transferred buffer rather than as drafts to
+ * clone and encode there.
+ */
+export interface PackedPayloads { bytes: Uint8Array, ends: number[] }
 
 /** A block's events as the views keep them (with feed and seq), and what was rejected. */
 export interface OpenedBlock {
@@ -18,11 +25,10 @@ export interface OpenedBlock {
 }
 
 /**
- * Signed drafts, compactly: the blocks to append and each event's id and ts.
- * The caller still holds the drafts, so bodies never cross back from a
- * worker (structured clone of the events cost more than hashing them).
+ * Sealed payloads, compactly: the blocks to append and each event's id. The
+ * caller still holds the drafts, so bodies never cross back from a worker.
  */
-export interface SignedBatch { blocks: Uint8Array[], ids: string[], ts: number[] }
+export interface SignedBatch { blocks: Uint8Array[], ids: string[] }
 
 /** Decode block `seq` of `feed` and check every event in it; one bad event does not hide its neighbours. */
 export function openBlock (block: Uint8Array, feed: string, seq: number, crypto: Crypto): OpenedBlock {
@@ -49,21 +55,35 @@ export function openBlock (block: Uint8Array, feed: string, seq: number, crypto:
   return out
 }
 
-/** Sign drafts and pack them into blocks. Throws SCHEMA/UNKNOWN_TYPE before anything is signed. */
-export function signDrafts (drafts: ReadonlyArray<Draft<EventType>>, keyPair: KeyPair, crypto: Crypto): SignedBatch {
-  const signed = []
-  const ids: string[] = []
-  const ts: number[] = []
-  for (const draft of drafts) {
-    const out = signEvent(draft, keyPair, crypto)
-    signed.push(out.signed)
-    ids.push(out.event.id)
-    ts.push(out.event.ts)
+export function packPayloads (payloads: readonly Uint8Array[]): PackedPayloads {
+  let total = 0
+  for (const p of payloads) total += p.byteLength
+  const bytes = new Uint8Array(total) // its own ArrayBuffer: safe to transfer
+  const ends: number[] = []
+  let at = 0
+  for (const p of payloads) {
+    bytes.set(p, at)
+    at += p.byteLength
+    ends.push(at)
   }
-  return { blocks: batchIntoBlocks(signed), ids, ts }
+  return { bytes, ends }
 }
 
-/** The events a SignedBatch holds, from the drafts it was signed from (in order). */
-export function signedEvents (drafts: ReadonlyArray<Draft<EventType>>, batch: SignedBatch, author: string): CairnEvent[] {
-  return drafts.map((d, i) => ({ id: batch.ids[i] as string, type: d.type, author, ts: batch.ts[i] as number, refs: [...(d.refs ?? [])], body: d.body }))
+/** Sign each payload and pack the signed events into blocks. */
+export function sealPayloads ({ bytes, ends }: PackedPayloads, secretKey: Uint8Array, crypto: Crypto): SignedBatch {
+  const signed: Signed[] = []
+  const ids: string[] = []
+  let start = 0
+  for (const end of ends) {
+    const s = sealPayload(bytes.subarray(start, end), secretKey, crypto)
+    signed.push(s)
+    ids.push(eventId(s, crypto))
+    start = end
+  }
+  return { blocks: batchIntoBlocks(signed), ids }
+}
+
+/** The events a SignedBatch holds, from the drafts it was encoded from (in order) and their timestamps. */
+export function signedEvents (drafts: ReadonlyArray<Draft<EventType>>, ts: readonly number[], ids: readonly string[], author: string): CairnEvent[] {
+  return drafts.map((d, i) => ({ id: ids[i] as string, type: d.type, author, ts: ts[i] as number, refs: [...(d.refs ?? [])], body: d.body }))
 }

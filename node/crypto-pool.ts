@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { CairnError } from '../protocol/errors.js'
-import type { Job, OpenedBlock, SignedBatch } from './crypto-jobs.js'
+import type { Job, OpenedBlock, PackedPayloads, SignedBatch } from './crypto-jobs.js'
 
 interface Pending { resolve: (v: unknown) => void, reject: (e: Error) => void }
 
@@ -25,8 +25,9 @@ export class CryptoPool {
     return this.run({ op: 'open', block, feed, seq }) as Promise<OpenedBlock>
   }
 
-  sign (job: Extract<Job, { op: 'sign' }>): Promise<SignedBatch> {
-    return this.run(job) as Promise<SignedBatch>
+  /** The payloads' buffer is transferred: the caller must not use it afterwards. */
+  seal (payloads: PackedPayloads, secretKey: Uint8Array): Promise<SignedBatch> {
+    return this.run({ op: 'seal', payloads, secretKey }, [payloads.bytes.buffer as ArrayBuffer]) as Promise<SignedBatch>
   }
 
   async destroy (): Promise<void> {
@@ -37,14 +38,14 @@ export class CryptoPool {
     this.pending.clear()
   }
 
-  private run (job: Job): Promise<unknown> {
+  private run (job: Job, transfer: ArrayBuffer[] = []): Promise<unknown> {
     // A closed node must not start threads that would keep its process alive.
     if (this.destroyed) return Promise.reject(new CairnError('CLOSED', 'the node is closed'))
     const worker = this.worker()
     const id = this.seq++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      worker.postMessage({ id, job })
+      worker.postMessage({ id, job }, transfer)
     })
   }
 

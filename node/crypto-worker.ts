@@ -3,12 +3,12 @@
 // uses every core. Messages and replies are plain objects (structured clone).
 import { parentPort } from 'node:worker_threads'
 import { nativeCrypto } from '../protocol/crypto-native.js'
-import { openBlock, signDrafts } from './crypto-jobs.js'
+import { openBlock, sealPayloads } from './crypto-jobs.js'
 import type { Job } from './crypto-jobs.js'
 
 parentPort?.on('message', ({ id, job }: { id: number, job: Job }) => {
   try {
-    const result = job.op === 'open' ? openBlock(job.block, job.feed, job.seq, nativeCrypto) : signDrafts(job.drafts, job.keyPair, nativeCrypto)
+    const result = job.op === 'open' ? openBlock(job.block, job.feed, job.seq, nativeCrypto) : sealPayloads(job.payloads, job.secretKey, nativeCrypto)
     parentPort?.postMessage({ id, result })
   } catch (err) {
     parentPort?.postMessage({ id, error: (err as Error).message, code: (err as { code?: string }).code })

@@ -3,9 +3,9 @@ import type { Crypto, KeyPair } from '../protocol/crypto.js'
 import { CairnError } from '../protocol/errors.js'
 import { toHex } from '../protocol/hex.js'
 import type { CairnEvent, Draft } from '../protocol/event.js'
-import { validateDraft } from '../protocol/event.js'
+import { encodeDraft } from '../protocol/event.js'
 import type { EventType } from '../protocol/schemas.js'
-import { signDrafts, signedEvents } from './crypto-jobs.js'
+import { packPayloads, sealPayloads, signedEvents } from './crypto-jobs.js'
 import type { SignedBatch } from './crypto-jobs.js'
 import type { CryptoPool } from './crypto-pool.js'
 
@@ -57,34 +57,37 @@ export class OwnFeed {
   async append (drafts: ReadonlyArray<Draft<EventType>>): Promise<CairnEvent[]> {
     this.assertWhole()
     if (drafts.length === 0) return []
-    for (const d of drafts) validateDraft(d.type, d.body, d.refs)
-    if (drafts.length < POOL_MIN_DRAFTS) return await this.appendSigned([[drafts, signDrafts(drafts, this.identity, this.crypto)]])
-    const chunk = Math.min(POOL_CHUNK_DRAFTS, Math.ceil(drafts.length / this.pool.size)) // every worker gets a share
-    const jobs: Array<[ReadonlyArray<Draft<EventType>>, Promise<SignedBatch>]> = []
-    for (let i = 0; i < drafts.length; i += chunk) {
-      const part = drafts.slice(i, i + chunk)
-      const signing = this.pool.sign({ op: 'sign', drafts: part, keyPair: this.identity })
-      signing.catch(() => {}) // awaited in order below; a later chunk failing after an earlier one must not go unhandled
-      jobs.push([part, signing])
+    const encoded = drafts.map((d) => encodeDraft(d, this.identity.publicKey)) // every draft validated before any is signed
+    const payloads = encoded.map((e) => e.payload)
+    const batches: Array<SignedBatch | Promise<SignedBatch>> = []
+    if (drafts.length < POOL_MIN_DRAFTS) batches.push(sealPayloads(packPayloads(payloads), this.identity.secretKey, this.crypto))
+    else {
+      const chunk = Math.min(POOL_CHUNK_DRAFTS, Math.ceil(drafts.length / this.pool.size)) // every worker gets a share
+      for (let i = 0; i < payloads.length; i += chunk) {
+        const sealing = this.pool.seal(packPayloads(payloads.slice(i, i + chunk)), this.identity.secretKey)
+        sealing.catch(() => {}) // awaited in order below; a later chunk failing after an earlier one must not go unhandled
+        batches.push(sealing)
+      }
     }
-    return await this.appendSigned(jobs)
+    const ids = await this.appendSigned(batches)
+    return signedEvents(drafts, encoded.map((e) => e.ts), ids, toHex(this.identity.publicKey))
   }
 
-  private async appendSigned (batches: Array<[ReadonlyArray<Draft<EventType>>, SignedBatch | Promise<SignedBatch>]>): Promise<CairnEvent[]> {
-    const author = toHex(this.identity.publicKey)
-    const events: CairnEvent[] = []
+  /** Append each batch as it is signed, in order; resolves with the EventIds. */
+  private async appendSigned (batches: Array<SignedBatch | Promise<SignedBatch>>): Promise<string[]> {
+    const ids: string[] = []
     try {
-      for (const [drafts, pending] of batches) {
+      for (const pending of batches) {
         const batch = await pending
         this.assertWhole()
         await this.core.append(batch.blocks)
-        events.push(...signedEvents(drafts, batch, author))
+        ids.push(...batch.ids)
       }
     } finally {
       // Once per call, before anything is acknowledged (an fdatasync each): a
       // record short of the core after a crash only weakens the guard, never trips it.
       if (this.core.length > this.recorded.get()) this.recorded.set(this.core.length)
     }
-    return events
+    return ids
   }
 }

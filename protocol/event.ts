@@ -67,21 +67,32 @@ export function validateDraft (type: string, body: unknown, refs: readonly strin
   }
 }
 
-/** Validate, encode and sign a draft. Payload key order is fixed (v, type, author, ts, refs, body): golden tests pin the bytes. */
-export function signEvent<T extends EventType> (draft: Draft<T>, keyPair: { publicKey: Uint8Array, secretKey: Uint8Array }, crypto: Crypto): { signed: Signed, event: CairnEvent<T> } {
+/** Validate a draft and encode its payload. Key order is fixed (v, type, author, ts, refs, body): golden tests pin the bytes. */
+export function encodeDraft (draft: Draft, author: Uint8Array): { payload: Uint8Array, ts: number } {
   const refs = draft.refs ?? []
   validateDraft(draft.type, draft.body, refs)
   const ts = draft.ts ?? Date.now()
   const payload = pack({
     v: EVENT_VERSION,
     type: draft.type,
-    author: keyPair.publicKey,
+    author,
     ts,
     refs: refs.map((r) => fromHex(r, 32)),
     body: draft.body
   })
-  const signed = { payload, sig: crypto.sign(signingBytes(payload), keyPair.secretKey) }
-  const event = { id: eventId(signed, crypto), type: draft.type, author: toHex(keyPair.publicKey), ts, refs: [...refs], body: draft.body }
+  return { payload, ts }
+}
+
+/** Sign an encoded payload with the identity's secret key. */
+export function sealPayload (payload: Uint8Array, secretKey: Uint8Array, crypto: Crypto): Signed {
+  return { payload, sig: crypto.sign(signingBytes(payload), secretKey) }
+}
+
+/** Validate, encode and sign a draft. */
+export function signEvent<T extends EventType> (draft: Draft<T>, keyPair: { publicKey: Uint8Array, secretKey: Uint8Array }, crypto: Crypto): { signed: Signed, event: CairnEvent<T> } {
+  const { payload, ts } = encodeDraft(draft, keyPair.publicKey)
+  const signed = sealPayload(payload, keyPair.secretKey, crypto)
+  const event = { id: eventId(signed, crypto), type: draft.type, author: toHex(keyPair.publicKey), ts, refs: [...(draft.refs ?? [])], body: draft.body }
   return { signed, event }
 }
 

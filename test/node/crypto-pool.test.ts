@@ -1,27 +1,41 @@
 import test from 'brittle'
 import { decodeBlock } from '../../protocol/block.js'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
-import { openEvent } from '../../protocol/event.js'
-import { openBlock, signDrafts, signedEvents } from '../../node/crypto-jobs.js'
+import { encodeDraft, openEvent, signEvent } from '../../protocol/event.js'
+import { openBlock, packPayloads, sealPayloads, signedEvents } from '../../node/crypto-jobs.js'
 import { toHex } from '../../protocol/hex.js'
 import { CryptoPool } from '../../node/crypto-pool.js'
 
-test('the crypto pool signs and opens exactly as the inline path does', async (t) => {
+test('the crypto pool seals and opens exactly as the inline path does', async (t) => {
   const pool = new CryptoPool(2)
   t.teardown(() => pool.destroy())
   const keyPair = nativeCrypto.keyPair(new Uint8Array(32).fill(3))
   const drafts = Array.from({ length: 500 }, (_, i) => ({ type: 'note' as const, ts: 1000 + i, body: { text: `n${i}` } }))
-  const inline = signDrafts(drafts, keyPair, nativeCrypto)
-  const pooled = await pool.sign({ op: 'sign', drafts, keyPair })
+  const encoded = drafts.map((d) => encodeDraft(d, keyPair.publicKey))
+  const payloads = encoded.map((e) => e.payload)
+  const inline = sealPayloads(packPayloads(payloads), keyPair.secretKey, nativeCrypto)
+  const packed = packPayloads(payloads)
+  const pooled = await pool.seal(packed, keyPair.secretKey)
+  t.is(packed.bytes.byteLength, 0, 'the payloads were transferred, not copied')
   t.alike(pooled.blocks.map((b) => Buffer.from(b)), inline.blocks.map((b) => Buffer.from(b)), 'same block bytes (ed25519 is deterministic)')
   t.alike(pooled.ids, inline.ids, 'same EventIds')
-  t.alike(pooled.ts, inline.ts, 'same timestamps')
   const fromBlocks = inline.blocks.flatMap((b) => decodeBlock(b)).map((s) => openEvent(s, nativeCrypto))
-  t.alike(signedEvents(drafts, pooled, toHex(keyPair.publicKey)), fromBlocks, 'the events rebuilt from the drafts are exactly those stored')
+  t.alike(signedEvents(drafts, encoded.map((e) => e.ts), pooled.ids, toHex(keyPair.publicKey)), fromBlocks, 'the events rebuilt from the drafts are exactly those stored')
+  t.alike(fromBlocks.map((e) => e.id), drafts.map((d) => signEvent(d, keyPair, nativeCrypto).event.id), 'and those signEvent gives')
   const feed = 'f'.repeat(64)
   for (const [seq, block] of inline.blocks.entries()) t.alike(await pool.open(block, feed, seq), openBlock(block, feed, seq, nativeCrypto))
   t.alike(await pool.open(new Uint8Array([1, 2, 3]), feed, 9), openBlock(new Uint8Array([1, 2, 3]), feed, 9, nativeCrypto), 'garbage is rejected the same way')
-  await t.exception(pool.sign({ op: 'sign', drafts: [{ type: 'note', body: { text: 1 } as never }], keyPair }), /SCHEMA/, 'a schema error crosses the thread with its code')
+})
+
+test('a batch for the pool with one bad draft appends nothing', async (t) => {
+  const { CairnNode } = await import('../../node/node.js')
+  const a = await CairnNode.init(await t.tmp(), 'a')
+  t.teardown(() => a.close())
+  const drafts = Array.from({ length: 600 }, (_, i) => ({ type: 'note' as const, body: { text: `n${i}` } }))
+  drafts[450] = { type: 'note', body: { text: 5 as never } }
+  await t.exception(a.postMany(drafts), /SCHEMA: note: text/, 'the bad draft is named')
+  t.is(a.feed.core.length, 0, 'nothing appended')
+  t.is((await a.postMany(drafts.filter((_, i) => i !== 450))).length, 599, 'the good ones append afterwards')
 })
 
 test('closing a node while it indexes waits for the pass and starts no worker afterwards', async (t) => {

@@ -90,3 +90,15 @@ test('blocks: batching, round trip, and garbage', async (t) => {
   await code(t, () => decodeBlock(new Uint8Array([1, 2, 3, 4])), 'DECODE')
   await code(t, () => decodeBlock(pack({ not: 'a list' })), 'MALFORMED')
 })
+
+test('encodeBlock writes exactly the bytes msgpackr gives for [{ payload, sig }, ...]', t => {
+  for (const n of [0, 1, 15, 16, 70]) {
+    for (const len of [0, 1, 255, 256, 65535, 65536]) {
+      const events = Array.from({ length: n }, (_, i) => ({ payload: new Uint8Array(len).fill(i), sig: new Uint8Array(64).fill(7) }))
+      const direct = Buffer.from(encodeBlock(events))
+      if (!direct.equals(Buffer.from(pack(events.map(({ payload, sig }) => ({ payload, sig })))))) t.fail(`${n} events of ${len} bytes differ`)
+      else if (n === 1) t.alike(decodeBlock(direct), events.map((e) => ({ payload: Buffer.from(e.payload), sig: Buffer.from(e.sig) })), `one event of ${len} bytes decodes back`)
+    }
+  }
+  t.pass('every combination of count and payload size gives the same bytes')
+})
