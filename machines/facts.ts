@@ -5,7 +5,7 @@ import { maintainerEmails } from './maintainers.js'
 import { globLabel, matchesAny } from './match.js'
 import type { Policy } from './policy-file.js'
 import type { Fact, Requirements, ReviewRequirement, RevisionInput } from './revision-context.js'
-import { short } from './order.js'
+import { compareEvents, short } from './order.js'
 import type { Identities, Trust } from './trust.js'
 import { hasRole, parsePerson } from './trust.js'
 
@@ -71,6 +71,17 @@ export function gatherFacts (revisionId: string, events: readonly AnyEvent[], po
     (e.author === rev.author || (ctx.trust.get(e.author)?.size ?? 0) > 0)
   const siblings = events.filter(sameSeries)
 
+  // Events that stand for this very revision: its author's earlier publications of
+  // the same series and version (a bridge republishes when late patches arrive) and
+  // those it `replaces` (mails regrouped under another series id). Their reviews are its own.
+  const replaced = new Set(rev.body.replaces ?? [])
+  const standsFor = new Set<string>()
+  for (const e of events) {
+    if (e.type !== 'series.revision' || e.id === rev.id || e.author !== rev.author) continue
+    const republished = e.body.project === rev.body.project && e.body.series === rev.body.series && e.body.version === rev.body.version && compareEvents(e, rev) < 0
+    if (republished || replaced.has(e.id)) standsFor.add(e.id)
+  }
+
   // Earlier revisions whose reviews carry over, by their id -> version.
   const carried = new Map<string, number>()
   const carryNotes = new Map<string, string>()
@@ -126,14 +137,15 @@ export function gatherFacts (revisionId: string, events: readonly AnyEvent[], po
         break
       case 'review': {
         const target = e.body.target.revision
-        const carriedFrom = carried.get(target)
-        if (target !== rev.id && carriedFrom === undefined) break
+        const same = target === rev.id || standsFor.has(target)
+        const carriedFrom = same ? undefined : carried.get(target)
+        if (!same && carriedFrom === undefined) break
         let patch = e.body.target.patch
         if (patch === 0 && !patchIndexes.includes(0)) patch = undefined // patch 0 is the cover letter: the whole series
         if (patch !== undefined && !patchIndexes.includes(patch)) break
         const before = facts.length
         reviewFacts(e, patch, carriedFrom).forEach((f) => add(e, f))
-        if (carriedFrom !== undefined && facts.length > before) contributed.add(target)
+        if (target !== rev.id && facts.length > before) contributed.add(target)
         break
       }
       case 'job.request':
@@ -168,6 +180,11 @@ export function gatherFacts (revisionId: string, events: readonly AnyEvent[], po
   for (const [id, note] of carryNotes) {
     if (!contributed.has(id)) continue
     notes.push(note)
+    inputs.add(id)
+  }
+  for (const id of [...standsFor].sort()) {
+    if (!contributed.has(id)) continue
+    notes.push(`reviews of ${short(id)} count for this revision: ${replaced.has(id) ? 'it replaces that event' : 'an earlier publication of the same version'}`)
     inputs.add(id)
   }
 

@@ -13,7 +13,7 @@ import { Replay } from './replay.js'
 
 export const MERGE_POLICY_MACHINE = 'cairn/merge-policy'
 /** Bump when the same events and policy could give another verdict, state or reasons: old decisions then say which rules they followed. */
-export const MERGE_POLICY_VERSION = '1'
+export const MERGE_POLICY_VERSION = '2' // 2: reviews of earlier publications and replaced events count
 
 export type Verdict = 'merge' | 'reject' | 'needs-review' | 'needs-tests' | 'stale'
 

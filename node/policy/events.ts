@@ -15,6 +15,8 @@ interface PolicyIndex {
   /** result id -> results that say they reuse it */
   reusedBy: Map<string, Array<Indexed<'result'>>>
   mergesByRevision: Map<string, Array<Indexed<'merge'>>>
+  /** EventId -> the series.revision events that list it in `replaces` */
+  replacedBy: Map<string, RevisionEvent[]>
 }
 
 export const seriesKey = (body: { project: string, series: string }): string => `${body.project}\u0000${body.series}`
@@ -27,9 +29,12 @@ function push<V> (map: Map<string, V[]>, key: string, value: V): void {
 
 export function policyIndex (views: Views): PolicyIndex {
   return views.derive('policy/index', (v) => {
-    const index: PolicyIndex = { bySeries: new Map(), reviewsByTarget: new Map(), jobsByRevision: new Map(), resultsByJob: new Map(), resultsById: new Map(), reusedBy: new Map(), mergesByRevision: new Map() }
+    const index: PolicyIndex = { bySeries: new Map(), reviewsByTarget: new Map(), jobsByRevision: new Map(), resultsByJob: new Map(), resultsById: new Map(), reusedBy: new Map(), mergesByRevision: new Map(), replacedBy: new Map() }
     const of = <T extends CairnEvent['type']>(type: T): Array<Indexed<T>> => (v.byType.get(type) ?? []) as Array<Indexed<T>>
-    for (const e of of('series.revision')) push(index.bySeries, seriesKey(e.body), e)
+    for (const e of of('series.revision')) {
+      push(index.bySeries, seriesKey(e.body), e)
+      for (const old of e.body.replaces ?? []) push(index.replacedBy, old, e)
+    }
     for (const e of of('review')) push(index.reviewsByTarget, e.body.target.revision, e)
     for (const e of of('job.request')) if (e.body.revision !== undefined) push(index.jobsByRevision, e.body.revision, e)
     for (const e of of('result')) {
@@ -57,7 +62,7 @@ const REUSE_HOPS = 8
 
 /**
  * Exactly the events `decide` reads for one revision (machines/facts.ts):
- * the revisions of its series, reviews of any of them (carried over or not),
+ * the revisions of its series and those it replaces, reviews of any of them (carried over or not),
  * the job requests of this revision, their results and the results those
  * reuse, and merges of it. Deciding over this share gives the same decision
  * as deciding over every event, without a scan per revision.
@@ -65,9 +70,10 @@ const REUSE_HOPS = 8
 export function eventsFor (views: Views, revision: RevisionEvent): IndexedEvent[] {
   const index = policyIndex(views)
   const out: IndexedEvent[] = []
-  const siblings = seriesRevisions(views, revision)
-  out.push(...siblings)
-  for (const r of siblings) out.push(...(index.reviewsByTarget.get(r.id) ?? []))
+  const replaced = (revision.body.replaces ?? []).map((id) => revisionEvent(views, id)).filter((r): r is RevisionEvent => r !== null)
+  const revisions = [...seriesRevisions(views, revision), ...replaced]
+  out.push(...revisions)
+  for (const r of revisions) out.push(...(index.reviewsByTarget.get(r.id) ?? []))
   for (const job of index.jobsByRevision.get(revision.id) ?? []) {
     out.push(job)
     for (const result of index.resultsByJob.get(job.id) ?? []) {
@@ -92,9 +98,12 @@ export function eventsFor (views: Views, revision: RevisionEvent): IndexedEvent[
  */
 export function affectedBy (views: Views, e: IndexedEvent): string[] | 'all' {
   const index = policyIndex(views)
+  // A review of a revision may count for its series' later versions and for the revisions replacing it.
   const revisionsOfSeries = (revisionId: string): string[] => {
     const r = revisionEvent(views, revisionId)
-    return r === null ? [] : seriesRevisions(views, r).map((x) => x.id)
+    if (r === null) return []
+    const replacers = index.replacedBy.get(revisionId) ?? []
+    return [...seriesRevisions(views, r), ...replacers.flatMap((x) => seriesRevisions(views, x))].map((x) => x.id)
   }
   switch (e.type) {
     case 'trust.set': return e.author === views.root ? 'all' : []

@@ -51,7 +51,7 @@ export class World {
     return this.emit(a, 'identity.link', { feed: a.key, name: a.name, emails: [a.email] })
   }
 
-  revision (author: Actor, opts: { series?: string, version?: number, patches?: number, project?: string, ts?: number } = {}): CairnEvent<'series.revision'> {
+  revision (author: Actor, opts: { series?: string, version?: number, patches?: number, project?: string, ts?: number, replaces?: string[] } = {}): CairnEvent<'series.revision'> {
     const n = opts.patches ?? 2
     const version = opts.version ?? 1
     return this.emit(author, 'series.revision', {
@@ -62,7 +62,8 @@ export class World {
       base: '0123456789abcdef0123456789abcdef01234567',
       total: n,
       patches: Array.from({ length: n }, (_, i) => ({ index: i + 1, subject: `xfs: part ${i + 1}`, author: { name: author.name, email: author.email } })),
-      source: { messageIds: [`v${version}@example.org`] }
+      source: { messageIds: [`v${version}@example.org`] },
+      ...(opts.replaces === undefined ? {} : { replaces: opts.replaces })
     }, opts.ts === undefined ? {} : { ts: opts.ts })
   }
 

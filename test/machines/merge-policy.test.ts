@@ -166,6 +166,34 @@ test('decide() v2 with changed patches resets approvals; v2 that only rebased ke
   t.ok(old.reasons.includes(`superseded by v2 (${short(v2.id)})`))
 })
 
+test('decide() reviews of an earlier publication of the same version, or of an event it replaces, count; a stranger\'s copy takes none', t => {
+  const w = new World()
+  const p = cast(w)
+  const first = w.revision(p.dev, { patches: 2 })
+  w.review(p.alice, first, [['Reviewed-by']])
+  const again = w.revision(p.dev, { patches: 3 }) // republished: a late patch arrived
+  w.review(p.bob, again, [['Reviewed-by']])
+  w.result(p.runner, w.job(p.carol, again, 'quick'), 'pass', BUILD_1)
+  const touched = { [first.id]: TOUCHED, [again.id]: TOUCHED }
+  const d = decide({ revision: again.id, events: w.events, ...w.context(touched) }, smallestPolicy())
+  t.is(d.verdict, 'merge', d.reasons.join(' | '))
+  t.ok(d.reasons.includes(`reviews of ${short(first.id)} count for this revision: an earlier publication of the same version`))
+  t.ok(d.inputs.includes(first.id), 'the earlier publication is an input')
+  t.alike(decide({ revision: again.id, events: d.inputs.map((id) => w.events.find((e) => e.id === id) as AnyEvent), ...w.context(touched) }, smallestPolicy()), d, 'and replaying over the inputs alone agrees')
+
+  const regrouped = w.revision(p.dev, { series: 'regrouped@example.org', replaces: [first.id] })
+  w.review(p.bob, regrouped, [['Reviewed-by']])
+  w.result(p.runner, w.job(p.carol, regrouped, 'quick'), 'pass', BUILD_1)
+  const r = decide({ revision: regrouped.id, events: w.events, ...w.context({ ...touched, [regrouped.id]: TOUCHED }) }, smallestPolicy())
+  t.is(r.verdict, 'merge', 'alice reviewed the event it replaces')
+  t.ok(r.reasons.includes(`reviews of ${short(first.id)} count for this revision: it replaces that event`))
+
+  const copy = w.revision(p.mallory, { patches: 2, replaces: [first.id] })
+  w.result(p.runner, w.job(p.carol, copy, 'quick'), 'pass', BUILD_1)
+  const c = decide({ revision: copy.id, events: w.events, ...w.context({ ...touched, [copy.id]: TOUCHED }) }, smallestPolicy())
+  t.is(c.verdict, 'needs-review', 'a stranger republishing or replacing someone else\'s revision gets none of its reviews')
+})
+
 test('decide() a v2 from an untrusted stranger does not supersede someone\'s series', t => {
   const { w, p, rev } = tested()
   w.revision(p.mallory, { version: 9 })

@@ -44,6 +44,8 @@ test('decideRevision() over a revision\'s share of the events gives the decision
   w.job(p.carol, other, 'quick')
   w.emit(p.carol, 'merge', { revision: other.id, branch: 'next', commit: 'a'.repeat(40) })
   w.emit(p.dev, 'note', { text: 'noise' })
+  const v2again = w.revision(p.dev, { version: 2, patches: 1 }) // republished: v2's reviews are its own
+  const moved = w.revision(p.dev, { series: 'moved@example.org', patches: 1, replaces: [v1.id] }) // regrouped: v1's reviews count
   const policy = readPolicyText(SMALLEST_POLICY)
 
   const reference = (views: Views, rev: RevisionEvent): string => {
@@ -53,7 +55,7 @@ test('decideRevision() over a revision\'s share of the events gives the decision
   for (let round = 0; round < 20; round++) {
     const order = w.events.map((_, i) => i).sort(() => Math.random() - 0.5)
     const views = viewsOf(w, order)
-    for (const id of [v1.id, v2.id, other.id]) {
+    for (const id of [v1.id, v2.id, other.id, v2again.id, moved.id]) {
       const rev = revisionEvent(views, id) as RevisionEvent
       const share = await decideRevision(views, noBlobs, policy, rev)
       t.is(JSON.stringify(share), reference(views, rev), `round ${round}: ${id.slice(0, 8)}`)
@@ -61,7 +63,9 @@ test('decideRevision() over a revision\'s share of the events gives the decision
   }
   const views = viewsOf(w)
   const share = eventsFor(views, revisionEvent(views, v2.id) as RevisionEvent).map((e) => e.type).sort()
-  t.alike(share, ['job.request', 'result', 'result', 'review', 'review', 'review', 'series.revision', 'series.revision'], 'the share: the series, its reviews, the jobs of v2, their results (and the result reused)')
+  t.alike(share, ['job.request', 'result', 'result', 'review', 'review', 'review', 'series.revision', 'series.revision', 'series.revision'], 'the share: the series, its reviews, the jobs of v2, their results (and the result reused)')
+  const movedShare = eventsFor(views, revisionEvent(views, moved.id) as RevisionEvent).map((e) => e.id)
+  t.ok(movedShare.includes(v1.id), 'a revision\'s share holds the events it replaces')
 })
 
 function readPolicyText (text: string): NonNullable<ReturnType<typeof readPolicy>>['policy'] {
