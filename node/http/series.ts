@@ -1,64 +1,127 @@
-import type { CairnEvent } from '../../protocol/event.js'
-import { eventJson } from '../cli/event-json.js'
-import type { IndexedEvent, Views } from '../views.js'
+import { pathMatcher } from '../../machines/match.js'
+import { CairnError } from '../../protocol/errors.js'
+import type { Views } from '../views.js'
 import { byTsThenId } from '../views.js'
 import { deriveOver } from '../views/derive-over.js'
-import { SERIES_TYPES, STATE_TYPES, seriesIndex, seriesState } from '../views/series.js'
+import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, newestDecision, patchTrailers, presentPatches, seriesIndex, seriesState, trailerKey } from '../views/series.js'
 import type { RevisionView, SeriesView } from '../views/series.js'
 
-type Revision = IndexedEvent & CairnEvent<'series.revision'>
-
+/**
+ * What the web UI's series list shows and filters on, one per series, made
+ * once per version of the views it is built from (a list request only
+ * filters and pages them).
+ */
 export interface SeriesSummary {
-  project: string
-  series: string
-  /** The newest revision's event in force. */
-  latest: Revision
-  /** The event in force of each version, oldest version first. */
-  revisions: Revision[]
-  reviews: number
-  /** Trailers given in reviews of the newest revision. */
-  trailers: Array<{ key: string, value: string }>
-  state: string
+  /**
+   * The list's order and its cursor, newest first as `cairn series list`:
+   * the latest revision's mail date (its event time when it has none), then
+   * its EventId.
+   */
+  ts: number
+  id: string
   view: SeriesView
+  state: string
+  /** The list the latest revision came from, lowercased ('' when none). */
+  list: string
+  /** Every path the latest revision touches. */
+  files: string[]
+  /** Trailer keys (lowercased) every present patch of the latest revision carries, own or collected. */
+  onEveryPatch: Set<string>
   /** What the text filter searches, lowercased and joined by SEARCH_SEP once per views version rather than per request. */
   searchText: string
+  /** The row as sent, serialised once, when first sent (most rows of a large node are never asked for). */
+  json: () => string
 }
 
 /** Joins the searched fields: a needle without it cannot match across two of them. */
 const SEARCH_SEP = '\u0000'
+/** A row names this many of the touched paths (and how many there are). */
+const ROW_PATHS = 3
 
 /** What a list row shows and the text filter searches: subject, project, series id, list, patch subjects. */
-function searchedFields (b: Revision['body']): string[] {
+function searchedFields (b: RevisionView['body']): string[] {
   return [b.subject, b.project, b.series, b.source.list ?? '', ...b.patches.map((p) => p.subject)]
 }
 
-function eventOf (views: Views, r: RevisionView): Revision {
-  return views.events.get(r.id) as Revision
+/**
+ * A series as a row of /api/series: what the list shows, without the
+ * revision's body (patch messages make a full row ~5 KB).
+ */
+function seriesRow (views: Views, s: SeriesView, state: string, files: string[], trailers: Map<string, number>): Record<string, unknown> {
+  const r = s.latest
+  const b = r.body
+  const decision = newestDecision(views, r)
+  return {
+    id: s.id,
+    project: s.project,
+    subject: s.subject,
+    state,
+    verdict: decision?.body.verdict ?? null,
+    reasons: decision?.body.reasons ?? [],
+    author: b.author ?? null,
+    poster: r.author,
+    list: b.source.list ?? null,
+    date: b.date ?? null,
+    ts: r.ts,
+    latest: {
+      id: r.id,
+      version: r.version,
+      total: b.total,
+      present: presentPatches(b),
+      complete: b.patches.every((p) => p.missing !== true)
+    },
+    versions: s.revisions.map((v) => ({ id: v.id, version: v.version })),
+    reviews: s.revisions.reduce((n, v) => n + v.reviews.length, 0),
+    trailers: Object.fromEntries(trailers),
+    files: files.length,
+    paths: files.slice(0, ROW_PATHS)
+  }
+}
+
+function once (make: () => string): () => string {
+  let value: string | undefined
+  return () => (value ??= make())
+}
+
+function summarise (views: Views, s: SeriesView): SeriesSummary {
+  const latest = s.latest
+  const trailers = patchTrailers(s, latest)
+  const state = seriesState(views, s, trailers)
+  const files = [...new Set(latest.body.patches.flatMap((p) => p.files ?? []))]
+  const perPatch = [...trailers.values()]
+  // Trailers given in reviews, counted by key over distinct key and value (two Reviewed-by from one person count once).
+  const counts = new Map<string, number>()
+  const seen = new Set<string>()
+  for (const t of perPatch.flatMap((p) => p.collected)) {
+    const k = trailerKey(t)
+    if (seen.has(k)) continue
+    seen.add(k)
+    counts.set(t.key, (counts.get(t.key) ?? 0) + 1)
+  }
+  const keysOf = (p: typeof perPatch[number]): Set<string> => new Set([...p.own, ...p.collected].map((t) => t.key.toLowerCase()))
+  const onEveryPatch = perPatch.length === 0 ? new Set<string>() : perPatch.map(keysOf).reduce((a, b) => new Set([...a].filter((k) => b.has(k))))
+  return {
+    ts: latest.body.date ?? latest.ts,
+    id: latest.id,
+    view: s,
+    state,
+    list: (latest.body.source.list ?? '').toLowerCase(),
+    files,
+    onEveryPatch,
+    searchText: searchedFields(latest.body).map((t) => t.toLowerCase()).join(SEARCH_SEP),
+    json: once(() => JSON.stringify(seriesRow(views, s, state, files, counts)))
+  }
 }
 
 /**
  * The series as the web UI lists them, from the series view
  * (node/views/series.ts: revisions, republications, replacements, reviews),
- * newest first.
+ * oldest first by (date, EventId) of their latest revision (pages walk it
+ * from the end).
  */
 export function seriesSummaries (views: Views): SeriesSummary[] {
   return deriveOver(views, [...SERIES_TYPES, ...STATE_TYPES], 'http:series', (v) => {
-    const out: SeriesSummary[] = []
-    for (const s of seriesIndex(v).series.values()) {
-      const latest = eventOf(v, s.latest)
-      out.push({
-        project: s.project,
-        series: s.id,
-        latest,
-        revisions: s.revisions.map((r) => eventOf(v, r)),
-        reviews: s.revisions.reduce((n, r) => n + r.reviews.length, 0),
-        trailers: s.latest.reviews.flatMap((r) => r.body.trailers),
-        state: seriesState(v, s),
-        view: s,
-        searchText: searchedFields(latest.body).map((t) => t.toLowerCase()).join(SEARCH_SEP)
-      })
-    }
-    return out.sort((a, b) => -byTsThenId(a.latest, b.latest))
+    return [...seriesIndex(v).series.values()].map((s) => summarise(v, s)).sort(byTsThenId)
   })
 }
 
@@ -71,33 +134,45 @@ export function revisionOfEvent (views: Views, id: string): RevisionView | null 
 export function matchesText (s: SeriesSummary, q: string): boolean {
   const needle = q.toLowerCase()
   if (!needle.includes(SEARCH_SEP)) return s.searchText.includes(needle) // one search per series: thousands per request
-  return searchedFields(s.latest.body).some((t) => t.toLowerCase().includes(needle))
+  return searchedFields(s.view.latest.body).some((t) => t.toLowerCase().includes(needle))
 }
 
-/** A series as a row of /api/series. */
-function seriesRow (s: SeriesSummary): Record<string, unknown> {
-  return {
-    id: s.series,
-    project: s.project,
-    series: s.series,
-    state: s.state,
-    latest: eventJson(s.latest),
-    versions: s.revisions.map((r) => ({ id: r.id, version: r.body.version, ts: r.ts })),
-    complete: s.latest.body.patches.every((p) => p.missing !== true),
-    reviews: s.reviews,
-    trailers: s.trailers
-  }
+export interface ListFilter {
+  q?: string
+  project?: string
+  /** A state, or its first part (`tested`: tested.pass and tested.fail). */
+  state?: string
+  /** The mailing list, any case. */
+  list?: string
+  /** Globs over the touched paths: any of them matches (a trailing `/`: everything below). */
+  path?: string[]
+  /** Trailer keys every present patch must carry, own or collected. */
+  trailer?: string[]
 }
 
-/** Row JSON per summary: summaries are rebuilt when what they show changes, and their rows with them. */
-const rowJson = new WeakMap<SeriesSummary, string>()
+const TRAILER_KEY = /^[A-Za-z0-9][A-Za-z0-9-]*$/
 
-/** seriesRow as JSON, serialised once per summary (the list route assembles its body from these). */
-export function seriesRowJson (s: SeriesSummary): string {
-  let json = rowJson.get(s)
-  if (json === undefined) {
-    json = JSON.stringify(seriesRow(s))
-    rowJson.set(s, json)
+/** Check a filter's values before using them: a typo must say so, not quietly list nothing. */
+export function checkFilter (f: ListFilter): void {
+  if (f.state !== undefined && !SERIES_STATES.includes(f.state)) {
+    throw new CairnError('BAD_QUERY', `state "${f.state}" is not a series state; use one of ${SERIES_STATES.join(', ')}`)
   }
-  return json
+  for (const key of f.trailer ?? []) {
+    if (!TRAILER_KEY.test(key)) throw new CairnError('BAD_QUERY', `trailer "${key}" is not a trailer key (letters, digits and dashes, as in Reviewed-by)`)
+  }
+  for (const glob of f.path ?? []) if (glob.trim() === '') throw new CairnError('BAD_QUERY', 'path: an empty glob; give one like fs/xfs/ or **/*.c')
+}
+
+/** The summaries a filter keeps, in the order given. */
+export function filterSummaries (list: readonly SeriesSummary[], f: ListFilter): SeriesSummary[] {
+  const matchers = (f.path ?? []).map(pathMatcher)
+  const trailers = (f.trailer ?? []).map((k) => k.toLowerCase())
+  const listName = f.list?.toLowerCase()
+  return list.filter((s) =>
+    (f.project === undefined || s.view.project === f.project) &&
+    (f.state === undefined || s.state === f.state || s.state.split('.')[0] === f.state) &&
+    (listName === undefined || s.list === listName) &&
+    (matchers.length === 0 || s.files.some((p) => matchers.some((m) => m(p)))) &&
+    trailers.every((k) => s.onEveryPatch.has(k)) &&
+    (f.q === undefined || f.q === '' || matchesText(s, f.q)))
 }

@@ -10,6 +10,7 @@ import { etagOnSend } from './etag.js'
 import type { LiveSession } from './peers.js'
 import { blobRoutes } from './routes/blobs.js'
 import { historyRoutes } from './routes/history.js'
+import { interdiffRoutes } from './routes/interdiff.js'
 import { readRoutes } from './routes/read.js'
 import { resultRoutes } from './routes/results.js'
 import { seriesRoutes } from './routes/series.js'
@@ -69,6 +70,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
   readRoutes(app, ctx)
   blobRoutes(app, ctx)
   seriesRoutes(app, ctx)
+  interdiffRoutes(app, ctx)
   resultRoutes(app, ctx)
   historyRoutes(app, ctx)
   writeRoutes(app, ctx)

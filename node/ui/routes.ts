@@ -4,6 +4,7 @@ import { eventPage } from './pages/event.js'
 import { eventsPage } from './pages/events.js'
 import { feedsPage } from './pages/feeds.js'
 import { historyPage } from './pages/history.js'
+import { interdiffPage } from './pages/interdiff.js'
 import { overviewPage } from './pages/overview.js'
 import { peersPage } from './pages/peers.js'
 import { resultPage } from './pages/result.js'
@@ -16,13 +17,14 @@ import type { Route } from './router.js'
 
 /**
  * Every page of the UI, one file each under pages/. A new page (history
- * plots, job queue, interdiff) is one file and one line here; `nav` puts it
+ * plots, job queue) is one file and one line here; `nav` puts it
  * in the top bar, `section` highlights a parent entry.
  */
 export const ROUTES: Route[] = [
   { path: '/', page: overviewPage, nav: 'Overview' },
   { path: '/series', page: seriesListPage, nav: 'Series' },
   { path: '/revision/:id', page: revisionPage, section: '/series' },
+  { path: '/interdiff', page: interdiffPage, section: '/series' },
   { path: '/results', page: resultsPage, nav: 'Results' },
   { path: '/result/:id', page: resultPage, section: '/results' },
   { path: '/compare', page: comparePage, section: '/results' },

@@ -4,6 +4,7 @@ import type { CairnEvent } from '../../protocol/event.js'
 import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Views } from '../views.js'
 import { byTsThenId } from '../views.js'
+import type { DecisionEvent } from './decisions.js'
 import { deriveOver } from './derive-over.js'
 
 type RevisionBody = BodyOf<'series.revision'>
@@ -168,6 +169,11 @@ export function findRevisionView (views: Views, ref: string): { series: SeriesVi
   return { series, revision: series.latest }
 }
 
+/** How many of a revision's patches 1..total are here (the cover letter not counted). */
+export function presentPatches (body: RevisionBody): number {
+  return body.patches.filter((p) => p.missing !== true && p.index > 0).length
+}
+
 export interface PatchTrailer { key: string, value: string, review: string, author: string }
 
 /**
@@ -193,7 +199,7 @@ export function trailersByPatch (revision: RevisionView): Map<number, PatchTrail
 }
 
 /** b4 compares trailers by key and value, case-insensitively. */
-const trailerKey = (t: { key: string, value: string }): string => `${t.key.toLowerCase()}: ${t.value.toLowerCase()}`
+export const trailerKey = (t: { key: string, value: string }): string => `${t.key.toLowerCase()}: ${t.value.toLowerCase()}`
 
 export interface PatchTrailers {
   /** Already in the commit message. */
@@ -244,26 +250,44 @@ const APPROVALS = new Set(['reviewed-by', 'acked-by', 'reviewed-and-tested-by'])
 
 /**
  * Where a series stands, from what this node has indexed: `merged` (a merge
- * event for any revision), else the newest decision's state for the latest
- * revision, else `rejected` (a Nacked-by), `incomplete` (patches missing),
- * `tested.fail`, `testing` (jobs, no result yet), `reviewed` (an approval
- * trailer), `tested.pass`, `new`. The names follow machines/revision-lifecycle.
+ * event for any revision), else where its latest revision stands
+ * (revisionState).
  */
-export function seriesState (views: Views, series: SeriesView): string {
+export function seriesState (views: Views, series: SeriesView, trailers?: Map<number, PatchTrailers>): string {
+  const merged = stateFacts(views).merged
+  if (series.revisions.some((r) => r.eventIds.some((id) => merged.has(id)))) return 'merged'
+  return revisionState(views, series, series.latest, trailers)
+}
+
+/** The newest decision (by (ts, EventId)) on any publication of the revision, whoever published it, or null. */
+export function newestDecision (views: Views, revision: RevisionView): DecisionEvent | null {
+  const decisions = stateFacts(views).decisions
+  return revision.eventIds.flatMap((id) => decisions.get(id) ?? []).sort(byTsThenId).pop() ?? null
+}
+
+/**
+ * Where one revision stands: `merged` (a merge event for it), `superseded`
+ * (a newer version exists, as the lifecycle machine says), else its newest
+ * decision's state, else `rejected` (a Nacked-by), `incomplete` (patches
+ * missing), `tested.fail`, `testing` (jobs, no result yet), `reviewed` (an
+ * approval trailer), `tested.pass`, `new`. The names follow
+ * machines/revision-lifecycle. `trailers`: its patchTrailers, when the
+ * caller has them already.
+ */
+export function revisionState (views: Views, series: SeriesView, revision: RevisionView, trailers = patchTrailers(series, revision)): string {
   const facts = stateFacts(views)
-  const all = series.revisions.flatMap((r) => r.eventIds)
-  if (all.some((id) => facts.merged.has(id))) return 'merged'
-  const latest = series.latest.eventIds
-  const decision = latest.flatMap((id) => facts.decisions.get(id) ?? []).sort(byTsThenId).pop()
-  if (decision?.type === 'decision') return decision.body.state
-  const trailers = [...patchTrailers(series, series.latest).values()].flatMap((p) => p.collected)
-  if (trailers.some((t) => t.key.toLowerCase() === 'nacked-by')) return 'rejected'
-  if (series.latest.body.patches.some((p) => p.missing === true)) return 'incomplete'
-  const jobs = latest.flatMap((id) => facts.jobs.get(id) ?? [])
+  if (revision.eventIds.some((id) => facts.merged.has(id))) return 'merged'
+  if (series.revisions.some((r) => r.version > revision.version)) return 'superseded'
+  const decision = newestDecision(views, revision)
+  if (decision !== null) return decision.body.state
+  const collected = [...trailers.values()].flatMap((p) => p.collected)
+  if (collected.some((t) => t.key.toLowerCase() === 'nacked-by')) return 'rejected'
+  if (revision.body.patches.some((p) => p.missing === true)) return 'incomplete'
+  const jobs = revision.eventIds.flatMap((id) => facts.jobs.get(id) ?? [])
   const verdicts = jobs.flatMap((job) => facts.verdicts.get(job) ?? [])
   if (verdicts.some((v) => v === 'fail' || v === 'error' || v === 'apply-failed')) return 'tested.fail'
   if (jobs.length > 0 && verdicts.length === 0) return 'testing'
-  if (trailers.some((t) => APPROVALS.has(t.key.toLowerCase()))) return 'reviewed'
+  if (collected.some((t) => APPROVALS.has(t.key.toLowerCase()))) return 'reviewed'
   if (verdicts.length > 0) return 'tested.pass'
   return 'new'
 }
@@ -271,7 +295,7 @@ export function seriesState (views: Views, series: SeriesView): string {
 interface StateFacts {
   /** Revision EventIds a merge event names. */
   merged: Set<string>
-  decisions: Map<string, IndexedEvent[]>
+  decisions: Map<string, DecisionEvent[]>
   /** revision EventId -> job.request ids */
   jobs: Map<string, string[]>
   /** job id -> verdicts of its results */
@@ -288,12 +312,18 @@ function stateFacts (views: Views): StateFacts {
       else list.push(value)
     }
     for (const e of v.byType.get('merge') ?? []) if (e.type === 'merge') facts.merged.add(e.body.revision)
-    for (const e of v.byType.get('decision') ?? []) if (e.type === 'decision') add(facts.decisions, e.body.revision, e)
+    for (const e of v.byType.get('decision') ?? []) if (e.type === 'decision') add(facts.decisions, e.body.revision, e as DecisionEvent)
     for (const e of v.byType.get('job.request') ?? []) if (e.type === 'job.request' && e.body.revision !== undefined) add(facts.jobs, e.body.revision, e.id)
     for (const e of v.byType.get('result') ?? []) if (e.type === 'result' && e.body.job !== undefined) add(facts.verdicts, e.body.job, e.body.verdict)
     return facts
   })
 }
+
+/**
+ * The states seriesState and revisionState give (decisions carry the
+ * lifecycle machine's), and `tested` for both tested.* states.
+ */
+export const SERIES_STATES: readonly string[] = ['new', 'incomplete', 'testing', 'tested', 'tested.pass', 'tested.fail', 'reviewed', 'ready', 'stale', 'rejected', 'superseded', 'merged']
 
 export interface SeriesFilter {
   /** A state name, or its first part ('tested' matches tested.pass and tested.fail). */

@@ -42,6 +42,8 @@ export interface Filled {
   run: string
   /** A job whose runner can post more progress. */
   job: string
+  /** Two versions of one series (v1, v2 EventIds), for the interdiff. */
+  interdiff: [string, string]
 }
 
 /** A small deterministic PRNG, so every run builds the same node. */
@@ -200,6 +202,7 @@ export async function fillApiNode (node: CairnNode, opts: FillOptions): Promise<
   await node.indexer.run()
 
   const richIndex = revisions.indexOf(bigRevisions[bigRevisions.length - 1] as Revision)
+  const v2 = revisions.findIndex((r) => r.version === 2)
   return {
     events: node.views.events.size,
     series: seriesCount,
@@ -208,6 +211,7 @@ export async function fillApiNode (node: CairnNode, opts: FillOptions): Promise<
     bigResults: big.length,
     baseline: (big[0] as CairnEvent).id,
     run: (big[big.length - 1] as CairnEvent).id,
-    job: (smallJobs[0] as CairnEvent).id
+    job: (smallJobs[0] as CairnEvent).id,
+    interdiff: [(revEvents[v2 - 1] as CairnEvent).id, (revEvents[v2] as CairnEvent).id]
   }
 }

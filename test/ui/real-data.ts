@@ -38,14 +38,20 @@ const SUITE = [
   ''
 ].join('\n')
 
+/** What v2 of the series says differently: its commit message, and the README follows the value. */
+export const V2_MESSAGE = 'Everybody knows the answer is 42; the README now says so too.'
+export const V2_README = 'The answer is 42.'
+
 export interface RegressionProject {
   repo: string
   /** `git format-patch --base=v1.0 --thread` of the series: one patch. */
   patch: string
+  /** The same as `[PATCH v2]`, changed: another message, and the README too. */
+  patchV2: string
   dir: string
 }
 
-/** A git repo released as v1.0 (its suite passes) and a one-patch series that breaks `answer`. */
+/** A git repo released as v1.0 (its suite passes) and a one-patch series that breaks `answer`, in two versions. */
 export function makeRegressionProject (dir: string): RegressionProject {
   const repo = join(dir, 'answer')
   mkdirSync(join(repo, '.cairn'), { recursive: true })
@@ -53,6 +59,7 @@ export function makeRegressionProject (dir: string): RegressionProject {
   writeFileSync(join(repo, 't.sh'), SUITE)
   copyFileSync(fixture('recipe.yaml'), join(repo, '.cairn', 'recipe.yaml'))
   writeFileSync(join(repo, 'value'), '41\n')
+  writeFileSync(join(repo, 'README'), 'answer: a project with one number.\nThe answer is 41.\n')
   git(repo, 'add', '.')
   git(repo, 'commit', '-q', '-m', 'answer: the first release')
   git(repo, 'tag', 'v1.0')
@@ -61,8 +68,12 @@ export function makeRegressionProject (dir: string): RegressionProject {
   git(repo, 'commit', '-q', '-am', PATCH_SUBJECT, '-m', 'Everybody knows the answer is 42.', '-m', 'Signed-off-by: Dev One <dev@example.org>')
   const out = join(dir, 'patches')
   git(repo, 'format-patch', '-q', '-1', '--thread', '--base=v1.0', '-o', out)
+  writeFileSync(join(repo, 'README'), `answer: a project with one number.\n${V2_README}\n`)
+  git(repo, 'commit', '-q', '--amend', '-a', '--date=2025-01-08T00:00:00Z', '-m', PATCH_SUBJECT, '-m', V2_MESSAGE, '-m', 'Signed-off-by: Dev One <dev@example.org>')
+  const out2 = join(dir, 'patches-v2')
+  git(repo, 'format-patch', '-q', '-1', '-v2', '--thread', '--base=v1.0', '-o', out2)
   git(repo, 'checkout', '-q', 'main')
-  return { repo, dir, patch: join(out, readdirSync(out)[0] as string) }
+  return { repo, dir, patch: join(out, readdirSync(out)[0] as string), patchV2: join(out2, readdirSync(out2)[0] as string) }
 }
 
 /** The series merged and released as v1.1: the regression ships. */
@@ -71,9 +82,9 @@ export function releaseWithSeries (project: RegressionProject): void {
   git(project.repo, 'tag', 'v1.1')
 }
 
-/** The series through the email bridge, as a list's mail would arrive. */
-export async function ingestSeries (node: CairnNode, project: RegressionProject): Promise<IngestSummary> {
-  return await ingestSource(node, mboxSource(project.patch, { mboxrd: false }), { list: PROJECT_LIST })
+/** The series (v1, or the patch given: v2) through the email bridge, as a list's mail would arrive. */
+export async function ingestSeries (node: CairnNode, project: RegressionProject, patch = project.patch): Promise<IngestSummary> {
+  return await ingestSource(node, mboxSource(patch, { mboxrd: false }), { list: PROJECT_LIST })
 }
 
 /**

@@ -1,7 +1,7 @@
-import { interdiff } from '../../../bridges/email/interdiff.js'
 import { applyRevision, rangeDiff } from '../../../runners/apply-series.js'
 import { CairnError } from '../../../protocol/errors.js'
-import { findRevisionView, findSeries, listSeries, patchTrailers, seriesState } from '../../views/series.js'
+import { interdiff, interdiffText } from '../../interdiff.js'
+import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches, seriesState } from '../../views/series.js'
 import type { RevisionView, SeriesFilter, SeriesView } from '../../views/series.js'
 import type { Views } from '../../views.js'
 import type { Command, Context } from '../command.js'
@@ -54,7 +54,7 @@ export function seriesRow (views: Views, s: SeriesView): Record<string, unknown>
       version: s.latest.version,
       id: s.latest.id,
       total: b.total,
-      present: b.patches.filter((p) => p.missing !== true && p.index > 0).length,
+      present: presentPatches(b),
       missing: b.patches.filter((p) => p.missing === true).map((p) => p.index),
       complete: b.patches.every((p) => p.missing !== true)
     },
@@ -152,7 +152,7 @@ async function list (ctx: Context, argv: string[]): Promise<void> {
     if (rows.length === 0) ctx.io.err('no series (cairn ingest ... brings them in from mail)')
     for (const s of rows) {
       const b = s.latest.body
-      const present = b.patches.filter((p) => p.missing !== true && p.index > 0).length
+      const present = presentPatches(b)
       ctx.io.out(`${seriesState(node.views, s).padEnd(11)} v${s.latest.version} [${present}/${b.total}] ${s.subject}  <${s.id}>`)
     }
   })
@@ -172,7 +172,7 @@ async function show (ctx: Context, argv: string[]): Promise<void> {
     out(`state    ${seriesState(node.views, s)}${s.project !== '' ? `   project ${s.project}` : ''}${s.changeId !== undefined ? `   change-id ${s.changeId}` : ''}`)
     for (const r of s.revisions) {
       const b = r.body
-      const present = b.patches.filter((p) => p.missing !== true && p.index > 0).length
+      const present = presentPatches(b)
       out('')
       out(`v${r.version}  ${r.id}  ${iso(b.date) ?? ''}  ${present}/${b.total} patches${b.patches.some((p) => p.missing === true) ? ' (incomplete)' : ''}${b.link !== undefined ? `  linked by ${b.link.reason}` : ''}`)
       if (b.author !== undefined) out(`    from ${b.author.name} <${b.author.email}>`)
@@ -210,7 +210,7 @@ async function diff (ctx: Context, argv: string[]): Promise<void> {
     ctx.io.out(`# ${s.id}: v${from.version} -> v${to.version}${values.repo !== undefined ? ' (git range-diff)' : ' (patch texts, git diff)'}`)
     const text = values.repo !== undefined
       ? await rangeDiff({ node, from, to, repo: values.repo, ...(values.base === undefined ? {} : { base: values.base }) })
-      : await interdiff(node, from, to)
+      : interdiffText(await interdiff(node.blobs, from, to), from, to)
     ctx.io.out(text)
   })
 }

@@ -3,32 +3,52 @@ import { CairnError } from '../../../protocol/errors.js'
 import { isHex32 } from '../../../protocol/hex.js'
 import { eventJson } from '../../cli/event-json.js'
 import { byTsThenId } from '../../views.js'
+import type { Views } from '../../views.js'
 import { decisionsFor } from '../../views/decisions.js'
 import { jobsOfRevision } from '../../views/jobs.js'
 import { resultsOfJob } from '../../views/results.js'
-import { findSeries, patchTrailers } from '../../views/series.js'
+import { findSeries, patchTrailers, presentPatches, revisionState } from '../../views/series.js'
+import type { RevisionView, SeriesView } from '../../views/series.js'
 import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
-import { parseLimit } from '../page.js'
-import { matchesText, revisionOfEvent, seriesRowJson, seriesSummaries } from '../series.js'
+import { paginate, parseLimit } from '../page.js'
+import { checkFilter, filterSummaries, revisionOfEvent, seriesSummaries } from '../series.js'
+import type { ListFilter } from '../series.js'
 import { resultRow } from '../results.js'
 import { strictQuery } from '../query.js'
+
+/** A revision as the series page sets them side by side. */
+function versionRow (views: Views, s: SeriesView, r: RevisionView): Record<string, unknown> {
+  const b = r.body
+  return {
+    id: r.id,
+    version: r.version,
+    ts: r.ts,
+    date: b.date ?? null,
+    subject: b.subject,
+    total: b.total,
+    present: presentPatches(b),
+    state: revisionState(views, s, r),
+    reviews: r.reviews.length
+  }
+}
 
 /** Series and revisions, from the series view (node/views/series.ts). */
 export function seriesRoutes (app: FastifyInstance, { node }: RouteContext): void {
   const views = node.views
 
-  app.get<{ Querystring: { q?: string, project?: string, limit?: string } }>('/api/series', {
-    schema: { querystring: strictQuery({ q: { type: 'string', maxLength: 1000 }, project: { type: 'string', maxLength: 200 }, limit: { type: 'string' } }) }
+  const text = (max: number): Record<string, unknown> => ({ type: 'string', maxLength: max })
+  const texts = (max: number): Record<string, unknown> => ({ type: 'array', maxItems: 20, items: { type: 'string', maxLength: max } })
+  app.get<{ Querystring: ListFilter & { limit?: string, cursor?: string } }>('/api/series', {
+    schema: { querystring: strictQuery({ q: text(1000), project: text(200), state: text(50), list: text(300), path: texts(1000), trailer: texts(100), limit: { type: 'string' }, cursor: text(200) }) }
   }, async (request, reply) => {
-    const { q, project } = request.query
-    let list = seriesSummaries(views)
-    if (project !== undefined) list = list.filter((s) => s.project === project)
-    if (q !== undefined && q !== '') list = list.filter((s) => matchesText(s, q))
-    const rows = list.slice(0, parseLimit(request.query.limit)).map(seriesRowJson)
-    // The rows are JSON already (once per summary): 500 of them are ~3 MB, too slow to stringify per request.
+    const { limit, cursor, ...filter } = request.query
+    checkFilter(filter)
+    const list = filterSummaries(seriesSummaries(views), filter)
+    const page = paginate(list, { limit: parseLimit(limit), newest: true, ...(cursor !== undefined ? { cursor } : {}) })
+    // The rows are JSON already (once per summary): the body is assembled from those strings.
     void reply.type('application/json; charset=utf-8')
-    return `{"total":${list.length},"series":[${rows.join(',')}]}`
+    return `{"total":${list.length},"series":[${page.items.map((s) => s.json()).join(',')}],"next":${JSON.stringify(page.next)}}`
   })
 
   app.get<{ Params: { id: string } }>('/api/revisions/:id', async (request) => {
@@ -49,7 +69,7 @@ export function seriesRoutes (app: FastifyInstance, { node }: RouteContext): voi
       revision: eventJson(rev),
       inForce: view?.id ?? id,
       series: view?.series ?? rev.body.series,
-      versions: (series?.revisions ?? []).map((r) => ({ id: r.id, version: r.version, ts: r.ts })),
+      versions: series === null ? [] : series.revisions.map((r) => versionRow(views, series, r)),
       reviews: (view?.reviews ?? []).map(eventJson),
       trailers: [...trailers].map(([index, t]) => ({ index, own: t.own, collected: t.collected })),
       jobs: jobs.map(eventJson),

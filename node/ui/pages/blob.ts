@@ -1,4 +1,5 @@
 import { getText } from '../api.js'
+import { appendDiff } from '../diff.js'
 import { h, link } from '../dom.js'
 import type { Page, Params } from '../page.js'
 
@@ -12,14 +13,8 @@ export async function blobPage (params: Params, q: URLSearchParams): Promise<Pag
   const shown = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text
   const isDiff = /^(diff --git|--- |Index: )/m.test(shown.slice(0, 4096))
   const pre = h('pre', { class: `log${isDiff ? ' diff' : ''}`, id: 'blob' })
-  if (isDiff) {
-    for (const line of shown.split('\n')) {
-      const cls = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : null
-      pre.append(cls === null ? `${line}\n` : h('span', { class: cls }, `${line}\n`))
-    }
-  } else {
-    pre.textContent = shown
-  }
+  if (isDiff) appendDiff(pre, shown, true)
+  else pre.textContent = shown
   return {
     el: h('section', {},
       h('h1', {}, name),

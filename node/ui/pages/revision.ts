@@ -4,13 +4,15 @@ import { badge, errorBox, h, kv, link, replace, short, table, when } from '../do
 import type { Page, Params } from '../page.js'
 import { throttled } from '../page.js'
 import { who } from '../people.js'
+import { defaultPair, versionsStrip } from '../versions.js'
+import type { VersionRow } from '../versions.js'
 import { savedToken } from './settings.js'
 
 interface Patch { index: number, subject: string, author?: { name: string, email: string }, diff?: { hash: string, length: number }, missing?: boolean, messageId?: string }
 interface RevisionBody { project: string, series: string, version: number, subject: string, cover?: { subject: string, body: string }, base?: string, total: number, patches: Patch[], source: { messageIds: string[], list?: string }, changeId?: string }
 interface RevisionDetail {
   revision: EventJson & { body: RevisionBody }
-  versions: Array<{ id: string, version: number, ts: number }>
+  versions: VersionRow[]
   reviews: Array<EventJson & { body: { target: { revision: string, patch?: number }, trailers: Array<{ key: string, value: string }>, comment?: string } }>
   jobs: Array<EventJson & { body: { profile: string, base: string, tags: string[], repo: string } }>
   results: ResultRow[]
@@ -46,20 +48,22 @@ function reviewForm (revision: string, patches: Patch[], posted: () => void): HT
   return h('div', { class: 'filters' }, key, value, patch, comment, h('button', { class: 'primary', onclick: () => { void send() } }, 'Post review'), out)
 }
 
-/** One revision of a series: its versions, patches with their diffs, reviews, jobs, results and decisions. */
+/** One revision of a series: the versions side by side (pick two for their interdiff), patches with their diffs, reviews, jobs, results and decisions. */
 export async function revisionPage (params: Params): Promise<Page> {
   const id = params.id ?? ''
   const top = h('div', {})
   const bottom = h('div', {})
   let form: HTMLElement | null = null
+  let picked: { from: string, to: string } | null = null
   const render = async (): Promise<void> => {
     const d = await getJson<RevisionDetail>(`/api/revisions/${encodeURIComponent(id)}`)
     const r = d.revision
     const b = r.body
+    // Kept when the page re-renders on live events, unless there was nothing to compare (a new version arrived).
+    if (picked === null || picked.from === picked.to) picked = defaultPair(d.versions, b.version)
     form ??= h('div', {}, h('h2', {}, 'Review'), reviewForm(r.id, b.patches, () => { void render() }))
     replace(top,
       h('h1', {}, `[${b.project}] `, b.subject, ' ', badge(`v${b.version}`, 'ok')),
-      h('p', {}, 'Versions: ', ...d.versions.map((v) => [v.id === r.id ? h('strong', {}, `v${v.version}`) : link(`#/revision/${v.id}`, `v${v.version}`), ' '])),
       kv([
         ['series', b.series],
         ['author', who(r.author)],
@@ -70,6 +74,8 @@ export async function revisionPage (params: Params): Promise<Page> {
         ['mails', String(b.source.messageIds.length)],
         ['event', link(`#/event/${r.id}`, h('span', { class: 'mono' }, r.id))]
       ]),
+      h('h2', {}, `Revisions (${d.versions.length})`),
+      versionsStrip(d.versions, picked, d.versions.find((v) => v.version === b.version)?.id),
       b.cover === undefined ? null : [h('h2', {}, 'Cover letter'), h('pre', {}, `${b.cover.subject}\n\n${b.cover.body}`)],
       h('h2', {}, `Patches (${b.patches.length} of ${b.total})`),
       table([['#', 'num'], 'subject', 'author', 'diff'], b.patches.map((p) => h('tr', {},

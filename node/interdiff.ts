@@ -1,0 +1,139 @@
+/**
+ * What changed between two revisions of a series without a repository: the
+ * patches paired (same subject first, then same position), and each pair's
+ * commit message and diff compared as text with real `git diff --no-index`,
+ * in the shape of `git range-diff` (`=` unchanged, `!` changed, `<` dropped,
+ * `>` new). Diffs are normalised first, as range-diff does: no diffstat, no
+ * `index` lines, no line numbers in hunk headers, no signature, so rebasing
+ * alone shows as unchanged. It reads only the revisions' diff blobs, so
+ * `cairn series diff` and the API's /api/interdiff share it; `cairn series
+ * diff --repo` runs the real `git range-diff` instead (runners/apply-series.ts).
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CairnError } from '../protocol/errors.js'
+import type { BodyOf } from '../protocol/schemas.js'
+import type { BlobReader } from './policy/diffs.js'
+
+/** A revision as the interdiff reads it: its version and the body of one publication of it. */
+export interface InterdiffRevision { version: number, body: BodyOf<'series.revision'> }
+
+export type PairStatus = 'same' | 'changed' | 'dropped' | 'added'
+
+export interface PatchRef { index: number, subject: string }
+
+/** One patch of `from` paired with one of `to`; `diff` holds the hunks of the diff of their texts when changed. */
+export interface InterdiffPair { status: PairStatus, from: PatchRef | null, to: PatchRef | null, diff: string | null }
+
+export interface Interdiff {
+  pairs: InterdiffPair[]
+  /** Patch indexes each side never received (holes of an incomplete revision). */
+  missing: { from: number[], to: number[] }
+}
+
+interface Side extends PatchRef { text: string }
+
+/** range-diff's view of a patch: subject, message, then the diff with the noise of a rebase removed. */
+export function normalizePatch (subject: string, message: string, diff: string): string {
+  const lines = diff.split('\n')
+  const start = lines.findIndex((l) => /^(diff --git |diff -|Index: |--- \S)/.test(l))
+  const body: string[] = []
+  for (const line of start < 0 ? [] : lines.slice(start)) {
+    if (line === '-- ') break // format-patch signature
+    if (/^index [0-9a-f]+\.\.[0-9a-f]+/.test(line)) continue
+    body.push(line.replace(/^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?/, '@@ '))
+  }
+  while (body.length > 0 && body[body.length - 1] === '') body.pop()
+  return `${subject}\n\n${message.replace(/\s+$/, '')}\n\n${body.join('\n')}\n`
+}
+
+async function sides (blobs: BlobReader, revision: InterdiffRevision): Promise<Side[]> {
+  const out: Side[] = []
+  for (const p of revision.body.patches) {
+    if (p.missing === true || p.index === 0) continue
+    const diff = p.diff === undefined ? '' : Buffer.from(await blobs.get(p.diff)).toString('utf8')
+    out.push({ index: p.index, subject: p.subject, text: normalizePatch(p.subject, p.message ?? '', diff) })
+  }
+  return out
+}
+
+/** Pairs: the same subject first (a reordered series), then what is left by position. */
+function pair (a: Side[], b: Side[]): Array<[Side | null, Side | null]> {
+  const pairs: Array<[Side | null, Side | null]> = []
+  const freeB = new Set(b)
+  const rest: Side[] = []
+  for (const x of a) {
+    const y = b.find((s) => freeB.has(s) && s.subject === x.subject)
+    if (y === undefined) { rest.push(x); continue }
+    freeB.delete(y)
+    pairs.push([x, y])
+  }
+  for (const x of rest) {
+    const y = b.find((s) => freeB.has(s) && s.index === x.index)
+    if (y !== undefined) freeB.delete(y)
+    pairs.push([x, y ?? null])
+  }
+  for (const y of freeB) pairs.push([null, y])
+  const at = (p: [Side | null, Side | null]): number => p[1]?.index ?? (p[0]?.index ?? 0) - 0.5
+  return pairs.sort((p, q) => at(p) - at(q))
+}
+
+/** `git diff --no-index` of two texts, headers cut: the hunks only. Asynchronous, so a server keeps answering meanwhile. */
+async function textDiff (a: string, b: string, dir: string): Promise<string> {
+  const fa = join(dir, 'a')
+  const fb = join(dir, 'b')
+  await writeFile(fa, a)
+  await writeFile(fb, b)
+  const { status, stdout, stderr } = await new Promise<{ status: number | null, stdout: string, stderr: string }>((resolve, reject) => {
+    const child = spawn('git', ['diff', '--no-index', '--no-color', '-U3', fa, fb], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (d: Buffer) => out.push(d))
+    child.stderr.on('data', (d: Buffer) => err.push(d))
+    child.on('error', (e) => reject(new CairnError('GIT', `cannot run git diff: ${e.message}; is git installed?`)))
+    child.on('close', (code) => resolve({ status: code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }))
+  })
+  if (status !== 0 && status !== 1) throw new CairnError('GIT', `git diff --no-index failed: ${stderr.trim()}`)
+  const lines = stdout.split('\n')
+  const first = lines.findIndex((l) => l.startsWith('@@'))
+  return first < 0 ? '' : lines.slice(first).join('\n').replace(/\n$/, '')
+}
+
+const ref = (s: Side | null): PatchRef | null => s === null ? null : { index: s.index, subject: s.subject }
+
+/** The interdiff of two revisions: their patches paired, each changed pair with the diff of its texts. */
+export async function interdiff (blobs: BlobReader, from: InterdiffRevision, to: InterdiffRevision): Promise<Interdiff> {
+  const a = await sides(blobs, from)
+  const b = await sides(blobs, to)
+  const pairs: InterdiffPair[] = []
+  const dir = await mkdtemp(join(tmpdir(), 'cairn-interdiff-'))
+  try {
+    for (const [x, y] of pair(a, b)) {
+      const status: PairStatus = x === null ? 'added' : y === null ? 'dropped' : x.text === y.text ? 'same' : 'changed'
+      const diff = status === 'changed' ? await textDiff(x?.text ?? '', y?.text ?? '', dir) : null
+      pairs.push({ status, from: ref(x), to: ref(y), diff })
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  const holes = (r: InterdiffRevision): number[] => r.body.patches.filter((p) => p.missing === true).map((p) => p.index)
+  return { pairs, missing: { from: holes(from), to: holes(to) } }
+}
+
+const MARK: Record<PairStatus, string> = { same: '=', changed: '!', dropped: '<', added: '>' }
+
+/** The interdiff as text, range-diff style (what `cairn series diff` prints). */
+export function interdiffText (d: Interdiff, from: InterdiffRevision, to: InterdiffRevision): string {
+  const label = (r: InterdiffRevision, p: PatchRef | null): string => `v${r.version} ${p === null ? '-' : p.index}/${r.body.total}`
+  const out: string[] = []
+  for (const p of d.pairs) {
+    out.push(`${label(from, p.from)} ${MARK[p.status]} ${label(to, p.to)}  ${(p.to ?? p.from)?.subject ?? ''}`)
+    if (p.diff !== null) for (const line of p.diff.split('\n')) out.push(`    ${line}`)
+  }
+  for (const [r, missing] of [[from, d.missing.from], [to, d.missing.to]] as const) {
+    if (missing.length > 0) out.push(`(v${r.version} lacks patch${missing.length > 1 ? 'es' : ''} ${missing.join(', ')}: never received)`)
+  }
+  return out.join('\n')
+}

@@ -1,0 +1,51 @@
+import test from 'brittle'
+import { interdiff, interdiffText } from '../../node/interdiff.js'
+import type { InterdiffRevision } from '../../node/interdiff.js'
+import type { BlobRef } from '../../protocol/schemas.js'
+
+/** Blobs by hash from a map: the interdiff reads nothing else. */
+const blobs = new Map<string, string>()
+const reader = { get: async (ref: BlobRef): Promise<Uint8Array> => new TextEncoder().encode(blobs.get(ref.hash) ?? '') }
+function diffOf (file: string, line: string): BlobRef {
+  const hash = `${file}-${line}`.padEnd(64, '0')
+  blobs.set(hash, `diff --git a/${file} b/${file}\nindex 1234567..89abcde 100644\n--- a/${file}\n+++ b/${file}\n@@ -10,1 +10,1 @@ fn(\n-old\n+${line}\n`)
+  return { hash, core: '0'.repeat(64), offset: 0, length: 0 }
+}
+
+function revision (version: number, patches: Array<[string, string, string] | 'missing'>): InterdiffRevision {
+  return {
+    version,
+    body: {
+      project: 'p', series: 's', version, subject: 'demo', total: patches.length,
+      patches: patches.map((p, i) => p === 'missing' ? { index: i + 1, subject: '', missing: true } : { index: i + 1, subject: p[0], message: 'Why.\n', diff: diffOf(p[1], p[2]) }),
+      source: { messageIds: [] }
+    }
+  }
+}
+
+test('interdiff() pairs by subject, then by place; marks same, changed, dropped and added; lists holes', async (t) => {
+  const v1 = revision(1, [['a: one', 'a.c', 'x'], ['b: two', 'b.c', 'y'], ['c: three', 'c.c', 'z']])
+  const v2 = revision(2, [['b: two', 'b.c', 'y'], ['a: one', 'a.c', 'x2'], ['d: four', 'd.c', 'w'], 'missing'])
+  const d = await interdiff(reader, v1, v2)
+  t.alike(d.pairs.map((p) => [p.from?.index ?? null, p.status, p.to?.index ?? null]), [[2, 'same', 1], [1, 'changed', 2], [3, 'changed', 3]],
+    'reordered patches pair by subject; what is left pairs by place')
+  t.ok(d.pairs[1]?.diff?.split('\n').includes('-+x') === true && d.pairs[1]?.diff?.split('\n').includes('++x2') === true, 'the changed line as a diff of diffs')
+  t.alike(d.missing, { from: [], to: [4] })
+
+  const shorter = revision(2, [['a: one', 'a.c', 'x']])
+  const dropped = await interdiff(reader, v1, shorter)
+  t.alike(dropped.pairs.map((p) => p.status), ['same', 'dropped', 'dropped'])
+  t.alike((await interdiff(reader, shorter, v1)).pairs.map((p) => p.status), ['same', 'added', 'added'])
+  t.is(interdiffText(dropped, v1, shorter), 'v1 1/3 = v2 1/1  a: one\nv1 2/3 < v2 -/1  b: two\nv1 3/3 < v2 -/1  c: three', 'the text `cairn series diff` prints')
+})
+
+test('interdiff() ignores what a rebase changes: index lines and hunk line numbers', async (t) => {
+  const a = revision(1, [['a: one', 'a.c', 'x']])
+  const b = revision(2, [['a: one', 'a.c', 'x']])
+  const rebased = (blobs.get(b.body.patches[0]?.diff?.hash ?? '') ?? '').replace('index 1234567..89abcde', 'index 7654321..edcba98').replace('@@ -10,1 +10,1 @@', '@@ -42,1 +44,1 @@')
+  const hash = 'rebased'.padEnd(64, '0')
+  blobs.set(hash, rebased)
+  const patch = b.body.patches[0] as typeof b.body.patches[number]
+  b.body.patches[0] = { ...patch, diff: { hash, core: '0'.repeat(64), offset: 0, length: 0 } }
+  t.alike((await interdiff(reader, a, b)).pairs.map((p) => p.status), ['same'])
+})
