@@ -7,6 +7,8 @@ export interface TestPointText {
   directive?: 'skip' | 'todo' | 'xfail' | 'xpass' | 'timeout' | 'error'
   /** Directive reason or KTAP diagnostic data (`# rcode=0`, `# exit=1`). */
   reason?: string
+  /** Milliseconds from a trailing `# time=` comment (node-tap, brittle). */
+  duration?: number
 }
 
 export type DirectiveSplitter = (text: string) => TestPointText
@@ -65,11 +67,22 @@ function split (text: string, pattern: RegExp, anyHashSplits: boolean): TestPoin
   return { description: cleanDescription(text) }
 }
 
+/** node-tap's `# time=12.3ms` and brittle's `# time = 0.5ms` (`s` also read) ending a test point. */
+const TIME_COMMENT = /^\s*time\s*=\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/i
+
 /**
  * TAP 13/14: only `# SKIP` and `# TODO` (any case, `skipped` counts) are
- * directives; any other `#` belongs to the description, as in TAP::Parser.
+ * directives; any other `#` belongs to the description, as in TAP::Parser,
+ * except a last `# time=...`, which is the test's duration (as node-tap's
+ * own parser reads it): kept in the name, every run would rename the test.
  */
-export const splitTap: DirectiveSplitter = text => split(text, TAP_DIRECTIVE, false)
+export const splitTap: DirectiveSplitter = text => {
+  const at = hashes(text).at(-1)
+  const m = at === undefined ? null : TIME_COMMENT.exec(text.slice(at + 1))
+  if (at === undefined || m === null) return split(text, TAP_DIRECTIVE, false)
+  const ms = Number(m[1]) * (m[2]?.toLowerCase() === 's' ? 1000 : 1)
+  return { ...split(text.slice(0, at), TAP_DIRECTIVE, false), duration: Math.round(ms) }
+}
 
 /**
  * KTAP / kselftest: the first `#` always ends the description; a known

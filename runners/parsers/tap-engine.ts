@@ -234,6 +234,7 @@ export function runTapEngine (text: string, opts: EngineOptions): ParseResult {
     s.pending = undefined
     const name = split.description !== '' ? split.description : (child?.name !== undefined && child.name !== '' ? child.name : `test ${n}`)
     const node: TapNode = { name, emit: true, status, real: true, children: child?.nodes ?? [] }
+    if (split.duration !== undefined) node.duration = split.duration
     if (split.reason !== undefined) node.reason = split.directive === 'timeout' ? `TIMEOUT ${split.reason}` : split.reason
     else if (split.directive === 'timeout') node.reason = 'TIMEOUT'
     if (opts.comments === 'before') {

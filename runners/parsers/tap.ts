@@ -7,7 +7,7 @@
  * - `# SKIP` -> skip, `# TODO` -> xfail (not ok) / xpass (ok); any other `#`
  *   is part of the description, as TAP::Parser reads it; `\#` escapes a hash
  * - YAML diagnostics (`  ---` ... `  ...`) become the detail; `duration_ms`
- *   in them the duration
+ *   in them the duration, as is a trailing `# time=12ms` (node-tap, brittle)
  * - comments after a failing test point (Test::More diagnostics) join its detail
  * - subtests (indented streams, `# Subtest: name`) flatten to `parent/child`;
  *   the parent's own result line is kept as a test too

@@ -87,6 +87,9 @@ test('format-patch v1 -> v2 -> v3 with reviews between: one series, three linked
   t.alike((JSON.parse(cairn(home, 'series', 'list', '--json', '--trailer', 'Acked-by').stdout) as unknown[]).length, 0, '--trailer Acked-by: not on every patch of v3')
   t.alike((JSON.parse(cairn(home, 'series', 'list', '--json', '--hide-until', 'Signed-off-by', '--match', 'path:*.c', '--state', 'reviewed').stdout) as unknown[]).length, 1, 'filters that hold')
   t.alike((JSON.parse(cairn(home, 'series', 'list', '--json', '--match', 'path:drivers/').stdout) as unknown[]).length, 0, 'a path glob that does not')
+  const badState = cairn(home, 'series', 'list', '--state', 'reviewd')
+  t.is(badState.status, 2, 'an unknown state is a usage error')
+  t.ok(badState.stderr.includes('--state "reviewd" is not a series state; use one of new, incomplete'), badState.stderr)
 
   const diff = cairn(home, 'series', 'diff', id)
   t.is(diff.status, 0, diff.stderr)

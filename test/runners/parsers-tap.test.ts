@@ -224,3 +224,23 @@ test('parseTap() throws PARSE_TAP on input with no TAP at all', t => {
     t.is((err as Error).message, 'PARSE_TAP: no TAP version, plan or test line in 4 lines (first: "make[1]: Entering directory \'/work/linux\'")')
   }
 })
+
+test('parseTap() reads a trailing # time= comment (node-tap, brittle) as the duration, not part of the name', t => {
+  const out = parseTap([
+    'TAP version 13',
+    '# first',
+    'ok 1 - adds numbers # time = 0.505813ms',
+    'not ok 2 - reads a file # time=12.5ms',
+    'ok 3 - skipped # SKIP no disk # time=1s',
+    'ok 4 - a # hash in the name stays',
+    'ok 5 - time = 3 is not a time comment when more follows # time = 3 # later',
+    '1..5'
+  ].join('\n'))
+  t.alike(out.tests.map((x) => [x.name, x.status, x.duration]), [
+    ['adds numbers', 'pass', 1],
+    ['reads a file', 'fail', 13],
+    ['skipped', 'skip', 1000],
+    ['a # hash in the name stays', 'pass', undefined],
+    ['time = 3 is not a time comment when more follows # time = 3 # later', 'pass', undefined]
+  ])
+})

@@ -1,7 +1,7 @@
 import { applyRevision, rangeDiff } from '../../../runners/apply-series.js'
 import { CairnError } from '../../../protocol/errors.js'
 import { interdiff, interdiffText } from '../../interdiff.js'
-import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches, seriesState } from '../../views/series.js'
+import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches, SERIES_STATES, seriesState } from '../../views/series.js'
 import type { RevisionView, SeriesFilter, SeriesView } from '../../views/series.js'
 import type { Views } from '../../views.js'
 import type { Command, Context } from '../command.js'
@@ -140,6 +140,7 @@ async function list (ctx: Context, argv: string[]): Promise<void> {
     return m.slice(5)
   })
   const filter: SeriesFilter = { paths, trailers: [...(values.trailer ?? []), ...(values['hide-until'] ?? [])] }
+  if (values.state !== undefined && !SERIES_STATES.includes(values.state)) throw usageError(series, `--state "${values.state}" is not a series state; use one of ${SERIES_STATES.join(', ')}`)
   if (values.state !== undefined) filter.state = values.state
   if (values.project !== undefined) filter.project = values.project
   await withNode(ctx, async (node) => {
