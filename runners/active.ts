@@ -4,10 +4,18 @@
  * previous life left behind: a step's group survives its runner, since it
  * is a session of its own.
  */
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { groupAlive, killGroup } from './exec.js'
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { groupAlive, killGroup, STEP_MARKER, sweepMarked } from './exec.js'
+import { processesWith } from './proc.js'
 
-export interface ActiveStep { job: string, step: string, pgid: number, started: number }
+export interface ActiveStep {
+  job: string
+  step: string
+  pgid: number
+  started: number
+  /** The step's `CAIRN_STEP=...`: finds what left its group (absent in files of older runners). */
+  marker?: string
+}
 
 /** The environment variable every step carries, so a leftover group can be recognised as ours. */
 export const JOB_MARKER = 'CAIRN_JOB'
@@ -40,8 +48,11 @@ export class ActiveSteps {
   killLeftovers (): ActiveStep[] {
     const killed: ActiveStep[] = []
     for (const s of this.previous()) {
-      if (!groupAlive(s.pgid) || !groupIsJob(s.pgid, s.job)) continue
-      killGroup(s.pgid, 'SIGKILL')
+      const inGroup = groupAlive(s.pgid) && groupIsJob(s.pgid, s.job)
+      const escaped = s.marker !== undefined && processesWith(s.marker).length > 0
+      if (!inGroup && !escaped) continue
+      if (inGroup) killGroup(s.pgid, 'SIGKILL')
+      if (s.marker !== undefined) sweepMarked(s.marker)
       killed.push(s)
     }
     this.save()
@@ -57,7 +68,8 @@ export class ActiveSteps {
 
 function isActiveStep (x: unknown): x is ActiveStep {
   const s = x as ActiveStep
-  return typeof s === 'object' && s !== null && typeof s.job === 'string' && Number.isSafeInteger(s.pgid) && s.pgid > 1
+  return typeof s === 'object' && s !== null && typeof s.job === 'string' && Number.isSafeInteger(s.pgid) && s.pgid > 1 &&
+    (s.marker === undefined || (typeof s.marker === 'string' && s.marker.startsWith(`${STEP_MARKER}=`)))
 }
 
 /**
@@ -67,23 +79,5 @@ function isActiveStep (x: unknown): x is ActiveStep {
  * elsewhere nothing is killed.
  */
 function groupIsJob (pgid: number, job: string): boolean {
-  let pids: string[]
-  try {
-    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p))
-  } catch {
-    return false
-  }
-  const marker = `${JOB_MARKER}=${job}`
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      // pid (comm) state ppid pgrp ...: comm may hold spaces and parens, so read after the last ')'
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (Number(fields[2]) !== pgid) continue
-      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker)) return true
-    } catch {
-      // the process went away meanwhile, or is not ours to read
-    }
-  }
-  return false
+  return processesWith(`${JOB_MARKER}=${job}`).some((p) => p.pgid === pgid)
 }

@@ -4,17 +4,23 @@
  * can be signalled as one (`kill(-pgid)`). On timeout or abort the group gets
  * SIGTERM, then SIGKILL after a grace period; when the step's shell exits,
  * whatever it left in its group is killed too, so nothing outlives its step.
- * (A process that leaves the group with setsid escapes this; cgroups would
- * be needed to catch those.)
+ * A process that left the group (setsid, a daemon's double fork) is found by
+ * the marker every step's environment carries (CAIRN_STEP, runners/proc.ts)
+ * and killed with it; only one that also cleared its environment escapes.
  */
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import type { WriteStream } from 'node:fs'
+import { signalMarked } from './proc.js'
+
+/** The variable naming each step's own token in its environment. */
+export const STEP_MARKER = 'CAIRN_STEP'
 
 export interface StepOptions {
   command: string
   cwd: string
-  /** The whole environment: nothing is inherited. */
+  /** The whole environment: nothing is inherited (CAIRN_STEP is added). */
   env: Record<string, string>
   timeoutMs: number
   /** stdout and stderr interleaved, as a person would read them. */
@@ -25,8 +31,8 @@ export interface StepOptions {
   signal?: AbortSignal
   /** Between SIGTERM and SIGKILL. */
   graceMs?: number
-  /** Told the process group id as soon as the step started. */
-  onStart?: (pgid: number) => void
+  /** Told the process group id and the step's marker (`CAIRN_STEP=...`) as soon as the step started. */
+  onStart?: (pgid: number, marker: string) => void
 }
 
 export interface StepOutcome {
@@ -40,6 +46,11 @@ export interface StepOutcome {
 }
 
 const DEFAULT_GRACE_MS = 2000
+
+/** SIGKILL every process carrying `marker`, a few rounds: a leftover may fork while being swept. */
+export function sweepMarked (marker: string): void {
+  for (let round = 0; round < 5; round++) if (signalMarked(marker, 'SIGKILL') === 0) return
+}
 
 /** Signal a whole process group; a group that is already gone is fine. */
 export function killGroup (pgid: number, signal: NodeJS.Signals): boolean {
@@ -75,7 +86,9 @@ export async function runStep (opts: StepOptions): Promise<StepOutcome> {
   const started = Date.now()
   const log = createWriteStream(opts.logPath)
   const out = opts.stdoutPath === undefined ? null : createWriteStream(opts.stdoutPath)
-  const child = spawn('/bin/sh', ['-c', opts.command], { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const marker = `${STEP_MARKER}=${randomBytes(12).toString('hex')}`
+  const env = { ...opts.env, [STEP_MARKER]: marker.slice(STEP_MARKER.length + 1) }
+  const child = spawn('/bin/sh', ['-c', opts.command], { cwd: opts.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }))
   })
@@ -90,7 +103,7 @@ export async function runStep (opts: StepOptions): Promise<StepOutcome> {
     return { code: 127, signal: null, timedOut: false, aborted: false, durationMs: Date.now() - started, pgid: 0 }
   }
   const pgid = child.pid
-  opts.onStart?.(pgid)
+  opts.onStart?.(pgid, marker)
   child.stdout.on('data', (chunk: Buffer) => { log.write(chunk); out?.write(chunk) })
   child.stderr.on('data', (chunk: Buffer) => { log.write(chunk) })
 
@@ -102,7 +115,8 @@ export async function runStep (opts: StepOptions): Promise<StepOutcome> {
     if (why === 'timeout') timedOut = true
     else aborted = true
     killGroup(pgid, 'SIGTERM')
-    killTimer = setTimeout(() => killGroup(pgid, 'SIGKILL'), opts.graceMs ?? DEFAULT_GRACE_MS)
+    signalMarked(marker, 'SIGTERM')
+    killTimer = setTimeout(() => { killGroup(pgid, 'SIGKILL'); signalMarked(marker, 'SIGKILL') }, opts.graceMs ?? DEFAULT_GRACE_MS)
   }
   const timer = setTimeout(() => stop('timeout'), opts.timeoutMs)
   const onAbort = (): void => stop('abort')
@@ -110,9 +124,12 @@ export async function runStep (opts: StepOptions): Promise<StepOutcome> {
   else opts.signal?.addEventListener('abort', onAbort, { once: true })
 
   const exit = await exited
-  // The shell is gone; anything it left behind in its group goes with it
-  // (this also closes pipes a background child still held open).
+  // The shell is gone; anything it left behind in its group goes with it, and
+  // so does what left the group but carries the step's marker (this also
+  // closes pipes a background child still held open). A few rounds: a
+  // leftover may fork while being swept.
   killGroup(pgid, 'SIGKILL')
+  sweepMarked(marker)
   clearTimeout(timer)
   if (killTimer !== null) clearTimeout(killTimer)
   opts.signal?.removeEventListener('abort', onAbort)

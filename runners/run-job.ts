@@ -246,7 +246,7 @@ class JobRun {
         ...(stdoutPath === undefined ? {} : { stdoutPath }),
         signal: this.ctx.signal,
         ...(this.ctx.graceMs === undefined ? {} : { graceMs: this.ctx.graceMs }),
-        onStart: (id) => { pgid = id; this.ctx.active.add({ job: this.ctx.request.id, step: label, pgid: id, started: Date.now() }) }
+        onStart: (id, marker) => { pgid = id; this.ctx.active.add({ job: this.ctx.request.id, step: label, pgid: id, started: Date.now(), marker }) }
       })
     } finally {
       if (pgid !== 0) this.ctx.active.remove(pgid)

@@ -1,6 +1,8 @@
 import test from 'brittle'
-import { existsSync, readFileSync, renameSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ActiveSteps } from '../../runners/active.js'
 import { runStep } from '../../runners/exec.js'
 import { gitEnv } from '../../runners/git.js'
 import { patchMail } from '../../runners/patches.js'
@@ -48,6 +50,37 @@ test('runStep() kills what a step left running when it exits, and gives it a cle
   t.ok(env.includes('ONLY=this') && !env.includes('CAIRN_TEST_SECRET'), 'only the given variables')
   t.is(readFileSync(join(dir, 'stdout'), 'utf8'), 'out\n', 'stdout alone for the parser')
   t.alike(readFileSync(join(dir, 'log'), 'utf8').split('\n').filter(Boolean).sort(), ['err', 'out'], 'both streams in the log')
+})
+
+test('runStep() also kills what left the step\'s group with setsid, and does not wait on the pipe it holds', { timeout: 60_000 }, async (t) => {
+  const dir = await t.tmp()
+  // The escaped sleep keeps the step's stdout open: waiting for the pipe to close would wait 300 s.
+  const outcome = await runStep({
+    command: "setsid sh -c 'echo $$ > escaped.pid; exec sleep 300' & until [ -s escaped.pid ]; do sleep 0.05; done; echo done",
+    cwd: dir,
+    env: ENV,
+    timeoutMs: 30_000,
+    logPath: join(dir, 'log')
+  })
+  t.is(outcome.code, 0, 'the step itself succeeded')
+  const escaped = pidIn(dir, 'escaped.pid')
+  t.not(escaped, outcome.pgid)
+  t.ok(await allGone([escaped]), 'the process that left the group is gone too (found by its CAIRN_STEP marker)')
+})
+
+test('killLeftovers() after a crash also kills a step\'s process that left its group', async (t) => {
+  const dir = await t.tmp()
+  const marker = 'CAIRN_STEP=leftover-test-' + String(process.pid)
+  const child = spawn('sleep', ['300'], { detached: true, stdio: 'ignore', env: { ...ENV, CAIRN_STEP: marker.slice('CAIRN_STEP='.length), CAIRN_JOB: 'j1' } })
+  child.unref()
+  t.teardown(() => { try { process.kill(child.pid as number, 'SIGKILL') } catch {} })
+  const file = join(dir, 'active.json')
+  // The step's group (its shell) is long gone; only the escaped process is left.
+  writeFileSync(file, JSON.stringify([{ job: 'j1', step: 'build', pgid: 999_999, started: 1, marker }]))
+  const killed = new ActiveSteps(file).killLeftovers()
+  t.is(killed.length, 1, 'reported as a leftover')
+  t.ok(await allGone([child.pid as number]), 'and killed')
+  t.alike(new ActiveSteps(file).previous(), [], 'the file is cleared')
 })
 
 test('runStep() aborted by a signal kills the group and says so', async (t) => {
