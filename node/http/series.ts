@@ -1,15 +1,16 @@
 import { pathMatcher } from '../../machines/match.js'
 import { CairnError } from '../../protocol/errors.js'
-import type { Views } from '../views.js'
+import type { EventType } from '../../protocol/schemas.js'
+import type { IndexedEvent, Views } from '../views.js'
 import { byTsThenId } from '../views.js'
-import { deriveOver } from '../views/derive-over.js'
-import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, newestDecision, patchTrailers, presentPatches, seriesIndex, seriesState, trailerKey } from '../views/series.js'
+import { deriveOverIncrementally } from '../views/derive-over.js'
+import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, newestDecision, patchTrailers, presentPatches, revisionsNamed, seriesIndex, seriesState, trailerKey } from '../views/series.js'
 import type { RevisionView, SeriesView } from '../views/series.js'
 
 /**
  * What the web UI's series list shows and filters on, one per series, made
- * once per version of the views it is built from (a list request only
- * filters and pages them).
+ * again only when its series or that series' state changes (a list request
+ * only filters and pages them).
  */
 export interface SeriesSummary {
   /**
@@ -113,16 +114,57 @@ function summarise (views: Views, s: SeriesView): SeriesSummary {
   }
 }
 
+/** The summaries, one per series, and in the list's order. */
+interface SummaryFold { bySeries: Map<string, SeriesSummary>, list: SeriesSummary[] }
+
+const SUMMARY_TYPES: readonly EventType[] = [...SERIES_TYPES, ...STATE_TYPES]
+
 /**
  * The series as the web UI lists them, from the series view
  * (node/views/series.ts: revisions, republications, replacements, reviews),
  * oldest first by (date, EventId) of their latest revision (pages walk it
- * from the end).
+ * from the end). New events make again only the summaries of the series
+ * they change.
  */
 export function seriesSummaries (views: Views): SeriesSummary[] {
-  return deriveOver(views, [...SERIES_TYPES, ...STATE_TYPES], 'http:series', (v) => {
-    return [...seriesIndex(v).series.values()].map((s) => summarise(v, s)).sort(byTsThenId)
-  })
+  return deriveOverIncrementally(views, SUMMARY_TYPES, 'http:series', buildSummaries, updateSummaries).list
+}
+
+function buildSummaries (views: Views): SummaryFold {
+  const bySeries = new Map<string, SeriesSummary>()
+  for (const s of seriesIndex(views).series.values()) bySeries.set(s.id, summarise(views, s))
+  return { bySeries, list: [...bySeries.values()].sort(byTsThenId) }
+}
+
+/**
+ * A summary reads its series (the index makes a new SeriesView object for
+ * every change) and the state facts of that series' revisions (what a new
+ * merge, decision, job or result names): only those are made again.
+ */
+function updateSummaries (fold: SummaryFold, added: IndexedEvent[][], views: Views): SummaryFold {
+  const index = seriesIndex(views)
+  const changed = new Set<string>()
+  for (const id of revisionsNamed(views, added.slice(SERIES_TYPES.length))) {
+    const series = index.byRevisionEvent.get(id)?.series
+    if (series !== undefined) changed.add(series)
+  }
+  for (const [id, s] of index.series) if (fold.bySeries.get(id)?.view !== s) changed.add(id)
+  for (const id of fold.bySeries.keys()) if (!index.series.has(id)) changed.add(id)
+  if (changed.size === 0) return fold
+  const made: SeriesSummary[] = []
+  for (const id of changed) {
+    const s = index.series.get(id)
+    if (s === undefined) {
+      fold.bySeries.delete(id)
+      continue
+    }
+    const summary = summarise(views, s)
+    fold.bySeries.set(id, summary)
+    made.push(summary)
+  }
+  // A new list (a request may still hold the last one); nearly sorted, so the sort is about linear.
+  const list = [...fold.list.filter((s) => !changed.has(s.view.id)), ...made].sort(byTsThenId)
+  return { bySeries: fold.bySeries, list }
 }
 
 /** The revision an EventId stands for (its republications and replaced events included), or null. */

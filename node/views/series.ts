@@ -5,7 +5,7 @@ import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Views } from '../views.js'
 import { byTsThenId } from '../views.js'
 import type { DecisionEvent } from './decisions.js'
-import { deriveOver } from './derive-over.js'
+import { deriveOver, deriveOverIncrementally } from './derive-over.js'
 
 type RevisionBody = BodyOf<'series.revision'>
 type RevisionEvent = IndexedEvent & CairnEvent<'series.revision'>
@@ -52,9 +52,13 @@ export const SERIES_TYPES: readonly EventType[] = ['series.revision', 'review']
 /** The event types seriesState reads besides the series index. */
 export const STATE_TYPES: readonly EventType[] = ['merge', 'decision', 'job.request', 'result']
 
-/** Series, their revisions and the reviews of each, derived from series.revision and review events. */
+/**
+ * Series, their revisions and the reviews of each, derived from
+ * series.revision and review events. New events are folded into the same
+ * maps (updateSeriesFold): ask again after they arrive rather than keep it.
+ */
 export function seriesIndex (views: Views): SeriesIndex {
-  return deriveOver(views, SERIES_TYPES, 'series', buildSeriesIndex)
+  return deriveOverIncrementally(views, SERIES_TYPES, 'series', buildSeriesFold, updateSeriesFold).index
 }
 
 /**
@@ -73,66 +77,197 @@ function replacements (views: Views, events: readonly RevisionEvent[]): Map<stri
   return replacedBy
 }
 
-function buildSeriesIndex (views: Views): SeriesIndex {
-  const index: SeriesIndex = { series: new Map(), byMessageId: new Map(), byChangeId: new Map(), byRevisionEvent: new Map() }
-  const revisions = new Map<string, RevisionView>()
-  const events = [...(views.byType.get('series.revision') ?? [])].sort(byTsThenId) as RevisionEvent[]
+/**
+ * The series index and what bringing it up to date one event at a time
+ * needs. Its maps are changed in place; a SeriesView or RevisionView is
+ * never changed once made (a changed series is a new object), so whoever
+ * compares them by identity sees which series changed.
+ */
+interface SeriesFold {
+  index: SeriesIndex
+  /** Every EventId a folded series.revision names in `replaces`, here or not, of any author. */
+  named: Set<string>
+  /** The events `replaces` retired: they sort after the events in force in a revision's eventIds. */
+  retired: Set<string>
+  /** Per series, its newest event in force by (ts, EventId). */
+  newest: Map<string, RevisionEvent>
+  /** The first event of the series last in `index.series` (they go in the order of their first event). */
+  lastFirst: RevisionEvent | undefined
+  /** The review that counts per (author, Message-ID), or per review without one. */
+  counted: Map<string, ReviewEvent>
+  /** A revision EventId -> the counted reviews naming it. */
+  reviewsOf: Map<string, ReviewEvent[]>
+}
+
+const revisionKey = (e: RevisionEvent): string => `${e.body.series}\u0000${e.body.version}`
+// One review per (author, Message-ID): a bridge republishes a reply it regrouped, the latest counts.
+const reviewKey = (e: ReviewEvent): string => e.body.messageId === undefined ? e.id : `${e.author}\u0000${e.body.messageId}`
+
+function sortedOfType<E extends IndexedEvent> (views: Views, type: EventType): E[] {
+  return [...(views.byType.get(type) ?? [])].sort(byTsThenId) as E[]
+}
+
+function addTo<T> (map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
+
+/** The counted reviews of any of a revision's EventIds, oldest first. */
+function reviewsFor (eventIds: readonly string[], reviewsOf: Map<string, ReviewEvent[]>): ReviewEvent[] {
+  const one = eventIds.length === 1 ? reviewsOf.get(eventIds[0] as string) : undefined // the usual case, without flatMap's arrays
+  return (one === undefined ? eventIds.flatMap((id) => reviewsOf.get(id) ?? []) : [...one]).sort(byTsThenId)
+}
+
+function makeRevision (e: RevisionEvent, eventIds: string[], reviewsOf: Map<string, ReviewEvent[]>): RevisionView {
+  return { id: e.id, eventIds, series: e.body.series, version: e.body.version, author: e.author, ts: e.ts, body: e.body, reviews: reviewsFor(eventIds, reviewsOf) }
+}
+
+/** A series from its revisions: the latest version gives its subject and project, the first change-id found its change-id. */
+function makeSeries (id: string, revisions: readonly RevisionView[]): SeriesView {
+  const sorted = [...revisions].sort((a, b) => a.version - b.version)
+  const latest = sorted[sorted.length - 1] as RevisionView
+  const series: SeriesView = { id, project: latest.body.project, subject: latest.body.subject, revisions: sorted, latest, messageIds: sorted.flatMap((r) => r.body.source.messageIds) }
+  const changeId = sorted.map((r) => r.body.changeId).find((c) => c !== undefined)
+  if (changeId !== undefined) series.changeId = changeId
+  return series
+}
+
+function buildSeriesFold (views: Views): SeriesFold {
+  const events = sortedOfType<RevisionEvent>(views, 'series.revision')
   const replacedBy = replacements(views, events)
+  const fold: SeriesFold = {
+    index: { series: new Map(), byMessageId: new Map(), byChangeId: new Map(), byRevisionEvent: new Map() },
+    named: new Set(events.flatMap((e) => e.body.replaces ?? [])),
+    retired: new Set(replacedBy.keys()),
+    newest: new Map(),
+    lastFirst: undefined,
+    counted: new Map(),
+    reviewsOf: new Map()
+  }
+  for (const e of sortedOfType<ReviewEvent>(views, 'review')) fold.counted.set(reviewKey(e), e)
+  for (const e of fold.counted.values()) addTo(fold.reviewsOf, e.body.target.revision, e)
+  // Per (series, version), in the order of its first event: the later (ts, id) is in force, the most complete republication.
+  const groups = new Map<string, { first: RevisionEvent, last: RevisionEvent, ids: string[], retired: string[] }>()
+  const keyOf = new Map<string, string>()
   for (const e of events) {
     if (replacedBy.has(e.id)) continue
-    const key = `${e.body.series}\u0000${e.body.version}`
-    const existing = revisions.get(key)
-    const revision: RevisionView = { id: e.id, eventIds: [...(existing?.eventIds ?? []), e.id], series: e.body.series, version: e.body.version, author: e.author, ts: e.ts, body: e.body, reviews: [] }
-    revisions.set(key, revision) // later (ts, id) wins: the most complete republication
+    const key = revisionKey(e)
+    const group = groups.get(key)
+    if (group === undefined) {
+      groups.set(key, { first: e, last: e, ids: [e.id], retired: [] })
+    } else {
+      group.last = e
+      group.ids.push(e.id)
+    }
+    if (replacedBy.size > 0) keyOf.set(e.id, key) // needed only to place the retired events
   }
-  for (const revision of revisions.values()) for (const id of revision.eventIds) index.byRevisionEvent.set(id, revision)
   // A retired event's reviews count for the revision that took its mails over.
   for (const old of [...replacedBy.keys()].sort()) {
     let at = old
     for (let hops = 0; hops < 64 && replacedBy.has(at); hops++) at = replacedBy.get(at) as string
-    const revision = index.byRevisionEvent.get(at)
-    if (revision === undefined) continue
-    revision.eventIds.push(old)
-    index.byRevisionEvent.set(old, revision)
+    const key = keyOf.get(at)
+    if (key === undefined) continue
+    groups.get(key)?.retired.push(old)
+    keyOf.set(old, key) // as a lookup by EventId would find it from now on
   }
-  for (const revision of revisions.values()) {
-    let series = index.series.get(revision.series)
-    if (series === undefined) {
-      series = { id: revision.series, project: revision.body.project, subject: revision.body.subject, revisions: [], latest: revision, messageIds: [] }
-      index.series.set(revision.series, series)
-    }
-    series.revisions.push(revision)
-  }
-  for (const series of index.series.values()) {
-    series.revisions.sort((a, b) => a.version - b.version)
-    series.latest = series.revisions[series.revisions.length - 1] as RevisionView
-    series.subject = series.latest.body.subject
-    series.project = series.latest.body.project
-    const changeId = series.revisions.map((r) => r.body.changeId).find((c) => c !== undefined)
-    if (changeId !== undefined) {
-      series.changeId = changeId
-      index.byChangeId.set(changeId, series.id)
-    }
-    for (const r of series.revisions) {
-      for (const m of r.body.source.messageIds) {
-        series.messageIds.push(m)
-        index.byMessageId.set(m, series.id)
-      }
+  const bySeries = new Map<string, { first: RevisionEvent, newest: RevisionEvent, revisions: RevisionView[] }>()
+  for (const { first, last, ids, retired } of groups.values()) {
+    const revision = makeRevision(last, retired.length === 0 ? ids : [...ids, ...retired], fold.reviewsOf)
+    const entry = bySeries.get(revision.series)
+    if (entry === undefined) {
+      bySeries.set(revision.series, { first, newest: last, revisions: [revision] })
+    } else {
+      entry.revisions.push(revision)
+      if (byTsThenId(last, entry.newest) > 0) entry.newest = last
     }
   }
-  // One review per (author, Message-ID): a bridge republishes a reply it regrouped, the latest counts.
-  const reviews = new Map<string, ReviewEvent>()
-  for (const e of [...(views.byType.get('review') ?? [])].sort(byTsThenId) as ReviewEvent[]) {
-    reviews.set(e.body.messageId === undefined ? e.id : `${e.author}\u0000${e.body.messageId}`, e)
+  for (const [id, { first, newest, revisions }] of bySeries) {
+    const series = makeSeries(id, revisions)
+    fold.index.series.set(id, series)
+    fold.newest.set(id, newest)
+    fold.lastFirst = first
+    if (series.changeId !== undefined) fold.index.byChangeId.set(series.changeId, id)
+    for (const m of series.messageIds) fold.index.byMessageId.set(m, id)
+    for (const r of series.revisions) for (const eventId of r.eventIds) fold.index.byRevisionEvent.set(eventId, r)
   }
-  for (const e of reviews.values()) {
-    const revision = index.byRevisionEvent.get(e.body.target.revision)
-    if (revision !== undefined) revision.reviews.push(e)
-  }
-  for (const r of revisions.values()) r.reviews.sort(byTsThenId)
-  return index
+  return fold
 }
 
+/**
+ * Folds new events into the index, or says it cannot (undefined: build it
+ * again). New revisions go first, oldest first, then reviews. What folds:
+ * any review, and a series.revision with no `replaces` that no folded event
+ * names in its `replaces`, newer by (ts, EventId) than every event in force
+ * of its series (or, for a new series, than the first event of every
+ * series), and that neither drops a Message-ID or change-id of its series
+ * nor brings one another series has. Anything else could reorder, retire
+ * or take over what is folded already.
+ */
+function updateSeriesFold (fold: SeriesFold, [revisions, reviews]: IndexedEvent[][]): SeriesFold | undefined {
+  for (const e of [...revisions ?? []].sort(byTsThenId) as RevisionEvent[]) if (!foldRevision(fold, e)) return undefined
+  for (const e of (reviews ?? []) as ReviewEvent[]) foldReview(fold, e)
+  return fold
+}
+
+function foldRevision (fold: SeriesFold, e: RevisionEvent): boolean {
+  if ((e.body.replaces ?? []).length > 0 || fold.named.has(e.id)) return false
+  const old = fold.index.series.get(e.body.series)
+  const after = old === undefined ? fold.lastFirst : fold.newest.get(old.id)
+  if (after !== undefined && byTsThenId(e, after) <= 0) return false
+  const prior = old?.revisions.find((r) => r.version === e.body.version)
+  // In force first, (ts, id) order, then the retired ones: e is the newest in force.
+  const ids = prior?.eventIds ?? []
+  const split = ids.findIndex((id) => fold.retired.has(id))
+  const eventIds = split < 0 ? [...ids, e.id] : [...ids.slice(0, split), e.id, ...ids.slice(split)]
+  const revision = makeRevision(e, eventIds, fold.reviewsOf)
+  if (!replaceSeries(fold.index, old, makeSeries(e.body.series, [...(old?.revisions ?? []).filter((r) => r !== prior), revision]))) return false
+  fold.newest.set(e.body.series, e)
+  if (old === undefined) fold.lastFirst = e
+  return true
+}
+
+/** The review counts unless a later republication of it (same author and Message-ID) does; its revision gets it. */
+function foldReview (fold: SeriesFold, e: ReviewEvent): void {
+  const key = reviewKey(e)
+  const before = fold.counted.get(key)
+  if (before !== undefined && byTsThenId(before, e) > 0) return
+  fold.counted.set(key, e)
+  if (before !== undefined) {
+    const list = fold.reviewsOf.get(before.body.target.revision) ?? []
+    list.splice(list.indexOf(before), 1)
+  }
+  addTo(fold.reviewsOf, e.body.target.revision, e)
+  for (const target of new Set([before?.body.target.revision, e.body.target.revision])) {
+    const revision = fold.index.byRevisionEvent.get(target ?? '')
+    const series = fold.index.series.get(revision?.series ?? '')
+    if (revision === undefined || series === undefined) continue
+    const next = { ...revision, reviews: reviewsFor(revision.eventIds, fold.reviewsOf) }
+    // The same bodies, so the same Message-IDs and change-id: this cannot be refused.
+    replaceSeries(fold.index, series, makeSeries(series.id, series.revisions.map((r) => r === revision ? next : r)))
+  }
+}
+
+/**
+ * Puts `next` in place of `old` (same id; absent for a new series, which
+ * goes last), or says it cannot: which of two series a shared Message-ID
+ * or change-id finds depends on their order, which a build works out.
+ */
+function replaceSeries (index: SeriesIndex, old: SeriesView | undefined, next: SeriesView): boolean {
+  if (old?.changeId !== undefined && old.changeId !== next.changeId) return false
+  const newChangeId = next.changeId !== undefined && next.changeId !== old?.changeId
+  if (newChangeId && index.byChangeId.has(next.changeId as string)) return false
+  const had = new Set(old?.messageIds)
+  const kept = new Set(next.messageIds)
+  if (old !== undefined && old.messageIds.some((m) => !kept.has(m))) return false
+  const brought = [...kept].filter((m) => !had.has(m))
+  if (brought.some((m) => index.byMessageId.has(m))) return false
+  index.series.set(next.id, next)
+  if (newChangeId) index.byChangeId.set(next.changeId as string, next.id)
+  for (const m of brought) index.byMessageId.set(m, next.id)
+  for (const r of next.revisions) for (const id of r.eventIds) index.byRevisionEvent.set(id, r)
+  return true
+}
 /**
  * Find a series by its id, a Message-ID of any of its mails (with or without
  * <>), its change-id, a revision EventId, or a unique prefix of a series id
@@ -151,7 +286,8 @@ export function findSeries (views: Views, ref: string): SeriesView {
   for (const id of index.series.keys()) if (id.startsWith(wanted)) matches.add(id)
   for (const [eventId, r] of index.byRevisionEvent) if (eventId.startsWith(wanted)) matches.add(r.series)
   if (matches.size === 1) return index.series.get([...matches][0] as string) as SeriesView
-  if (matches.size > 1) throw new CairnError('AMBIGUOUS', `"${ref}" matches ${matches.size} series: ${[...matches].slice(0, 5).join(', ')}${matches.size > 5 ? ', ...' : ''}`)
+  // Sorted: the index's maps are in the order events arrived in, which differs between nodes.
+  if (matches.size > 1) throw new CairnError('AMBIGUOUS', `"${ref}" matches ${matches.size} series: ${[...matches].sort().slice(0, 5).join(', ')}${matches.size > 5 ? ', ...' : ''}`)
   throw new CairnError('NOT_FOUND', `no series matches "${ref}" (tried series id, Message-ID, change-id, revision EventId and id prefixes)`)
 }
 
@@ -302,21 +438,36 @@ interface StateFacts {
   verdicts: Map<string, string[]>
 }
 
-/** What seriesState reads besides the series, built again only when an event of STATE_TYPES arrives (a list of many series asks for each). */
+/** What seriesState reads besides the series, brought up to date when an event of STATE_TYPES arrives (a list of many series asks for each). */
 function stateFacts (views: Views): StateFacts {
-  return deriveOver(views, STATE_TYPES, 'series/state', (v) => {
-    const facts: StateFacts = { merged: new Set(), decisions: new Map(), jobs: new Map(), verdicts: new Map() }
-    const add = <T>(map: Map<string, T[]>, key: string, value: T): void => {
-      const list = map.get(key)
-      if (list === undefined) map.set(key, [value])
-      else list.push(value)
-    }
-    for (const e of v.byType.get('merge') ?? []) if (e.type === 'merge') facts.merged.add(e.body.revision)
-    for (const e of v.byType.get('decision') ?? []) if (e.type === 'decision') add(facts.decisions, e.body.revision, e as DecisionEvent)
-    for (const e of v.byType.get('job.request') ?? []) if (e.type === 'job.request' && e.body.revision !== undefined) add(facts.jobs, e.body.revision, e.id)
-    for (const e of v.byType.get('result') ?? []) if (e.type === 'result' && e.body.job !== undefined) add(facts.verdicts, e.body.job, e.body.verdict)
-    return facts
-  })
+  const empty = (): StateFacts => ({ merged: new Set(), decisions: new Map(), jobs: new Map(), verdicts: new Map() })
+  return deriveOverIncrementally(views, STATE_TYPES, 'series/state', (v) => addFacts(empty(), STATE_TYPES.map((t) => v.byType.get(t) ?? [])), addFacts)
+}
+
+/** Adds events of STATE_TYPES (in that order) to the facts: they only ever add, in arrival order, as a build does. */
+function addFacts (facts: StateFacts, [merges, decisions, jobs, results]: ReadonlyArray<readonly IndexedEvent[]>): StateFacts {
+  for (const e of merges ?? []) if (e.type === 'merge') facts.merged.add(e.body.revision)
+  for (const e of decisions ?? []) if (e.type === 'decision') addTo(facts.decisions, e.body.revision, e as DecisionEvent)
+  for (const e of jobs ?? []) if (e.type === 'job.request' && e.body.revision !== undefined) addTo(facts.jobs, e.body.revision, e.id)
+  for (const e of results ?? []) if (e.type === 'result' && e.body.job !== undefined) addTo(facts.verdicts, e.body.job, e.body.verdict)
+  return facts
+}
+
+/**
+ * The revision EventIds whose state these events of STATE_TYPES (in that
+ * order) may change: what a merge, decision or job names, and the
+ * revision of the job a result is for.
+ */
+export function revisionsNamed (views: Views, [merges, decisions, jobs, results]: ReadonlyArray<readonly IndexedEvent[]>): string[] {
+  const out: string[] = []
+  for (const e of [...merges ?? [], ...decisions ?? [], ...jobs ?? []]) {
+    if ((e.type === 'merge' || e.type === 'decision' || e.type === 'job.request') && e.body.revision !== undefined) out.push(e.body.revision)
+  }
+  for (const e of results ?? []) {
+    const job = e.type === 'result' && e.body.job !== undefined ? views.events.get(e.body.job) : undefined
+    if (job?.type === 'job.request' && job.body.revision !== undefined) out.push(job.body.revision)
+  }
+  return out
 }
 
 /**
