@@ -30,6 +30,12 @@ export class CryptoPool {
     return this.run({ op: 'seal', payloads, secretKey }, [payloads.bytes.buffer as ArrayBuffer]) as Promise<SignedBatch>
   }
 
+  /** Start every worker now (a thread takes a few hundred ms to load): when blocks are about to arrive. */
+  warm (): void {
+    if (this.destroyed) return
+    while (this.workers.length < this.size) this.workers.push(this.spawn())
+  }
+
   async destroy (): Promise<void> {
     this.destroyed = true
     const workers = this.workers.splice(0)

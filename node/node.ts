@@ -222,6 +222,8 @@ export class CairnNode {
       const wake = (): void => { this.indexer.run().catch(() => {}) }
       core.on('append', wake)
       core.on('download', wake)
+      // More blocks on their way than the indexer verifies inline: load the workers while they arrive.
+      core.on('download', () => { if (core.length - core.contiguousLength >= 2) this.pool.warm() })
     }
   }
 
