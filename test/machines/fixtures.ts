@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { initialTransition, transition } from 'xstate'
+import type { AnyStateMachine } from 'xstate'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
 import type { KeyPair } from '../../protocol/crypto.js'
 import type { AnyEvent, CairnEvent } from '../../protocol/event.js'
@@ -137,3 +139,14 @@ export function cast (w: World): Record<'dev' | 'alice' | 'bob' | 'carol' | 'mal
 
 export const BUILD_1 = '0ydnqxlkkd5pkq7b6f3awkg5d1s8s8rm9ysb8f4fjqchdbw2ci7x'
 export const BUILD_2 = '1mk5f3nmv8wbj4gxsvd7y5rq0l2dy2c0n3vq1i6b6cgzpn1xq0ha'
+
+/**
+ * The reference a replay is checked against: one XState transition() per
+ * fact, no batching, no memo. It stops at a final state as an actor does
+ * (the pure transition() would move a done snapshot on: merged, then superseded).
+ */
+export function stepByStep (machine: AnyStateMachine, input: unknown, facts: readonly unknown[]): { value: unknown, context: unknown, done: boolean } {
+  let [s] = initialTransition(machine, input)
+  for (const f of facts) if (s.status !== 'done') [s] = transition(machine, s, f as never)
+  return { value: s.value, context: s.context, done: s.status === 'done' }
+}

@@ -4,13 +4,13 @@
 // that keep a machine outside replay's contract from deciding wrong.
 import test from 'brittle'
 import * as fc from 'fast-check'
-import { assign, initialTransition, setup, transition } from 'xstate'
-import type { AnyStateMachine } from 'xstate'
+import { assign, setup } from 'xstate'
 import { foldMergePolicy, mergePolicy } from '../../machines/merge-policy.js'
 import { Replay } from '../../machines/replay.js'
 import type { Fact, RevisionInput } from '../../machines/revision-context.js'
 import { foldLifecycle, revisionLifecycle } from '../../machines/revision-lifecycle.js'
 import { isCairnError } from '../../protocol/errors.js'
+import { stepByStep } from './fixtures.js'
 
 const IDS = ['a', 'b', 'c'].map((c) => c.repeat(64))
 const PROFILES = ['quick', 'long']
@@ -52,17 +52,6 @@ const revisionInput: fc.Arbitrary<RevisionInput> = fc.record({
 }))
 
 const facts = fc.array(fact, { maxLength: 14 }).map((fs) => fs.map((f, i) => ({ ...f, id: String(i) }) as Fact))
-
-/**
- * The reference: one XState transition per fact, no batching, no memo. It
- * stops at a final state as an actor does (the pure transition() would move
- * a done snapshot on: merged, then superseded).
- */
-function stepByStep (machine: AnyStateMachine, input: RevisionInput, list: Fact[]): { value: unknown, context: unknown, done: boolean } {
-  let [s] = initialTransition(machine, input)
-  for (const f of list) if (s.status !== 'done') [s] = transition(machine, s, f)
-  return { value: s.value, context: s.context, done: s.status === 'done' }
-}
 
 for (const [name, machine, fold] of [
   ['revisionLifecycle', revisionLifecycle, foldLifecycle],
