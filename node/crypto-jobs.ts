@@ -6,10 +6,11 @@ import type { CairnEvent, Draft, Signed } from '../protocol/event.js'
 import type { EventType } from '../protocol/schemas.js'
 import type { IndexedEvent, Rejection } from './views.js'
 
-/** The two CPU-bound jobs, as pure functions: run inline or in a worker with the same result. */
+/** The two CPU-bound jobs, as pure functions: run inline or in a worker with the same result (and a ping: is the worker loaded?). */
 export type Job =
   | { op: 'open', block: Uint8Array, feed: string, seq: number }
   | { op: 'seal', payloads: PackedPayloads, secretKey: Uint8Array }
+  | { op: 'ping' }
 
 /**
  * Encoded payloads laid end to end in one buffer of their own, so a chunk

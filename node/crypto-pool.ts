@@ -30,10 +30,19 @@ export class CryptoPool {
     return this.run({ op: 'seal', payloads, secretKey }, [payloads.bytes.buffer as ArrayBuffer]) as Promise<SignedBatch>
   }
 
-  /** Start every worker now (a thread takes a few hundred ms to load): when blocks are about to arrive. */
-  warm (): void {
+  /**
+   * Start every worker and resolve once each has loaded (a thread takes a
+   * few hundred ms): before a burst of work, or when a daemon starts.
+   */
+  async warm (): Promise<void> {
     if (this.destroyed) return
     while (this.workers.length < this.size) this.workers.push(this.spawn())
+    await Promise.all(this.workers.map(async (w) => await this.send(w, { op: 'ping' })))
+  }
+
+  /** Threads started so far. */
+  get threads (): number {
+    return this.workers.length
   }
 
   async destroy (): Promise<void> {
@@ -47,7 +56,10 @@ export class CryptoPool {
   private run (job: Job, transfer: ArrayBuffer[] = []): Promise<unknown> {
     // A closed node must not start threads that would keep its process alive.
     if (this.destroyed) return Promise.reject(new CairnError('CLOSED', 'the node is closed'))
-    const worker = this.worker()
+    return this.send(this.worker(), job, transfer)
+  }
+
+  private send (worker: Worker, job: Job, transfer: ArrayBuffer[] = []): Promise<unknown> {
     const id = this.seq++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })

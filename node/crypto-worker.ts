@@ -8,7 +8,7 @@ import type { Job } from './crypto-jobs.js'
 
 parentPort?.on('message', ({ id, job }: { id: number, job: Job }) => {
   try {
-    const result = job.op === 'open' ? openBlock(job.block, job.feed, job.seq, nativeCrypto) : sealPayloads(job.payloads, job.secretKey, nativeCrypto)
+    const result = job.op === 'open' ? openBlock(job.block, job.feed, job.seq, nativeCrypto) : job.op === 'seal' ? sealPayloads(job.payloads, job.secretKey, nativeCrypto) : null
     parentPort?.postMessage({ id, result })
   } catch (err) {
     parentPort?.postMessage({ id, error: (err as Error).message, code: (err as { code?: string }).code })

@@ -19,10 +19,17 @@ export class FrameLog<T> {
 
   /** Every intact frame, in order; a damaged tail is cut. */
   load (onFrame: (frame: T) => void): { frames: number, droppedBytes: number } {
+    const { frames, droppedBytes } = this.read()
+    for (const { frame } of frames) onFrame(frame)
+    return { frames: frames.length, droppedBytes }
+  }
+
+  /** Every intact frame with the file offset it starts at (for cut()); a damaged tail is cut. */
+  read (): { frames: Array<{ frame: T, at: number }>, droppedBytes: number } {
     const size = fstatSync(this.fd).size
     const header = Buffer.alloc(HEADER_BYTES)
+    const frames: Array<{ frame: T, at: number }> = []
     let pos = 0
-    let frames = 0
     while (pos + HEADER_BYTES <= size) {
       readSync(this.fd, header, 0, HEADER_BYTES, pos)
       const length = header.readUInt32BE(0)
@@ -32,16 +39,20 @@ export class FrameLog<T> {
       if (crc32(body) !== header.readUInt32BE(4)) break
       let frame: T
       try {
-        frame = unpackExact(body, `${this.path} frame ${frames}`) as T
+        frame = unpackExact(body, `${this.path} frame ${frames.length}`) as T
       } catch {
         break
       }
-      onFrame(frame)
-      frames++
+      frames.push({ frame, at: pos })
       pos += HEADER_BYTES + length
     }
     if (pos < size) ftruncateSync(this.fd, pos)
     return { frames, droppedBytes: size - pos }
+  }
+
+  /** Drop the frame starting at `at` and every frame after it. */
+  cut (at: number): void {
+    ftruncateSync(this.fd, at)
   }
 
   append (frame: T): void {

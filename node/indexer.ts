@@ -89,7 +89,7 @@ export class Indexer {
       if (count === 0) return
       const opened = await Promise.all(pending.splice(0, count))
       const frame: Frame = { feed, length: written + count, events: opened.flatMap((o) => o.events), rejected: opened.flatMap((o) => o.rejected) }
-      this.log.append(frame)
+      this.log.append(frame, written)
       applyFrame(this.views, frame)
       this.onProgress({ feed, length: frame.length, events: frame.events.length, rejected: frame.rejected.length })
       written = frame.length

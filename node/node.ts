@@ -17,6 +17,7 @@ import { applyFrame, Indexer } from './indexer.js'
 import type { IndexProgress } from './indexer.js'
 import { OwnFeed } from './own-feed.js'
 import { ViewLog } from './view-log.js'
+import type { ViewLogLoad } from './view-log.js'
 import { Views } from './views.js'
 import type { IndexedEvent } from './views.js'
 
@@ -45,6 +46,8 @@ export interface OpenOptions {
 export class CairnNode {
   readonly views: Views
   readonly indexer: Indexer
+  /** How the views came back from the view log on open: what was cut, and why, is indexed again. */
+  viewLogLoad: ViewLogLoad = { frames: 0, events: 0, cut: null }
   readonly blobs: BlobStore
   private readonly cores = new Map<string, Hypercore>()
   private closed = false
@@ -93,11 +96,11 @@ export class CairnNode {
       const blobs = store.get({ name: 'blobs' })
       await Promise.all([events.ready(), blobs.ready()])
       const recorded = new LengthRecord(paths.ownLength, state.ownLength ?? 0)
-      const viewLog = new ViewLog(paths.views)
+      const viewLog = new ViewLog(paths.views, crypto)
       const pool = new CryptoPool()
       const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, lockFd, pool, opts.onProgress)
-      viewLog.load((frame) => applyFrame(node.views, frame))
       for (const [key, follow] of Object.entries(state.follows)) await node.openCore(key, follow.kind)
+      node.viewLogLoad = await viewLog.load((feed) => node.coreForMaybe(feed), (frame) => applyFrame(node.views, frame))
       await node.indexer.run()
       return node
     } catch (err) {
@@ -173,6 +176,11 @@ export class CairnNode {
     return filter.limit !== undefined ? list.slice(-filter.limit) : list
   }
 
+  /** Start the crypto threads now rather than on the first large batch (a daemon will need them). */
+  async warmCrypto (): Promise<void> {
+    await this.pool.warm()
+  }
+
   /** Drop the views and index every feed again from block 0. */
   async reindex (): Promise<void> {
     this.viewLog.reset()
@@ -223,7 +231,7 @@ export class CairnNode {
       core.on('append', wake)
       core.on('download', wake)
       // More blocks on their way than the indexer verifies inline: load the workers while they arrive.
-      core.on('download', () => { if (core.length - core.contiguousLength >= 2) this.pool.warm() })
+      core.on('download', () => { if (core.length - core.contiguousLength >= 2) this.pool.warm().catch(() => {}) })
     }
   }
 

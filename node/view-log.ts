@@ -1,13 +1,12 @@
+import type Hypercore from 'hypercore'
+import { decodeBlock } from '../protocol/block.js'
+import type { Crypto } from '../protocol/crypto.js'
+import { CairnError, isCairnError } from '../protocol/errors.js'
+import { reopenEvent } from '../protocol/event.js'
 import { FrameLog } from './frame-log.js'
 import type { IndexedEvent, Rejection } from './views.js'
 
-/**
- * The views' persistence: an append-only local file of frames, one per
- * indexing step: `[u32 length][u32 crc32][msgpack frame]`. A frame carries the
- * feed's new checkpoint with the events and rejections it produced, so the
- * checkpoint and the views can never disagree. A torn or damaged tail (a crash
- * mid-write) is cut off on open and those blocks are simply indexed again.
- */
+/** One indexing step as the views take it: a feed's new checkpoint with the events and rejections it produced. */
 export interface Frame {
   feed: string
   /** The checkpoint after this frame: blocks [0, length) of `feed` are indexed. */
@@ -16,5 +15,130 @@ export interface Frame {
   rejected: Rejection[]
 }
 
-/** The views' log: frames of checkpoints with the events and rejections they produced. */
-export class ViewLog extends FrameLog<Frame> {}
+/**
+ * What the log keeps of a frame: the blocks it covered, what it rejected
+ * there, and a digest of the EventIds it accepted. The events themselves stay
+ * in the feed (storing them again doubled the disk and cost the indexer a
+ * re-encode of every event) and are read back from it on open.
+ */
+interface FrameRecord {
+  feed: string
+  from: number
+  length: number
+  count: number
+  digest: Uint8Array
+  rejected: Rejection[]
+}
+
+/** The log's first frame. A log of another version is dropped and the views rebuilt from the feeds. */
+interface Header { format: typeof FORMAT, version: number }
+const FORMAT = 'cairn/views'
+const VERSION = 2
+
+export interface ViewLogLoad {
+  frames: number
+  events: number
+  /** Why the log was cut short on open (its rest is indexed again from the feeds), or null. */
+  cut: string | null
+}
+
+/**
+ * The views' persistence: an append-only local file of frames (node/frame-log.ts),
+ * one per indexing step. A frame carries the feed's new checkpoint with what
+ * it accepted and rejected, so checkpoint and views never disagree. On open
+ * each frame's events are read back from its feed without checking their
+ * signatures again: the digest of their EventIds (which cover payload and
+ * signature) proves they are the bytes that were verified. A torn tail, a
+ * frame whose blocks are gone or differ, or a log of another version is cut
+ * there, and the indexer verifies those blocks again.
+ */
+export class ViewLog {
+  private readonly log: FrameLog<Header | FrameRecord>
+
+  constructor (path: string, private readonly crypto: Crypto) {
+    this.log = new FrameLog(path)
+  }
+
+  append (frame: Frame, from: number): void {
+    this.log.append({ feed: frame.feed, from, length: frame.length, count: frame.events.length, digest: this.digest(frame.events), rejected: frame.rejected })
+  }
+
+  /** Replay every frame whose events are still in their feed, in order; cut the log at the first that is not. */
+  async load (coreFor: (feed: string) => Hypercore | null, apply: (frame: Frame) => void): Promise<ViewLogLoad> {
+    const { frames } = this.log.read()
+    const first = frames[0]?.frame
+    if (first === undefined || !isHeader(first) || first.version !== VERSION) {
+      this.reset()
+      return { frames: 0, events: 0, cut: first === undefined ? null : 'the view log is of another version; the views are rebuilt from the feeds' }
+    }
+    const checkpoints = new Map<string, number>()
+    let events = 0
+    for (let i = 1; i < frames.length; i++) {
+      const { frame: record, at } = frames[i] as { frame: FrameRecord, at: number }
+      let frame: Frame
+      try {
+        frame = await this.replay(record, checkpoints.get(record.feed) ?? 0, coreFor)
+      } catch (err) {
+        if (!isCairnError(err)) throw err
+        this.log.cut(at)
+        return { frames: i - 1, events, cut: `view log frame ${i}: ${err.message}; indexed again from the feed` }
+      }
+      apply(frame)
+      checkpoints.set(frame.feed, frame.length)
+      events += frame.events.length
+    }
+    return { frames: frames.length - 1, events, cut: null }
+  }
+
+  /** Drop every frame: the indexer rebuilds the views from the feeds. */
+  reset (): void {
+    this.log.reset()
+    this.log.append({ format: FORMAT, version: VERSION })
+  }
+
+  close (): void {
+    this.log.close()
+  }
+
+  private async replay (record: FrameRecord, checkpoint: number, coreFor: (feed: string) => Hypercore | null): Promise<Frame> {
+    const { feed, from, length, count, digest, rejected } = record
+    if (typeof feed !== 'string' || from !== checkpoint || !Number.isSafeInteger(length) || length <= from || !Array.isArray(rejected) || !(digest instanceof Uint8Array)) {
+      throw new CairnError('VIEW_LOG', 'is malformed or out of order')
+    }
+    const core = coreFor(feed)
+    if (core === null) throw new CairnError('VIEW_LOG', `feed ${feed} is not open`)
+    const blocks = await Promise.all(Array.from({ length: length - from }, async (_, i) => await core.get(from + i, { wait: false }) as Uint8Array | null))
+    const events: IndexedEvent[] = []
+    blocks.forEach((block, i) => {
+      if (block === null) throw new CairnError('VIEW_LOG', `block ${from + i} of feed ${feed} is no longer stored`)
+      events.push(...reopenBlock(block, feed, from + i, rejected, this.crypto))
+    })
+    if (events.length !== count || Buffer.compare(this.digest(events), digest) !== 0) {
+      throw new CairnError('VIEW_LOG', `blocks ${from}..${length - 1} of feed ${feed} are not the ones verified`)
+    }
+    return { feed, length, events, rejected }
+  }
+
+  private digest (events: readonly IndexedEvent[]): Uint8Array {
+    return this.crypto.blake2b256(Buffer.from(events.map((e) => e.id).join(''), 'latin1'))
+  }
+}
+
+/** A block's events as they were accepted: those not rejected, decoded and checked except for their signatures. */
+function reopenBlock (block: Uint8Array, feed: string, seq: number, rejected: readonly Rejection[], crypto: Crypto): IndexedEvent[] {
+  const skip = new Set<number | undefined>(rejected.filter((r) => r.seq === seq).map((r) => r.index))
+  if (skip.has(undefined)) return [] // the whole block was rejected
+  const events: IndexedEvent[] = []
+  decodeBlock(block).forEach((item, index) => {
+    if (skip.has(index)) return
+    const event = reopenEvent(item, crypto) as IndexedEvent
+    event.feed = feed
+    event.seq = seq
+    events.push(event)
+  })
+  return events
+}
+
+function isHeader (x: unknown): x is Header {
+  return typeof x === 'object' && x !== null && (x as Header).format === FORMAT
+}

@@ -4,7 +4,7 @@ import type { EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Views } from '../views.js'
 import { byTsThenId } from '../views.js'
 import { deriveOverIncrementally } from '../views/derive-over.js'
-import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, newestDecision, patchTrailers, presentPatches, revisionsNamed, seriesIndex, seriesState, trailerKey } from '../views/series.js'
+import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, newestDecision, patchTrailers, presentPatches, revisionsNamed, sentAt, seriesIndex, seriesState, trailerKey } from '../views/series.js'
 import type { RevisionView, SeriesView } from '../views/series.js'
 
 /**
@@ -15,8 +15,8 @@ import type { RevisionView, SeriesView } from '../views/series.js'
 export interface SeriesSummary {
   /**
    * The list's order and its cursor, newest first as `cairn series list`:
-   * the latest revision's mail date (its event time when it has none), then
-   * its EventId.
+   * sentAt of the latest revision (its mail date, never later than the
+   * event that published it), then its EventId.
    */
   ts: number
   id: string
@@ -102,7 +102,7 @@ function summarise (views: Views, s: SeriesView): SeriesSummary {
   const keysOf = (p: typeof perPatch[number]): Set<string> => new Set([...p.own, ...p.collected].map((t) => t.key.toLowerCase()))
   const onEveryPatch = perPatch.length === 0 ? new Set<string>() : perPatch.map(keysOf).reduce((a, b) => new Set([...a].filter((k) => b.has(k))))
   return {
-    ts: latest.body.date ?? latest.ts,
+    ts: sentAt(latest),
     id: latest.id,
     view: s,
     state,

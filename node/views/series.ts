@@ -493,7 +493,17 @@ export function carriesTrailer (series: SeriesView, revision: RevisionView, key:
   return patches.length > 0 && patches.every((p) => [...p.own, ...p.collected].some((t) => t.key.toLowerCase() === wanted))
 }
 
-/** Series matching the filter, newest first (by the latest revision's mail date, then (ts, id)). */
+/**
+ * When a revision counts as sent, for newest-first lists: its mail date, but
+ * never later than the event that published it (the publisher's clock), so
+ * a mail dated in the future does not stay on top of every list.
+ */
+export function sentAt (revision: RevisionView): number {
+  const date = revision.body.date
+  return date === undefined ? revision.ts : Math.min(date, revision.ts)
+}
+
+/** Series matching the filter, newest first (by sentAt of the latest revision, then (ts, id)). */
 export function listSeries (views: Views, filter: SeriesFilter = {}): SeriesView[] {
   const matchers = (filter.paths ?? []).map(pathMatcher)
   const out: SeriesView[] = []
@@ -510,6 +520,5 @@ export function listSeries (views: Views, filter: SeriesFilter = {}): SeriesView
     if ((filter.trailers ?? []).some((key) => !carriesTrailer(s, s.latest, key))) continue
     out.push(s)
   }
-  const when = (s: SeriesView): number => s.latest.body.date ?? s.latest.ts
-  return out.sort((a, b) => when(b) - when(a) || -byTsThenId(a.latest, b.latest))
+  return out.sort((a, b) => sentAt(b.latest) - sentAt(a.latest) || -byTsThenId(a.latest, b.latest))
 }

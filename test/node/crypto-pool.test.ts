@@ -55,3 +55,17 @@ test('closing a node while it indexes waits for the pass and starts no worker af
   await pool.destroy()
   await t.exception(pool.open(new Uint8Array([1]), 'f'.repeat(64), 0), /CLOSED/, 'a destroyed pool refuses work instead of spawning a thread')
 })
+
+test('warm() starts one thread per slot, once, and resolves when each has loaded; a destroyed pool starts none', async (t) => {
+  const pool = new CryptoPool(2)
+  t.is(pool.threads, 0, 'no thread before work or warm()')
+  await pool.warm()
+  t.is(pool.threads, 2)
+  await pool.warm()
+  t.is(pool.threads, 2, 'warming again starts nothing more')
+  const keyPair = nativeCrypto.keyPair(new Uint8Array(32).fill(4))
+  t.is((await pool.seal(packPayloads([encodeDraft({ type: 'note', ts: 1, body: { text: 'x' } }, keyPair.publicKey).payload]), keyPair.secretKey)).ids.length, 1, 'the warm threads take work')
+  await pool.destroy()
+  await pool.warm()
+  t.is(pool.threads, 0, 'warm() after destroy() starts no thread')
+})

@@ -1,8 +1,13 @@
 import test from 'brittle'
-import { chmodSync, closeSync, openSync, statSync, writeSync, fstatSync } from 'node:fs'
+import type { TestInstance } from 'brittle'
+import { chmodSync, closeSync, openSync, readFileSync, statSync, writeSync, fstatSync } from 'node:fs'
 import { join } from 'node:path'
 import { CairnNode } from '../../node/node.js'
+import { FrameLog } from '../../node/frame-log.js'
 import { homePaths } from '../../node/home.js'
+import { encodeBlock } from '../../protocol/block.js'
+import { nativeCrypto } from '../../protocol/crypto-native.js'
+import { signEvent } from '../../protocol/event.js'
 import { isCairnError } from '../../protocol/errors.js'
 import { createNode, syncOnce } from '../helpers/nodes.js'
 
@@ -68,6 +73,71 @@ test('a torn view log tail is cut and those blocks are indexed again', async (t)
   t.teardown(() => node.close())
   t.alike(snapshot(node), before)
   t.is(statSync(join(home, 'views.log')).size, size, 'the torn bytes were cut')
+})
+
+/** Rewrite a home's view log frame by frame (the header is frame 0). */
+function rewriteViewLog (home: string, edit: (frames: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): void {
+  const path = homePaths(home).views
+  const log = new FrameLog<Record<string, unknown>>(path)
+  const frames = edit(log.read().frames.map((f) => f.frame))
+  log.reset()
+  for (const f of frames) log.append(f)
+  log.close()
+}
+
+/** B follows A, whose feed holds good events and a forged one; B indexes it and closes. */
+async function nodeWithAForgedEvent (t: TestInstance): Promise<{ home: string, before: unknown }> {
+  const { node: a } = await createNode(t, 'a')
+  const home = await t.tmp()
+  const b = await CairnNode.init(home, 'b')
+  let ts = 1_000
+  const good = (text: string): ReturnType<typeof signEvent>['signed'] => signEvent({ type: 'note', ts: ts++, body: { text } }, a.identity, nativeCrypto).signed
+  const forged = good('forged text')
+  forged.sig = Uint8Array.from(forged.sig).map((x, i) => (i === 0 ? x ^ 1 : x))
+  await a.feed.core.append([encodeBlock([good('first good'), forged]), new Uint8Array([0xde, 0xad])])
+  await a.postMany(Array.from({ length: 300 }, (_, i) => ({ type: 'note' as const, body: { text: `bulk ${i}` } })))
+  await b.follow(a.feedKey)
+  t.ok(await syncOnce(a, b))
+  t.is(b.views.rejected.length, 2, 'the forged event and the garbage block are rejected')
+  const before = snapshot(b)
+  await b.close()
+  return { home, before }
+}
+
+test('the view log keeps no event bodies, and reopens to the same views without taking a rejected event back', async (t) => {
+  const { home, before } = await nodeWithAForgedEvent(t)
+  const log = readFileSync(homePaths(home).views)
+  t.is(log.includes('first good'), false, 'no event body in the view log')
+  t.ok(log.byteLength < 20_000, `the view log is small (${log.byteLength} bytes for 301 events)`)
+  const b = await CairnNode.open(home)
+  t.teardown(() => b.close())
+  t.alike(snapshot(b), before, 'the same views, the forged event still rejected')
+  t.is(b.log().some((e) => e.type === 'note' && e.body.text === 'forged text'), false)
+  t.alike(b.viewLogLoad, { frames: b.viewLogLoad.frames, events: 301, cut: null })
+})
+
+test('a view log frame whose blocks are not the ones verified, or are gone, is cut there and indexed again', async (t) => {
+  const { home, before } = await nodeWithAForgedEvent(t)
+  rewriteViewLog(home, (frames) => frames.map((f, i) => i === 1 ? { ...f, digest: new Uint8Array(32) } : f))
+  let b = await CairnNode.open(home)
+  t.ok(/^view log frame 1: VIEW_LOG: blocks 0\.\.\d+ of feed [0-9a-f]{64} are not the ones verified; indexed again from the feed$/.test(b.viewLogLoad.cut ?? ''), b.viewLogLoad.cut ?? 'not cut')
+  t.alike(snapshot(b), before, 'the same views after verifying again')
+  await b.close()
+
+  rewriteViewLog(home, (frames) => frames.map((f, i) => i === frames.length - 1 ? { ...f, length: (f.length as number) + 3 } : f))
+  b = await CairnNode.open(home)
+  t.teardown(() => b.close())
+  t.ok(/VIEW_LOG: block \d+ of feed [0-9a-f]{64} is no longer stored/.test(b.viewLogLoad.cut ?? ''), b.viewLogLoad.cut ?? 'not cut')
+  t.alike(snapshot(b), before)
+})
+
+test('a view log of another version is dropped and the views rebuilt from the feeds', async (t) => {
+  const { home, before } = await nodeWithAForgedEvent(t)
+  rewriteViewLog(home, () => [{ feed: 'f'.repeat(64), length: 1, events: [], rejected: [] }]) // what cairn wrote before version 2
+  const b = await CairnNode.open(home)
+  t.teardown(() => b.close())
+  t.ok(/another version/.test(b.viewLogLoad.cut ?? ''), b.viewLogLoad.cut ?? 'not cut')
+  t.alike(snapshot(b), before)
 })
 
 test('a second process on the same home is refused with who holds it', async (t) => {

@@ -1,5 +1,5 @@
 import test from 'brittle'
-import { findSeries, seriesIndex, trailersByPatch } from '../../node/views/series.js'
+import { findSeries, listSeries, sentAt, seriesIndex, trailersByPatch } from '../../node/views/series.js'
 import type { BodyOf } from '../../protocol/schemas.js'
 import { createNode } from '../helpers/nodes.js'
 
@@ -49,4 +49,19 @@ test('series view: revisions, republication, lookup by every kind of id, trailer
   await node.post('series.revision', { ...withoutChangeId, series: 'other@example.org', source: { messageIds: ['other@example.org'] } })
   t.is(seriesIndex(node.views).series.size, 2, 'the derived index follows new events')
   await t.exception(async () => findSeries(node.views, 'p'), /NOT_FOUND/)
+})
+
+test('series list: newest first by mail date, but a mail dated in the future does not stay on top', async (t) => {
+  const { node } = await createNode(t)
+  const day = 86_400_000
+  const now = Date.now()
+  await node.postMany([
+    { type: 'series.revision', ts: now - 3 * day, body: { ...revision(1, [1, 2]), series: 'old@x', date: now - 3 * day, changeId: 'old', source: { messageIds: ['old@x'] } } },
+    { type: 'series.revision', ts: now - 2 * day, body: { ...revision(1, [1, 2]), series: 'future@x', date: now + 365 * day, changeId: 'future', source: { messageIds: ['future@x'] } } },
+    { type: 'series.revision', ts: now - day, body: { ...revision(1, [1, 2]), series: 'new@x', date: now - day - 60_000, changeId: 'new', source: { messageIds: ['new@x'] } } }
+  ])
+  await node.indexer.run()
+  t.alike(listSeries(node.views).map((s) => s.id), ['new@x', 'future@x', 'old@x'], 'the future-dated mail counts as sent when it was published')
+  t.is(sentAt(findSeries(node.views, 'future@x').latest), now - 2 * day)
+  t.is(sentAt(findSeries(node.views, 'new@x').latest), now - day - 60_000, 'an honest date is kept')
 })

@@ -59,6 +59,8 @@ export const start: Command = {
       ctx.io.out(`identity ${node.identityKey} (${node.name})`)
       ctx.io.out(`feed     ${node.feedKey}`)
       ctx.io.out(`events   ${node.views.events.size} indexed from ${node.status().feeds.filter((f) => f.kind === 'events').length} feed(s)`)
+      if (node.viewLogLoad.cut !== null) log(node.viewLogLoad.cut)
+      node.warmCrypto().catch(() => {}) // loads while the daemon starts: the first sync or batch finds the threads ready
       if (values.listen !== undefined) {
         const { server, address, sessions } = await listen(node, parseHostPort(values.listen, '--listen'), log)
         ctx.io.out(`sync     listening on ${address.host}:${address.port}`)
