@@ -1,7 +1,7 @@
 import { batchIntoBlocks, decodeBlock } from '../protocol/block.js'
 import type { Crypto } from '../protocol/crypto.js'
 import { isCairnError } from '../protocol/errors.js'
-import { eventId, openEvent, sealPayload } from '../protocol/event.js'
+import { eventId, openEvent, reopenEvent, sealPayload } from '../protocol/event.js'
 import type { CairnEvent, Draft, Signed } from '../protocol/event.js'
 import type { EventType } from '../protocol/schemas.js'
 import type { IndexedEvent, Rejection } from './views.js'
@@ -54,6 +54,26 @@ export function openBlock (block: Uint8Array, feed: string, seq: number, crypto:
     }
   })
   return out
+}
+
+/**
+ * openBlock without checking signatures, for a block this node verified or
+ * signed itself: its events except those `rejected` named, with feed and seq.
+ * The caller must match the EventIds against the ones it knows (they cover
+ * payload and signature); it throws CairnError on bytes that do not decode.
+ */
+export function reopenBlock (block: Uint8Array, feed: string, seq: number, rejected: readonly Rejection[], crypto: Crypto): IndexedEvent[] {
+  const skip = new Set<number | undefined>(rejected.filter((r) => r.seq === seq).map((r) => r.index))
+  if (skip.has(undefined)) return [] // the whole block was rejected
+  const events: IndexedEvent[] = []
+  decodeBlock(block).forEach((item, index) => {
+    if (skip.has(index)) return
+    const event = reopenEvent(item, crypto) as IndexedEvent
+    event.feed = feed
+    event.seq = seq
+    events.push(event)
+  })
+  return events
 }
 
 export function packPayloads (payloads: readonly Uint8Array[]): PackedPayloads {

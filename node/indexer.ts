@@ -1,10 +1,11 @@
 import type Hypercore from 'hypercore'
 import type { Crypto } from '../protocol/crypto.js'
-import { openBlock } from './crypto-jobs.js'
+import { isCairnError } from '../protocol/errors.js'
+import { openBlock, reopenBlock } from './crypto-jobs.js'
 import type { OpenedBlock } from './crypto-jobs.js'
 import type { CryptoPool } from './crypto-pool.js'
 import type { Frame, ViewLog } from './view-log.js'
-import type { Views } from './views.js'
+import type { IndexedEvent, Views } from './views.js'
 
 /** How many blocks one frame of the view log covers at most: bounds the work lost to a crash. */
 const BLOCKS_PER_FRAME = 64
@@ -12,6 +13,13 @@ const BLOCKS_PER_FRAME = 64
 const IN_FLIGHT_BLOCKS = 4 * BLOCKS_PER_FRAME
 
 export interface IndexProgress { feed: string, length: number, events: number, rejected: number }
+
+/** The node's own feed, as far as the indexer needs it: which events this process signed (OwnFeed). */
+export interface SignedHere {
+  key: string
+  hasUnindexed: boolean
+  claimSigned: (ids: readonly string[]) => boolean
+}
 
 /**
  * Reads every followed events feed from its checkpoint, checks each event
@@ -25,12 +33,15 @@ export class Indexer {
   private running: Promise<void> | null = null
   private again = false
   private stopped = false
+  /** Events (and rejections) indexed by checking their signatures, and events recognised as signed by this process. */
+  readonly counts = { verified: 0, signedHere: 0 }
 
   constructor (
     private readonly views: Views,
     private readonly log: ViewLog,
     private readonly crypto: Crypto,
     private readonly pool: CryptoPool,
+    private readonly own: SignedHere,
     private readonly feeds: () => Iterable<[string, Hypercore]>,
     private readonly onProgress: (p: IndexProgress) => void = () => {}
   ) {}
@@ -82,7 +93,7 @@ export class Indexer {
       while (next < end && pending.length < IN_FLIGHT_BLOCKS && !this.stopped) {
         const block = await core.get(next, { wait: false })
         if (block === null) break
-        pending.push(inline ? Promise.resolve(openBlock(block, feed, next, this.crypto)) : this.pool.open(block, feed, next))
+        pending.push(this.openSignedHere(block, feed, next) ?? this.verify(block, feed, next, inline))
         next++
       }
       const count = Math.min(BLOCKS_PER_FRAME, pending.length)
@@ -94,6 +105,31 @@ export class Indexer {
       this.onProgress({ feed, length: frame.length, events: frame.events.length, rejected: frame.rejected.length })
       written = frame.length
     }
+  }
+
+  private async verify (block: Uint8Array, feed: string, seq: number, inline: boolean): Promise<OpenedBlock> {
+    const opened = inline ? openBlock(block, feed, seq, this.crypto) : await this.pool.open(block, feed, seq)
+    this.counts.verified += opened.events.length + opened.rejected.length
+    return opened
+  }
+
+  /**
+   * A block of the own feed that this process just signed and appended:
+   * decoded, and taken without verifying when every EventId is one it signed
+   * (a fifth of the CPU in the node bench). Anything else is verified as usual.
+   */
+  private openSignedHere (block: Uint8Array, feed: string, seq: number): Promise<OpenedBlock> | null {
+    if (feed !== this.own.key || !this.own.hasUnindexed) return null
+    let events: IndexedEvent[]
+    try {
+      events = reopenBlock(block, feed, seq, [], this.crypto)
+    } catch (err) {
+      if (!isCairnError(err)) throw err
+      return null
+    }
+    if (!this.own.claimSigned(events.map((e) => e.id))) return null
+    this.counts.signedHere += events.length
+    return Promise.resolve({ events, rejected: [] })
   }
 }
 

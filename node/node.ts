@@ -68,7 +68,7 @@ export class CairnNode {
     this.views = new Views(toHex(identity.publicKey))
     this.cores.set(toHex(feed.core.key), feed.core)
     this.cores.set(toHex(blobCore.key), blobCore)
-    this.indexer = new Indexer(this.views, viewLog, crypto, pool, () => this.eventFeeds(), onProgress)
+    this.indexer = new Indexer(this.views, viewLog, crypto, pool, feed, () => this.eventFeeds(), onProgress)
     this.blobs = new BlobStore(blobCore, crypto, (key) => this.coreFor(key), new Map<string, BlobRef>())
   }
 

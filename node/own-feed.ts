@@ -13,6 +13,8 @@ import type { CryptoPool } from './crypto-pool.js'
 const POOL_MIN_DRAFTS = 256
 /** Drafts per pool job: small enough that appending overlaps signing, large enough to amortise the round trip. */
 const POOL_CHUNK_DRAFTS = 1000
+/** EventIds kept for the indexer at most (about 100 bytes each); past this it verifies as for any feed. */
+const MAX_UNINDEXED = 1_000_000
 
 /**
  * The node's own `events` feed: signs drafts with the identity key and
@@ -24,13 +26,34 @@ const POOL_CHUNK_DRAFTS = 1000
  * history. `cairn recover` fetches the lost blocks from a peer.
  */
 export class OwnFeed {
+  readonly key: string
+  /** EventIds this process signed and appended that the indexer has not taken yet. */
+  private readonly unindexed = new Set<string>()
+
   constructor (
     readonly core: Hypercore,
     private readonly identity: KeyPair,
     private readonly crypto: Crypto,
     private readonly pool: CryptoPool,
     private readonly recorded: { get: () => number, set: (length: number) => void, close: () => void }
-  ) {}
+  ) {
+    this.key = toHex(core.key)
+  }
+
+  /**
+   * True, and forgotten here, when every id is one this process signed and
+   * appended: the indexer then need not verify those events again (an
+   * EventId covers payload and signature, so the bytes are the ones signed).
+   */
+  claimSigned (ids: readonly string[]): boolean {
+    if (ids.length === 0 || !ids.every((id) => this.unindexed.has(id))) return false
+    for (const id of ids) this.unindexed.delete(id)
+    return true
+  }
+
+  get hasUnindexed (): boolean {
+    return this.unindexed.size > 0
+  }
 
   close (): void {
     this.recorded.close()
@@ -82,6 +105,7 @@ export class OwnFeed {
         this.assertWhole()
         await this.core.append(batch.blocks)
         ids.push(...batch.ids)
+        for (const id of batch.ids) if (this.unindexed.size < MAX_UNINDEXED) this.unindexed.add(id)
       }
     } finally {
       // Once per call, before anything is acknowledged (an fdatasync each): a

@@ -1,8 +1,7 @@
 import type Hypercore from 'hypercore'
-import { decodeBlock } from '../protocol/block.js'
 import type { Crypto } from '../protocol/crypto.js'
 import { CairnError, isCairnError } from '../protocol/errors.js'
-import { reopenEvent } from '../protocol/event.js'
+import { reopenBlock } from './crypto-jobs.js'
 import { FrameLog } from './frame-log.js'
 import type { IndexedEvent, Rejection } from './views.js'
 
@@ -122,21 +121,6 @@ export class ViewLog {
   private digest (events: readonly IndexedEvent[]): Uint8Array {
     return this.crypto.blake2b256(Buffer.from(events.map((e) => e.id).join(''), 'latin1'))
   }
-}
-
-/** A block's events as they were accepted: those not rejected, decoded and checked except for their signatures. */
-function reopenBlock (block: Uint8Array, feed: string, seq: number, rejected: readonly Rejection[], crypto: Crypto): IndexedEvent[] {
-  const skip = new Set<number | undefined>(rejected.filter((r) => r.seq === seq).map((r) => r.index))
-  if (skip.has(undefined)) return [] // the whole block was rejected
-  const events: IndexedEvent[] = []
-  decodeBlock(block).forEach((item, index) => {
-    if (skip.has(index)) return
-    const event = reopenEvent(item, crypto) as IndexedEvent
-    event.feed = feed
-    event.seq = seq
-    events.push(event)
-  })
-  return events
 }
 
 function isHeader (x: unknown): x is Header {
