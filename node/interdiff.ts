@@ -10,7 +10,7 @@
  * diff --repo` runs the real `git range-diff` instead (runners/apply-series.ts).
  */
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CairnError } from '../protocol/errors.js'
@@ -80,14 +80,18 @@ function pair (a: Side[], b: Side[]): Array<[Side | null, Side | null]> {
   return pairs.sort((p, q) => at(p) - at(q))
 }
 
-/** `git diff --no-index` of two texts, headers cut: the hunks only. Asynchronous, so a server keeps answering meanwhile. */
-async function textDiff (a: string, b: string, dir: string): Promise<string> {
-  const fa = join(dir, 'a')
-  const fb = join(dir, 'b')
-  await writeFile(fa, a)
-  await writeFile(fb, b)
+/**
+ * The hunks of each pair of texts, from one `git diff --no-index` of two
+ * directories holding them (file N on each side): one git process for the
+ * whole series rather than one per patch. Asynchronous, so a server keeps
+ * answering meanwhile.
+ */
+async function textDiffs (texts: ReadonlyArray<[string, string]>, dir: string): Promise<string[]> {
+  if (texts.length === 0) return []
+  await Promise.all(['a', 'b'].map(async (side) => await mkdir(join(dir, side))))
+  await Promise.all(texts.flatMap(([a, b], i) => [writeFile(join(dir, 'a', String(i)), a), writeFile(join(dir, 'b', String(i)), b)]))
   const { status, stdout, stderr } = await new Promise<{ status: number | null, stdout: string, stderr: string }>((resolve, reject) => {
-    const child = spawn('git', ['diff', '--no-index', '--no-color', '-U3', fa, fb], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })
+    const child = spawn('git', ['diff', '--no-index', '--no-color', '--no-renames', '-U3', 'a', 'b'], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (d: Buffer) => out.push(d))
@@ -96,9 +100,15 @@ async function textDiff (a: string, b: string, dir: string): Promise<string> {
     child.on('close', (code) => resolve({ status: code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }))
   })
   if (status !== 0 && status !== 1) throw new CairnError('GIT', `git diff --no-index failed: ${stderr.trim()}`)
-  const lines = stdout.split('\n')
-  const first = lines.findIndex((l) => l.startsWith('@@'))
-  return first < 0 ? '' : lines.slice(first).join('\n').replace(/\n$/, '')
+  const hunks = texts.map(() => '')
+  for (const section of stdout.split(/^(?=diff --git )/m)) {
+    const name = /^diff --git a\/a\/(\d+) b\/b\/\1\n/.exec(section)
+    if (name === null) continue
+    const lines = section.split('\n')
+    const first = lines.findIndex((l) => l.startsWith('@@'))
+    hunks[Number(name[1])] = first < 0 ? '' : lines.slice(first).join('\n').replace(/\n$/, '')
+  }
+  return hunks
 }
 
 const ref = (s: Side | null): PatchRef | null => s === null ? null : { index: s.index, subject: s.subject }
@@ -107,17 +117,16 @@ const ref = (s: Side | null): PatchRef | null => s === null ? null : { index: s.
 export async function interdiff (blobs: BlobReader, from: InterdiffRevision, to: InterdiffRevision): Promise<Interdiff> {
   const a = await sides(blobs, from)
   const b = await sides(blobs, to)
-  const pairs: InterdiffPair[] = []
+  const paired = pair(a, b).map(([x, y]) => ({ x, y, status: (x === null ? 'added' : y === null ? 'dropped' : x.text === y.text ? 'same' : 'changed') as PairStatus }))
+  const changed = paired.filter((p) => p.status === 'changed')
   const dir = await mkdtemp(join(tmpdir(), 'cairn-interdiff-'))
+  let diffs: string[]
   try {
-    for (const [x, y] of pair(a, b)) {
-      const status: PairStatus = x === null ? 'added' : y === null ? 'dropped' : x.text === y.text ? 'same' : 'changed'
-      const diff = status === 'changed' ? await textDiff(x?.text ?? '', y?.text ?? '', dir) : null
-      pairs.push({ status, from: ref(x), to: ref(y), diff })
-    }
+    diffs = await textDiffs(changed.map((p) => [p.x?.text ?? '', p.y?.text ?? '']), dir)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+  const pairs: InterdiffPair[] = paired.map((p) => ({ status: p.status, from: ref(p.x), to: ref(p.y), diff: p.status === 'changed' ? diffs[changed.indexOf(p)] ?? '' : null }))
   const holes = (r: InterdiffRevision): number[] => r.body.patches.filter((p) => p.missing === true).map((p) => p.index)
   return { pairs, missing: { from: holes(from), to: holes(to) } }
 }

@@ -49,3 +49,14 @@ test('interdiff() ignores what a rebase changes: index lines and hunk line numbe
   b.body.patches[0] = { ...patch, diff: { hash, core: '0'.repeat(64), offset: 0, length: 0 } }
   t.alike((await interdiff(reader, a, b)).pairs.map((p) => p.status), ['same'])
 })
+
+test('interdiff() of many changed patches gives each pair its own diff (one git process sorts the files as text: 10 before 2)', async (t) => {
+  const files = Array.from({ length: 12 }, (_, i) => `f${i}.c`)
+  const v1 = revision(1, files.map((f, i) => [`p${i}: change`, f, `one-${i}`]))
+  const v2 = revision(2, files.map((f, i) => [`p${i}: change`, f, `two-${i}`]))
+  const d = await interdiff(reader, v1, v2)
+  t.is(d.pairs.length, 12)
+  t.ok(d.pairs.every((p, i) => p.status === 'changed' && p.from?.index === i + 1 && p.to?.index === i + 1), 'every pair changed, in order')
+  t.alike(d.pairs.map((p, i) => p.diff?.split('\n').filter((l) => /^[-+][-+]/.test(l)).join(' ') ?? `no diff for ${i}`),
+    files.map((_, i) => `-+one-${i} ++two-${i}`), 'each diff holds its own pair\'s lines and no other')
+})
