@@ -27,7 +27,8 @@ export interface SignedHere {
  * the views. A bad event is recorded with its feed, block and position and the
  * reason, and skipped; the feed itself is never touched, so nothing stored is
  * lost. Only the locally contiguous prefix of a feed is indexed, in order.
- * Verification of a multi-block frame is spread over the crypto pool.
+ * Verification of a multi-block frame is spread over the crypto pool; the
+ * events this process itself signed are recognised by their EventIds instead.
  */
 export class Indexer {
   private running: Promise<void> | null = null

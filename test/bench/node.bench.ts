@@ -117,7 +117,7 @@ export async function run (): Promise<void> {
     const appendRate = EVENTS / (appendMs / 1000)
     console.log(`  cairn signed append             ${rate(EVENTS, appendMs)} events in batches of ${BATCH} (${blocks} blocks, ${(bytes / 1e6).toFixed(1)} MB, ${cpuPer(EVENTS)}): ${(100 * appendRate / native.sign).toFixed(0)}% of raw sign`)
     const [, ownIndexMs] = await timed(() => a.indexer.run())
-    console.log(`  cairn index own feed            ${rate(EVENTS, ownIndexMs)} events (${cpuPer(EVENTS)})`)
+    console.log(`  cairn index own feed            ${rate(EVENTS, ownIndexMs)} events (${cpuPer(EVENTS)}; signed by this process, so matched by EventId: ${a.indexer.counts.verified} verified again)`)
 
     const raw: Uint8Array[] = []
     for (let i = 0; i < blocks; i++) raw.push(await a.feed.core.get(i) as Uint8Array)
