@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
 import { crc32 } from 'node:zlib'
 import { pack, unpackExact } from '../protocol/codec.js'
+import { CairnError } from '../protocol/errors.js'
 
 const HEADER_BYTES = 8
 
@@ -12,9 +13,16 @@ const HEADER_BYTES = 8
  */
 export class FrameLog<T> {
   private fd: number
+  private readonly readOnly: boolean
 
-  constructor (readonly path: string) {
-    this.fd = openSync(path, existsSync(path) ? 'r+' : 'w+', 0o600)
+  /**
+   * readOnly: read beside the process that writes the file; a frame it is
+   * still writing is left alone rather than cut, and nothing is written
+   * (a missing file reads as empty).
+   */
+  constructor (readonly path: string, opts: { readOnly?: boolean } = {}) {
+    this.readOnly = opts.readOnly === true
+    this.fd = this.readOnly ? (existsSync(path) ? openSync(path, 'r') : -1) : openSync(path, existsSync(path) ? 'r+' : 'w+', 0o600)
   }
 
   /** Every intact frame, in order; a damaged tail is cut. */
@@ -26,6 +34,7 @@ export class FrameLog<T> {
 
   /** Every intact frame with the file offset it starts at (for cut()); a damaged tail is cut. */
   read (): { frames: Array<{ frame: T, at: number }>, droppedBytes: number } {
+    if (this.fd < 0) return { frames: [], droppedBytes: 0 }
     const size = fstatSync(this.fd).size
     const header = Buffer.alloc(HEADER_BYTES)
     const frames: Array<{ frame: T, at: number }> = []
@@ -46,16 +55,18 @@ export class FrameLog<T> {
       frames.push({ frame, at: pos })
       pos += HEADER_BYTES + length
     }
-    if (pos < size) ftruncateSync(this.fd, pos)
+    if (pos < size && !this.readOnly) ftruncateSync(this.fd, pos)
     return { frames, droppedBytes: size - pos }
   }
 
   /** Drop the frame starting at `at` and every frame after it. */
   cut (at: number): void {
+    this.assertWritable()
     ftruncateSync(this.fd, at)
   }
 
   append (frame: T): void {
+    this.assertWritable()
     const body = pack(frame)
     const header = Buffer.alloc(HEADER_BYTES)
     header.writeUInt32BE(body.byteLength, 0)
@@ -65,13 +76,19 @@ export class FrameLog<T> {
   }
 
   close (): void {
-    closeSync(this.fd)
+    if (this.fd >= 0) closeSync(this.fd)
+    this.fd = -1
   }
 
   /** Drop every frame: what they described is rebuilt from the source. */
   reset (): void {
+    this.assertWritable()
     this.close()
     unlinkSync(this.path)
     this.fd = openSync(this.path, 'w+', 0o600)
+  }
+
+  private assertWritable (): void {
+    if (this.readOnly) throw new CairnError('READ_ONLY', `${this.path} is open read-only`)
   }
 }

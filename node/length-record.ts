@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fdatasyncSync, openSync, readSync, writeSync } from 'node:fs'
+import { CairnError } from '../protocol/errors.js'
 
 /**
  * The length of the node's own feed as last acknowledged, kept durable
@@ -11,12 +12,13 @@ export class LengthRecord {
   private readonly fd: number
   private value: number
 
-  constructor (path: string, initial = 0) {
+  /** readOnly: read beside the process that holds the home; set() is then refused. */
+  constructor (path: string, initial = 0, private readonly readOnly = false) {
     const fresh = !existsSync(path)
-    this.fd = openSync(path, fresh ? 'w+' : 'r+', 0o600)
+    this.fd = fresh && readOnly ? -1 : openSync(path, readOnly ? 'r' : fresh ? 'w+' : 'r+', 0o600)
     const buf = Buffer.alloc(8)
     this.value = fresh || readSync(this.fd, buf, 0, 8, 0) !== 8 ? initial : Number(buf.readBigUInt64LE(0))
-    if (fresh) this.set(initial)
+    if (fresh && !readOnly) this.set(initial)
   }
 
   get (): number {
@@ -24,6 +26,7 @@ export class LengthRecord {
   }
 
   set (length: number): void {
+    if (this.readOnly) throw new CairnError('READ_ONLY', 'the own feed\'s length record is open read-only')
     const buf = Buffer.alloc(8)
     buf.writeBigUInt64LE(BigInt(length), 0)
     writeSync(this.fd, buf, 0, 8, 0)
@@ -32,6 +35,6 @@ export class LengthRecord {
   }
 
   close (): void {
-    closeSync(this.fd)
+    if (this.fd >= 0) closeSync(this.fd)
   }
 }

@@ -36,6 +36,13 @@ interface State {
 export interface OpenOptions {
   crypto?: Crypto
   onProgress?: (p: IndexProgress) => void
+  /**
+   * Open beside the process that holds the home (a daemon), to read: no lock
+   * is taken and nothing is written; the views are what that process had
+   * indexed plus what this one indexes in memory from the store as it was at
+   * open. Anything that would write fails with READ_ONLY.
+   */
+  readOnly?: boolean
 }
 
 /**
@@ -61,7 +68,7 @@ export class CairnNode {
     readonly blobCore: Hypercore,
     private readonly state: State,
     private readonly viewLog: ViewLog,
-    private readonly lockFd: number,
+    private readonly lockFd: number | null,
     private readonly pool: CryptoPool,
     onProgress?: (p: IndexProgress) => void
   ) {
@@ -87,16 +94,17 @@ export class CairnNode {
     const paths = homePaths(dir)
     const crypto = opts.crypto ?? nativeCrypto
     const identity = loadIdentity(paths.identity, crypto)
-    const lockFd = takeLock(paths.lock)
+    const readOnly = opts.readOnly === true
+    const lockFd = readOnly ? null : takeLock(paths.lock)
     try {
       const state = readJson<State>(paths.state, { name: '', follows: {} })
-      const store = new Corestore(paths.store)
+      const store = new Corestore(paths.store, { readOnly })
       await store.ready()
       const events = store.get({ name: 'events' })
       const blobs = store.get({ name: 'blobs' })
       await Promise.all([events.ready(), blobs.ready()])
-      const recorded = new LengthRecord(paths.ownLength, state.ownLength ?? 0)
-      const viewLog = new ViewLog(paths.views, crypto)
+      const recorded = new LengthRecord(paths.ownLength, state.ownLength ?? 0, readOnly)
+      const viewLog = new ViewLog(paths.views, crypto, { readOnly })
       const pool = new CryptoPool()
       const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, lockFd, pool, opts.onProgress)
       for (const [key, follow] of Object.entries(state.follows)) await node.openCore(key, follow.kind)
@@ -104,9 +112,18 @@ export class CairnNode {
       await node.indexer.run()
       return node
     } catch (err) {
-      releaseLock(paths.lock, lockFd)
+      if (lockFd !== null) releaseLock(paths.lock, lockFd)
       throw err
     }
+  }
+
+  /** Opened beside the process that holds the home (OpenOptions.readOnly). */
+  get readOnly (): boolean {
+    return this.lockFd === null
+  }
+
+  private assertWritable (what: string): void {
+    if (this.readOnly) throw new CairnError('READ_ONLY', `cannot ${what}: ${lockHolder(this.paths.lock)} holds this home and it is open read-only here; use that process's HTTP API, or stop it`)
   }
 
   get identityKey (): string { return toHex(this.identity.publicKey) }
@@ -122,6 +139,7 @@ export class CairnNode {
 
   /** Sign and append many drafts as few blocks; indexing follows on the next run. */
   async postMany (drafts: ReadonlyArray<Draft<EventType>>): Promise<CairnEvent[]> {
+    this.assertWritable('post')
     return await this.feed.append(drafts)
   }
 
@@ -133,6 +151,7 @@ export class CairnNode {
   /** Follow a feed: replicate it and (for events feeds) index it. hops is how far away we learned of it. */
   async follow (key: string, opts: { kind?: FeedKind, hops?: number } = {}): Promise<boolean> {
     if (fromHex(key, 32) === null) throw new CairnError('BAD_KEY', `"${key}" is not a feed key (64 hex characters)`)
+    this.assertWritable('follow')
     const kind = opts.kind ?? 'events'
     const hops = opts.hops ?? 0
     if (this.cores.has(key) && (key === this.feedKey || key === this.blobsKey)) return false
@@ -183,6 +202,7 @@ export class CairnNode {
 
   /** Drop the views and index every feed again from block 0. */
   async reindex (): Promise<void> {
+    this.assertWritable('reindex')
     this.viewLog.reset()
     this.views.clear()
     await this.indexer.run()
@@ -218,7 +238,7 @@ export class CairnNode {
     this.viewLog.close()
     this.feed.close()
     await this.store.close()
-    releaseLock(this.paths.lock, this.lockFd)
+    if (this.lockFd !== null) releaseLock(this.paths.lock, this.lockFd)
   }
 
   private async openCore (key: string, kind: FeedKind): Promise<void> {
@@ -255,7 +275,16 @@ export interface NodeStatus {
   feeds: Array<{ key: string, kind: FeedKind, hops: number, length: number, contiguous: number, indexed: number | null, peers: number }>
 }
 
-/** One process per home: corestore's RocksDB cannot be shared, so say clearly who holds it. */
+/** Who holds the home, for messages: "another cairn process (pid N)". */
+function lockHolder (path: string): string {
+  try {
+    return `another cairn process (pid ${Number(readFileSync(path, 'utf8'))})`
+  } catch {
+    return 'another cairn process'
+  }
+}
+
+/** One process per home: corestore's RocksDB cannot be shared for writing, so say clearly who holds it. */
 function takeLock (path: string): number {
   try {
     const fd = openSync(path, 'wx', 0o600)

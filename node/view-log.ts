@@ -53,12 +53,16 @@ export interface ViewLogLoad {
  */
 export class ViewLog {
   private readonly log: FrameLog<Header | FrameRecord>
+  private readonly readOnly: boolean
 
-  constructor (path: string, private readonly crypto: Crypto) {
-    this.log = new FrameLog(path)
+  /** readOnly: load what the process holding the home wrote; frames indexed here stay in memory. */
+  constructor (path: string, private readonly crypto: Crypto, opts: { readOnly?: boolean } = {}) {
+    this.readOnly = opts.readOnly === true
+    this.log = new FrameLog(path, { readOnly: this.readOnly })
   }
 
   append (frame: Frame, from: number): void {
+    if (this.readOnly) return
     this.log.append({ feed: frame.feed, from, length: frame.length, count: frame.events.length, digest: this.digest(frame.events), rejected: frame.rejected })
   }
 
@@ -67,7 +71,7 @@ export class ViewLog {
     const { frames } = this.log.read()
     const first = frames[0]?.frame
     if (first === undefined || !isHeader(first) || first.version !== VERSION) {
-      this.reset()
+      if (!this.readOnly) this.reset()
       return { frames: 0, events: 0, cut: first === undefined ? null : 'the view log is of another version; the views are rebuilt from the feeds' }
     }
     const checkpoints = new Map<string, number>()
@@ -79,7 +83,7 @@ export class ViewLog {
         frame = await this.replay(record, checkpoints.get(record.feed) ?? 0, coreFor)
       } catch (err) {
         if (!isCairnError(err)) throw err
-        this.log.cut(at)
+        if (!this.readOnly) this.log.cut(at)
         return { frames: i - 1, events, cut: `view log frame ${i}: ${err.message}; indexed again from the feed` }
       }
       apply(frame)

@@ -44,7 +44,7 @@ declare module 'corestore' {
   import type { Duplex } from 'node:stream'
   import type Hypercore from 'hypercore'
   export default class Corestore {
-    constructor (storage: string, opts?: { primaryKey?: Uint8Array, writable?: boolean })
+    constructor (storage: string, opts?: { primaryKey?: Uint8Array, writable?: boolean, readOnly?: boolean })
     ready (): Promise<void>
     close (): Promise<void>
     get (opts: { name: string } | { key: Uint8Array, writable?: boolean }): Hypercore

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
-import { CairnError } from '../../protocol/errors.js'
+import { CairnError, isCairnError } from '../../protocol/errors.js'
 import type { CairnNode, OpenOptions } from '../node.js'
 import { CairnNode as Node } from '../node.js'
 
@@ -47,6 +47,26 @@ export function usageError (cmd: Pick<Command, 'name' | 'usage'>, problem: strin
 /** Open the node of this home for the duration of `fn`, then close it. */
 export async function withNode<T> (ctx: Context, fn: (node: CairnNode) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
   const node = await Node.open(ctx.home, opts)
+  try {
+    return await fn(node)
+  } finally {
+    await node.close()
+  }
+}
+
+/**
+ * withNode for commands that only read: when another process (the daemon)
+ * holds the home, read beside it (OpenOptions.readOnly) rather than fail
+ * with HOME_LOCKED.
+ */
+export async function withNodeToRead<T> (ctx: Context, fn: (node: CairnNode) => Promise<T>): Promise<T> {
+  let node: CairnNode
+  try {
+    node = await Node.open(ctx.home)
+  } catch (err) {
+    if (!isCairnError(err, 'HOME_LOCKED')) throw err
+    node = await Node.open(ctx.home, { readOnly: true })
+  }
   try {
     return await fn(node)
   } finally {

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js'
-import { parse, usageError, withNode } from '../command.js'
+import { parse, usageError, withNode, withNodeToRead } from '../command.js'
 
 export const id: Command = {
   name: 'id',
@@ -23,7 +23,7 @@ export const id: Command = {
       return
     }
     const { values } = parse(this, argv, { json: { type: 'boolean' } })
-    await withNode(ctx, async (node) => {
+    await withNodeToRead(ctx, async (node) => {
       const info = {
         identity: node.identityKey,
         feed: node.feedKey,

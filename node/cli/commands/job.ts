@@ -4,7 +4,7 @@ import { CANCELLED, JOB_STATES, jobView, listJobs, mayCancel } from '../../views
 import type { JobStateName, JobView } from '../../views/jobs.js'
 import type { Views } from '../../views.js'
 import type { Command } from '../command.js'
-import { parse, usageError, withNode } from '../command.js'
+import { parse, usageError, withNode, withNodeToRead } from '../command.js'
 
 const USAGE = 'job submit (--series ID [--base REF] | --ref REF) --repo PATH|URL [--recipe FILE] [--profile NAME] [--tags T1,T2] [--priority N] | job list [--json] [--state STATE] | job cancel JOB'
 
@@ -99,7 +99,7 @@ async function list (ctx: Ctx, argv: string[]): Promise<void> {
   if (values.state !== undefined && !(JOB_STATES as readonly string[]).includes(values.state)) {
     throw usageError(job, `--state "${values.state}" is not one of ${JOB_STATES.join(', ')}`)
   }
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     const jobs = listJobs(node.views, Date.now(), values.state === undefined ? {} : { state: values.state as JobStateName })
     if (values.json === true) ctx.io.out(JSON.stringify(jobs.map(jobJson)))
     else for (const j of jobs) ctx.io.out(jobLine(j))

@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from '../../../protocol/schemas.js'
 import { fromHex } from '../../../protocol/hex.js'
 import type { Command } from '../command.js'
-import { intOption, parse, usageError, withNode } from '../command.js'
+import { intOption, parse, usageError, withNodeToRead } from '../command.js'
 import { eventJson, eventLine } from '../event-json.js'
 
 export const log: Command = {
@@ -13,7 +13,7 @@ export const log: Command = {
     if (values.type !== undefined && !(EVENT_TYPES as string[]).includes(values.type)) throw usageError(this, `--type "${values.type}" is not one of ${EVENT_TYPES.join(', ')}`)
     if (values.author !== undefined && fromHex(values.author, 32) === null) throw usageError(this, `--author "${values.author}" is not an identity key (64 hex characters)`)
     const limit = intOption(this, 'limit', values.limit)
-    await withNode(ctx, async (node) => {
+    await withNodeToRead(ctx, async (node) => {
       const events = node.log({
         ...(values.type !== undefined ? { type: values.type } : {}),
         ...(values.author !== undefined ? { author: values.author } : {}),

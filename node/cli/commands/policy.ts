@@ -9,7 +9,7 @@ import { setHomePolicy } from '../../policy/set.js'
 import { checkDecision } from '../../policy/verify.js'
 import { decisionsFor, findDecision } from '../../views/decisions.js'
 import type { Command, Context } from '../command.js'
-import { intOption, parse, usageError, withNode } from '../command.js'
+import { intOption, parse, usageError, withNodeToRead } from '../command.js'
 
 const USAGE = 'policy show [--json] [--repo DIR] | policy set FILE [--maintainers PATH] | policy set --repo DIR | policy check SERIES [--version N] [--json] [--repo DIR] | policy verify DECISION [--as-made] [--json] [--repo DIR]'
 
@@ -76,7 +76,7 @@ async function check (ctx: Context, argv: string[]): Promise<void> {
   const { values, positionals } = parse(policy, argv, { json: { type: 'boolean' }, repo: { type: 'string' }, version: { type: 'string' } }, 1)
   const read = requirePolicy(sourceOf(ctx, values.repo))
   const version = versionOption(policy, values.version)
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     const { series, revision } = resolveRevision(node.views, positionals[0] as string, version)
     const decision = await decideRevision(node.views, new DiffCache(node.blobs), read.policy, revision)
     const published = decisionsFor(node.views, revision.id).map((e) => ({ id: e.id, author: e.author, ts: e.ts, verdict: e.body.verdict, state: e.body.state, policyHash: e.body.policyHash }))
@@ -100,7 +100,7 @@ function printDecision (ctx: Context, d: Decision): void {
 async function verify (ctx: Context, argv: string[]): Promise<void> {
   const { values, positionals } = parse(policy, argv, { json: { type: 'boolean' }, repo: { type: 'string' }, 'as-made': { type: 'boolean' } }, 1)
   const read = requirePolicy(sourceOf(ctx, values.repo))
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     const decision = findDecision(node.views, positionals[0] as string)
     const result = await checkDecision(node.views, new DiffCache(node.blobs), decision, read.policy, { asMade: values['as-made'] === true })
     if (!result.ok) process.exitCode = 1

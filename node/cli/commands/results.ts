@@ -3,7 +3,7 @@ import { renderReport } from '../../../protocol/result-summary.js'
 import { allResults, resultsOfBuild, resultsOfSeries, resultsOfTestRun } from '../../views/results.js'
 import type { ResultEvent } from '../../views/results.js'
 import type { Command } from '../command.js'
-import { parse, usageError, withNode } from '../command.js'
+import { parse, usageError, withNodeToRead } from '../command.js'
 
 export const results: Command = {
   name: 'results',
@@ -23,7 +23,7 @@ type Ctx = Parameters<Command['run']>[0]
 
 async function list (ctx: Ctx, argv: string[]): Promise<void> {
   const { values } = parse(results, argv, { json: { type: 'boolean' }, series: { type: 'string' }, build: { type: 'string' }, test: { type: 'string' } })
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     const views = node.views
     let list: ResultEvent[] = allResults(views)
     if (values.series !== undefined) list = intersect(list, resultsOfSeries(views, values.series))
@@ -54,7 +54,7 @@ function intersect (a: ResultEvent[], b: ResultEvent[]): ResultEvent[] {
 
 async function show (ctx: Ctx, argv: string[]): Promise<void> {
   const { values, positionals } = parse(results, argv, { json: { type: 'boolean' }, log: { type: 'boolean' } }, 1)
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     const e = pickResult(node.views, positionals[0] as string)
     const { tests, source } = testsOf(node.views, e)
     const logs = [...e.body.logs, ...(source !== null && source.id !== e.id ? source.body.logs : [])]
@@ -92,7 +92,7 @@ async function show (ctx: Ctx, argv: string[]): Promise<void> {
 
 async function compare (ctx: Ctx, argv: string[]): Promise<void> {
   const { values, positionals } = parse(results, argv, { json: { type: 'boolean' } }, 2)
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     const a = pickResult(node.views, positionals[0] as string)
     const b = pickResult(node.views, positionals[1] as string)
     const c = compareJson(node.views, a, b)

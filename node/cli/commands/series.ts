@@ -5,7 +5,7 @@ import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches
 import type { RevisionView, SeriesFilter, SeriesView } from '../../views/series.js'
 import type { Views } from '../../views.js'
 import type { Command, Context } from '../command.js'
-import { intOption, parse, usageError, withNode } from '../command.js'
+import { intOption, parse, usageError, withNodeToRead } from '../command.js'
 
 const USAGE = 'series list [--json] [--limit N] [--state S] [--match path:GLOB]... [--trailer KEY]... | series show ID [--json] | series diff ID [--from vN] [--to vM] [--repo DIR [--base REF]] | series apply ID --repo DIR [--branch NAME] [--base REF] [--no-trailers]'
 
@@ -143,7 +143,7 @@ async function list (ctx: Context, argv: string[]): Promise<void> {
   if (values.state !== undefined && !SERIES_STATES.includes(values.state)) throw usageError(series, `--state "${values.state}" is not a series state; use one of ${SERIES_STATES.join(', ')}`)
   if (values.state !== undefined) filter.state = values.state
   if (values.project !== undefined) filter.project = values.project
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     let rows = listSeries(node.views, filter)
     if (limit !== undefined) rows = rows.slice(0, limit)
     if (values.json === true) {
@@ -161,7 +161,7 @@ async function list (ctx: Context, argv: string[]): Promise<void> {
 
 async function show (ctx: Context, argv: string[]): Promise<void> {
   const { values, positionals } = parse(series, argv, { json: { type: 'boolean' } }, 1)
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     const s = findSeries(node.views, positionals[0] as string)
     if (values.json === true) {
       ctx.io.out(JSON.stringify(seriesDetail(node.views, s)))
@@ -203,7 +203,7 @@ function versionOption (s: SeriesView, name: string, value: string | undefined, 
 async function diff (ctx: Context, argv: string[]): Promise<void> {
   const { values, positionals } = parse(series, argv, { from: { type: 'string' }, to: { type: 'string' }, repo: { type: 'string' }, base: { type: 'string' } }, 1)
   if (values.base !== undefined && values.repo === undefined) throw usageError(series, '--base goes with --repo')
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     const s = findSeries(node.views, positionals[0] as string)
     const to = versionOption(s, 'to', values.to, s.latest)
     const from = versionOption(s, 'from', values.from, [...s.revisions].reverse().find((r) => r.version < to.version))
@@ -219,7 +219,7 @@ async function diff (ctx: Context, argv: string[]): Promise<void> {
 async function apply (ctx: Context, argv: string[]): Promise<void> {
   const { values, positionals } = parse(series, argv, { repo: { type: 'string' }, branch: { type: 'string' }, base: { type: 'string' }, 'no-trailers': { type: 'boolean' } }, 1)
   if (values.repo === undefined) throw usageError(series, 'series apply needs --repo DIR')
-  await withNode(ctx, async (node) => {
+  await withNodeToRead(ctx, async (node) => {
     const { revision } = findRevisionView(node.views, positionals[0] as string)
     const r = await applyRevision({
       node,

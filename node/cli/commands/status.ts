@@ -1,5 +1,5 @@
 import type { Command } from '../command.js'
-import { parse, withNode } from '../command.js'
+import { parse, withNodeToRead } from '../command.js'
 
 export const status: Command = {
   name: 'status',
@@ -7,7 +7,7 @@ export const status: Command = {
   summary: 'feeds carried, how far each is replicated and indexed, rejected events',
   async run (ctx, argv) {
     const { values } = parse(this, argv, { json: { type: 'boolean' } })
-    await withNode(ctx, async (node) => {
+    await withNodeToRead(ctx, async (node) => {
       const s = node.status()
       if (values.json === true) {
         ctx.io.out(JSON.stringify({ ...s, rejections: node.views.rejected }))

@@ -2,7 +2,7 @@ import { fromHex } from '../../../protocol/hex.js'
 import { ROLES } from '../../../protocol/schemas.js'
 import type { Role } from '../../../protocol/schemas.js'
 import type { Command } from '../command.js'
-import { parse, usageError, withNode } from '../command.js'
+import { parse, usageError, withNode, withNodeToRead } from '../command.js'
 
 export const trust: Command = {
   name: 'trust',
@@ -12,7 +12,7 @@ export const trust: Command = {
     const sub = argv[0]
     if (sub === 'list') {
       const { values } = parse(this, argv.slice(1), { json: { type: 'boolean' } })
-      await withNode(ctx, async (node) => {
+      await withNodeToRead(ctx, async (node) => {
         const list = [...node.views.trust].map(([key, roles]) => ({ key, roles: [...roles].sort(), name: node.views.identities.get(key)?.name ?? null }))
         if (values.json === true) ctx.io.out(JSON.stringify(list))
         else for (const e of list) ctx.io.out(`${e.key} ${e.roles.join(',')}${e.name !== null ? ` ${e.name}` : ''}`)

@@ -1,0 +1,47 @@
+import test from 'brittle'
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { CairnNode } from '../../node/node.js'
+import { homePaths } from '../../node/home.js'
+import { createNode, syncOnce } from '../helpers/nodes.js'
+
+test('a node opened read-only beside the process holding its home reads everything stored and writes nothing', async (t) => {
+  const { node: a, home } = await createNode(t, 'a')
+  const { node: peer } = await createNode(t, 'peer')
+  await peer.postMany([{ type: 'note', body: { text: 'from the peer' } }])
+  await a.follow(peer.feedKey)
+  t.ok(await syncOnce(peer, a))
+  await a.post('note', { text: 'indexed by the holder' })
+  await a.postMany(Array.from({ length: 300 }, (_, i) => ({ type: 'note' as const, body: { text: `not indexed yet ${i}` } })))
+  const paths = homePaths(home)
+  const fd = openSync(paths.views, 'r+')
+  const size = fstatSync(fd).size
+  writeSync(fd, Buffer.from([0x00, 0x00, 0x10]), 0, 3, size) // the holder in the middle of writing a frame
+  closeSync(fd)
+  const lock = readFileSync(paths.lock, 'utf8')
+
+  const r = await CairnNode.open(home, { readOnly: true })
+  t.is(r.readOnly, true)
+  t.is(r.log().length, 302, 'what the holder indexed, and what it stored but had not indexed yet')
+  t.is(r.log({ author: peer.identityKey }).length, 1, 'a followed feed too')
+  await t.exception(r.post('note', { text: 'no' }), /^CairnError: READ_ONLY: cannot post: another cairn process \(pid \d+\) holds this home and it is open read-only here; use that process's HTTP API, or stop it$/)
+  await t.exception(r.follow('ab'.repeat(32)), /READ_ONLY: cannot follow/)
+  await t.exception(r.reindex(), /READ_ONLY: cannot reindex/)
+  await r.close()
+  t.is(statSync(paths.views).size, size + 3, 'the view log was neither cut nor written')
+  t.is(readFileSync(paths.lock, 'utf8'), lock, 'the lock stays with its holder')
+
+  await a.indexer.run()
+  t.is(a.log().length, 302, 'the holder goes on')
+  await a.post('note', { text: 'after the reader' })
+  t.ok(existsSync(paths.lock))
+})
+
+test('reading a home nobody holds works the same, and takes no lock', async (t) => {
+  const { node: a, home } = await createNode(t, 'a')
+  await a.post('note', { text: 'one' })
+  await a.close()
+  const r = await CairnNode.open(home, { readOnly: true })
+  t.teardown(() => r.close())
+  t.is(r.log().length, 1)
+  t.is(existsSync(homePaths(home).lock), false, 'no lock taken')
+})
