@@ -26,6 +26,7 @@ export class BlobStore {
     const hash = toHex(this.crypto.blake2b256(data))
     const existing = this.known.get(hash)
     if (existing !== undefined) return existing
+    if (!this.own.writable) throw new CairnError('READ_ONLY', 'cannot store a blob: this node is open read-only beside the process that holds its home')
     const blocks: Uint8Array[] = []
     for (let at = 0; at < data.byteLength; at += BLOB_BLOCK_BYTES) blocks.push(data.subarray(at, at + BLOB_BLOCK_BYTES))
     if (blocks.length === 0) blocks.push(new Uint8Array(0))

@@ -18,6 +18,7 @@ export class CryptoPool {
   private next = 0
   private seq = 0
   private destroyed = false
+  private warming: Promise<void> | null = null
 
   constructor (readonly size = Math.max(1, availableParallelism())) {}
 
@@ -36,8 +37,12 @@ export class CryptoPool {
    */
   async warm (): Promise<void> {
     if (this.destroyed) return
-    while (this.workers.length < this.size) this.workers.push(this.spawn())
-    await Promise.all(this.workers.map(async (w) => await this.send(w, { op: 'ping' })))
+    // Once: a download calls this for every block that arrives.
+    this.warming ??= (async () => {
+      while (this.workers.length < this.size) this.workers.push(this.spawn())
+      await Promise.all(this.workers.map(async (w) => await this.send(w, { op: 'ping' })))
+    })()
+    await this.warming
   }
 
   /** Threads started so far. */

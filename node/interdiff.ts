@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { CairnError } from '../protocol/errors.js'
 import type { BodyOf } from '../protocol/schemas.js'
 import type { BlobReader } from './policy/diffs.js'
@@ -91,7 +91,9 @@ async function textDiffs (texts: ReadonlyArray<[string, string]>, dir: string): 
   await Promise.all(['a', 'b'].map(async (side) => await mkdir(join(dir, side))))
   await Promise.all(texts.flatMap(([a, b], i) => [writeFile(join(dir, 'a', String(i)), a), writeFile(join(dir, 'b', String(i)), b)]))
   const { status, stdout, stderr } = await new Promise<{ status: number | null, stdout: string, stderr: string }>((resolve, reject) => {
-    const child = spawn('git', ['diff', '--no-index', '--no-color', '--no-renames', '-U3', 'a', 'b'], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })
+    // Fixed prefixes and no repository config (a TMPDIR inside a work tree could set diff.noprefix): the headers are parsed below.
+    const args = ['diff', '--no-index', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '-U3', 'a', 'b']
+    const child = spawn('git', args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CEILING_DIRECTORIES: dirname(dir) } })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (d: Buffer) => out.push(d))

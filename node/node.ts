@@ -1,4 +1,5 @@
 import Corestore from 'corestore'
+import { discoveryKey } from 'hypercore-crypto'
 import type Hypercore from 'hypercore'
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync, existsSync } from 'node:fs'
 import type { Crypto, KeyPair } from '../protocol/crypto.js'
@@ -96,22 +97,28 @@ export class CairnNode {
     const identity = loadIdentity(paths.identity, crypto)
     const readOnly = opts.readOnly === true
     const lockFd = readOnly ? null : takeLock(paths.lock)
+    const opened: Array<() => unknown> = [] // closed, last first, if opening fails
     try {
       const state = readJson<State>(paths.state, { name: '', follows: {} })
       const store = new Corestore(paths.store, { readOnly })
+      opened.push(async () => await store.close())
       await store.ready()
       const events = store.get({ name: 'events' })
       const blobs = store.get({ name: 'blobs' })
       await Promise.all([events.ready(), blobs.ready()])
       const recorded = new LengthRecord(paths.ownLength, state.ownLength ?? 0, readOnly)
+      opened.push(() => recorded.close())
       const viewLog = new ViewLog(paths.views, crypto, { readOnly })
+      opened.push(() => viewLog.close())
       const pool = new CryptoPool()
+      opened.push(async () => await pool.destroy())
       const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, lockFd, pool, opts.onProgress)
       for (const [key, follow] of Object.entries(state.follows)) await node.openCore(key, follow.kind)
       node.viewLogLoad = await viewLog.load((feed) => node.coreForMaybe(feed), (frame) => applyFrame(node.views, frame))
       await node.indexer.run()
       return node
     } catch (err) {
+      for (const close of opened.reverse()) await Promise.resolve().then(close).catch(() => {})
       if (lockFd !== null) releaseLock(paths.lock, lockFd)
       throw err
     }
@@ -243,7 +250,10 @@ export class CairnNode {
 
   private async openCore (key: string, kind: FeedKind): Promise<void> {
     if (this.cores.has(key)) return
-    const core = this.store.get({ key: fromHex(key, 32) as Uint8Array })
+    const publicKey = fromHex(key, 32) as Uint8Array
+    // Read-only: a feed the holder followed a moment ago may not be in its store yet (opening it would write).
+    if (this.readOnly && await this.store.getAuth(discoveryKey(publicKey)) === null) return
+    const core = this.store.get({ key: publicKey })
     await core.ready()
     this.cores.set(key, core)
     if (kind === 'events') {

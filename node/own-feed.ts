@@ -46,9 +46,9 @@ export class OwnFeed {
    * EventId covers payload and signature, so the bytes are the ones signed).
    */
   claimSigned (ids: readonly string[]): boolean {
-    if (ids.length === 0 || !ids.every((id) => this.unindexed.has(id))) return false
-    for (const id of ids) this.unindexed.delete(id)
-    return true
+    const all = ids.length > 0 && ids.every((id) => this.unindexed.has(id))
+    for (const id of ids) this.unindexed.delete(id) // a block is indexed once: its ids are not asked for again either way
+    return all
   }
 
   get hasUnindexed (): boolean {
@@ -78,6 +78,7 @@ export class OwnFeed {
    * appended, in order, as soon as it is signed: appending overlaps signing.
    */
   async append (drafts: ReadonlyArray<Draft<EventType>>): Promise<CairnEvent[]> {
+    if (!this.core.writable) throw new CairnError('READ_ONLY', 'cannot append: this node is open read-only beside the process that holds its home')
     this.assertWhole()
     if (drafts.length === 0) return []
     const encoded = drafts.map((d) => encodeDraft(d, this.identity.publicKey)) // every draft validated before any is signed
@@ -103,9 +104,17 @@ export class OwnFeed {
       for (const pending of batches) {
         const batch = await pending
         this.assertWhole()
-        await this.core.append(batch.blocks)
+        // Known before the append: an indexer pass already running (another feed's download,
+        // a concurrent post) may read the new blocks before this call resumes.
+        const remembered = this.unindexed.size + batch.ids.length <= MAX_UNINDEXED
+        if (remembered) for (const id of batch.ids) this.unindexed.add(id)
+        try {
+          await this.core.append(batch.blocks)
+        } catch (err) {
+          if (remembered) for (const id of batch.ids) this.unindexed.delete(id)
+          throw err
+        }
         ids.push(...batch.ids)
-        for (const id of batch.ids) if (this.unindexed.size < MAX_UNINDEXED) this.unindexed.add(id)
       }
     } finally {
       // Once per call, before anything is acknowledged (an fdatasync each): a

@@ -82,9 +82,9 @@ export class ViewLog {
       try {
         frame = await this.replay(record, checkpoints.get(record.feed) ?? 0, coreFor)
       } catch (err) {
-        if (!isCairnError(err)) throw err
+        // The log is a cache of what the feeds say: whatever is wrong with a frame, verify again from there.
         if (!this.readOnly) this.log.cut(at)
-        return { frames: i - 1, events, cut: `view log frame ${i}: ${err.message}; indexed again from the feed` }
+        return { frames: i - 1, events, cut: `view log frame ${i}: ${isCairnError(err) ? err.message : `unreadable (${String(err)})`}; indexed again from the feed` }
       }
       apply(frame)
       checkpoints.set(frame.feed, frame.length)

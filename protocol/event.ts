@@ -111,9 +111,10 @@ export function openEvent (signed: unknown, crypto: Crypto): AnyEvent {
 }
 
 /**
- * openEvent without the signature check, for bytes this node has verified
- * before: the view log holds a digest of the EventIds it accepted, and the
- * caller must compare it (an EventId covers payload and signature).
+ * openEvent without the signature check, for bytes this node verified
+ * before (the view log keeps a digest of the EventIds it accepted) or signed
+ * itself (the own feed remembers their EventIds). The caller must match the
+ * EventIds against those: an EventId covers payload and signature.
  */
 export function reopenEvent (signed: unknown, crypto: Crypto): AnyEvent {
   return readEvent(signed, crypto, false)

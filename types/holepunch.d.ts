@@ -48,8 +48,14 @@ declare module 'corestore' {
     ready (): Promise<void>
     close (): Promise<void>
     get (opts: { name: string } | { key: Uint8Array, writable?: boolean }): Hypercore
+    /** What the store holds to open the core of this discovery key; null when it holds nothing of it. */
+    getAuth (discoveryKey: Uint8Array): Promise<object | null>
     replicate (stream: Duplex | boolean, opts?: object): Duplex
   }
+}
+
+declare module 'hypercore-crypto' {
+  export function discoveryKey (publicKey: Uint8Array): Buffer
 }
 
 declare module '@hyperswarm/secret-stream' {

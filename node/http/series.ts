@@ -122,7 +122,7 @@ const SUMMARY_TYPES: readonly EventType[] = [...SERIES_TYPES, ...STATE_TYPES]
 /**
  * The series as the web UI lists them, from the series view
  * (node/views/series.ts: revisions, republications, replacements, reviews),
- * oldest first by (date, EventId) of their latest revision (pages walk it
+ * oldest first by (sentAt, EventId) of their latest revision (pages walk it
  * from the end). New events make again only the summaries of the series
  * they change.
  */

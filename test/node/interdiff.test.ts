@@ -1,4 +1,7 @@
 import test from 'brittle'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { interdiff, interdiffText } from '../../node/interdiff.js'
 import type { InterdiffRevision } from '../../node/interdiff.js'
 import type { BlobRef } from '../../protocol/schemas.js'
@@ -59,4 +62,22 @@ test('interdiff() of many changed patches gives each pair its own diff (one git 
   t.ok(d.pairs.every((p, i) => p.status === 'changed' && p.from?.index === i + 1 && p.to?.index === i + 1), 'every pair changed, in order')
   t.alike(d.pairs.map((p, i) => p.diff?.split('\n').filter((l) => /^[-+][-+]/.test(l)).join(' ') ?? `no diff for ${i}`),
     files.map((_, i) => `-+one-${i} ++two-${i}`), 'each diff holds its own pair\'s lines and no other')
+})
+
+test('interdiff() ignores the diff settings of a repository its temp dir happens to be in', async (t) => {
+  const repo = await t.tmp()
+  for (const args of [['init', '-q'], ['config', 'diff.noprefix', 'true'], ['config', 'diff.mnemonicPrefix', 'true'], ['config', 'diff.external', 'false']]) {
+    execFileSync('git', args, { cwd: repo })
+  }
+  const inside = join(repo, 'tmp')
+  mkdirSync(inside)
+  const before = process.env.TMPDIR
+  process.env.TMPDIR = inside // os.tmpdir() reads it on every call
+  try {
+    const d = await interdiff(reader, revision(1, [['a: one', 'a.c', 'x']]), revision(2, [['a: one', 'a.c', 'y']]))
+    t.ok(d.pairs[0]?.diff?.split('\n').includes('++y') === true, d.pairs[0]?.diff ?? 'no diff')
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = before
+  }
 })

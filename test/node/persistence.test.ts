@@ -126,9 +126,15 @@ test('a view log frame whose blocks are not the ones verified, or are gone, is c
 
   rewriteViewLog(home, (frames) => frames.map((f, i) => i === frames.length - 1 ? { ...f, length: (f.length as number) + 3 } : f))
   b = await CairnNode.open(home)
-  t.teardown(() => b.close())
   t.ok(/VIEW_LOG: block \d+ of feed [0-9a-f]{64} is no longer stored/.test(b.viewLogLoad.cut ?? ''), b.viewLogLoad.cut ?? 'not cut')
   t.alike(snapshot(b), before)
+  await b.close()
+
+  rewriteViewLog(home, (frames) => [...frames.slice(0, 1), null as unknown as Record<string, unknown>, ...frames.slice(1)]) // a frame no version of cairn writes
+  b = await CairnNode.open(home)
+  t.teardown(() => b.close())
+  t.ok(/^view log frame 1: unreadable \(TypeError/.test(b.viewLogLoad.cut ?? ''), b.viewLogLoad.cut ?? 'not cut')
+  t.alike(snapshot(b), before, 'a frame that cannot be read is cut like one that does not match')
 })
 
 test('a view log of another version is dropped and the views rebuilt from the feeds', async (t) => {

@@ -1,5 +1,5 @@
 import test from 'brittle'
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { CairnNode } from '../../node/node.js'
 import { homePaths } from '../../node/home.js'
 import { createNode, syncOnce } from '../helpers/nodes.js'
@@ -26,6 +26,8 @@ test('a node opened read-only beside the process holding its home reads everythi
   await t.exception(r.post('note', { text: 'no' }), /^CairnError: READ_ONLY: cannot post: another cairn process \(pid \d+\) holds this home and it is open read-only here; use that process's HTTP API, or stop it$/)
   await t.exception(r.follow('ab'.repeat(32)), /READ_ONLY: cannot follow/)
   await t.exception(r.reindex(), /READ_ONLY: cannot reindex/)
+  await t.exception(r.feed.append([{ type: 'note', body: { text: 'no' } }]), /READ_ONLY: cannot append/)
+  await t.exception(r.blobs.put(Buffer.from('no')), /READ_ONLY: cannot store a blob/)
   await r.close()
   t.is(statSync(paths.views).size, size + 3, 'the view log was neither cut nor written')
   t.is(readFileSync(paths.lock, 'utf8'), lock, 'the lock stays with its holder')
@@ -34,6 +36,19 @@ test('a node opened read-only beside the process holding its home reads everythi
   t.is(a.log().length, 302, 'the holder goes on')
   await a.post('note', { text: 'after the reader' })
   t.ok(existsSync(paths.lock))
+})
+
+test('reading beside the holder while it adopts a feed it has not stored yet', async (t) => {
+  const { node: a, home } = await createNode(t, 'a')
+  await a.post('note', { text: 'one' })
+  const paths = homePaths(home)
+  const state = JSON.parse(readFileSync(paths.state, 'utf8')) as { follows: Record<string, unknown> }
+  state.follows['cd'.repeat(32)] = { kind: 'events', hops: 1 } // follow() writes state.json before the core reaches the store
+  writeFileSync(paths.state, JSON.stringify(state))
+  const r = await CairnNode.open(home, { readOnly: true })
+  t.teardown(() => r.close())
+  t.is(r.log().length, 1, 'the feed not stored yet is simply not read')
+  t.is(r.coreForMaybe('cd'.repeat(32)), null)
 })
 
 test('reading a home nobody holds works the same, and takes no lock', async (t) => {
