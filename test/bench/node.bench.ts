@@ -109,13 +109,21 @@ export async function run (): Promise<void> {
     console.log(`  crypto threads start            ${warmMs.toFixed(0)} ms for ${cores} threads, once per process (not in the rates below)`)
     const drafts = Array.from({ length: EVENTS }, (_, i) => ({ type: 'note' as const, body: { text: `${i} ${BODY}` } }))
     const BATCH = Number(process.env.CAIRN_BENCH_BATCH ?? 1000) // events per postMany call
+    let appendEnd = 0
+    let appendTenth = { at: 0, events: 0 } // the steady rate comes after the first tenth (JIT warm-up)
     const [, appendMs] = await timed(async () => {
-      for (let i = 0; i < drafts.length; i += BATCH) await a.postMany(drafts.slice(i, i + BATCH))
+      for (let i = 0; i < drafts.length; i += BATCH) {
+        await a.postMany(drafts.slice(i, i + BATCH))
+        if (appendTenth.events === 0 && i + BATCH >= EVENTS / 10) appendTenth = { at: performance.now(), events: i + BATCH }
+      }
+      appendEnd = performance.now()
     })
     const blocks = a.feed.core.length
     const bytes = a.feed.core.byteLength
     const appendRate = EVENTS / (appendMs / 1000)
     console.log(`  cairn signed append             ${rate(EVENTS, appendMs)} events in batches of ${BATCH} (${blocks} blocks, ${(bytes / 1e6).toFixed(1)} MB, ${cpuPer(EVENTS)}): ${(100 * appendRate / native.sign).toFixed(0)}% of raw sign`)
+    const steadyAppend = (EVENTS - appendTenth.events) / ((appendEnd - appendTenth.at) / 1000)
+    if (appendTenth.events < EVENTS) console.log(`    after the first tenth          ${Math.round(steadyAppend).toLocaleString('en-US')}/s events: ${(100 * steadyAppend / native.sign).toFixed(0)}% of raw sign`)
     const [, ownIndexMs] = await timed(() => a.indexer.run())
     console.log(`  cairn index own feed            ${rate(EVENTS, ownIndexMs)} events (${cpuPer(EVENTS)}; signed by this process, so matched by EventId: ${a.indexer.counts.verified} verified again)`)
 
@@ -127,14 +135,22 @@ export async function run (): Promise<void> {
     console.log(`  raw hypercore append            ${rate(blocks, rawRun.appendMs)} blocks (the same ${blocks} blocks)`)
     console.log(`  raw hypercore download()        ${rate(EVENTS, rawRun.downloadMs)} events, ${(bytes / 1e6 / (rawRun.downloadMs / 1000)).toFixed(1)} MB/s (append and download: ${rawCpu})`)
 
-    const b = await CairnNode.init(join(dir, 'b'), 'b')
+    // The steady rate, after the first tenth (connection, JIT warm-up of both nodes' code, first requests).
+    let tenth: { at: number, events: number, cpu: NodeJS.CpuUsage } | null = null
+    const b = await CairnNode.init(join(dir, 'b'), 'b', {
+      onProgress: () => {
+        if (tenth === null && b.views.events.size >= EVENTS / 10) tenth = { at: performance.now(), events: b.views.events.size, cpu: process.cpuUsage() }
+      }
+    })
     await b.warmCrypto()
     await b.follow(a.feedKey)
     const { server, sessions } = await listen(a, { host: '127.0.0.1', port: 0 })
     const port = (server.address() as { port: number }).port
+    let syncEnd = 0
     const [ok, syncMs] = await timed(async () => {
       const session = await connect(b, { host: '127.0.0.1', port })
       const done = await untilCaughtUp(session)
+      syncEnd = performance.now()
       session.destroy()
       return done
     })
@@ -143,6 +159,12 @@ export async function run (): Promise<void> {
     if (!ok || b.views.events.size !== EVENTS) throw new Error(`sync incomplete: ${b.views.events.size} events`)
     const syncRate = EVENTS / (syncMs / 1000)
     console.log(`  cairn sync+index over loopback  ${rate(EVENTS, syncMs)} events (${cpuPer(EVENTS)}, both nodes): ${(100 * syncRate / rawDownloadRate).toFixed(0)}% of raw download()`)
+    const steady = tenth as { at: number, events: number, cpu: NodeJS.CpuUsage } | null
+    if (steady !== null) {
+      const rest = EVENTS - steady.events
+      const cpu = process.cpuUsage(steady.cpu)
+      console.log(`    after the first tenth          ${rate(rest, syncEnd - steady.at)} events (CPU ${((cpu.user + cpu.system) / rest).toFixed(0)} µs/event)`)
+    }
 
     const [, reindexMs] = await timed(() => b.reindex())
     const reindexRate = EVENTS / (reindexMs / 1000)
