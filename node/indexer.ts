@@ -70,6 +70,16 @@ export class Indexer {
     }
   }
 
+  /**
+   * Run `fn` between passes: after the pass in progress (if any) and before
+   * another can start. reindex clears the views there; a pass running on
+   * across the clear would go on from its own position and leave a gap.
+   */
+  async between (fn: () => void): Promise<void> {
+    while (this.running !== null) await this.running.catch(() => {})
+    fn() // synchronous: no pass starts before it returns
+  }
+
   /** No new passes; resolves when the pass in progress (if any) has finished its current frame. */
   async stop (): Promise<void> {
     this.stopped = true

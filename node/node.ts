@@ -210,8 +210,10 @@ export class CairnNode {
   /** Drop the views and index every feed again from block 0. */
   async reindex (): Promise<void> {
     this.assertWritable('reindex')
-    this.viewLog.reset()
-    this.views.clear()
+    await this.indexer.between(() => {
+      this.viewLog.reset()
+      this.views.clear()
+    })
     await this.indexer.run()
   }
 

@@ -59,6 +59,27 @@ test('restart keeps feeds, follows, trust and views; reindex gives the same view
   t.alike(snapshot(b), before, 'same views after reindex')
 })
 
+test('reindex while a pass is indexing waits for it, then rebuilds every event (no gap, in memory or in the log)', async (t) => {
+  const { node: a } = await createNode(t, 'a')
+  const home = await t.tmp()
+  let b = await CairnNode.init(home, 'b')
+  await a.postMany(Array.from({ length: 10_000 }, (_, i) => ({ type: 'note' as const, body: { text: `${i} ${'z'.repeat(900)}` } }))) // ~180 blocks: three frames
+  await b.follow(a.feedKey)
+  t.ok(await syncOnce(a, b))
+  const before = snapshot(b)
+  const first = b.reindex()
+  while (b.views.events.size === 0) await new Promise((resolve) => setImmediate(resolve))
+  t.ok(b.views.events.size < 10_000, `a pass is under way (${b.views.events.size} events in)`)
+  const second = b.reindex()
+  await Promise.all([first, second])
+  t.alike(snapshot(b), before, 'every event indexed once')
+  await b.close()
+  b = await CairnNode.open(home)
+  t.teardown(() => b.close())
+  t.is(b.viewLogLoad.cut, null, 'the view log replays whole')
+  t.alike(snapshot(b), before)
+})
+
 test('a torn view log tail is cut and those blocks are indexed again', async (t) => {
   const home = await t.tmp()
   let node = await CairnNode.init(home, 'a')
