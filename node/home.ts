@@ -13,6 +13,8 @@ export interface HomePaths {
   ownLength: string
   token: string
   lock: string
+  /** Where the process holding the home serves its HTTP API ({pid, url}), while it does: the CLI posts through it. */
+  daemon: string
 }
 
 /** --home wins, then CAIRN_HOME, then ~/.cairn */
@@ -29,7 +31,8 @@ export function homePaths (dir: string): HomePaths {
     state: join(dir, 'state.json'),
     ownLength: join(dir, 'own-length'),
     token: join(dir, 'api.token'),
-    lock: join(dir, 'node.lock')
+    lock: join(dir, 'node.lock'),
+    daemon: join(dir, 'daemon.json')
   }
 }
 

@@ -1,4 +1,5 @@
 import test from 'brittle'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { killed } from '../helpers/child.js'
 import { cairn, cairnBackground } from '../helpers/cli.js'
@@ -15,11 +16,20 @@ test('cairn start creates a home on first run, serves sync, and stops cleanly on
   t.is(r.status, 0, r.stdout.trim())
   const beside = JSON.parse(cairn(home, 'log', '--json', '--type', 'note').stdout) as Array<{ body: { text: string } }>
   t.alike(beside.map((n) => n.body.text), ['from the peer'], 'cairn log reads beside the running daemon')
-  const post = cairn(home, 'post', 'note', '--body', '{"text":"no"}')
-  t.is(post.status, 1, 'a write while the daemon runs is refused')
-  t.ok(/HOME_LOCKED: another cairn process \(pid \d+\) is using this home; stop it first or use its HTTP API/.test(post.stderr), post.stderr.trim())
+  const post = cairn(home, 'post', 'note', '--body', '{"text":"posted beside the daemon"}')
+  t.is(post.status, 0, `cairn post goes through the daemon's API: ${post.stderr.trim()}`)
+  const posted = JSON.parse(cairn(home, 'log', '--json', '--type', 'note').stdout) as Array<{ id: string, body: { text: string } }>
+  t.alike(posted.map((n) => [n.id, n.body.text]).slice(-1), [[post.stdout.trim(), 'posted beside the daemon']], 'signed by the daemon, read beside it')
+  const bad = cairn(home, 'post', 'note', '--body', '{"text":1}')
+  t.is(bad.status, 1)
+  t.ok(/^cairn: SCHEMA: note: text: /.test(bad.stderr), `the daemon's error, as the CLI's own: ${bad.stderr.trim()}`)
+  const follow = cairn(home, 'follow', 'ab'.repeat(32))
+  t.is(follow.status, 1, 'other writes are refused while the daemon runs')
+  t.ok(/HOME_LOCKED: another cairn process \(pid \d+\) is using this home; stop it first or use its HTTP API/.test(follow.stderr), follow.stderr.trim())
+  t.ok(existsSync(join(home, 'daemon.json')), 'the daemon says where its API is')
   await killed(daemon.child, 'SIGTERM')
+  t.is(existsSync(join(home, 'daemon.json')), false, 'and takes it back when it stops')
   t.is(daemon.child.exitCode, 0, 'exit 0 after SIGTERM')
   const notes = JSON.parse(cairn(home, 'log', '--json', '--type', 'note').stdout) as Array<{ body: { text: string } }>
-  t.alike(notes.map((n) => n.body.text), ['from the peer'], 'the daemon adopted and indexed the peer feed, and released the home')
+  t.alike(notes.map((n) => n.body.text), ['from the peer', 'posted beside the daemon'], 'the daemon adopted and indexed the peer feed, and released the home')
 })

@@ -45,9 +45,13 @@ test('writes land as events on the node\'s own feed: reviews, jobs, trust, notes
   t.alike([...(node.views.trust.get(SUBJECT) ?? [])], ['reviewer'], 'trust applies at once')
   const note = await api.post('/api/notes', { text: 'from the API' })
   t.is(note.status, 201)
-  t.is(node.feed.core.length, before + 4, 'four blocks appended')
-  const types = node.log({ author: node.identityKey }).slice(-4).map((e) => e.type)
-  t.alike(types.sort(), ['job.request', 'note', 'review', 'trust.set'])
+  const any = await api.post('/api/events', { type: 'note', body: { text: 'any type, as cairn post' }, refs: [v2.id] })
+  t.is(any.status, 201)
+  const posted = node.views.events.get((await any.json() as { id: string }).id)
+  t.alike(posted?.type === 'note' ? [posted.body.text, posted.refs] : null, ['any type, as cairn post', [v2.id]])
+  t.is(node.feed.core.length, before + 5, 'five blocks appended')
+  const types = node.log({ author: node.identityKey }).slice(-5).map((e) => e.type)
+  t.alike(types.sort(), ['job.request', 'note', 'note', 'review', 'trust.set'])
 })
 
 test('writes without the token, or with a wrong one, are refused with 401 and append nothing', async (t) => {
@@ -60,7 +64,8 @@ test('writes without the token, or with a wrong one, are refused with 401 and ap
     ['/api/reviews', { target: { revision: v2.id }, trailers: [] }],
     ['/api/jobs', { project: 'p', repo: 'r', base: 'b', recipe: {}, profile: 'x', tags: [], priority: 0 }],
     ['/api/trust', { subject: SUBJECT, roles: ['maintainer'] }],
-    ['/api/notes', { text: 'sneaky' }]
+    ['/api/notes', { text: 'sneaky' }],
+    ['/api/events', { type: 'note', body: { text: 'sneaky' } }]
   ]
   for (const [path, body] of bodies) {
     for (const token of [null, 'wrong', '0'.repeat(64), `${api.token}0`]) {
@@ -93,7 +98,12 @@ test('bad bodies: not JSON, wrong content type, schema errors name the field; no
     { path: '/api/reviews', body: { trailers: [] }, status: 400, code: 'SCHEMA', says: /review: target:/ },
     { path: '/api/reviews', body: { target: { revision: 'e'.repeat(64) }, trailers: [] }, status: 404, code: 'UNKNOWN_REVISION', says: /target\.revision/ },
     { path: '/api/jobs', body: { project: 'p', repo: 'r', base: 'b', recipe: {}, profile: 'x', tags: [] }, status: 400, code: 'SCHEMA', says: /job\.request: priority:/ },
-    { path: '/api/notes', raw: JSON.stringify({ text: 'x'.repeat(5 * 1024 * 1024) }), status: 413, code: 'TOO_LARGE' }
+    { path: '/api/notes', raw: JSON.stringify({ text: 'x'.repeat(5 * 1024 * 1024) }), status: 413, code: 'TOO_LARGE' },
+    { path: '/api/events', body: { body: { text: 'x' } }, status: 400, code: 'SCHEMA', says: /type:/ },
+    { path: '/api/events', body: { type: 'poem', body: {} }, status: 400, code: 'UNKNOWN_TYPE', says: /unknown event type "poem"/ },
+    { path: '/api/events', body: { type: 'note', body: { text: 1 } }, status: 400, code: 'SCHEMA', says: /note: text:/ },
+    { path: '/api/events', body: { type: 'note', body: { text: 'x' }, refs: ['nope'] }, status: 400, code: 'SCHEMA', says: /ref "nope"/ },
+    { path: '/api/events', body: { type: 'note', body: { text: 'x' }, refs: 'nope' }, status: 400, code: 'SCHEMA', says: /refs:/ }
   ]
   for (const c of cases) {
     const res = await api.post(c.path, c.body, { ...(c.raw !== undefined ? { raw: c.raw } : {}), ...(c.contentType !== undefined ? { contentType: c.contentType } : {}) })

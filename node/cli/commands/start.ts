@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import { CairnNode } from '../../node.js'
-import { homePaths, isInitialised } from '../../home.js'
+import { homePaths, isInitialised, writeJson } from '../../home.js'
 import { PolicyHolder } from '../../policy/holder.js'
 import { MaintainerLoop } from '../../policy/maintainer.js'
 import { checkBind, parseAllow } from '../../http/access.js'
@@ -14,6 +14,7 @@ import { joinSwarm } from '../../swarm.js'
 import { listen, parseHostPort } from '../../sync.js'
 import type { Command } from '../command.js'
 import { parse, usageError } from '../command.js'
+import type { DaemonRecord } from '../daemon-api.js'
 
 export const start: Command = {
   name: 'start',
@@ -52,6 +53,7 @@ export const start: Command = {
     const node = fresh
       ? await CairnNode.init(ctx.home, values.name ?? userInfo().username)
       : await CairnNode.open(ctx.home)
+    rmSync(node.paths.daemon, { force: true }) // a record left by a daemon that was killed
     const cleanups: Array<() => Promise<void>> = []
     const live: Array<{ via: LiveSession['via'], sessions: Set<Session> }> = []
     try {
@@ -85,7 +87,11 @@ export const start: Command = {
         try {
           const server = await serveHttp(node, { ...http, allowRemote }, { token, allowFrom, sessions, log })
           ctx.io.out(`http     ${server.url} (writes need the token in ${node.paths.token})`)
-          cleanups.push(server.close)
+          writeJson(node.paths.daemon, { pid: process.pid, url: server.url } satisfies DaemonRecord)
+          cleanups.push(async () => {
+            rmSync(node.paths.daemon, { force: true })
+            await server.close()
+          })
         } catch (err) {
           // The default port may be taken by another node on this machine: run
           // without HTTP and say so. An address the user asked for must work.

@@ -54,6 +54,16 @@ function requireRevision (node: CairnNode, id: string, field: string): void {
  */
 export function writeRoutes (app: FastifyInstance, { node, token }: RouteContext): void {
   const auth = async (request: FastifyRequest): Promise<void> => checkBearer(request.headers.authorization, token)
+  // Any event type, as `cairn post` (which goes through here while the daemon holds the home).
+  app.post('/api/events', { onRequest: auth, bodyLimit: WRITE_BODY_LIMIT }, async (request, reply) => {
+    const { type, body, refs } = (request.body ?? {}) as { type?: unknown, body?: unknown, refs?: unknown }
+    if (typeof type !== 'string') throw new CairnError('SCHEMA', 'type: expected the event type as a string ({"type", "body", "refs"})')
+    if (refs !== undefined && !(Array.isArray(refs) && refs.every((r) => typeof r === 'string'))) throw new CairnError('SCHEMA', 'refs: expected a list of EventIds')
+    validateDraft(type, body, refs ?? [])
+    const event = await node.post(type as EventType, body as BodyOf<EventType>, refs ?? [])
+    void reply.code(201).header('location', `/api/events/${event.id}`)
+    return { id: event.id }
+  })
   for (const route of routes) {
     app.post(route.path, { onRequest: auth, bodyLimit: WRITE_BODY_LIMIT }, async (request, reply) => {
       const body = request.body
