@@ -7,7 +7,7 @@ import { nativeCrypto } from '../protocol/crypto-native.js'
 import { CairnError } from '../protocol/errors.js'
 import type { CairnEvent, Draft } from '../protocol/event.js'
 import { fromHex, toHex } from '../protocol/hex.js'
-import type { BlobRef, EventType, Role } from '../protocol/schemas.js'
+import type { BlobRef, BodyOf, EventType, Role } from '../protocol/schemas.js'
 import { BlobStore } from './blobs.js'
 import { LengthRecord } from './length-record.js'
 import { CryptoPool } from './crypto-pool.js'
@@ -151,8 +151,7 @@ export class CairnNode {
   }
 
   async trust (subject: string, roles: Role[], revoked = false): Promise<CairnEvent<'trust.set'>> {
-    const body = revoked ? { subject, roles: [], revoked: true } : { subject, roles }
-    return await this.post('trust.set', body)
+    return await this.post('trust.set', trustBody(subject, roles, revoked))
   }
 
   /** Follow a feed: replicate it and (for events feeds) index it. hops is how far away we learned of it. */
@@ -285,6 +284,11 @@ export interface NodeStatus {
   rejected: number
   ownMissingBlocks: number
   feeds: Array<{ key: string, kind: FeedKind, hops: number, length: number, contiguous: number, indexed: number | null, peers: number }>
+}
+
+/** The body of a trust.set: these roles for the subject, or none and revoked. */
+export function trustBody (subject: string, roles: Role[], revoked = false): BodyOf<'trust.set'> {
+  return revoked ? { subject, roles: [], revoked: true } : { subject, roles }
 }
 
 /** Who holds the home, for messages: "another cairn process (pid N)". */

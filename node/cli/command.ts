@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
 import { CairnError, isCairnError } from '../../protocol/errors.js'
+import type { BodyOf, EventType } from '../../protocol/schemas.js'
+import { daemonApi, postThroughDaemon } from './daemon-api.js'
 import type { CairnNode, OpenOptions } from '../node.js'
 import { CairnNode as Node } from '../node.js'
 
@@ -71,6 +73,21 @@ export async function withNodeToRead<T> (ctx: Context, fn: (node: CairnNode) => 
     return await fn(node)
   } finally {
     await node.close()
+  }
+}
+
+/**
+ * Post an event as this home's identity and return its EventId: through the
+ * node, or, while `cairn start` holds the home, through its HTTP API (the
+ * daemon signs with the same identity and indexes it at once).
+ */
+export async function postAs (ctx: Context, type: string, body: unknown, refs: string[] = []): Promise<string> {
+  try {
+    return await withNode(ctx, async (node) => (await node.post(type as EventType, body as BodyOf<EventType>, refs)).id)
+  } catch (err) {
+    const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
+    if (api === null) throw err
+    return await postThroughDaemon(api, type, body, refs)
   }
 }
 

@@ -7,7 +7,7 @@ import { cairn, cairnBackground } from '../helpers/cli.js'
 test('cairn start creates a home on first run, serves sync, and stops cleanly on SIGTERM', async (t) => {
   const dir = await t.tmp()
   const home = join(dir, 'daemon')
-  const daemon = await cairnBackground(home, /^sync\s+listening on 127\.0\.0\.1:(\d+)$/, 'start', '--name', 'lab', '--listen', '127.0.0.1:0')
+  const daemon = await cairnBackground(home, /^sync\s+listening on 127\.0\.0\.1:(\d+)$/, 'start', '--name', 'lab', '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0')
   t.teardown(() => killed(daemon.child))
   const peer = join(dir, 'peer')
   cairn(peer, 'init', '--name', 'peer')
@@ -16,6 +16,7 @@ test('cairn start creates a home on first run, serves sync, and stops cleanly on
   t.is(r.status, 0, r.stdout.trim())
   const beside = JSON.parse(cairn(home, 'log', '--json', '--type', 'note').stdout) as Array<{ body: { text: string } }>
   t.alike(beside.map((n) => n.body.text), ['from the peer'], 'cairn log reads beside the running daemon')
+  for (let i = 0; i < 200 && !existsSync(join(home, 'daemon.json')); i++) await new Promise((resolve) => setTimeout(resolve, 50)) // written once HTTP listens
   const post = cairn(home, 'post', 'note', '--body', '{"text":"posted beside the daemon"}')
   t.is(post.status, 0, `cairn post goes through the daemon's API: ${post.stderr.trim()}`)
   const posted = JSON.parse(cairn(home, 'log', '--json', '--type', 'note').stdout) as Array<{ id: string, body: { text: string } }>
@@ -23,6 +24,9 @@ test('cairn start creates a home on first run, serves sync, and stops cleanly on
   const bad = cairn(home, 'post', 'note', '--body', '{"text":1}')
   t.is(bad.status, 1)
   t.ok(/^cairn: SCHEMA: note: text: /.test(bad.stderr), `the daemon's error, as the CLI's own: ${bad.stderr.trim()}`)
+  const trust = cairn(home, 'trust', 'add', 'cd'.repeat(32), '--role', 'reviewer')
+  t.is(trust.status, 0, `cairn trust add goes through the daemon too: ${trust.stderr.trim()}`)
+  t.alike(JSON.parse(cairn(home, 'trust', 'list', '--json').stdout), [{ key: 'cd'.repeat(32), roles: ['reviewer'], name: null }])
   const follow = cairn(home, 'follow', 'ab'.repeat(32))
   t.is(follow.status, 1, 'other writes are refused while the daemon runs')
   t.ok(/HOME_LOCKED: another cairn process \(pid \d+\) is using this home; stop it first or use its HTTP API/.test(follow.stderr), follow.stderr.trim())

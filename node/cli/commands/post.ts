@@ -1,7 +1,6 @@
-import { CairnError, isCairnError } from '../../../protocol/errors.js'
+import { CairnError } from '../../../protocol/errors.js'
 import type { Command } from '../command.js'
-import { parse, withNode } from '../command.js'
-import { daemonApi, postThroughDaemon } from '../daemon-api.js'
+import { parse, postAs } from '../command.js'
 
 export const post: Command = {
   name: 'post',
@@ -15,17 +14,6 @@ export const post: Command = {
     } catch (err) {
       throw new CairnError('BAD_JSON', `--body is not JSON: ${(err as Error).message}`)
     }
-    const [type, refs] = [positionals[0] as string, values.ref ?? []]
-    try {
-      await withNode(ctx, async (node) => {
-        const event = await node.post(type as never, body as never, refs)
-        ctx.io.out(event.id)
-      })
-    } catch (err) {
-      // While `cairn start` holds the home, post through its HTTP API: it signs with this same identity.
-      const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
-      if (api === null) throw err
-      ctx.io.out(await postThroughDaemon(api, type, body, refs))
-    }
+    ctx.io.out(await postAs(ctx, positionals[0] as string, body, values.ref ?? []))
   }
 }

@@ -2,7 +2,8 @@ import { fromHex } from '../../../protocol/hex.js'
 import { ROLES } from '../../../protocol/schemas.js'
 import type { Role } from '../../../protocol/schemas.js'
 import type { Command } from '../command.js'
-import { parse, usageError, withNode, withNodeToRead } from '../command.js'
+import { parse, postAs, usageError, withNodeToRead } from '../command.js'
+import { trustBody } from '../../node.js'
 
 export const trust: Command = {
   name: 'trust',
@@ -27,9 +28,6 @@ export const trust: Command = {
     const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r))
     if (bad.length > 0) throw usageError(this, `unknown role(s) ${bad.join(', ')}; roles are ${ROLES.join(', ')}`)
     if (sub === 'add' && roles.length === 0) throw usageError(this, '--role is required')
-    await withNode(ctx, async (node) => {
-      const event = await node.trust(key, roles as Role[], sub === 'remove')
-      ctx.io.out(event.id)
-    })
+    ctx.io.out(await postAs(ctx, 'trust.set', trustBody(key, roles as Role[], sub === 'remove')))
   }
 }
