@@ -76,6 +76,34 @@ export async function withNodeToRead<T> (ctx: Context, fn: (node: CairnNode) => 
   }
 }
 
+/** Posts an event as this home's identity; resolves with its EventId. */
+export type Poster = (type: EventType, body: unknown, refs?: string[]) => Promise<string>
+
+/**
+ * For commands that read the views and then post: the node and a Poster
+ * through it, or, while `cairn start` holds the home, the node read beside
+ * it (withNodeToRead) and a Poster through the daemon's HTTP API.
+ */
+export async function withNodeToPost<T> (ctx: Context, fn: (node: CairnNode, post: Poster) => Promise<T>): Promise<T> {
+  let node: CairnNode
+  let post: Poster
+  try {
+    node = await Node.open(ctx.home)
+    const own = node
+    post = async (type, body, refs = []) => (await own.post(type, body as BodyOf<EventType>, refs)).id
+  } catch (err) {
+    const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
+    if (api === null) throw err
+    node = await Node.open(ctx.home, { readOnly: true })
+    post = async (type, body, refs = []) => await postThroughDaemon(api, type, body, refs)
+  }
+  try {
+    return await fn(node, post)
+  } finally {
+    await node.close()
+  }
+}
+
 /**
  * Post an event as this home's identity and return its EventId: through the
  * node, or, while `cairn start` holds the home, through its HTTP API (the

@@ -27,6 +27,11 @@ test('cairn start creates a home on first run, serves sync, and stops cleanly on
   const trust = cairn(home, 'trust', 'add', 'cd'.repeat(32), '--role', 'reviewer')
   t.is(trust.status, 0, `cairn trust add goes through the daemon too: ${trust.stderr.trim()}`)
   t.alike(JSON.parse(cairn(home, 'trust', 'list', '--json').stdout), [{ key: 'cd'.repeat(32), roles: ['reviewer'], name: null }])
+  const publish = cairn(home, 'id', 'publish', '--name', 'Lab One')
+  t.is(publish.status, 0, `commands that read, then post, read beside the daemon and post through it: ${publish.stderr.trim()}`)
+  const profiles = JSON.parse(cairn(home, 'log', '--json', '--type', 'identity.link').stdout) as Array<{ id: string, body: { name: string, feed: string } }>
+  const feedKey = (JSON.parse(cairn(home, 'id', '--json').stdout) as { feed: string }).feed
+  t.alike(profiles.map((p) => [p.id, p.body.name, p.body.feed]), [[publish.stdout.trim(), 'Lab One', feedKey]])
   const follow = cairn(home, 'follow', 'ab'.repeat(32))
   t.is(follow.status, 1, 'other writes are refused while the daemon runs')
   t.ok(/HOME_LOCKED: another cairn process \(pid \d+\) is using this home; stop it first or use its HTTP API/.test(follow.stderr), follow.stderr.trim())

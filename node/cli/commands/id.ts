@@ -1,5 +1,5 @@
 import type { Command } from '../command.js'
-import { parse, usageError, withNode, withNodeToRead } from '../command.js'
+import { parse, usageError, withNodeToPost, withNodeToRead } from '../command.js'
 
 export const id: Command = {
   name: 'id',
@@ -11,14 +11,14 @@ export const id: Command = {
       const emails = values.email ?? []
       const bad = emails.filter((e) => !/^[^\s@<>]+@[^\s@<>]+$/.test(e))
       if (bad.length > 0) throw usageError(this, `not an email address: ${bad.join(', ')}`)
-      await withNode(ctx, async (node) => {
-        const event = await node.post('identity.link', {
+      await withNodeToPost(ctx, async (node, post) => {
+        const id = await post('identity.link', {
           feed: node.feedKey,
           blobs: node.blobsKey,
           name: values.name ?? node.name,
           ...(emails.length > 0 ? { emails } : {})
         })
-        ctx.io.out(event.id)
+        ctx.io.out(id)
       })
       return
     }

@@ -4,7 +4,7 @@ import { CANCELLED, JOB_STATES, jobView, listJobs, mayCancel } from '../../views
 import type { JobStateName, JobView } from '../../views/jobs.js'
 import type { Views } from '../../views.js'
 import type { Command } from '../command.js'
-import { parse, usageError, withNode, withNodeToRead } from '../command.js'
+import { parse, usageError, withNodeToPost, withNodeToRead } from '../command.js'
 
 const USAGE = 'job submit (--series ID [--base REF] | --ref REF) --repo PATH|URL [--recipe FILE] [--profile NAME] [--tags T1,T2] [--priority N] | job list [--json] [--state STATE] | job cancel JOB'
 
@@ -46,7 +46,7 @@ async function submit (ctx: Ctx, argv: string[]): Promise<void> {
   }
   const tags = values.tags === undefined ? undefined : values.tags.split(',').map((t) => t.trim()).filter((t) => t !== '')
   if (values.profile !== undefined && values.profile.trim() === '') throw usageError(job, '--profile must not be empty')
-  await withNode(ctx, async (node) => {
+  await withNodeToPost(ctx, async (node, post) => {
     const { body, refs } = await jobRequestBody(node.views, {
       repo: values.repo as string,
       ...(values.series === undefined ? {} : { series: values.series }),
@@ -57,8 +57,7 @@ async function submit (ctx: Ctx, argv: string[]): Promise<void> {
       ...(tags === undefined ? {} : { tags }),
       ...(priority === undefined ? {} : { priority })
     })
-    const event = await node.post('job.request', body, refs)
-    ctx.io.out(event.id)
+    ctx.io.out(await post('job.request', body, refs))
   })
 }
 
@@ -120,12 +119,11 @@ export function findJob (views: Views, ref: string, now: number): JobView {
 
 async function cancel (ctx: Ctx, argv: string[]): Promise<void> {
   const { positionals } = parse(job, argv, {}, 1)
-  await withNode(ctx, async (node) => {
+  await withNodeToPost(ctx, async (node, post) => {
     const j = findJob(node.views, positionals[0] as string, Date.now())
     if (!mayCancel(node.views, j.request, node.identityKey)) throw new CairnError('NOT_ALLOWED', `job ${j.id} was requested by ${j.request.author}; only its author or a maintainer may cancel it`)
     if (j.state === 'done' || j.state === 'failed') throw new CairnError('JOB_FINISHED', `job ${j.id} has finished (${j.state}); there is nothing to cancel`)
     if (j.cancelled) throw new CairnError('JOB_CANCELLED', `job ${j.id} is already cancelled`)
-    const event = await node.post('job.progress', { job: j.id, step: 'cancel', state: CANCELLED }, [j.id])
-    ctx.io.out(event.id)
+    ctx.io.out(await post('job.progress', { job: j.id, step: 'cancel', state: CANCELLED }, [j.id]))
   })
 }

@@ -3,7 +3,7 @@ import { resolveRevision } from '../../policy/revision.js'
 import type { Views } from '../../views.js'
 import type { Command } from '../command.js'
 import { versionOption } from './policy.js'
-import { intOption, parse, usageError, withNode } from '../command.js'
+import { intOption, parse, usageError, withNodeToPost } from '../command.js'
 
 const TRAILER = /^([A-Za-z][A-Za-z0-9-]{0,99}):\s*(.*)$/
 /** A bare person trailer ("Reviewed-by"), to be signed with this node's profile. */
@@ -45,7 +45,7 @@ export const review: Command = {
     if (trailers.length === 0 && values.comment === undefined) throw usageError(this, 'give at least one --trailer (or a --comment)')
     const version = versionOption(this, values.version)
     const patch = intOption(this, 'patch', values.patch)
-    await withNode(ctx, async (node) => {
+    await withNodeToPost(ctx, async (node, post) => {
       const { series, revision } = resolveRevision(node.views, positionals[0] as string, version)
       if (patch !== undefined && patch !== 0 && !revision.body.patches.some((p) => p.index === patch)) {
         const have = revision.body.patches.map((p) => p.index).filter((i) => i > 0)
@@ -56,8 +56,7 @@ export const review: Command = {
         trailers: trailers.map((t) => parseTrailer(t, node.views)),
         ...(values.comment === undefined ? {} : { comment: values.comment })
       }
-      const event = await node.post('review', body, [revision.id])
-      ctx.io.out(event.id)
+      ctx.io.out(await post('review', body, [revision.id]))
     })
   }
 }
