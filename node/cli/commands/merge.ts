@@ -11,7 +11,7 @@ import type { RevisionView } from '../../views/series.js'
 import type { Views } from '../../views.js'
 import type { Command } from '../command.js'
 import { versionOption } from './policy.js'
-import { parse, usageError, withNode } from '../command.js'
+import { parse, usageError, withNodeToPost } from '../command.js'
 
 /** The node's policy (cairn policy set); a node without one uses the repository's .cairn/policy.yaml. */
 function mergePolicy (home: string, repo: string): PolicyRead {
@@ -52,7 +52,7 @@ export const merge: Command = {
     if (repo === undefined) throw usageError(this, 'merge needs --repo DIR (the git working tree to apply the series in)')
     const version = versionOption(this, values.version)
     const read = mergePolicy(ctx.home, repo)
-    await withNode(ctx, async (node) => {
+    await withNodeToPost(ctx, async (node, post) => {
       const { series, revision } = resolveRevision(node.views, positionals[0] as string, version)
       const name = `${series.id} v${revision.body.version}`
       const decision = await decideRevision(node.views, new DiffCache(node.blobs), read.policy, revision)
@@ -68,9 +68,9 @@ export const merge: Command = {
         ...(values.branch === undefined ? {} : { branch: values.branch })
       })
       const branch = applied.branch !== '' ? applied.branch : 'HEAD'
-      const event = await node.post('merge', { revision: revision.id, branch, commit: applied.commit, ...(forced ? { forced: true } : {}) }, [revision.id])
+      const id = await post('merge', { revision: revision.id, branch, commit: applied.commit, ...(forced ? { forced: true } : {}) }, [revision.id])
       ctx.io.out(`merged ${name}: ${applied.patches} patch${applied.patches === 1 ? '' : 'es'} onto ${applied.base.slice(0, 12)}, ${branch} at ${applied.commit}${forced ? ` (forced: the verdict was ${decision.verdict})` : ''}`)
-      ctx.io.out(event.id)
+      ctx.io.out(id)
       if (!hasRole(node.views.trust, node.identityKey, 'maintainer')) {
         ctx.io.err(`cairn: note: this node does not trust itself as maintainer, so its merge event does not move ${name} to merged; cairn trust add ${node.identityKey} --role maintainer`)
       }
