@@ -30,13 +30,7 @@ function remember (memos: Map<string, Memo>, key: string, lists: Array<readonly 
  * the same events.
  */
 export function deriveOver<T> (views: Views, types: readonly EventType[], key: string, compute: (views: Views) => T): T {
-  const memos = memosFor(views)
-  const lists = types.map((t) => views.byType.get(t))
-  const memo = memos.get(key)
-  if (memo !== undefined && lists.every((list, i) => list === memo.lists[i] && (list?.length ?? 0) === memo.lengths[i])) return memo.value as T
-  const value = compute(views)
-  remember(memos, key, lists, value)
-  return value
+  return deriveOverIncrementally(views, types, key, compute)
 }
 
 /**
@@ -63,13 +57,13 @@ function added (memo: Memo, lists: Array<readonly IndexedEvent[] | undefined>): 
  * given: callers keep no earlier value), or undefined when it cannot, and
  * then `compute` runs. It must give what `compute` would.
  */
-export function deriveOverIncrementally<T> (views: Views, types: readonly EventType[], key: string, compute: (views: Views) => T, update: (value: T, added: IndexedEvent[][], views: Views) => T | undefined): T {
+export function deriveOverIncrementally<T> (views: Views, types: readonly EventType[], key: string, compute: (views: Views) => T, update?: (value: T, added: IndexedEvent[][], views: Views) => T | undefined): T {
   const memos = memosFor(views)
   const lists = types.map((t) => views.byType.get(t))
   const memo = memos.get(key)
   if (memo !== undefined && lists.every((list, i) => list === memo.lists[i] && (list?.length ?? 0) === memo.lengths[i])) return memo.value as T
-  const news = memo === undefined ? undefined : added(memo, lists)
-  const value = (news === undefined ? undefined : update(memo?.value as T, news, views)) ?? compute(views)
+  const news = memo === undefined || update === undefined ? undefined : added(memo, lists)
+  const value = (news === undefined ? undefined : update?.(memo?.value as T, news, views)) ?? compute(views)
   remember(memos, key, lists, value)
   return value
 }

@@ -235,7 +235,8 @@ function foldReview (fold: SeriesFold, e: ReviewEvent): void {
   fold.counted.set(key, e)
   if (before !== undefined) {
     const list = fold.reviewsOf.get(before.body.target.revision) ?? []
-    list.splice(list.indexOf(before), 1)
+    const at = list.indexOf(before)
+    if (at >= 0) list.splice(at, 1)
   }
   addTo(fold.reviewsOf, e.body.target.revision, e)
   for (const target of new Set([before?.body.target.revision, e.body.target.revision])) {

@@ -1,7 +1,7 @@
 import { applyRevision, rangeDiff } from '../../../runners/apply-series.js'
 import { CairnError } from '../../../protocol/errors.js'
 import { interdiff, interdiffText } from '../../interdiff.js'
-import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches, SERIES_STATES, seriesState } from '../../views/series.js'
+import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches, SERIES_STATES, seriesState, trailerKey } from '../../views/series.js'
 import type { RevisionView, SeriesFilter, SeriesView } from '../../views/series.js'
 import type { Views } from '../../views.js'
 import type { Command, Context } from '../command.js'
@@ -29,7 +29,7 @@ const iso = (ms: number | undefined): string | null => ms === undefined || !Numb
 function dedupe (list: Array<{ key: string, value: string }>): Array<{ key: string, value: string }> {
   const seen = new Set<string>()
   return list.filter((t) => {
-    const k = `${t.key.toLowerCase()}: ${t.value.toLowerCase()}`
+    const k = trailerKey(t)
     if (seen.has(k)) return false
     seen.add(k)
     return true

@@ -31,7 +31,8 @@ interface SeriesPage { total: number, series: SeriesRow[], next: string | null }
 /** Rows per request: the first screenful and then some; the API allows up to 500. */
 const PAGE = 100
 const MAX_PAGE = 500
-const STATES = ['new', 'incomplete', 'testing', 'tested', 'tested.pass', 'tested.fail', 'reviewed', 'ready', 'stale', 'rejected', 'merged']
+// node/views/series.ts SERIES_STATES (the UI is compiled on its own: it cannot import it)
+const STATES = ['new', 'incomplete', 'testing', 'tested', 'tested.pass', 'tested.fail', 'reviewed', 'ready', 'stale', 'rejected', 'superseded', 'merged']
 const TRAILERS = ['Reviewed-by', 'Acked-by', 'Tested-by', 'Signed-off-by', 'Nacked-by']
 const FILTERS = ['q', 'state', 'list', 'path', 'trailer'] as const
 
@@ -109,10 +110,20 @@ export async function seriesListPage (_params: Params, q: URLSearchParams): Prom
     body.append(...page.series.map(row))
     show(page.total)
   }
-  /** One load at a time: a live refresh and a "more" do not interleave their rows. */
-  const once = (fn: () => Promise<void>): void => {
-    if (loading !== null) return
-    loading = fn().finally(() => { loading = null })
+  /** One load at a time: a live refresh and a "more" do not interleave their rows. A refresh asked for meanwhile runs after it. */
+  let refreshAfter = false
+  const once = (fn: () => Promise<void>, refresh = false): void => {
+    if (loading !== null) {
+      refreshAfter ||= refresh
+      return
+    }
+    loading = fn().finally(() => {
+      loading = null
+      if (refreshAfter) {
+        refreshAfter = false
+        once(async () => await load(shown), true)
+      }
+    })
   }
   more.addEventListener('click', () => once(loadMore))
   // Auto-load: the button coming into view (scrolled to the end) loads the next page.
@@ -122,7 +133,7 @@ export async function seriesListPage (_params: Params, q: URLSearchParams): Prom
   await load(PAGE)
   return {
     el: h('section', {}, h('h1', {}, 'Series'), h('div', { class: 'filters' }, inputs.q, inputs.state, inputs.list, inputs.path, inputs.trailer, keys), count, list, more),
-    onEvent: throttled(() => once(async () => await load(shown))),
+    onEvent: throttled(() => once(async () => await load(shown), true)),
     dispose: () => observer.disconnect()
   }
 }
