@@ -1,7 +1,7 @@
 import Corestore from 'corestore'
 import { discoveryKey } from 'hypercore-crypto'
 import type Hypercore from 'hypercore'
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync, existsSync } from 'node:fs'
+import { closeSync, existsSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs'
 import type { Crypto, KeyPair } from '../protocol/crypto.js'
 import { nativeCrypto } from '../protocol/crypto-native.js'
 import { CairnError } from '../protocol/errors.js'
@@ -12,7 +12,7 @@ import { BlobStore } from './blobs.js'
 import { LengthRecord } from './length-record.js'
 import { CryptoPool } from './crypto-pool.js'
 import { createIdentity, loadIdentity } from './identity.js'
-import { ensureDir, homePaths, isInitialised, readJson, writeJson } from './home.js'
+import { ensureDir, homePaths, isInitialised, lockPid, readJson, writeJson } from './home.js'
 import type { HomePaths } from './home.js'
 import { applyFrame, Indexer } from './indexer.js'
 import type { IndexProgress } from './indexer.js'
@@ -293,11 +293,8 @@ export function trustBody (subject: string, roles: Role[], revoked = false): Bod
 
 /** Who holds the home, for messages: "another cairn process (pid N)". */
 function lockHolder (path: string): string {
-  try {
-    return `another cairn process (pid ${Number(readFileSync(path, 'utf8'))})`
-  } catch {
-    return 'another cairn process'
-  }
+  const pid = lockPid(path)
+  return pid === null ? 'another cairn process' : `another cairn process (pid ${pid})`
 }
 
 /** One process per home: corestore's RocksDB cannot be shared for writing, so say clearly who holds it. */
@@ -308,11 +305,11 @@ function takeLock (path: string): number {
     return fd
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    const pid = Number(readFileSync(path, 'utf8'))
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    const pid = lockPid(path)
+    if (pid !== null && isAlive(pid)) {
       throw new CairnError('HOME_LOCKED', `another cairn process (pid ${pid}) is using this home; stop it first or use its HTTP API`)
     }
-    unlinkSync(path) // a stale lock from a process that died (kill -9): safe to take over
+    rmSync(path, { force: true }) // a stale lock from a process that died (kill -9): safe to take over
     return takeLock(path)
   }
 }

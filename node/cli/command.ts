@@ -48,12 +48,7 @@ export function usageError (cmd: Pick<Command, 'name' | 'usage'>, problem: strin
 
 /** Open the node of this home for the duration of `fn`, then close it. */
 export async function withNode<T> (ctx: Context, fn: (node: CairnNode) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
-  const node = await Node.open(ctx.home, opts)
-  try {
-    return await fn(node)
-  } finally {
-    await node.close()
-  }
+  return await using(await Node.open(ctx.home, opts), fn)
 }
 
 /**
@@ -69,11 +64,7 @@ export async function withNodeToRead<T> (ctx: Context, fn: (node: CairnNode) => 
     if (!isCairnError(err, 'HOME_LOCKED')) throw err
     node = await Node.open(ctx.home, { readOnly: true })
   }
-  try {
-    return await fn(node)
-  } finally {
-    await node.close()
-  }
+  return await using(node, fn)
 }
 
 /** Posts an event as this home's identity; resolves with its EventId. */
@@ -81,41 +72,45 @@ export type Poster = (type: EventType, body: unknown, refs?: string[]) => Promis
 
 /**
  * For commands that read the views and then post: the node and a Poster
- * through it, or, while `cairn start` holds the home, the node read beside
- * it (withNodeToRead) and a Poster through the daemon's HTTP API.
+ * through it, or, beside a running daemon (withNodeToRead), a Poster through
+ * the daemon's HTTP API. Beside a daemon that serves none, posting fails
+ * with READ_ONLY and its advice.
  */
 export async function withNodeToPost<T> (ctx: Context, fn: (node: CairnNode, post: Poster) => Promise<T>): Promise<T> {
-  let node: CairnNode
-  let post: Poster
-  try {
-    node = await Node.open(ctx.home)
-    const own = node
-    post = async (type, body, refs = []) => (await own.post(type, body as BodyOf<EventType>, refs)).id
-  } catch (err) {
-    const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
-    if (api === null) throw err
-    node = await Node.open(ctx.home, { readOnly: true })
-    post = async (type, body, refs = []) => await postThroughDaemon(api, type, body, refs)
-  }
-  try {
-    return await fn(node, post)
-  } finally {
-    await node.close()
-  }
+  return await withNodeToRead(ctx, async (node) => await fn(node, (node.readOnly ? daemonPoster(ctx.home) : null) ?? nodePoster(node)))
 }
 
 /**
  * Post an event as this home's identity and return its EventId: through the
  * node, or, while `cairn start` holds the home, through its HTTP API (the
- * daemon signs with the same identity and indexes it at once).
+ * daemon signs with the same identity and indexes it at once). Unlike
+ * withNodeToPost it does not read the views beside the daemon: nothing here
+ * needs them.
  */
-export async function postAs (ctx: Context, type: string, body: unknown, refs: string[] = []): Promise<string> {
+export async function postAs (ctx: Context, type: EventType, body: unknown, refs: string[] = []): Promise<string> {
   try {
-    return await withNode(ctx, async (node) => (await node.post(type as EventType, body as BodyOf<EventType>, refs)).id)
+    return await withNode(ctx, async (node) => await nodePoster(node)(type, body, refs))
   } catch (err) {
-    const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
-    if (api === null) throw err
-    return await postThroughDaemon(api, type, body, refs)
+    const post = isCairnError(err, 'HOME_LOCKED') ? daemonPoster(ctx.home) : null
+    if (post === null) throw err
+    return await post(type, body, refs)
+  }
+}
+
+function nodePoster (node: CairnNode): Poster {
+  return async (type, body, refs = []) => (await node.post(type, body as BodyOf<EventType>, refs)).id
+}
+
+function daemonPoster (home: string): Poster | null {
+  const api = daemonApi(home)
+  return api === null ? null : async (type, body, refs = []) => await postThroughDaemon(api, type, body, refs)
+}
+
+async function using<T> (node: CairnNode, fn: (node: CairnNode) => Promise<T>): Promise<T> {
+  try {
+    return await fn(node)
+  } finally {
+    await node.close()
   }
 }
 

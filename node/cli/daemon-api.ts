@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { CairnError } from '../../protocol/errors.js'
-import { homePaths, readJson } from '../home.js'
+import { homePaths, lockPid, readJson } from '../home.js'
 import { loadOrCreateToken } from '../http/token.js'
 
 /** What `cairn start` writes to the home while it serves HTTP (home.ts: daemon). */
@@ -8,40 +8,46 @@ export interface DaemonRecord { pid: number, url: string }
 
 export interface DaemonApi { url: string, token: string }
 
+/** How long a post through the daemon may take before the CLI gives up on it. */
+const POST_TIMEOUT_MS = 30_000
+
 /**
  * The HTTP API of the process holding `home`, when that process is a daemon
  * serving one: its record must name the pid in the home's lock (a record
- * left by a daemon killed with -9 names a dead or other process).
+ * left by a daemon killed with -9 names a dead or other process). The record
+ * is only a hint: one that cannot be read counts as none.
  */
 export function daemonApi (home: string): DaemonApi | null {
   const paths = homePaths(home)
-  const record = readJson<Partial<DaemonRecord> | null>(paths.daemon, null)
-  if (record === null || typeof record.url !== 'string' || typeof record.pid !== 'number') return null
-  let holder: number
+  let record: Partial<DaemonRecord> | null
   try {
-    holder = Number(readFileSync(paths.lock, 'utf8'))
+    record = readJson<Partial<DaemonRecord> | null>(paths.daemon, null)
   } catch {
     return null
   }
-  if (holder !== record.pid) return null
+  if (record === null || typeof record.url !== 'string' || record.pid !== lockPid(paths.lock)) return null
+  // The daemon made the token when it started; one made now would not be the one it checks.
+  if (!existsSync(paths.token)) return null
   return { url: record.url, token: loadOrCreateToken(paths.token) }
 }
 
 /** Post an event through the daemon's API (POST /api/events); resolves with its EventId. */
 export async function postThroughDaemon (api: DaemonApi, type: string, body: unknown, refs: string[]): Promise<string> {
   let response: Response
+  let answer: { id?: unknown, error?: unknown, message?: unknown }
   try {
     response = await fetch(new URL('api/events', api.url), {
       method: 'POST',
       headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type, body, refs })
+      body: JSON.stringify({ type, body, refs }),
+      signal: AbortSignal.timeout(POST_TIMEOUT_MS)
     })
+    answer = await response.json().catch(() => ({})) ?? {}
   } catch (err) {
-    throw new CairnError('DAEMON_UNREACHABLE', `the daemon holding this home does not answer at ${api.url} (${(err as Error).message}); is it still running?`, { cause: err })
+    // The request may have reached the daemon before it stopped answering: the event may be in its feed.
+    throw new CairnError('DAEMON_UNREACHABLE', `the daemon holding this home did not answer at ${api.url} (${(err as Error).message}); the event may have been posted: check cairn log before posting again`, { cause: err })
   }
-  const answer = await response.json().catch(() => ({})) as { id?: string, error?: string, message?: string }
-  if (!response.ok || typeof answer.id !== 'string') {
-    throw new CairnError(answer.error ?? 'DAEMON_ERROR', answer.message ?? `the daemon answered HTTP ${response.status}`)
-  }
-  return answer.id
+  if (response.ok && typeof answer.id === 'string') return answer.id
+  const code = typeof answer.error === 'string' && /^[A-Z_]+$/.test(answer.error) ? answer.error : 'DAEMON_ERROR'
+  throw new CairnError(code, typeof answer.message === 'string' ? answer.message : `the daemon answered HTTP ${response.status}`)
 }

@@ -1,4 +1,5 @@
 import { CairnError } from '../../../protocol/errors.js'
+import type { EventType } from '../../../protocol/schemas.js'
 import type { Command } from '../command.js'
 import { parse, postAs } from '../command.js'
 
@@ -14,6 +15,6 @@ export const post: Command = {
     } catch (err) {
       throw new CairnError('BAD_JSON', `--body is not JSON: ${(err as Error).message}`)
     }
-    ctx.io.out(await postAs(ctx, positionals[0] as string, body, values.ref ?? []))
+    ctx.io.out(await postAs(ctx, positionals[0] as EventType, body, values.ref ?? []))
   }
 }

@@ -87,11 +87,13 @@ export const start: Command = {
         try {
           const server = await serveHttp(node, { ...http, allowRemote }, { token, allowFrom, sessions, log })
           ctx.io.out(`http     ${server.url} (writes need the token in ${node.paths.token})`)
-          writeJson(node.paths.daemon, { pid: process.pid, url: server.url } satisfies DaemonRecord)
           cleanups.push(async () => {
             rmSync(node.paths.daemon, { force: true })
             await server.close()
           })
+          // Bound to every address (0.0.0.0, ::): the CLI on this machine comes in over loopback.
+          const local = server.host === '0.0.0.0' || server.host === '::' ? `http://127.0.0.1:${server.port}/` : server.url
+          writeJson(node.paths.daemon, { pid: process.pid, url: local } satisfies DaemonRecord)
         } catch (err) {
           // The default port may be taken by another node on this machine: run
           // without HTTP and say so. An address the user asked for must work.

@@ -59,7 +59,6 @@ export function writeRoutes (app: FastifyInstance, { node, token }: RouteContext
     const { type, body, refs } = (request.body ?? {}) as { type?: unknown, body?: unknown, refs?: unknown }
     if (typeof type !== 'string') throw new CairnError('SCHEMA', 'type: expected the event type as a string ({"type", "body", "refs"})')
     if (refs !== undefined && !(Array.isArray(refs) && refs.every((r) => typeof r === 'string'))) throw new CairnError('SCHEMA', 'refs: expected a list of EventIds')
-    validateDraft(type, body, refs ?? [])
     const event = await node.post(type as EventType, body as BodyOf<EventType>, refs ?? [])
     void reply.code(201).header('location', `/api/events/${event.id}`)
     return { id: event.id }
