@@ -69,7 +69,7 @@ export class ActiveSteps {
 function isActiveStep (x: unknown): x is ActiveStep {
   const s = x as ActiveStep
   return typeof s === 'object' && s !== null && typeof s.job === 'string' && Number.isSafeInteger(s.pgid) && s.pgid > 1 &&
-    (s.marker === undefined || (typeof s.marker === 'string' && s.marker.startsWith(`${STEP_MARKER}=`)))
+    (s.marker === undefined || (typeof s.marker === 'string' && s.marker.startsWith(`${STEP_MARKER}=`) && s.marker.length > STEP_MARKER.length + 1))
 }
 
 /**

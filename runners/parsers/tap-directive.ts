@@ -68,7 +68,7 @@ function split (text: string, pattern: RegExp, anyHashSplits: boolean): TestPoin
 }
 
 /** node-tap's `# time=12.3ms` and brittle's `# time = 0.5ms` (`s` also read) ending a test point. */
-const TIME_COMMENT = /^\s*time\s*=\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/i
+const TIME_COMMENT = /^\s*time\s*=\s*(\d+(?:\.\d+)?)\s*(?:(ms|s)\s*)?$/i // no two \s* side by side: a long run of spaces must not backtrack
 
 /**
  * TAP 13/14: only `# SKIP` and `# TODO` (any case, `skipped` counts) are
@@ -80,8 +80,9 @@ export const splitTap: DirectiveSplitter = text => {
   const at = hashes(text).at(-1)
   const m = at === undefined ? null : TIME_COMMENT.exec(text.slice(at + 1))
   if (at === undefined || m === null) return split(text, TAP_DIRECTIVE, false)
-  const ms = Number(m[1]) * (m[2]?.toLowerCase() === 's' ? 1000 : 1)
-  return { ...split(text.slice(0, at), TAP_DIRECTIVE, false), duration: Math.round(ms) }
+  const ms = Math.round(Number(m[1]) * (m[2]?.toLowerCase() === 's' ? 1000 : 1))
+  const point = split(text.slice(0, at), TAP_DIRECTIVE, false)
+  return Number.isSafeInteger(ms) ? { ...point, duration: ms } : point // a result holds durations as safe integers
 }
 
 /**

@@ -104,8 +104,8 @@ export function runTapEngine (text: string, opts: EngineOptions): ParseResult {
         continue
       }
       // The duration has its own field; in the detail it would only be noise.
-      const ms = Number(m[1])
-      if (Number.isFinite(ms) && ms >= 0) y.node.duration = Math.round(ms)
+      const ms = Math.round(Number(m[1]))
+      if (Number.isSafeInteger(ms) && ms >= 0) y.node.duration = ms // a result holds durations as safe integers
     }
     y.node.yaml = kept.join('\n') + (y.cut > 0 ? `\n[... ${y.cut} more lines]` : '')
   }

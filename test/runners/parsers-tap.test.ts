@@ -244,3 +244,19 @@ test('parseTap() reads a trailing # time= comment (node-tap, brittle) as the dur
     ['time = 3 is not a time comment when more follows # time = 3 # later', 'pass', undefined]
   ])
 })
+
+test('parseTap(): a # time= too large for a result is dropped, and a long run of spaces after it is read in one pass', t => {
+  const spaces = ' '.repeat(40_000)
+  const out = parseTap([
+    'TAP version 13',
+    'ok 1 - huge # time=99999999999999999s',
+    `ok 2 - spaced # time=1${spaces}ms`,
+    `ok 3 - spaced, then text # time=1${spaces}x`,
+    '1..3'
+  ].join('\n'))
+  t.alike(out.tests.map((x) => [x.name.slice(0, 40), x.duration]), [
+    ['huge', undefined],
+    ['spaced', 1],
+    [`spaced, then text # time=1${spaces}`.slice(0, 40), undefined]
+  ], 'a duration no result can hold is left out rather than the whole result refused')
+})
