@@ -1,12 +1,15 @@
 import picomatch from 'picomatch'
 
 const cache = new Map<string, (path: string) => boolean>()
+/** Globs kept compiled at most: the HTTP series filter takes them from requests. */
+const CACHE_MAX = 1000
 
 /** Policy globs: picomatch with dotfiles, a trailing '/' meaning everything below (as in MAINTAINERS). */
 export function pathMatcher (glob: string): (path: string) => boolean {
   let m = cache.get(glob)
   if (m === undefined) {
     m = picomatch(glob.endsWith('/') ? glob + '**' : glob, { dot: true })
+    if (cache.size >= CACHE_MAX) cache.clear()
     cache.set(glob, m)
   }
   return m

@@ -17,7 +17,6 @@ export type HistoryStatus = TestStatus | 'missing'
 
 /** What a chart draws: passing (pass, xfail), failing (fail, error, xpass), skipped, or missing. */
 export type Outcome = 'pass' | 'fail' | 'skip' | 'missing'
-export const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'skip', 'missing']
 
 export function outcomeOf (status: HistoryStatus): Outcome {
   if (status === 'missing' || status === 'skip') return status
