@@ -6,7 +6,7 @@
 import { trustedRunners } from '../node/views/jobs.js'
 import { findResults, requestOf, resolveResult, staleResults } from '../node/views/results.js'
 import type { ResultEvent } from '../node/views/results.js'
-import type { Views } from '../node/views.js'
+import type { Views } from '../node/views/views.js'
 import { CairnError } from '../protocol/errors.js'
 import { compareResults } from '../protocol/results.js'
 import type { Comparison } from '../protocol/results.js'

@@ -1,5 +1,5 @@
-import type { IndexedEvent, Views } from '../node/views.js'
-import { byTsThenId } from '../node/views.js'
+import type { IndexedEvent, Views } from '../node/views/views.js'
+import { byTsThenId } from '../node/views/views.js'
 import { CairnError } from '../protocol/errors.js'
 
 export type RevisionEvent = IndexedEvent & { type: 'series.revision' }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
-import type { Views } from '../node/views.js'
+import type { Views } from '../node/views/views.js'
 import { CairnError } from '../protocol/errors.js'
 import type { BodyOf } from '../protocol/schemas.js'
 import { git, gitEnv } from './git.js'

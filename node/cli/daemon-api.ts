@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { CairnError } from '../../protocol/errors.js'
-import { homePaths, lockPid, readJson } from '../home.js'
+import { homePaths, lockPid, readJson } from '../storage/home.js'
 import { loadOrCreateToken } from '../http/token.js'
 
 /** What `cairn start` writes to the home while it serves HTTP (home.ts: daemon). */

@@ -1,4 +1,4 @@
-import type { IndexedEvent } from '../views.js'
+import type { IndexedEvent } from '../views/views.js'
 
 /** The stable JSON shape of an event in CLI and API output (documented in README). */
 export function eventJson (e: IndexedEvent): Record<string, unknown> {

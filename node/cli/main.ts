@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { isCairnError } from '../../protocol/errors.js'
-import { resolveHome } from '../home.js'
+import { resolveHome } from '../storage/home.js'
 import type { Command, Context } from './command.js'
 /**
  * The composition root: the one place that may also register bridges/ and

@@ -1,4 +1,4 @@
-import type { IndexProgress } from '../indexer.js'
+import type { IndexProgress } from '../views/indexer.js'
 import type { Io } from './command.js'
 
 /** Index progress on stderr at most once a second, so long reindexes and catch-ups show they are moving. */

@@ -1,6 +1,6 @@
 import type { BlobRef } from '../../protocol/schemas.js'
 import { blobRefSchema } from '../../protocol/schemas.js'
-import type { Views } from '../views.js'
+import type { Views } from '../views/views.js'
 
 /** What a blob hash resolves to: where it lives and the first event that referenced it. */
 export interface BlobEntry { ref: BlobRef, event: string }

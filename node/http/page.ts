@@ -1,5 +1,5 @@
 import { CairnError } from '../../protocol/errors.js'
-import { byTsThenId } from '../views.js'
+import { byTsThenId } from '../views/views.js'
 
 export const DEFAULT_LIMIT = 50
 export const MAX_LIMIT = 500

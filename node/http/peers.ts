@@ -1,6 +1,6 @@
 import { toHex } from '../../protocol/hex.js'
 import type { CairnNode, FeedKind } from '../node.js'
-import type { Session } from '../replication.js'
+import type { Session } from '../net/replication.js'
 
 /** A replication session the daemon holds, and how it came about. */
 export interface LiveSession { via: 'sync' | 'swarm', session: Session }

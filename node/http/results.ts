@@ -1,5 +1,5 @@
 import type { CairnEvent } from '../../protocol/event.js'
-import type { IndexedEvent } from '../views.js'
+import type { IndexedEvent } from '../views/views.js'
 import { isFailing } from '../../protocol/results.js'
 import type { TestStatus } from '../../protocol/results.js'
 

@@ -3,7 +3,7 @@ import { eventId } from '../../protocol/event.js'
 import type { Signed } from '../../protocol/event.js'
 import { toHex } from '../../protocol/hex.js'
 import type { CairnNode } from '../node.js'
-import type { IndexedEvent } from '../views.js'
+import type { IndexedEvent } from '../views/views.js'
 
 export interface SignedHex { payload: string, sig: string, index: number }
 

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { CairnError } from '../../protocol/errors.js'
 import { fromHex, toHex } from '../../protocol/hex.js'
-import { assertPrivate, writeFileAtomic } from '../home.js'
+import { assertPrivate, writeFileAtomic } from '../storage/home.js'
 
 const TOKEN_BYTES = 32
 

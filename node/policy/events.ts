@@ -1,5 +1,5 @@
 import type { CairnEvent } from '../../protocol/event.js'
-import type { IndexedEvent, Views } from '../views.js'
+import type { IndexedEvent, Views } from '../views/views.js'
 
 type Indexed<T extends CairnEvent['type']> = IndexedEvent & CairnEvent<T>
 export type RevisionEvent = Indexed<'series.revision'>

@@ -2,7 +2,7 @@ import type { Policy } from '../../machines/policy-file.js'
 import { selectJobs } from '../../machines/test-selection.js'
 import type { JobTemplate } from '../../machines/test-selection.js'
 import type { Draft } from '../../protocol/event.js'
-import type { Views } from '../views.js'
+import type { Views } from '../views/views.js'
 import type { RevisionEvent } from './events.js'
 import { policyIndex } from './events.js'
 

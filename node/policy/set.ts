@@ -1,6 +1,6 @@
 import { existsSync, unlinkSync } from 'node:fs'
 import { policyHash } from '../../machines/policy-file.js'
-import { writeFileAtomic } from '../home.js'
+import { writeFileAtomic } from '../storage/home.js'
 import type { PolicyRead, PolicySource } from './files.js'
 import { homePolicyPaths, readPolicy } from './files.js'
 

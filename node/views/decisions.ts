@@ -5,8 +5,8 @@
  */
 import { CairnError } from '../../protocol/errors.js'
 import type { CairnEvent } from '../../protocol/event.js'
-import { byTsThenId } from '../views.js'
-import type { IndexedEvent, Views } from '../views.js'
+import { byTsThenId } from './views.js'
+import type { IndexedEvent, Views } from './views.js'
 import { deriveOver } from './derive-over.js'
 
 export type DecisionEvent = IndexedEvent & CairnEvent<'decision'>

@@ -1,5 +1,5 @@
 import type { EventType } from '../../protocol/schemas.js'
-import type { IndexedEvent, Views } from '../views.js'
+import type { IndexedEvent, Views } from './views.js'
 
 interface Memo { lists: Array<readonly unknown[] | undefined>, lengths: number[], value: unknown }
 

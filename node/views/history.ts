@@ -11,7 +11,7 @@
 import { changes, inSuite, outcomeCounts, outcomeOf, suiteIn, testIn } from '../../protocol/history.js'
 import type { Change, Outcome, SuiteInResult, TestInResult } from '../../protocol/history.js'
 import type { ResultTest } from '../../protocol/results.js'
-import type { Views } from '../views.js'
+import type { Views } from './views.js'
 import { allResults, requestOf, resolveResult } from './results.js'
 import type { ResultEvent } from './results.js'
 

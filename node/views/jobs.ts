@@ -7,8 +7,8 @@
  */
 import { foldJob } from '../../machines/job-lifecycle.js'
 import type { JobState } from '../../machines/job-lifecycle.js'
-import { byTsThenId } from '../views.js'
-import type { IndexedEvent, Views } from '../views.js'
+import { byTsThenId } from './views.js'
+import type { IndexedEvent, Views } from './views.js'
 import { deriveOver } from './derive-over.js'
 
 export type JobRequest = IndexedEvent & { type: 'job.request' }

@@ -4,8 +4,8 @@
  * stale results (their series or baseline has a newer result under another
  * identity: the recipe or environment changed since) marked.
  */
-import { byTsThenId } from '../views.js'
-import type { IndexedEvent, Views } from '../views.js'
+import { byTsThenId } from './views.js'
+import type { IndexedEvent, Views } from './views.js'
 import { deriveOver } from './derive-over.js'
 import { jobRequest, trustedRunners } from './jobs.js'
 import type { JobRequest } from './jobs.js'

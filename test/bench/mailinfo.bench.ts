@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { runMailinfo } from '../../bridges/email/mailinfo.js'
-import { readMbox } from '../../bridges/email/mbox.js'
+import { runMailinfo } from '../../bridges/email/parse/mailinfo.js'
+import { readMbox } from '../../bridges/email/parse/mbox.js'
 import { corpus, hasShared } from '../helpers/paths.js'
 
 const ROUNDS = 5

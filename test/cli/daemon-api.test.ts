@@ -4,7 +4,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { daemonApi, postThroughDaemon } from '../../node/cli/daemon-api.js'
-import { homePaths } from '../../node/home.js'
+import { homePaths } from '../../node/storage/home.js'
 
 const TOKEN = 'ab'.repeat(32)
 

@@ -4,9 +4,9 @@
 // (the user's Signed-off-by, copied Cc:, the Link: to the patch itself).
 import test from 'brittle'
 import { readFileSync } from 'node:fs'
-import { buildSeries } from '../../bridges/email/series.js'
-import { makeTrailer, parseTrailers, trailerIdentity } from '../../bridges/email/trailers.js'
-import type { PresentPatch, Revision } from '../../bridges/email/series.js'
+import { buildSeries } from '../../bridges/email/series/series.js'
+import { makeTrailer, parseTrailers, trailerIdentity } from '../../bridges/email/series/trailers.js'
+import type { PresentPatch, Revision } from '../../bridges/email/series/series.js'
 import { corpus, hasShared } from '../helpers/paths.js'
 import { rawMessages, readMbox } from './mail-fixture.js'
 

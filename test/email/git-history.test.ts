@@ -4,9 +4,9 @@
 // the same order. Each patch's commit trailers must equal the corpus' list.
 import test from 'brittle'
 import { readFileSync } from 'node:fs'
-import { buildSeries } from '../../bridges/email/series.js'
-import { formatTrailer, parseTrailers } from '../../bridges/email/trailers.js'
-import type { Revision } from '../../bridges/email/series.js'
+import { buildSeries } from '../../bridges/email/series/series.js'
+import { formatTrailer, parseTrailers } from '../../bridges/email/series/trailers.js'
+import type { Revision } from '../../bridges/email/series/series.js'
 import { corpus, hasShared } from '../helpers/paths.js'
 import { readMbox } from './mail-fixture.js'
 

@@ -1,10 +1,10 @@
 // An ingest in a child process, for the kill -9 test: prints one JSON line per
 // stored batch, per phase and per append to its feed, so the parent can kill it at a chosen point.
 // usage: ingest-child HOME mbox|public-inbox PATH BATCH_MAILS
-import { BridgeState } from '../../bridges/email/bridge-state.js'
-import { ingest } from '../../bridges/email/ingest.js'
-import { publicInboxSource } from '../../bridges/email/public-inbox.js'
-import { mboxSource } from '../../bridges/email/sources.js'
+import { BridgeState } from '../../bridges/email/ingest/bridge-state.js'
+import { ingest } from '../../bridges/email/ingest/ingest.js'
+import { publicInboxSource } from '../../bridges/email/ingest/public-inbox.js'
+import { mboxSource } from '../../bridges/email/ingest/sources.js'
 import { CairnNode } from '../../node/node.js'
 
 const [home, kind, path, batch] = process.argv.slice(2) as [string, string, string, string]

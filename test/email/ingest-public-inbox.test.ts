@@ -5,7 +5,7 @@
 import test from 'brittle'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { IngestSummary } from '../../bridges/email/ingest.js'
+import type { IngestSummary } from '../../bridges/email/ingest/ingest.js'
 import { cairn } from '../helpers/cli.js'
 import { appendToInbox, DIFF, rawMail } from './ingest-fixture.js'
 

@@ -5,9 +5,9 @@
  * parser refuses is counted, not hidden: the bridge would keep it as mail.raw.
  */
 import { readFileSync } from 'node:fs'
-import { mailinfo } from '../../bridges/email/mailinfo.js'
-import { splitMbox } from '../../bridges/email/mbox.js'
-import type { ParsedMail } from '../../bridges/email/types.js'
+import { mailinfo } from '../../bridges/email/parse/mailinfo.js'
+import { splitMbox } from '../../bridges/email/parse/mbox.js'
+import type { ParsedMail } from '../../bridges/email/parse/types.js'
 
 export interface Loaded {
   mails: ParsedMail[]

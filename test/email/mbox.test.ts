@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MboxSplitter, type MboxOptions, readMbox, splitMbox } from '../../bridges/email/mbox.js'
+import { MboxSplitter, type MboxOptions, readMbox, splitMbox } from '../../bridges/email/parse/mbox.js'
 import { isCairnError } from '../../protocol/errors.js'
 import { corpus, hasShared } from '../helpers/paths.js'
 

@@ -1,9 +1,9 @@
 import test from 'brittle'
 import fc from 'fast-check'
-import { buildSeries, placements, seriesIdOf, SUBJECT_SIMILARITY } from '../../bridges/email/series.js'
-import type { PresentPatch, Revision, SeriesResult } from '../../bridges/email/series.js'
-import { formatTrailer } from '../../bridges/email/trailers.js'
-import type { ParsedMail } from '../../bridges/email/types.js'
+import { buildSeries, placements, seriesIdOf, SUBJECT_SIMILARITY } from '../../bridges/email/series/series.js'
+import type { PresentPatch, Revision, SeriesResult } from '../../bridges/email/series/series.js'
+import { formatTrailer } from '../../bridges/email/series/trailers.js'
+import type { ParsedMail } from '../../bridges/email/parse/types.js'
 import { corpus, hasShared } from '../helpers/paths.js'
 import { loadMbox } from './mail-fixture.js'
 

@@ -1,5 +1,5 @@
 import test from 'brittle'
-import { parseSubject, type Subject } from '../../bridges/email/subject.js'
+import { parseSubject, type Subject } from '../../bridges/email/series/subject.js'
 
 type Want = Partial<Subject>
 

@@ -6,7 +6,7 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=${1:-$ROOT/../shared/corpora/git-t5100}
 if [ ! -f "$DATA/check.sh" ]; then echo "skip: no t5100 corpus at $DATA"; exit 0; fi
-out=$(MAILINFO="node --import $ROOT/node_modules/tsx/dist/loader.mjs $ROOT/bridges/email/mailinfo-cli.ts" sh "$DATA/check.sh" "$DATA")
+out=$(MAILINFO="node --import $ROOT/node_modules/tsx/dist/loader.mjs $ROOT/bridges/email/parse/mailinfo-cli.ts" sh "$DATA/check.sh" "$DATA")
 echo "$out"
 # check.sh leaves its work dir behind; clean it up.
 work=$(echo "$out" | sed -n 's/.*(workdir \(.*\))$/\1/p')

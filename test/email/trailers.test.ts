@@ -2,7 +2,7 @@ import test from 'brittle'
 import {
   canonicalKey, dedupeTrailers, emailMatches, formatTrailer, givenBySender, makeTrailer, parsePerson,
   parseReplyTrailers, parseTrailers, sameTrailer
-} from '../../bridges/email/trailers.js'
+} from '../../bridges/email/series/trailers.js'
 
 test('canonicalKey() normalises case the way the kernel writes keys', t => {
   t.is(canonicalKey('REVIEWED-BY'), 'Reviewed-by')

@@ -3,7 +3,7 @@
 // at any moment and check that nothing acknowledged was lost.
 // usage: append-child HOME BATCHES BATCH_SIZE [--listen] [--hold]
 import { CairnNode } from '../../node/node.js'
-import { listen } from '../../node/sync.js'
+import { listen } from '../../node/net/sync.js'
 
 const [home, batches, size, ...flags] = process.argv.slice(2)
 const node = await CairnNode.open(home as string)

@@ -1,6 +1,6 @@
 import type { TestInstance } from 'brittle'
 import { CairnNode } from '../../node/node.js'
-import { listen, connect, untilCaughtUp } from '../../node/sync.js'
+import { listen, connect, untilCaughtUp } from '../../node/net/sync.js'
 
 /** A fresh node in a temp home that brittle removes; closed on teardown. */
 export async function createNode (t: TestInstance, name = 'node'): Promise<{ node: CairnNode, home: string }> {

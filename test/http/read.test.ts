@@ -48,7 +48,7 @@ test('GET /api/peers lists a connected peer while a sync session is open', async
   const { node: b } = await createNode(t, 'b')
   await b.post('note', { text: 'hi' })
   const api = await serve(t, a, home)
-  const { listen, connect, untilCaughtUp } = await import('../../node/sync.js')
+  const { listen, connect, untilCaughtUp } = await import('../../node/net/sync.js')
   const { server, sessions } = await listen(b, { host: '127.0.0.1', port: 0 })
   const port = (server.address() as { port: number }).port
   const session = await connect(a, { host: '127.0.0.1', port })

@@ -2,9 +2,9 @@ import test from 'brittle'
 import { decodeBlock } from '../../protocol/block.js'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
 import { encodeDraft, openEvent, signEvent } from '../../protocol/event.js'
-import { openBlock, packPayloads, sealPayloads, signedEvents } from '../../node/crypto-jobs.js'
+import { openBlock, packPayloads, sealPayloads, signedEvents } from '../../node/crypto/jobs.js'
 import { toHex } from '../../protocol/hex.js'
-import { CryptoPool } from '../../node/crypto-pool.js'
+import { CryptoPool } from '../../node/crypto/pool.js'
 
 test('the crypto pool seals and opens exactly as the inline path does', async (t) => {
   const pool = new CryptoPool(2)

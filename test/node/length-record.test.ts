@@ -1,7 +1,7 @@
 import test from 'brittle'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
-import { LengthRecord } from '../../node/length-record.js'
+import { LengthRecord } from '../../node/storage/length-record.js'
 
 test('LengthRecord keeps the last set length across reopen, starts from the migrated value, and is private', async (t) => {
   const path = join(await t.tmp(), 'own-length')

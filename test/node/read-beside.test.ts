@@ -1,7 +1,7 @@
 import test from 'brittle'
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { CairnNode } from '../../node/node.js'
-import { homePaths } from '../../node/home.js'
+import { homePaths } from '../../node/storage/home.js'
 import { createNode, syncOnce } from '../helpers/nodes.js'
 
 test('a node opened read-only beside the process holding its home reads everything stored and writes nothing', async (t) => {

@@ -1,5 +1,5 @@
 import test from 'brittle'
-import { connect, listen, untilCaughtUp } from '../../node/sync.js'
+import { connect, listen, untilCaughtUp } from '../../node/net/sync.js'
 import { createNode } from '../helpers/nodes.js'
 
 test('a peer that disconnects mid-sync resumes where it stopped', async (t) => {

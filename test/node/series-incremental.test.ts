@@ -8,8 +8,8 @@ import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import { seriesRoutes } from '../../node/http/routes/series.js'
 import type { RouteContext } from '../../node/http/context.js'
 import { seriesSummaries } from '../../node/http/series.js'
-import { Views } from '../../node/views.js'
-import type { IndexedEvent } from '../../node/views.js'
+import { Views } from '../../node/views/views.js'
+import type { IndexedEvent } from '../../node/views/views.js'
 import { seriesIndex } from '../../node/views/series.js'
 
 // The series index, the list's summaries and the state facts are brought up

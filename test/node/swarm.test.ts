@@ -1,6 +1,6 @@
 import test from 'brittle'
 import createTestnet from 'hyperdht/testnet.js'
-import { joinSwarm } from '../../node/swarm.js'
+import { joinSwarm } from '../../node/net/swarm.js'
 import type { CairnNode } from '../../node/node.js'
 import { createNode } from '../helpers/nodes.js'
 

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CairnNode } from '../../node/node.js'
-import { connect, listen } from '../../node/sync.js'
+import { connect, listen } from '../../node/net/sync.js'
 import { gitEnv } from '../helpers/git.js'
 import { repoRoot } from '../helpers/paths.js'
 

@@ -2,7 +2,7 @@ import { jobRequestBody } from '../../../runners/submit.js'
 import { CairnError } from '../../../protocol/errors.js'
 import { CANCELLED, JOB_STATES, jobView, listJobs, mayCancel } from '../../views/jobs.js'
 import type { JobStateName, JobView } from '../../views/jobs.js'
-import type { Views } from '../../views.js'
+import type { Views } from '../../views/views.js'
 import type { Command } from '../command.js'
 import { parse, usageError, withNodeToPost, withNodeToRead } from '../command.js'
 

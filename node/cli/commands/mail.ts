@@ -1,5 +1,5 @@
-import { appendToMbox, sendSmtp } from '../../../bridges/email/verdict-send.js'
-import { verdictMail } from '../../../bridges/email/verdict.js'
+import { appendToMbox, sendSmtp } from '../../../bridges/email/verdict/send.js'
+import { verdictMail } from '../../../bridges/email/verdict/verdict.js'
 import type { Command } from '../command.js'
 import { parse, usageError, withNode } from '../command.js'
 

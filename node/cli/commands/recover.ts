@@ -1,5 +1,5 @@
-import { recoverOwnFeed } from '../../recover.js'
-import { connect, parseHostPort } from '../../sync.js'
+import { recoverOwnFeed } from '../../net/recover.js'
+import { connect, parseHostPort } from '../../net/sync.js'
 import type { Command } from '../command.js'
 import { parse, usageError, withNode } from '../command.js'
 

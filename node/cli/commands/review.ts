@@ -1,6 +1,6 @@
 import { CairnError } from '../../../protocol/errors.js'
 import { resolveRevision } from '../../policy/revision.js'
-import type { Views } from '../../views.js'
+import type { Views } from '../../views/views.js'
 import type { Command } from '../command.js'
 import { versionOption } from './policy.js'
 import { intOption, parse, usageError, withNodeToPost } from '../command.js'

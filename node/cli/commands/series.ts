@@ -3,7 +3,7 @@ import { CairnError } from '../../../protocol/errors.js'
 import { interdiff, interdiffText } from '../../interdiff.js'
 import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches, SERIES_STATES, seriesState, trailerKey } from '../../views/series.js'
 import type { RevisionView, SeriesFilter, SeriesView } from '../../views/series.js'
-import type { Views } from '../../views.js'
+import type { Views } from '../../views/views.js'
 import type { Command, Context } from '../command.js'
 import { intOption, parse, usageError, withNodeToRead } from '../command.js'
 

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js'
 import { progressPrinter } from '../progress.js'
 import { parse, usageError, withNode } from '../command.js'
-import { connect, listen, parseHostPort, untilCaughtUp } from '../../sync.js'
+import { connect, listen, parseHostPort, untilCaughtUp } from '../../net/sync.js'
 
 export const sync: Command = {
   name: 'sync',

@@ -1,0 +1,98 @@
+import type { ParsedMail } from '../parse/types.js'
+import { parseSubject, type Subject } from './subject.js'
+import { parsePerson, type Person } from './trailers.js'
+import type { Unmatched } from './types.js'
+
+/** What a mail is by itself, before threading: b4's split into patches, covers, follow-ups, unknowns. */
+export type Role = 'patch' | 'cover' | 'reply' | 'other'
+
+export interface MailNode {
+  id: string
+  mail: ParsedMail
+  /** Position in the canonical order (date, then Message-ID). */
+  seq: number
+  subject: Subject
+  sender: Person
+  hasDiff: boolean
+  hasDiffstat: boolean
+  role: Role
+}
+
+// b4's DIFF_RE, plus --no-prefix diffs
+const DIFF = /^(---.*\n\+\+\+ |GIT binary patch|diff --git \S+ \S+)/m
+const DIFFSTAT = /^\s*\d+ files? changed/m
+
+/**
+ * The canonical order: Date (unparseable last), Message-ID, then content so
+ * that even two copies of one Message-ID sort the same everywhere.
+ */
+export function compareMails (a: ParsedMail, b: ParsedMail): number {
+  const da = Number.isFinite(a.dateMs) ? a.dateMs : Infinity
+  const db = Number.isFinite(b.dateMs) ? b.dateMs : Infinity
+  if (da !== db) return da < db ? -1 : 1
+  for (const [x, y] of [[a.messageId, b.messageId], [a.rawSubject, b.rawSubject], [a.author.email, b.author.email],
+    [a.author.name, b.author.name], [a.message, b.message], [a.patch, b.patch], [a.date, b.date]] as const) {
+    if (x !== y) return x < y ? -1 : 1
+  }
+  return 0
+}
+
+/** The header From: the person who sent the mail (mailinfo's author may be an in-body From:). */
+export function senderOf (mail: ParsedMail): Person {
+  const from = mail.headers.find(([name]) => name === 'from')
+  const person = from === undefined ? undefined : parsePerson(from[1])
+  return person === undefined ? { ...mail.author } : { name: person.name, email: person.email }
+}
+
+function roleOf (mail: ParsedMail, subject: Subject, hasDiff: boolean): Role {
+  if (subject.isReply) return 'reply'
+  if (subject.isCover) return 'cover'
+  if (hasDiff) return 'patch'
+  // A mail without Re: that answers another is still a follow-up (b4: trailers in a "nore" reply count)
+  if (mail.inReplyTo !== '' || mail.references.length > 0) return 'reply'
+  return 'other'
+}
+
+export interface MailIndex {
+  nodes: MailNode[]
+  byId: Map<string, MailNode>
+  unmatched: Unmatched[]
+}
+
+/** Sort, drop mails without or with an already seen Message-ID (first wins), and give each its role. */
+export function indexMails (mails: readonly ParsedMail[]): MailIndex {
+  const sorted = [...mails].sort(compareMails)
+  const nodes: MailNode[] = []
+  const byId = new Map<string, MailNode>()
+  const unmatched: Unmatched[] = []
+  for (const mail of sorted) {
+    if (mail.messageId === '') {
+      unmatched.push({ mail, reason: 'no Message-ID' })
+      continue
+    }
+    if (byId.has(mail.messageId)) {
+      unmatched.push({ mail, reason: `duplicate Message-ID <${mail.messageId}>` })
+      continue
+    }
+    const subject = parseSubject(mail.rawSubject)
+    const hasDiff = DIFF.test(mail.patch)
+    const node: MailNode = {
+      id: mail.messageId,
+      mail,
+      seq: nodes.length,
+      subject,
+      sender: senderOf(mail),
+      hasDiff,
+      hasDiffstat: DIFFSTAT.test(mail.patch) || DIFFSTAT.test(mail.message),
+      role: roleOf(mail, subject, hasDiff)
+    }
+    nodes.push(node)
+    byId.set(node.id, node)
+  }
+  return { nodes, byId, unmatched }
+}
+
+/** The message a mail answers: In-Reply-To, else the newest References entry. */
+export function parentId (mail: ParsedMail): string {
+  return mail.inReplyTo !== '' ? mail.inReplyTo : mail.references[mail.references.length - 1] ?? ''
+}

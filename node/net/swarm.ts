@@ -1,0 +1,44 @@
+import DHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import type { CairnNode } from '../node.js'
+import { Session } from './replication.js'
+import type { HostPort } from './sync.js'
+
+/** A project is a swarm topic: blake2b of a namespaced project name, so unrelated swarms never meet. */
+export function projectTopic (node: CairnNode, name: string): Uint8Array {
+  return node.crypto.blake2b256(new TextEncoder().encode(`cairn/topic/v1/${name}`))
+}
+
+export interface SwarmHandle {
+  swarm: Hyperswarm
+  sessions: Set<Session>
+  destroy: () => Promise<void>
+}
+
+/**
+ * Join the project's topic and replicate with every peer found. The DHT is
+ * only ever the bootstrap list we are given: a node never reaches for the
+ * public DHT by itself. On loopback-only bootstraps the DHT binds loopback.
+ */
+export async function joinSwarm (node: CairnNode, opts: { bootstrap: HostPort[], topic: string, log?: (msg: string) => void }): Promise<SwarmHandle> {
+  const loopback = opts.bootstrap.every((b) => b.host === '127.0.0.1' || b.host === 'localhost')
+  const dht = new DHT({ bootstrap: opts.bootstrap, ...(loopback ? { host: '127.0.0.1' } : {}) })
+  const swarm = new Hyperswarm({ dht })
+  const sessions = new Set<Session>()
+  swarm.on('connection', (conn) => {
+    const session = new Session(node, conn, opts.log)
+    sessions.add(session)
+    session.closed.then(() => sessions.delete(session), () => {})
+  })
+  const discovery = swarm.join(projectTopic(node, opts.topic), { server: true, client: true })
+  await discovery.flushed()
+  return {
+    swarm,
+    sessions,
+    destroy: async () => {
+      for (const s of sessions) s.destroy()
+      await swarm.destroy()
+      await dht.destroy()
+    }
+  }
+}

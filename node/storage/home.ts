@@ -1,0 +1,90 @@
+import { mkdirSync, existsSync, readFileSync, renameSync, statSync, openSync, closeSync, fsyncSync, writeSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { CairnError } from '../../protocol/errors.js'
+
+/** The files of a node's home directory. Everything here is local to this node. */
+export interface HomePaths {
+  dir: string
+  identity: string
+  store: string
+  views: string
+  state: string
+  ownLength: string
+  token: string
+  lock: string
+  /** Where the process holding the home serves its HTTP API ({pid, url}), while it does: the CLI posts through it. */
+  daemon: string
+}
+
+/** --home wins, then CAIRN_HOME, then ~/.cairn */
+export function resolveHome (flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? env.CAIRN_HOME ?? join(homedir(), '.cairn'))
+}
+
+export function homePaths (dir: string): HomePaths {
+  return {
+    dir,
+    identity: join(dir, 'identity.key'),
+    store: join(dir, 'store'),
+    views: join(dir, 'views.log'),
+    state: join(dir, 'state.json'),
+    ownLength: join(dir, 'own-length'),
+    token: join(dir, 'api.token'),
+    lock: join(dir, 'node.lock'),
+    daemon: join(dir, 'daemon.json')
+  }
+}
+
+/** The pid in a home's lock file, or null when there is no readable one. */
+export function lockPid (path: string): number | null {
+  try {
+    const pid = Number(readFileSync(path, 'utf8'))
+    return Number.isInteger(pid) && pid > 0 ? pid : null
+  } catch {
+    return null
+  }
+}
+
+export function isInitialised (paths: HomePaths): boolean {
+  return existsSync(paths.identity)
+}
+
+export function ensureDir (dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+}
+
+/** Write a file so that a crash leaves either the old or the new content, never a torn one. */
+export function writeFileAtomic (path: string, data: string | Uint8Array, mode = 0o600): void {
+  const tmp = `${path}.tmp-${process.pid}`
+  const fd = openSync(tmp, 'w', mode)
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(tmp, path)
+}
+
+export function readJson<T> (path: string, fallback: T): T {
+  if (!existsSync(path)) return fallback
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T
+  } catch (err) {
+    throw new CairnError('HOME_CORRUPT', `${path} is not valid JSON (${(err as Error).message}); restore it from a backup or remove it`, { cause: err })
+  }
+}
+
+export function writeJson (path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n')
+}
+
+/** Refuse secret files that others can read, as ssh does: a leaked key cannot be revoked from history. */
+export function assertPrivate (path: string): void {
+  const mode = statSync(path).mode & 0o777
+  if ((mode & 0o077) !== 0) {
+    throw new CairnError('KEY_PERMISSIONS', `${path} has mode ${mode.toString(8)}; it must be readable by its owner only: chmod 600 ${path}`)
+  }
+}
+
