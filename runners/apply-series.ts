@@ -13,6 +13,7 @@ import type { CairnNode } from '../node/node.js'
 import { findRevisionView, findSeries, patchTrailers } from '../node/views/series.js'
 import type { RevisionView, SeriesView } from '../node/views/series.js'
 import { CairnError } from '../protocol/errors.js'
+import type { CairnCode } from '../protocol/errors.js'
 import { git } from './git.js'
 import { applyPatches } from './workspace.js'
 
@@ -64,7 +65,7 @@ async function userEnv (repo: string): Promise<Env> {
   return env
 }
 
-async function gitOut (args: string[], cwd: string, env: Env, code: string): Promise<string> {
+async function gitOut (args: string[], cwd: string, env: Env, code: CairnCode): Promise<string> {
   const r = await git(args, { cwd, env })
   if (r.code !== 0) throw new CairnError(code, `git ${args.join(' ')} failed in ${cwd}: ${(r.stderr || r.stdout).trim()}`)
   return r.stdout.trim()

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { CairnError } from '../protocol/errors.js'
+import type { CairnCode } from '../protocol/errors.js'
 
 export interface GitResult { code: number, stdout: string, stderr: string }
 
@@ -39,7 +40,7 @@ export async function git (args: string[], opts: { cwd: string, env: Record<stri
 }
 
 /** git that must succeed: a failure is a CairnError naming the command and git's own words. */
-export async function gitOk (args: string[], opts: { cwd: string, env: Record<string, string> }, code = 'GIT'): Promise<string> {
+export async function gitOk (args: string[], opts: { cwd: string, env: Record<string, string> }, code: CairnCode = 'GIT'): Promise<string> {
   const r = await git(args, opts)
   if (r.code !== 0) throw new CairnError(code, `git ${args.join(' ')} failed in ${opts.cwd}: ${(r.stderr || r.stdout).trim()}`)
   return r.stdout

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { CairnError } from '../../protocol/errors.js'
+import { CairnError, wireCode } from '../../protocol/errors.js'
 import { homePaths, lockPid, readJson } from '../storage/home.js'
 import { loadOrCreateToken } from '../http/token.js'
 
@@ -48,6 +48,6 @@ export async function postThroughDaemon (api: DaemonApi, type: string, body: unk
     throw new CairnError('DAEMON_UNREACHABLE', `the daemon holding this home did not answer at ${api.url} (${(err as Error).message}); the event may have been posted: check cairn log before posting again`, { cause: err })
   }
   if (response.ok && typeof answer.id === 'string') return answer.id
-  const code = typeof answer.error === 'string' && /^[A-Z_]+$/.test(answer.error) ? answer.error : 'DAEMON_ERROR'
+  const code = typeof answer.error === 'string' && /^[A-Z_]+$/.test(answer.error) ? wireCode(answer.error) : 'DAEMON_ERROR'
   throw new CairnError(code, typeof answer.message === 'string' ? answer.message : `the daemon answered HTTP ${response.status}`)
 }

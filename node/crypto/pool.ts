@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { CairnError } from '../../protocol/errors.js'
+import { CairnError, wireCode } from '../../protocol/errors.js'
 import type { Job, OpenedBlock, PackedPayloads, SignedBatch } from './jobs.js'
 
 interface Pending { resolve: (v: unknown) => void, reject: (e: Error) => void }
@@ -90,7 +90,7 @@ export class CryptoPool {
       if (p === undefined) return
       this.pending.delete(id)
       if (error === undefined) p.resolve(result)
-      else p.reject(code !== undefined ? new CairnError(code, error.replace(`${code}: `, '')) : new Error(error))
+      else p.reject(code !== undefined ? new CairnError(wireCode(code), error.replace(`${code}: `, '')) : new Error(error))
     })
     worker.on('error', (err) => {
       for (const p of this.pending.values()) p.reject(err)

@@ -1,30 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { CairnError, isCairnError } from '../../protocol/errors.js'
-
-/** HTTP status per error code; anything not listed is the server's fault (500). */
-const STATUS: Record<string, number> = {
-  BAD_REQUEST: 400,
-  BAD_JSON: 400,
-  BAD_QUERY: 400,
-  BAD_CURSOR: 400,
-  BAD_HASH: 400,
-  BAD_ID: 400,
-  SCHEMA: 400,
-  UNKNOWN_TYPE: 400,
-  UNAUTHORIZED: 401,
-  REMOTE_REFUSED: 403,
-  HOST_REFUSED: 403,
-  NOT_FOUND: 404,
-  BLOB_MISSING: 404,
-  UNKNOWN_REVISION: 404,
-  METHOD_NOT_ALLOWED: 405,
-  TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415
-}
-
-export function statusFor (code: string): number {
-  return STATUS[code] ?? 500
-}
+import { statusFor } from './error-status.js'
 
 /** The JSON every error response carries: a stable code and a message saying what was wrong. */
 export interface ErrorBody { error: string, message: string }

@@ -41,7 +41,7 @@ export function parse (kind: ParserKind, input: ParserInput): ParseResult {
   } catch (err) {
     if (isCairnError(err)) throw err
     // A parser bug must still surface as a parse failure of this input, not crash the runner.
-    throw new CairnError(`PARSE_${kind.toUpperCase()}`, `parser failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    throw new CairnError(`PARSE_${kind.toUpperCase()}` as `PARSE_${Uppercase<ParserKind>}`, `parser failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
   }
 }
 

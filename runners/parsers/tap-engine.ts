@@ -5,6 +5,7 @@
  * passed in as options.
  */
 import { CairnError } from '../../protocol/errors.js'
+import type { RunnersCode } from '../error-codes.js'
 import { clipHead, clipTail, dedent, joinDetail, TailLines } from './detail.js'
 import { uniqueNames } from '../../protocol/results.js'
 import { classify, indentOf } from './tap-line.js'
@@ -55,7 +56,7 @@ export class TapStream {
 }
 
 export interface EngineOptions {
-  code: string
+  code: RunnersCode
   split: DirectiveSplitter
   /** Test::More prints diagnostics after `not ok`; KTAP prints them before the result. */
   comments: 'after' | 'before'

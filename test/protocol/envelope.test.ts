@@ -4,13 +4,14 @@ import { pack } from '../../protocol/codec.js'
 import { libsodiumCrypto } from '../../protocol/crypto.js'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
 import { isCairnError } from '../../protocol/errors.js'
+import type { CairnCode } from '../../protocol/errors.js'
 import { openEvent, signEvent, SIGN_DOMAIN, validateDraft } from '../../protocol/event.js'
 import type { Signed } from '../../protocol/event.js'
 import { GOLDEN_DRAFTS, GOLDEN_SEED } from './drafts.js'
 
 const keyPair = nativeCrypto.keyPair(GOLDEN_SEED)
 
-async function code (t: { ok: (v: unknown, m?: string) => void }, fn: () => unknown, expected: string, mentions?: string): Promise<void> {
+async function code (t: { ok: (v: unknown, m?: string) => void }, fn: () => unknown, expected: CairnCode, mentions?: string): Promise<void> {
   try {
     fn()
     t.ok(false, `expected ${expected}, nothing thrown`)

@@ -76,7 +76,7 @@ test('every fixture parses with its own parser or fails with that parser\'s Cair
         t.ok(r.tests.every(x => x.duration === undefined || (Number.isInteger(x.duration) && x.duration >= 0)), `${kind}/${name}: integer ms`)
         t.ok(r.tests.every(x => x.status !== 'pass' || x.detail === undefined), `${kind}/${name}: no detail on passes`)
       } catch (err) {
-        t.ok(isCairnError(err, `PARSE_${kind.toUpperCase()}`), `${kind}/${name}: ${(err as Error).message}`)
+        t.ok(isCairnError(err, `PARSE_${kind.toUpperCase()}` as `PARSE_${Uppercase<typeof kind>}`), `${kind}/${name}: ${(err as Error).message}`)
       }
     }
   }

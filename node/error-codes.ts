@@ -1,0 +1,57 @@
+/** node/'s error codes (storage, net, views, policy, HTTP, CLI), each with what it means. */
+export const NODE_CODES = {
+  ALREADY_INITIALISED: 'cairn init on a home that already holds a node or an identity',
+  ALREADY_MERGED: 'cairn merge of a series whose decision is already merged',
+  AMBIGUOUS: 'an id prefix or series name matches more than one decision or series',
+  BAD_ADDRESS: 'an address is not HOST:PORT, an IP address or an ADDR/BITS prefix',
+  BAD_CURSOR: 'a page cursor the API did not give out',
+  BAD_HASH: 'a blob hash that is not 64 lowercase hex characters',
+  BAD_ID: 'an EventId that is not 64 lowercase hex characters',
+  BAD_JSON: 'a request body or --body that is not JSON',
+  BAD_KEY: 'a feed key that is not 64 hex characters',
+  BAD_QUERY: 'a query parameter that is unknown or out of range',
+  BAD_REQUEST: 'a request the HTTP server refused before any route saw it',
+  BLOB_CORRUPT: 'a stored blob does not match its hash',
+  BLOB_MISSING: 'a blob that is not on this node yet (not replicated)',
+  CLOSED: 'work asked of a node that is closed or closing',
+  CONNECT_FAILED: 'a peer address did not accept the connection',
+  DAEMON_ERROR: 'the daemon refused a post with an answer that carries no code',
+  DAEMON_UNREACHABLE: 'the daemon holding this home did not answer',
+  FEED_TRUNCATED: 'the own feed has fewer blocks than this node recorded: the store lost writes',
+  GIT: 'a git command failed or git is not installed',
+  HOME_CORRUPT: 'a file in the home is not valid JSON',
+  HOME_LOCKED: 'another cairn process holds this home',
+  HOST_REFUSED: 'an HTTP Host header that is not a loopback name (DNS rebinding guard)',
+  INTERNAL: 'a failure that is cairn\'s fault, not the input\'s',
+  JOB_AMBIGUOUS: 'a job id prefix that matches more than one job',
+  JOB_CANCELLED: 'cancelling a job that is already cancelled',
+  JOB_FINISHED: 'cancelling a job that has finished',
+  JOB_UNKNOWN: 'a job id this node does not know',
+  KEY_CORRUPT: 'the identity file does not hold a 32-byte hex seed',
+  KEY_PERMISSIONS: 'a secret file (identity, token) readable by others than its owner',
+  LISTEN_FAILED: 'cannot listen on the asked address (HTTP or sync)',
+  NOT_ALLOWED: 'an action only an event\'s author or a maintainer may take',
+  NOT_A_DECISION: 'an EventId that names an event of another type than decision',
+  NOT_FOLLOWED: 'a core this node does not carry; cairn follow it first',
+  NOT_FOUND: 'a named thing (event, series, decision, route, file) that is not here',
+  NOT_INITIALISED: 'a home without an identity; cairn init first',
+  NOT_MERGEABLE: 'cairn merge of a series whose verdict is not merge',
+  NO_POLICY: 'no policy set on this node or in the repository',
+  NO_SUCH_PATCH: 'a patch number the series revision does not have',
+  READ_ONLY: 'a write on a node opened read-only beside the process holding its home',
+  RECOVER_FAILED: 'a peer could not give back all of the own feed',
+  REMOTE_REFUSED: 'a non-loopback listen address or client without --http-allow-remote',
+  TOKEN_CORRUPT: 'the API token file does not hold a hex token',
+  TOO_LARGE: 'a request body over the size limit',
+  UNAUTHORIZED: 'a write without the node\'s API token',
+  UNKNOWN_REVISION: 'a ref that is not a series.revision this node has indexed',
+  UNSUPPORTED_MEDIA_TYPE: 'a request body that is not application/json',
+  USAGE: 'a command line (or a flag\'s value) that is wrong; the CLI exits 2',
+  VIEW_LOG: 'the stored view log is malformed or disagrees with the feeds; it is rebuilt'
+}
+
+export type NodeCode = keyof typeof NODE_CODES
+
+declare module '../protocol/errors.js' {
+  interface ErrorVocabularies { node: NodeCode }
+}

@@ -1,0 +1,30 @@
+/** runners/' error codes, each with what it means. */
+export const RUNNERS_CODES = {
+  APPLY_FAILED: 'a series revision does not apply onto its base',
+  BAD_DURATION: 'a duration that is not like 90s, 10m or 1h30m',
+  BASE: 'a base or ref that is not a commit of the repository',
+  BASE_MISSING: 'a job with no base: neither --base, --ref nor the revision names one',
+  BRANCH_EXISTS: 'applying onto a branch name the repository already has',
+  DIRTY: 'a repository with uncommitted changes, where applying would mix them in',
+  PARSE_FSTESTS: 'fstests output (or results directory) that cannot be parsed',
+  PARSE_JUNIT: 'JUnit XML that cannot be parsed',
+  PARSE_KIND: 'a parser kind that is not one of tap, kselftest, junit, fstests',
+  PARSE_KSELFTEST: 'kselftest output that cannot be parsed',
+  PARSE_TAP: 'TAP output that cannot be parsed',
+  PARSE_UNKNOWN: 'output that no parser recognises',
+  PATCH_MISSING: 'a patch of the series revision that is not here; the series cannot be applied',
+  RECIPE: 'a recipe that cannot be read or is not valid; the message names file:line:column',
+  RECIPE_MISSING: 'no --recipe given and the repository has no checked-in recipe',
+  REPO: 'a repository that cannot be used (missing, not git, cannot clone, a git step failed)',
+  RESULT_UNKNOWN: 'a result id, job id or identity that names no result here',
+  SERIES_AMBIGUOUS: 'a series revision prefix that matches more than one revision',
+  SERIES_UNKNOWN: 'a series revision this node does not have',
+  WORKDIR_LOCKED: 'another runner uses this work directory',
+  WORKSPACE: 'a job workspace (git worktree) that cannot be made or read'
+}
+
+export type RunnersCode = keyof typeof RUNNERS_CODES
+
+declare module '../protocol/errors.js' {
+  interface ErrorVocabularies { runners: RunnersCode }
+}
