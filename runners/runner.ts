@@ -49,7 +49,7 @@ export interface RunnerOptions {
  * maintainers. A job runs arbitrary commands on the runner's machine, so
  * reviewer, bridge (mail from anyone) or runner trust is not enough.
  */
-export function mayPublishJobs (views: Views, author: string): boolean {
+function mayPublishJobs (views: Views, author: string): boolean {
   return author === views.root || views.trust.get(author)?.has('maintainer') === true
 }
 
@@ -303,7 +303,7 @@ function short (id: string): string {
   return id.slice(0, 12)
 }
 
-export function describeResult (body: ResultBody): string {
+function describeResult (body: ResultBody): string {
   if (body.verdict === 'reused') return `reused result ${body.reuses ?? '?'}`
   const s = summarise(body.tests as ParsedTest[])
   const counts = Object.entries(s.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')

@@ -25,7 +25,7 @@ import { unifiedDiff } from './unified-diff.js'
 import type { ParseResult } from './types.js'
 import { Warnings } from './warnings.js'
 
-export interface FstestsDirOptions {
+interface FstestsDirOptions {
   /** check's stdout for this run, when it was kept: the most complete source. */
   output?: string
   /** xfstests' `tests/` directory with the golden `.out` files; default `<dir>/../tests`. */
