@@ -12,17 +12,17 @@ const MAX_FUNCTION_LINES = 120
 type Layer = 'protocol' | 'machines' | 'nix' | 'node' | 'node/cli' | 'node/ui' | 'runners' | 'bridges' | 'test'
 
 /**
- * Which layers each layer may import (its own always). protocol/, machines/
- * and nix/ are pure, so any layer above may use them; node/cli/ is the
- * composition root; node/ui/ is browser code built by its own tsconfig.
+ * Which layers each layer may import (its own always), as DESIGN.md §1 and
+ * docs/architecture.md state them: node/cli/ is the composition root;
+ * node/ui/ is browser code built by its own tsconfig, which nothing imports.
  */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   protocol: [],
   machines: ['protocol'],
   nix: ['protocol'],
   node: ['protocol', 'machines', 'nix'],
-  runners: ['node', 'protocol', 'machines', 'nix'],
-  bridges: ['node', 'protocol', 'machines', 'nix'],
+  runners: ['node', 'protocol', 'nix'],
+  bridges: ['node', 'protocol', 'nix'],
   'node/cli': ['node', 'protocol', 'machines', 'nix', 'runners', 'bridges'],
   'node/ui': [],
   test: ['protocol', 'machines', 'nix', 'node', 'node/cli', 'runners', 'bridges']
