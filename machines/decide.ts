@@ -13,7 +13,7 @@ import { foldLifecycle, stateName } from './revision-lifecycle.js'
 /** Exactly the body of a `decision` event. */
 export type Decision = BodyOf<'decision'>
 
-export interface DecideInput extends DecideContext {
+interface DecideInput extends DecideContext {
   /** EventId of the series.revision to decide on. */
   revision: string
   /** Any events, in any order, duplicates allowed: decide orders the set by (ts, EventId). */

@@ -18,13 +18,13 @@ export type JobEvent =
   | { type: 'result', runner: string, verdict: ResultVerdict, at: number }
   | { type: 'tick', now: number }
 
-export interface JobInput {
+interface JobInput {
   job: string
   /** Identities with the runner role; null accepts any (tests, single-node setups). */
   runners?: readonly string[] | null
 }
 
-export interface JobContext {
+interface JobContext {
   job: string
   runners: readonly string[] | null
   runner: string | null

@@ -3,7 +3,7 @@ import type { Person } from './trust.js'
 import { parsePerson } from './trust.js'
 
 /** One section of a kernel-style MAINTAINERS file. */
-export interface MaintainerSection {
+interface MaintainerSection {
   name: string
   /** 1-based line of the section's first entry. */
   line: number

@@ -15,7 +15,7 @@ export const MERGE_POLICY_MACHINE = 'cairn/merge-policy'
 /** Bump when the same events and policy could give another verdict, state or reasons: old decisions then say which rules they followed. */
 export const MERGE_POLICY_VERSION = '2' // 2: reviews of earlier publications and replaced events count
 
-export type Verdict = 'merge' | 'reject' | 'needs-review' | 'needs-tests' | 'stale'
+type Verdict = 'merge' | 'reject' | 'needs-review' | 'needs-tests' | 'stale'
 
 const profiles = ({ context }: { context: RevisionContext }): ProfilesParams => ({ profiles: context.req.profiles })
 const rules = ({ context }: { context: RevisionContext }): RulesParams => ({ rules: context.req.reviews })

@@ -10,24 +10,24 @@ import { parseMaintainers } from './maintainers.js'
 
 export type ReviewRole = 'reviewer' | 'maintainer'
 
-export interface ReviewRule {
+interface ReviewRule {
   required: number
   role: ReviewRole
 }
 
-export interface PathRule {
+interface PathRule {
   /** Glob over repository paths (picomatch; a trailing '/' means the whole directory). */
   match: string
   reviews: ReviewRule | null
   tests: { required: string[] }
 }
 
-export interface SelectionRule {
+interface SelectionRule {
   match: string
   profiles: string[]
 }
 
-export interface MaintainersRef {
+interface MaintainersRef {
   /** The path the policy names, resolved by the caller. */
   file: string
   /** sha256 of the file's text, part of the policy hash; null until the caller attaches the text. */
@@ -47,7 +47,7 @@ export interface Policy {
   autoSubmit: boolean
 }
 
-export const DEFAULT_APPROVAL_TRAILERS = ['Reviewed-by']
+const DEFAULT_APPROVAL_TRAILERS = ['Reviewed-by']
 
 const TOP_KEYS = ['reviews', 'tests', 'veto', 'paths', 'maintainers', 'reset', 'selection', 'autoSubmit']
 const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/
@@ -257,7 +257,7 @@ export function parsePolicy (text: string, file = 'policy.yaml'): Policy {
   }
 }
 
-export interface LoadedPolicy {
+interface LoadedPolicy {
   /** The new policy, or the previous one (null when there was none) when the text was rejected. */
   policy: Policy | null
   error?: CairnError

@@ -7,7 +7,7 @@ import type { ReviewRole } from './policy-file.js'
  * these guards, so their states can never disagree.
  */
 
-export type ResultVerdict = 'pass' | 'fail' | 'error' | 'apply-failed' | 'aborted'
+type ResultVerdict = 'pass' | 'fail' | 'error' | 'apply-failed' | 'aborted'
 
 /** One review rule of the policy, resolved for this revision: who may satisfy it. */
 export interface ReviewRequirement {
@@ -51,7 +51,7 @@ export type Fact =
  * Folding a revision takes a handful of transitions instead of one per
  * fact: XState's pure transition() builds a throwaway actor on every call.
  */
-export interface FactBatch { type: 'facts', facts: readonly Fact[] }
+interface FactBatch { type: 'facts', facts: readonly Fact[] }
 
 /** What the revision machines accept. */
 export type RevisionEvent = Fact | FactBatch
@@ -85,14 +85,14 @@ export interface Opinion {
   carried: number | null
 }
 
-export interface IdentityOpinions {
+interface IdentityOpinions {
   /** A review of the whole revision; replaces the per-patch ones. */
   whole: Opinion | null
   /** Reviews of single patches, by patch index. */
   patches: Record<string, Opinion>
 }
 
-export interface ResultSeen {
+interface ResultSeen {
   id: string
   verdict: ResultVerdict
   build: string
@@ -213,7 +213,7 @@ function record (ctx: RevisionContext, fact: Fact): void {
   }
 }
 
-export interface Standing {
+interface Standing {
   approved: boolean
   /** Approved, but a required result's build changed since. */
   stale: boolean
@@ -241,7 +241,7 @@ export function standing (ctx: RevisionContext, identity: string): Standing {
   return { approved: true, stale, partial: null, opinion: approving[approving.length - 1] ?? null }
 }
 
-export interface RuleCount {
+interface RuleCount {
   rule: ReviewRequirement
   fresh: string[]
   stale: string[]

@@ -53,19 +53,19 @@ export function jobDrafts (revision: CairnEvent<'series.revision'>, profiles: re
   }))
 }
 
-export interface SelectionInput {
+interface SelectionInput {
   revision: CairnEvent<'series.revision'>
   policy: Policy
   template: JobTemplate
 }
 
-export interface SelectionContext extends SelectionInput {
+interface SelectionContext extends SelectionInput {
   touched: string[]
   /** Profiles that already have a job.request for this revision. */
   requested: string[]
 }
 
-export type SelectionEvent =
+type SelectionEvent =
   | { type: 'paths', paths: string[] }
   | { type: 'requested', profile: string }
 

@@ -4,10 +4,8 @@
  * import protocol/, so this module only re-exports it.
  */
 export {
-  NIX_BASE32_ALPHABET,
   nixBase32 as nixBase32Encode,
   nixBase32,
   nixBase32Decode,
-  nixBase32Length,
   isNixBase32
 } from '../protocol/canonical.js'

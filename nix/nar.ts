@@ -30,9 +30,9 @@ import { nixBase32 } from '../protocol/canonical.js'
  * Receives NAR bytes in order. The chunk is only valid until the call
  * returns (or its promise settles): the buffer is reused, copy it to keep it.
  */
-export type NarSink = (chunk: Uint8Array) => void | Promise<void>
+type NarSink = (chunk: Uint8Array) => void | Promise<void>
 
-export interface NarHash {
+interface NarHash {
   sha256: Buffer
   /** NAR size in bytes (what Nix calls narSize). */
   size: number

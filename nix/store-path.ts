@@ -20,9 +20,9 @@ import { createHash } from 'node:crypto'
 import { CairnError } from '../protocol/errors.js'
 import { nixBase32, nixBase32Decode } from '../protocol/canonical.js'
 
-export const DEFAULT_STORE_DIR = '/nix/store'
+const DEFAULT_STORE_DIR = '/nix/store'
 /** Nix's StorePath::MaxPathLen: the name part may be at most this long. */
-export const MAX_NAME_LENGTH = 211
+const MAX_NAME_LENGTH = 211
 
 const NAME_CHARS = /^[0-9a-zA-Z+\-._?=]+$/
 
@@ -53,7 +53,7 @@ function checkStoreDir (storeDir: string): void {
 }
 
 /** A sha256 given as 32 bytes, 52-char nix-base32 or 64-char hex. */
-export type Sha256Input = Uint8Array | string
+type Sha256Input = Uint8Array | string
 
 function sha256Bytes (h: Sha256Input, what: string): Buffer {
   if (typeof h !== 'string') {
@@ -83,7 +83,7 @@ export function makeStorePath (type: string, hash: Sha256Input, name: string, st
   return `${storeDir}/${nixBase32(digest)}-${name}`
 }
 
-export interface FixedOutputOptions {
+interface FixedOutputOptions {
   name: string
   /** recursive: the NAR sha256 of the tree; flat: the sha256 of the file's bytes. */
   sha256: Sha256Input

@@ -20,12 +20,12 @@ import type { BlobReader } from './policy/diffs.js'
 /** A revision as the interdiff reads it: its version and the body of one publication of it. */
 export interface InterdiffRevision { version: number, body: BodyOf<'series.revision'> }
 
-export type PairStatus = 'same' | 'changed' | 'dropped' | 'added'
+type PairStatus = 'same' | 'changed' | 'dropped' | 'added'
 
-export interface PatchRef { index: number, subject: string }
+interface PatchRef { index: number, subject: string }
 
 /** One patch of `from` paired with one of `to`; `diff` holds the hunks of the diff of their texts when changed. */
-export interface InterdiffPair { status: PairStatus, from: PatchRef | null, to: PatchRef | null, diff: string | null }
+interface InterdiffPair { status: PairStatus, from: PatchRef | null, to: PatchRef | null, diff: string | null }
 
 export interface Interdiff {
   pairs: InterdiffPair[]
@@ -36,7 +36,7 @@ export interface Interdiff {
 interface Side extends PatchRef { text: string }
 
 /** range-diff's view of a patch: subject, message, then the diff with the noise of a rebase removed. */
-export function normalizePatch (subject: string, message: string, diff: string): string {
+function normalizePatch (subject: string, message: string, diff: string): string {
   const lines = diff.split('\n')
   const start = lines.findIndex((l) => /^(diff --git |diff -|Index: |--- \S)/.test(l))
   const body: string[] = []

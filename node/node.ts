@@ -1,7 +1,6 @@
 import Corestore from 'corestore'
 import { discoveryKey } from 'hypercore-crypto'
 import type Hypercore from 'hypercore'
-import { closeSync, existsSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs'
 import type { Crypto, KeyPair } from '../protocol/crypto.js'
 import { nativeCrypto } from '../protocol/crypto-native.js'
 import { CairnError } from '../protocol/errors.js'
@@ -12,7 +11,8 @@ import { BlobStore } from './storage/blobs.js'
 import { LengthRecord } from './storage/length-record.js'
 import { CryptoPool } from './crypto/pool.js'
 import { createIdentity, loadIdentity } from './storage/identity.js'
-import { ensureDir, homePaths, isInitialised, lockPid, readJson, writeJson } from './storage/home.js'
+import { ensureDir, homePaths, isInitialised, readJson, writeJson } from './storage/home.js'
+import { lockPid, takePidLock } from './storage/pid-lock.js'
 import type { HomePaths } from './storage/home.js'
 import { applyFrame, Indexer } from './views/indexer.js'
 import type { IndexProgress } from './views/indexer.js'
@@ -69,7 +69,7 @@ export class CairnNode {
     readonly blobCore: Hypercore,
     private readonly state: State,
     private readonly viewLog: ViewLog,
-    private readonly lockFd: number | null,
+    private readonly unlock: (() => void) | null,
     private readonly pool: CryptoPool,
     onProgress?: (p: IndexProgress) => void
   ) {
@@ -96,7 +96,7 @@ export class CairnNode {
     const crypto = opts.crypto ?? nativeCrypto
     const identity = loadIdentity(paths.identity, crypto)
     const readOnly = opts.readOnly === true
-    const lockFd = readOnly ? null : takeLock(paths.lock)
+    const unlock = readOnly ? null : takeHomeLock(paths.lock)
     const opened: Array<() => unknown> = [] // closed, last first, if opening fails
     try {
       const state = readJson<State>(paths.state, { name: '', follows: {} })
@@ -112,21 +112,21 @@ export class CairnNode {
       opened.push(() => viewLog.close())
       const pool = new CryptoPool()
       opened.push(async () => await pool.destroy())
-      const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, lockFd, pool, opts.onProgress)
+      const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, unlock, pool, opts.onProgress)
       for (const [key, follow] of Object.entries(state.follows)) await node.openCore(key, follow.kind)
       node.viewLogLoad = await viewLog.load((feed) => node.coreForMaybe(feed), (frame) => applyFrame(node.views, frame))
       await node.indexer.run()
       return node
     } catch (err) {
       for (const close of opened.reverse()) await Promise.resolve().then(close).catch(() => {})
-      if (lockFd !== null) releaseLock(paths.lock, lockFd)
+      unlock?.()
       throw err
     }
   }
 
   /** Opened beside the process that holds the home (OpenOptions.readOnly). */
   get readOnly (): boolean {
-    return this.lockFd === null
+    return this.unlock === null
   }
 
   private assertWritable (what: string): void {
@@ -246,7 +246,7 @@ export class CairnNode {
     this.viewLog.close()
     this.feed.close()
     await this.store.close()
-    if (this.lockFd !== null) releaseLock(this.paths.lock, this.lockFd)
+    this.unlock?.()
   }
 
   private async openCore (key: string, kind: FeedKind): Promise<void> {
@@ -298,32 +298,6 @@ function lockHolder (path: string): string {
 }
 
 /** One process per home: corestore's RocksDB cannot be shared for writing, so say clearly who holds it. */
-function takeLock (path: string): number {
-  try {
-    const fd = openSync(path, 'wx', 0o600)
-    writeSync(fd, String(process.pid))
-    return fd
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    const pid = lockPid(path)
-    if (pid !== null && isAlive(pid)) {
-      throw new CairnError('HOME_LOCKED', `another cairn process (pid ${pid}) is using this home; stop it first or use its HTTP API`)
-    }
-    rmSync(path, { force: true }) // a stale lock from a process that died (kill -9): safe to take over
-    return takeLock(path)
-  }
-}
-
-function releaseLock (path: string, fd: number): void {
-  closeSync(fd)
-  if (existsSync(path)) unlinkSync(path)
-}
-
-function isAlive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
+function takeHomeLock (path: string): () => void {
+  return takePidLock(path, (pid) => new CairnError('HOME_LOCKED', `another cairn process (pid ${pid}) is using this home; stop it first or use its HTTP API`))
 }

@@ -54,7 +54,7 @@ export interface TestRunIdentityInput {
   runnerClass: CanonicalValue
 }
 
-export interface Identity {
+interface Identity {
   /** sha256 of the preimage in nix-base32, 52 characters. */
   id: string
   /** The exact bytes hashed (canonical JSON, readable when debugging). */

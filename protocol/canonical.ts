@@ -179,10 +179,10 @@ function toHex (b: Uint8Array): string {
 // little-endian number and printed most significant digit first. A 32-byte
 // sha256 prints as 52 characters, a 20-byte store path digest as 32.
 
-export const NIX_BASE32_ALPHABET = '0123456789abcdfghijklmnpqrsvwxyz'
+const NIX_BASE32_ALPHABET = '0123456789abcdfghijklmnpqrsvwxyz'
 
 /** Number of nix-base32 characters for `size` bytes. */
-export function nixBase32Length (size: number): number {
+function nixBase32Length (size: number): number {
   return Math.ceil((size * 8) / 5)
 }
 

@@ -6,7 +6,7 @@ import { fromHex, toHex } from './hex.js'
 import type { BodyOf, EventType } from './schemas.js'
 import { bodySchemas, isEventType } from './schemas.js'
 
-export const EVENT_VERSION = 1
+const EVENT_VERSION = 1
 /** Signatures cover this prefix and the payload, so an event signature can never be replayed as another kind of signed message. */
 export const SIGN_DOMAIN = new TextEncoder().encode('cairn/event/v1')
 

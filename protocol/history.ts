@@ -13,7 +13,7 @@ import type { ResultTest, TestStatus } from './results.js'
  */
 
 /** A test's status in one result, or `missing` when that result does not hold it. */
-export type HistoryStatus = TestStatus | 'missing'
+type HistoryStatus = TestStatus | 'missing'
 
 /** What a chart draws: passing (pass, xfail), failing (fail, error, xpass), skipped, or missing. */
 export type Outcome = 'pass' | 'fail' | 'skip' | 'missing'

@@ -12,9 +12,9 @@
 import { isFailing } from './results.js'
 import type { ResultTest, TestStatus } from './results.js'
 
-export type Verdict = 'pass' | 'fail' | 'skip'
+type Verdict = 'pass' | 'fail' | 'skip'
 
-export interface RunSummary {
+interface RunSummary {
   counts: Record<TestStatus, number>
   total: number
   /** Tests that ran (total minus skips). */
@@ -45,7 +45,7 @@ export function summarise (tests: ResultTest[]): RunSummary {
   return { counts, total, ran, duration, timed, verdict }
 }
 
-export interface ReportMeta {
+interface ReportMeta {
   /** Printed as `SECTION       -- <section>` above the rule, as check's summary does. */
   section?: string
   /** More header lines, in order, as `KEY           -- value` (FSTYP, PLATFORM, RUNNER, ...). */

@@ -65,11 +65,11 @@ export function uniqueNames<N extends { name: string }> (tests: readonly N[], wa
   })
 }
 
-export interface TestChange<T extends ResultTest = ResultTest> { name: string, a: T, b: T }
-export interface TestOnlyA<T extends ResultTest = ResultTest> { name: string, a: T }
-export interface TestOnlyB<T extends ResultTest = ResultTest> { name: string, b: T }
+interface TestChange<T extends ResultTest = ResultTest> { name: string, a: T, b: T }
+interface TestOnlyA<T extends ResultTest = ResultTest> { name: string, a: T }
+interface TestOnlyB<T extends ResultTest = ResultTest> { name: string, b: T }
 
-export interface CompareCounts {
+interface CompareCounts {
   regressions: number
   fixes: number
   stillFailing: number
@@ -94,7 +94,7 @@ export function isFailing (s: TestStatus): boolean {
   return s === 'fail' || s === 'error' || s === 'xpass'
 }
 
-export function byName (x: { name: string }, y: { name: string }): number {
+function byName (x: { name: string }, y: { name: string }): number {
   return x.name < y.name ? -1 : x.name > y.name ? 1 : 0
 }
 

@@ -9,7 +9,6 @@ import { z } from 'zod'
  */
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters')
-export const eventIdSchema = hex32
 const text = (max: number): z.ZodString => z.string().max(max)
 const int = z.number().int().safe()
 const nonNegInt = int.nonnegative()

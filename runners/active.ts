@@ -8,7 +8,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { groupAlive, killGroup, STEP_MARKER, sweepMarked } from './exec.js'
 import { processesWith } from './proc.js'
 
-export interface ActiveStep {
+interface ActiveStep {
   job: string
   step: string
   pgid: number

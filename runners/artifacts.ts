@@ -9,12 +9,12 @@ import { join, relative } from 'node:path'
 import picomatch from 'picomatch'
 import type { BlobRef } from '../protocol/schemas.js'
 
-export interface BlobWriter { put: (bytes: Uint8Array) => Promise<BlobRef> }
+interface BlobWriter { put: (bytes: Uint8Array) => Promise<BlobRef> }
 export interface NamedBlob { name: string, blob: BlobRef }
 
-export const MAX_LOG_BYTES = 8 * 1024 * 1024
+const MAX_LOG_BYTES = 8 * 1024 * 1024
 const LOG_HEAD_BYTES = 1024 * 1024
-export const MAX_ARTIFACT_BYTES = 64 * 1024 * 1024
+const MAX_ARTIFACT_BYTES = 64 * 1024 * 1024
 const MAX_ARTIFACT_FILES = 200
 
 function readRange (path: string, at: number, len: number): Buffer {
@@ -29,7 +29,7 @@ function readRange (path: string, at: number, len: number): Buffer {
 }
 
 /** A log file's bytes, cut in the middle when longer than MAX_LOG_BYTES. */
-export function readLog (path: string): Buffer {
+function readLog (path: string): Buffer {
   let size: number
   try { size = statSync(path).size } catch { return Buffer.alloc(0) }
   if (size <= MAX_LOG_BYTES) return readRange(path, 0, size)
@@ -53,7 +53,7 @@ function walk (dir: string, out: string[], limit: number): void {
 }
 
 /** Files of `root` matching the patterns, as paths relative to root, sorted. */
-export function matchArtifacts (root: string, patterns: readonly string[]): string[] {
+function matchArtifacts (root: string, patterns: readonly string[]): string[] {
   const found = new Set<string>()
   for (const pattern of patterns) {
     const scan = picomatch.scan(pattern)

@@ -17,7 +17,7 @@ import { signalMarked } from './proc.js'
 /** The variable naming each step's own token in its environment. */
 export const STEP_MARKER = 'CAIRN_STEP'
 
-export interface StepOptions {
+interface StepOptions {
   command: string
   cwd: string
   /** The whole environment: nothing is inherited (CAIRN_STEP is added). */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { CairnError } from '../protocol/errors.js'
 import type { CairnCode } from '../protocol/errors.js'
 
-export interface GitResult { code: number, stdout: string, stderr: string }
+interface GitResult { code: number, stdout: string, stderr: string }
 
 /**
  * The environment git runs in: no user or system config (a lab's ~/.gitconfig

@@ -9,7 +9,7 @@ import type { BlobRef, BodyOf } from '../protocol/schemas.js'
 
 type Patch = BodyOf<'series.revision'>['patches'][number]
 
-export interface BlobReader { get: (ref: BlobRef) => Promise<Buffer> }
+interface BlobReader { get: (ref: BlobRef) => Promise<Buffer> }
 
 /** True when the bytes already are a mail: an mbox `From ` line or a header block with From: and Subject:. */
 function isMail (text: string): boolean {

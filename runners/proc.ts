@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 
-export interface MarkedProcess { pid: number, pgid: number }
+interface MarkedProcess { pid: number, pgid: number }
 
 /** Live processes whose environment holds exactly `NAME=value` (zombies have none and are skipped). */
 export function processesWith (marker: string): MarkedProcess[] {

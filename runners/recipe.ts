@@ -34,8 +34,8 @@ import { PARSER_KINDS } from './parsers/types.js'
 import type { ParserKind } from './parsers/types.js'
 import { parseDuration } from './duration.js'
 
-export type ParserChoice = ParserKind | 'auto'
-export const PARSER_CHOICES: readonly ParserChoice[] = [...PARSER_KINDS, 'auto']
+type ParserChoice = ParserKind | 'auto'
+const PARSER_CHOICES: readonly ParserChoice[] = [...PARSER_KINDS, 'auto']
 
 export interface Step { name: string, run: string, timeoutMs: number }
 export interface TestStep extends Step {
@@ -53,7 +53,7 @@ export interface Recipe {
   probe: Record<string, string>
 }
 
-export const DEFAULT_STEP_TIMEOUT_MS = 30 * 60_000
+const DEFAULT_STEP_TIMEOUT_MS = 30 * 60_000
 /** Where a project keeps its recipe, so a ref and a series are enough to test it. */
 export const CHECKED_IN_RECIPES = ['.cairn/recipe.yaml', '.cairn/recipe.yml', '.cairn/recipe.json']
 

@@ -37,7 +37,7 @@ export function testsOf (views: Views, e: ResultEvent): { tests: ParsedTest[], s
   return { tests: (source?.body.tests ?? []) as ParsedTest[], source }
 }
 
-export interface ResultSummaryJson {
+interface ResultSummaryJson {
   id: string
   job: string | null
   revision: string | null
@@ -79,9 +79,9 @@ export function resultSummaryJson (views: Views, e: ResultEvent): ResultSummaryJ
   }
 }
 
-export interface ChangeJson { name: string, a: TestStatus | null, b: TestStatus | null }
+interface ChangeJson { name: string, a: TestStatus | null, b: TestStatus | null }
 
-export interface ComparisonJson {
+interface ComparisonJson {
   resultA: { id: string, build: string, testRun: string, verdict: string }
   resultB: { id: string, build: string, testRun: string, verdict: string }
   regressions: ChangeJson[]

@@ -32,7 +32,7 @@ import type { RepoCache, Workspace } from './workspace.js'
 
 export type ResultBody = BodyOf<'result'>
 
-export interface JobContext {
+interface JobContext {
   views: Views
   blobs: { put: (bytes: Uint8Array) => Promise<BlobRef>, get: (ref: BlobRef) => Promise<Buffer> }
   request: JobRequest

@@ -17,7 +17,7 @@ import type { CairnNode } from '../node/node.js'
 import { CANCELLED, jobAnswers, jobsClaimedBy, jobView, listJobs, mayCancel } from '../node/views/jobs.js'
 import type { JobRequest, JobView } from '../node/views/jobs.js'
 import type { IndexedEvent, Views } from '../node/views/views.js'
-import { isCairnError } from '../protocol/errors.js'
+import { CairnError, isCairnError } from '../protocol/errors.js'
 import { ActiveSteps } from './active.js'
 import { servesTags } from './environment.js'
 import { formatMs } from './duration.js'
@@ -25,7 +25,7 @@ import { seriesMails } from './patches.js'
 import { runJob } from './run-job.js'
 import type { ResultBody } from './run-job.js'
 import { RepoCache } from './workspace.js'
-import { lockWorkdir } from './workdir-lock.js'
+import { takePidLock } from '../node/storage/pid-lock.js'
 import { summarise } from '../protocol/result-summary.js'
 import type { ParsedTest } from './parsers/types.js'
 
@@ -49,7 +49,7 @@ export interface RunnerOptions {
  * maintainers. A job runs arbitrary commands on the runner's machine, so
  * reviewer, bridge (mail from anyone) or runner trust is not enough.
  */
-export function mayPublishJobs (views: Views, author: string): boolean {
+function mayPublishJobs (views: Views, author: string): boolean {
   return author === views.root || views.trust.get(author)?.has('maintainer') === true
 }
 
@@ -90,7 +90,9 @@ export class Runner {
   /** Take the workdir, clean up after an earlier run, then start taking jobs. */
   async start (): Promise<void> {
     mkdirSync(join(this.opts.workdir, 'jobs'), { recursive: true })
-    this.unlock = lockWorkdir(join(this.opts.workdir, 'runner.lock'))
+    // One runner per workdir: two would fight over the mirrors and worktrees and kill each other's process groups as leftovers.
+    const workdir = this.opts.workdir
+    this.unlock = takePidLock(join(workdir, 'runner.lock'), (pid) => new CairnError('WORKDIR_LOCKED', `another runner (pid ${pid}) uses ${workdir}; stop it or give this one its own --workdir`))
     for (const s of this.active.killLeftovers()) this.log(`killed leftover process group ${s.pgid} of job ${s.job} (step ${s.step}) from an earlier run`)
     await this.reportUnfinished()
     this.unsubscribe = this.node.views.subscribe((e) => this.onEvent(e))
@@ -301,7 +303,7 @@ function short (id: string): string {
   return id.slice(0, 12)
 }
 
-export function describeResult (body: ResultBody): string {
+function describeResult (body: ResultBody): string {
   if (body.verdict === 'reused') return `reused result ${body.reuses ?? '?'}`
   const s = summarise(body.tests as ParsedTest[])
   const counts = Object.entries(s.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')

@@ -2,7 +2,7 @@ import type { IndexedEvent, Views } from '../node/views/views.js'
 import { byTsThenId } from '../node/views/views.js'
 import { CairnError } from '../protocol/errors.js'
 
-export type RevisionEvent = IndexedEvent & { type: 'series.revision' }
+type RevisionEvent = IndexedEvent & { type: 'series.revision' }
 
 /**
  * The series revision a user means by `ref`: its EventId, a unique hex

@@ -19,7 +19,7 @@ interface PolicyIndex {
   replacedBy: Map<string, RevisionEvent[]>
 }
 
-export const seriesKey = (body: { project: string, series: string }): string => `${body.project}\u0000${body.series}`
+const seriesKey = (body: { project: string, series: string }): string => `${body.project}\u0000${body.series}`
 
 function push<V> (map: Map<string, V[]>, key: string, value: V): void {
   const list = map.get(key)

@@ -15,7 +15,7 @@ export function homePolicyPaths (home: string): { policy: string, maintainers: s
 }
 
 /** A project keeps its policy in the repository, beside its recipe. */
-export function repoPolicyPath (repo: string): string {
+function repoPolicyPath (repo: string): string {
   return join(repo, '.cairn', 'policy.yaml')
 }
 
@@ -72,7 +72,7 @@ function policyPath (source: PolicySource): string {
 }
 
 /** How a source is named in messages: the path as the user would recognise it. */
-export function describeSource (source: PolicySource): string {
+function describeSource (source: PolicySource): string {
   const path = policyPath(source)
   if (source.kind === 'home') return `${path} (this node's policy)`
   const rel = relative(process.cwd(), path)

@@ -5,7 +5,7 @@ import type { CairnError } from '../../protocol/errors.js'
 import type { PolicySource } from './files.js'
 import { readPolicy, sourceStamp } from './files.js'
 
-export interface PolicyState {
+interface PolicyState {
   /** The policy in force: the last good one read (null before any). */
   policy: Policy | null
   hash: string | null

@@ -12,7 +12,7 @@ import { policyIndex } from './events.js'
  * stranger's job.request (perhaps with a bogus recipe) does not stop the
  * maintainer's node from asking for the real one.
  */
-export function requestedProfiles (views: Views, revision: string): string[] {
+function requestedProfiles (views: Views, revision: string): string[] {
   const out = new Set<string>()
   for (const job of policyIndex(views).jobsByRevision.get(revision) ?? []) {
     if (job.author === views.root || views.trust.get(job.author)?.has('maintainer') === true) out.add(job.body.profile)

@@ -5,7 +5,7 @@ import type { Views } from '../views/views.js'
 import type { RevisionEvent } from './events.js'
 import { revisionEvent } from './events.js'
 
-export interface ResolvedRevision {
+interface ResolvedRevision {
   series: SeriesView
   revision: RevisionEvent
 }

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../storage/home.js'
 import type { PolicyRead, PolicySource } from './files.js'
 import { homePolicyPaths, readPolicy } from './files.js'
 
-export interface PolicySet {
+interface PolicySet {
   read: PolicyRead
   hash: string
   /** Hash of the policy it replaced, null when the home had none (or an unreadable one). */

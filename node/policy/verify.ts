@@ -9,7 +9,7 @@ import { decideContext } from './decide.js'
 import type { DiffCache } from './diffs.js'
 import { eventsFor, revisionEvent } from './events.js'
 
-export interface DecisionCheck extends Verification {
+interface DecisionCheck extends Verification {
   /** 'now': against every event this node holds; 'as-made': against only the events the decision lists. */
   mode: 'now' | 'as-made'
 }

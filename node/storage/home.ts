@@ -36,15 +36,8 @@ export function homePaths (dir: string): HomePaths {
   }
 }
 
-/** The pid in a home's lock file, or null when there is no readable one. */
-export function lockPid (path: string): number | null {
-  try {
-    const pid = Number(readFileSync(path, 'utf8'))
-    return Number.isInteger(pid) && pid > 0 ? pid : null
-  } catch {
-    return null
-  }
-}
+/** The pid in a home's lock file (node/cli/daemon-api.ts reads it here). */
+export { lockPid } from './pid-lock.js'
 
 export function isInitialised (paths: HomePaths): boolean {
   return existsSync(paths.identity)

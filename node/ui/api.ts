@@ -69,9 +69,9 @@ export interface ResultRow {
   failing: string[]
 }
 
-export interface ApiError { error: string, message: string }
+interface ApiError { error: string, message: string }
 
-export class HttpError extends Error {
+class HttpError extends Error {
   constructor (readonly status: number, readonly code: string, message: string) {
     super(`${code}: ${message}`)
   }

@@ -7,7 +7,7 @@ import { h } from './dom.js'
  * with its duration on a second axis, a suite's chart draws its pass,
  * failing and skipped counts.
  */
-export interface ChartPoint { ts: number, outcome: string, duration?: number, counts?: Record<string, number> }
+interface ChartPoint { ts: number, outcome: string, duration?: number, counts?: Record<string, number> }
 export interface Chart { el: HTMLElement, destroy: () => void }
 
 const LANES = ['fail', 'missing', 'skip', 'pass'] // bottom to top

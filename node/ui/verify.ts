@@ -5,7 +5,7 @@ import { decodeMsgpack } from './msgpack.js'
 /** Signatures cover this prefix and the payload (protocol/event.ts). */
 const SIGN_DOMAIN = new TextEncoder().encode('cairn/event/v1')
 
-export interface Check { what: string, ok: boolean }
+interface Check { what: string, ok: boolean }
 
 export interface Provenance {
   ok: boolean

@@ -27,7 +27,7 @@ export interface HistoryFilter {
 }
 
 /** What a result tested, from its job request (null fields where this node does not have the job). */
-export interface Tested {
+interface Tested {
   /** The result's EventId. */
   id: string
   ts: number

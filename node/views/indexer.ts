@@ -15,7 +15,7 @@ const IN_FLIGHT_BLOCKS = 4 * BLOCKS_PER_FRAME
 export interface IndexProgress { feed: string, length: number, events: number, rejected: number }
 
 /** The node's own feed, as far as the indexer needs it: which events this process signed (OwnFeed). */
-export interface SignedHere {
+interface SignedHere {
   key: string
   hasUnindexed: boolean
   claimSigned: (ids: readonly string[]) => boolean

@@ -13,7 +13,7 @@ import type { JobRequest } from './jobs.js'
 export type ResultEvent = IndexedEvent & { type: 'result' }
 
 /** Verdicts of a real test run, worth reusing: an error or an abort says nothing about the tree. */
-export const REUSABLE_VERDICTS: ReadonlySet<string> = new Set(['pass', 'fail'])
+const REUSABLE_VERDICTS: ReadonlySet<string> = new Set(['pass', 'fail'])
 const MAX_REUSE_HOPS = 8
 
 interface ResultIndex {
@@ -47,10 +47,6 @@ function resultIndex (views: Views): ResultIndex {
 /** Every result, oldest first by (ts, id). */
 export function allResults (views: Views): ResultEvent[] {
   return resultIndex(views).all
-}
-
-export function resultById (views: Views, id: string): ResultEvent | null {
-  return resultIndex(views).byId.get(id) ?? null
 }
 
 export function resultsOfJob (views: Views, job: string): ResultEvent[] {
@@ -121,7 +117,7 @@ export function staleResults (views: Views): ReadonlySet<string> {
 }
 
 /** The series revision a result tested, if any (the revision's EventId). */
-export function revisionOf (views: Views, result: ResultEvent): string | null {
+function revisionOf (views: Views, result: ResultEvent): string | null {
   return requestOf(views, result)?.body.revision ?? null
 }
 

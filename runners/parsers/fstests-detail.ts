@@ -4,7 +4,7 @@
  * splat, the end of the test's .full log (where fsck output lands).
  */
 import { clipHead, clipTail, joinDetail } from './detail.js'
-import type { FsRecord } from './fstests.js'
+import type { FsRecord } from './fstests-record.js'
 
 const DIFF_BUDGET = 1600
 const DMESG_BUDGET = 1000

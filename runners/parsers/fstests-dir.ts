@@ -17,7 +17,7 @@ import { open, readdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { CairnError } from '../../protocol/errors.js'
 import { readFstests, toParsed, fstestsName } from './fstests.js'
-import type { FsRecord } from './fstests.js'
+import type { FsRecord } from './fstests-record.js'
 import { TEST_ID_ONLY } from './fstests-line.js'
 import { readJunitCases } from './junit-read.js'
 import { uniqueNames } from '../../protocol/results.js'
@@ -25,7 +25,7 @@ import { unifiedDiff } from './unified-diff.js'
 import type { ParseResult } from './types.js'
 import { Warnings } from './warnings.js'
 
-export interface FstestsDirOptions {
+interface FstestsDirOptions {
   /** check's stdout for this run, when it was kept: the most complete source. */
   output?: string
   /** xfstests' `tests/` directory with the golden `.out` files; default `<dir>/../tests`. */

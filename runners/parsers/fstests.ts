@@ -20,6 +20,7 @@ import { CairnError } from '../../protocol/errors.js'
 import { fstestsDetail } from './fstests-detail.js'
 import { readFragment, TEST_ID, TEST_ID_ONLY } from './fstests-line.js'
 import type { Fragment } from './fstests-line.js'
+import type { FsRecord } from './fstests-record.js'
 import { uniqueNames } from '../../protocol/results.js'
 import { excerpt, splitLines, toText } from './text.js'
 import type { ParsedTest, ParseResult, ParserInput, TestStatus } from './types.js'
@@ -82,20 +83,6 @@ function merge (t: FsTest, f: Fragment): boolean {
   t.reasons.push(...f.reasons)
   if (f.notRunPending === true) t.notRunPending = true
   return said
-}
-
-/** One test as fstests reported it, before it is turned into a ParsedTest. */
-export interface FsRecord {
-  name: string
-  id: string
-  section: string | undefined
-  status: TestStatus
-  duration?: number
-  reasons: string[]
-  /** The diff check printed (its first DIFF_LENGTH lines), or another source's. */
-  diff?: string
-  dmesg?: string
-  full?: string
 }
 
 export function parseFstests (input: ParserInput): ParseResult {

@@ -12,16 +12,10 @@ import { parseTap } from './tap.js'
 import { PARSER_KINDS } from './types.js'
 import type { ParseResult, ParserInput, ParserKind } from './types.js'
 
-export type { ParsedTest, ParseResult, ParserInput, ParserKind, TestPlan, TestStatus } from './types.js'
-export { PARSER_KINDS, TEST_STATUSES } from './types.js'
+export type { ParsedTest, ParseResult, ParserKind } from './types.js'
+export { PARSER_KINDS } from './types.js'
 export { detectKind } from './detect.js'
-export { parseTap } from './tap.js'
-export { parseKselftest } from './kselftest.js'
-export { parseJunit } from './junit.js'
-export { parseFstests, fstestsHeader } from './fstests.js'
 export { parseFstestsResultsDir } from './fstests-dir.js'
-export type { FstestsDirOptions } from './fstests-dir.js'
-export { MAX_DETAIL } from './detail.js'
 
 const PARSERS: Record<ParserKind, (input: ParserInput) => ParseResult> = {
   tap: parseTap,

@@ -76,7 +76,7 @@ function textOf (nodes: XNode[]): string {
 }
 
 /** `time="1.234"` (seconds, some producers write `1,234.5`) to integer ms. */
-export function secondsToMs (value: string | undefined): number | undefined {
+function secondsToMs (value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined
   const s = Number(value.replace(/,/g, '').trim())
   return Number.isFinite(s) && s >= 0 ? Math.round(s * 1000) : undefined

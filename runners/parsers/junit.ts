@@ -24,7 +24,7 @@ import { Warnings } from './warnings.js'
 const BODY_BUDGET = 2048
 const STREAM_BUDGET = 1024
 
-export function junitName (c: JunitCase): string {
+function junitName (c: JunitCase): string {
   const suites = c.suites.filter(s => s !== '')
   if (c.classname !== '' && suites[suites.length - 1] === c.classname) suites.pop()
   const leaf = c.classname !== '' ? `${c.classname}.${c.name}` : c.name
@@ -32,7 +32,7 @@ export function junitName (c: JunitCase): string {
 }
 
 /** What went wrong, then what the test printed (the end of it, where the failure is). */
-export function junitDetail (c: JunitCase): string | undefined {
+function junitDetail (c: JunitCase): string | undefined {
   let head = c.message
   if (c.type !== undefined && (head === undefined || !head.includes(c.type))) head = head === undefined ? c.type : `${head} (${c.type})`
   const parts = [

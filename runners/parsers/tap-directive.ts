@@ -1,7 +1,7 @@
 import type { TestStatus } from './types.js'
 
 /** The text after `ok N` split into what names the test and what qualifies its result. */
-export interface TestPointText {
+interface TestPointText {
   description: string
   /** Status forced by a directive, given whether the line said `ok`. */
   directive?: 'skip' | 'todo' | 'xfail' | 'xpass' | 'timeout' | 'error'

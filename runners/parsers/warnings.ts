@@ -2,7 +2,7 @@
  * Warnings collector. A broken stream can produce one warning per line; a
  * result event must stay small, so after LIMIT only a count is kept.
  */
-export const WARNING_LIMIT = 100
+const WARNING_LIMIT = 100
 
 export class Warnings {
   private readonly list: string[] = []

@@ -31,7 +31,7 @@ export async function * mailsOf (...texts: string[]): MailSource {
   for (const text of texts) yield { raw: Buffer.from(text), origin: `test #${++n}` }
 }
 
-export interface MailSpec {
+interface MailSpec {
   id: string
   subject: string
   from?: string

@@ -9,7 +9,7 @@ import { mailinfo } from '../../bridges/email/parse/mailinfo.js'
 import { splitMbox } from '../../bridges/email/parse/mbox.js'
 import type { ParsedMail } from '../../bridges/email/parse/types.js'
 
-export interface Loaded {
+interface Loaded {
   mails: ParsedMail[]
   /** Mails the parser refused, with its message. */
   failed: Array<{ index: number, error: string }>

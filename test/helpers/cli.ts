@@ -6,13 +6,13 @@ import { createInterface } from 'node:readline'
 import { repoRoot } from './paths.js'
 
 /** The CLI in the same flavour as this test: compiled tests run dist/, tests run from source (tsx) run the source. */
-export function cliArgv (): string[] {
+function cliArgv (): string[] {
   return import.meta.url.endsWith('.ts')
     ? ['--import', 'tsx', join(repoRoot, 'node', 'cli', 'main.ts')]
     : [join(repoRoot, 'dist', 'node', 'cli', 'main.js')]
 }
 
-export interface CliResult { status: number, stdout: string, stderr: string }
+interface CliResult { status: number, stdout: string, stderr: string }
 
 export function cairn (home: string, ...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [...cliArgv(), '--home', home, ...args], { encoding: 'utf8', env: { ...process.env, CAIRN_HOME: '' } })

@@ -16,6 +16,6 @@ function findRoot (from: string): string {
 export const repoRoot = findRoot(dirname(fileURLToPath(import.meta.url)))
 
 /** ../shared beside the repo: corpora written by others. A clone elsewhere has none; tests that need it skip. */
-export const sharedDir = resolve(repoRoot, '..', 'shared')
+const sharedDir = resolve(repoRoot, '..', 'shared')
 export const hasShared = existsSync(join(sharedDir, 'corpora'))
 export const corpus = (...parts: string[]): string => join(sharedDir, 'corpora', ...parts)

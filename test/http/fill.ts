@@ -18,7 +18,7 @@ export const DIFF_V2 = [
 
 export const LOG_TEXT = 'FSTYP         -- xfs\nPLATFORM      -- Linux/x86_64 lab-3\n\ngeneric/001 0s ... 1s\ngeneric/002 - output mismatch (see 002.out.bad)\n'
 
-export interface Filled {
+interface Filled {
   v1: CairnEvent<'series.revision'>
   v2: CairnEvent<'series.revision'>
   review: CairnEvent<'review'>

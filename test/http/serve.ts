@@ -6,7 +6,7 @@ import { serveHttp } from '../../node/http/server.js'
 import type { HttpOptions, HttpServer } from '../../node/http/server.js'
 import { loadOrCreateToken } from '../../node/http/token.js'
 
-export interface Served {
+interface Served {
   server: HttpServer
   token: string
   url: (path: string) => string

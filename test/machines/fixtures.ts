@@ -13,7 +13,7 @@ import { parsePolicy } from '../../machines/policy-file.js'
 import { foldIdentities, foldTrust } from '../../machines/trust.js'
 
 /** A person or machine with a real ed25519 key; the key is derived from the name so runs are reproducible. */
-export interface Actor {
+interface Actor {
   name: string
   email: string
   key: string

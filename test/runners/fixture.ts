@@ -18,7 +18,7 @@ export function git (cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' })
 }
 
-export interface Project {
+interface Project {
   repo: string
   /** format-patch of the fix (value 41 -> 42): test 2 passes with it. */
   fix: string
@@ -100,7 +100,7 @@ export async function until<T> (what: string, fn: () => T | null | undefined | f
 }
 
 /** True when no process with this pid runs any more (a zombie waiting to be reaped counts as gone). */
-export function gone (pid: number): boolean {
+function gone (pid: number): boolean {
   try {
     process.kill(pid, 0)
   } catch (err) {
@@ -125,4 +125,3 @@ export async function allGone (pids: number[], ms = 5000): Promise<boolean> {
 }
 
 export { cairnChild } from '../helpers/cli.js'
-export type { CairnChild } from '../helpers/cli.js'

@@ -196,3 +196,10 @@ test('runner: a restarted runner kills what its earlier life left running and re
   await runner.idle()
   t.is(runner.published.length, 1, 'an aborted job is not picked up again by itself')
 })
+
+test('runner: a second runner on a workdir in use is refused with WORKDIR_LOCKED', async (t) => {
+  const { node } = await createNode(t, 'lab')
+  const { workdir } = await startRunner(t, node)
+  const second = new Runner(node, { tags: [], workdir, jobs: 1, leaseMs: 5000 })
+  await t.exception(async () => await second.start(), /WORKDIR_LOCKED: another runner \(pid \d+\) uses .*; stop it or give this one its own --workdir/)
+})

@@ -13,7 +13,7 @@ type RevisionBody = BodyOf<'series.revision'>
 type ReviewBody = BodyOf<'review'>
 type RawBody = BodyOf<'mail.raw'>
 
-export interface DesiredRevision {
+interface DesiredRevision {
   /** series id + version: the slot the views keep one revision in */
   key: string
   body: RevisionBody
@@ -23,7 +23,7 @@ export interface DesiredRevision {
   mails: MailRecord[]
 }
 
-export interface DesiredReview {
+interface DesiredReview {
   messageId: string
   /** Slot of the revision the reply answers. */
   key: string
@@ -45,7 +45,7 @@ export interface Desired {
   raws: DesiredRaw[]
 }
 
-export interface BodyOptions {
+interface BodyOptions {
   /** Series to publish (a --match pre-filter); all when absent. */
   keep?: (series: Series) => boolean
 }

@@ -50,7 +50,7 @@ export interface ParsedRecord {
 const DIFF = /^(---.*\n\+\+\+ |GIT binary patch|diff --git \S+ \S+)/m
 const META = /^(change-id|base-commit):.*$/gim
 
-export function sha256 (data: Uint8Array | string): string {
+function sha256 (data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex')
 }
 
@@ -65,7 +65,7 @@ export function blobHash (data: Uint8Array): string {
  * lines wherever they are. The diff itself is in its blob, so the bridge
  * state stays a fraction of the archive's size.
  */
-export function stubPatch (patch: string): string {
+function stubPatch (patch: string): string {
   const m = DIFF.exec(patch)
   if (m === null) return patch
   const lineEnd = patch.indexOf('\n', m.index + m[0].length)
@@ -85,7 +85,7 @@ function listIdOf (mail: ParsedMail): string | undefined {
 // Headers the bridge reads later: the sender (series-mails senderOf), recipients for verdict replies.
 const KEEP_HEADERS = new Set(['from', 'to', 'cc', 'list-id', 'reply-to'])
 
-export interface ParseOptions {
+interface ParseOptions {
   list?: string
   project?: string
 }

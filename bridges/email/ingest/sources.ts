@@ -4,7 +4,7 @@ import { CairnError } from '../../../protocol/errors.js'
 import { MboxSplitter, readMbox } from '../parse/mbox.js'
 
 /** One mail as a source hands it over: its bytes, where it came from, and how far the source got. */
-export interface RawMail {
+interface RawMail {
   raw: Buffer
   /** For people: file and position, or inbox epoch and commit. */
   origin: string

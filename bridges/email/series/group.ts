@@ -3,10 +3,10 @@ import type { Unmatched } from './types.js'
 import { type MailIndex, type MailNode } from './mails.js'
 
 /** 1 h: a series sent without threading still goes out in one sitting. */
-export const ORPHAN_WINDOW_MS = 3_600_000
+const ORPHAN_WINDOW_MS = 3_600_000
 
-export interface DraftPatch { node: MailNode, carriedFrom?: number }
-export interface DraftCover { node: MailNode, naked: boolean, inheritedFrom?: number }
+interface DraftPatch { node: MailNode, carriedFrom?: number }
+interface DraftCover { node: MailNode, naked: boolean, inheritedFrom?: number }
 
 /** A revision before linking: its anchor, version, cover and patches by index. */
 export interface Draft {

@@ -31,7 +31,7 @@ export interface LinkFacts {
   ids: Set<string>
 }
 
-export function normalizeTitle (s: string): string {
+function normalizeTitle (s: string): string {
   return s.toLowerCase().replace(/\s+/g, ' ').replace(/[.\s]+$/, '').trim()
 }
 
@@ -45,7 +45,7 @@ function bigrams (s: string): Map<string, number> {
 }
 
 /** Sørensen–Dice coefficient over character bigrams (multiset), in [0, 1]. */
-export function dice (a: string, b: string): number {
+function dice (a: string, b: string): number {
   if (a === b) return a === '' ? 0 : 1
   const x = bigrams(a)
   const y = bigrams(b)
@@ -70,7 +70,7 @@ function swapsNumbers (a: string, b: string): boolean {
 }
 
 /** Title similarity, or the share of identical patch subjects (at least two shared when both have two). */
-export function similarity (a: LinkFacts, b: LinkFacts): number {
+function similarity (a: LinkFacts, b: LinkFacts): number {
   const ta = normalizeTitle(a.title)
   const tb = normalizeTitle(b.title)
   const title = swapsNumbers(ta, tb) ? 0 : dice(ta, tb)

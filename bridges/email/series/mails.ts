@@ -4,7 +4,7 @@ import { parsePerson, type Person } from './trailers.js'
 import type { Unmatched } from './types.js'
 
 /** What a mail is by itself, before threading: b4's split into patches, covers, follow-ups, unknowns. */
-export type Role = 'patch' | 'cover' | 'reply' | 'other'
+type Role = 'patch' | 'cover' | 'reply' | 'other'
 
 export interface MailNode {
   id: string
@@ -38,7 +38,7 @@ export function compareMails (a: ParsedMail, b: ParsedMail): number {
 }
 
 /** The header From: the person who sent the mail (mailinfo's author may be an in-body From:). */
-export function senderOf (mail: ParsedMail): Person {
+function senderOf (mail: ParsedMail): Person {
   const from = mail.headers.find(([name]) => name === 'from')
   const person = from === undefined ? undefined : parsePerson(from[1])
   return person === undefined ? { ...mail.author } : { name: person.name, email: person.email }
@@ -92,7 +92,3 @@ export function indexMails (mails: readonly ParsedMail[]): MailIndex {
   return { nodes, byId, unmatched }
 }
 
-/** The message a mail answers: In-Reply-To, else the newest References entry. */
-export function parentId (mail: ParsedMail): string {
-  return mail.inReplyTo !== '' ? mail.inReplyTo : mail.references[mail.references.length - 1] ?? ''
-}

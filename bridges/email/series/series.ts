@@ -21,7 +21,6 @@ import type { Cover, PatchSlot, Reply, Revision, Series, SeriesResult } from './
 
 export type * from './types.js'
 export { SUBJECT_SIMILARITY } from './link.js'
-export { ORPHAN_WINDOW_MS } from './group.js'
 
 const MAX_ID = 200 // the series.revision schema caps `series` at 200 characters
 
@@ -229,7 +228,7 @@ function bySeriesStart (a: Series, b: Series): number {
 }
 
 /** Where one mail went. 'new-revision': a cover or patch answering an older revision of its series. */
-export type Place =
+type Place =
   | { kind: 'cover' | 'patch' | 'new-revision', seriesId: string, version: number, revision: string, index: number }
   | { kind: 'review' | 'comment', seriesId: string, version: number, revision: string, index?: number }
   | { kind: 'unmatched', reason: string }

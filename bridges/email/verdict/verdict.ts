@@ -28,7 +28,7 @@ export interface VerdictMail {
   revision: string
 }
 
-export interface VerdictOptions {
+interface VerdictOptions {
   /** From: header; default this node's published name and email, else `cairn <cairn@localhost>`. */
   from?: string
   /** Override the recipients (default: the series author, Cc the list when it is an address). */
@@ -66,7 +66,7 @@ const failing = (r: ResultEvent): Array<ResultEvent['body']['tests'][number]> =>
 const passed = (run: Run): boolean => run.tests.body.verdict === 'pass'
 
 /** Lines of a log worth quoting: those naming a failing test or saying error/fail, with one line of context. */
-export function relevantLines (log: string, names: readonly string[], max = MAX_LOG_LINES): string[] {
+function relevantLines (log: string, names: readonly string[], max = MAX_LOG_LINES): string[] {
   const lines = log.replace(/\r/g, '').split('\n')
   const keep = new Set<number>()
   lines.forEach((line, i) => {
