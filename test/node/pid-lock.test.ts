@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { takePidLock } from '../../node/storage/pid-lock.js'
 import { CairnError, isCairnError } from '../../protocol/errors.js'
 
-const refuse = (pid: number): CairnError => new CairnError('TEST_LOCKED', `held by pid ${pid}`)
+const refuse = (pid: number): CairnError => new CairnError('HOME_LOCKED', `held by pid ${pid}`)
 const NO_SUCH_PID = 4194304 + 12345 // above Linux's pid_max: never a live process
 
 test('takePidLock() writes our pid and the release removes the file', async (t) => {
@@ -22,7 +22,7 @@ test('takePidLock() refuses a lock held by a live process, naming its pid', asyn
     takePidLock(path, refuse)
     t.fail('a live holder must be refused')
   } catch (err) {
-    t.ok(isCairnError(err, 'TEST_LOCKED'), (err as Error).message)
+    t.ok(isCairnError(err, 'HOME_LOCKED'), (err as Error).message)
     t.ok((err as Error).message.includes(String(process.ppid)))
   }
 })
