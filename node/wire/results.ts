@@ -5,17 +5,12 @@
  */
 import { CairnError } from '../../protocol/errors.js'
 import { compareResults, isFailing } from '../../protocol/results.js'
-import type { CompareCounts, ResultTest, TestStatus } from '../../protocol/results.js'
+import type { ResultTest, TestStatus } from '../../protocol/results.js'
 import { summarise } from '../../protocol/result-summary.js'
 import { requestOf, resolveResult, staleResults } from '../views/results.js'
 import type { ResultEvent } from '../views/results.js'
 import type { Views } from '../views/views.js'
-import type { ChangeJson, CompareCountsJson, ComparedResultJson, ComparisonJson, ResultRowJson, ResultSummaryJson, TestStatusJson } from './types.js'
-
-/** A compile error unless A and B are the same type: the unions types.ts restates must not drift from protocol's. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-type Assert<T extends true> = T
-export type WireAgreesWithProtocol = Assert<Same<TestStatusJson, TestStatus>> & Assert<Same<CompareCountsJson, CompareCounts>>
+import type { ChangeJson, ComparedResultJson, ComparisonJson, ResultRowJson, ResultSummaryJson } from './types.js'
 
 interface TestsSummary { counts: Record<TestStatus, number>, failing: string[] }
 

@@ -3,11 +3,11 @@
  * what the HTTP API answers. Pure types that import nothing, because the
  * browser build (node/ui, its own tsconfig) compiles this file too and its
  * modules take these with `import type` (erased: the browser never loads
- * it). The other files of node/wire/ build these shapes on the node, and
- * check there that the literal unions restated here equal protocol/'s.
+ * it). The other files of node/wire/ build these shapes on the node;
+ * wire/agree.ts checks what this file restates from protocol/ and the node.
  */
 
-/** protocol/results.ts TestStatus (checked equal in wire/results.ts). */
+/** protocol/results.ts TestStatus (checked equal in wire/agree.ts). */
 export type TestStatusJson = 'pass' | 'fail' | 'error' | 'skip' | 'xfail' | 'xpass'
 
 /** An event as the CLI and the API show it: the envelope, its body, and where it was read (feed, block). */
@@ -79,7 +79,7 @@ export interface ResultSummaryJson {
 /** One test's status on each side of a comparison, null where it is absent. */
 export interface ChangeJson { name: string, a: TestStatusJson | null, b: TestStatusJson | null }
 
-/** protocol/results.ts CompareCounts (checked equal in wire/results.ts). */
+/** protocol/results.ts CompareCounts (checked equal in wire/agree.ts). */
 export interface CompareCountsJson {
   regressions: number
   fixes: number
