@@ -69,7 +69,7 @@ interface TestChange<T extends ResultTest = ResultTest> { name: string, a: T, b:
 interface TestOnlyA<T extends ResultTest = ResultTest> { name: string, a: T }
 interface TestOnlyB<T extends ResultTest = ResultTest> { name: string, b: T }
 
-interface CompareCounts {
+export interface CompareCounts {
   regressions: number
   fixes: number
   stillFailing: number

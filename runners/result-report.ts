@@ -1,17 +1,14 @@
 /**
- * Results for people and programs: picking the result a user means, its
- * stable JSON shape, and the A/B comparison (regressions first) in JSON and
- * text. Used by `cairn results` and fit for the HTTP API.
+ * Results for people at a terminal: which result a user means, and the A/B
+ * comparison as text. Their JSON (shared with the HTTP API, which may not
+ * import runners/) is node/wire/results.ts.
  */
 import { trustedRunners } from '../node/views/jobs.js'
-import { findResults, requestOf, resolveResult, staleResults } from '../node/views/results.js'
+import { findResults } from '../node/views/results.js'
 import type { ResultEvent } from '../node/views/results.js'
 import type { Views } from '../node/views/views.js'
+import type { ChangeJson, ComparisonJson } from '../node/wire/types.js'
 import { CairnError } from '../protocol/errors.js'
-import { compareResults } from '../protocol/results.js'
-import type { Comparison } from '../protocol/results.js'
-import type { ParsedTest, TestStatus } from './parsers/types.js'
-import { summarise } from '../protocol/result-summary.js'
 
 /**
  * The one result `ref` names: a result id, or the newest settled result of
@@ -29,90 +26,6 @@ export function pickResult (views: Views, ref: string): ResultEvent {
 /** Higher is better; among equals, the later (found is oldest first and sort is stable). */
 function rank (e: ResultEvent, trusted: Set<string>): number {
   return (trusted.has(e.author) ? 2 : 0) + (e.body.verdict === 'aborted' ? 0 : 1)
-}
-
-/** The tests of a result, through a `reused` result to the run it stands for. */
-export function testsOf (views: Views, e: ResultEvent): { tests: ParsedTest[], source: ResultEvent | null } {
-  const source = resolveResult(views, e)
-  return { tests: (source?.body.tests ?? []) as ParsedTest[], source }
-}
-
-interface ResultSummaryJson {
-  id: string
-  job: string | null
-  revision: string | null
-  profile: string | null
-  build: string
-  testRun: string
-  verdict: string
-  /** The verdict of the run a reused result stands for (else the verdict itself); null if that run is not here. */
-  effectiveVerdict: string | null
-  reuses: string | null
-  runner: string
-  ts: number
-  total: number
-  counts: Record<TestStatus, number>
-  stale: boolean
-  message: string | null
-}
-
-export function resultSummaryJson (views: Views, e: ResultEvent): ResultSummaryJson {
-  const { tests, source } = testsOf(views, e)
-  const request = requestOf(views, e)
-  const s = summarise(tests)
-  return {
-    id: e.id,
-    job: e.body.job ?? null,
-    revision: request?.body.revision ?? null,
-    profile: request?.body.profile ?? null,
-    build: e.body.build,
-    testRun: e.body.testRun,
-    verdict: e.body.verdict,
-    effectiveVerdict: source?.body.verdict ?? null,
-    reuses: e.body.reuses ?? null,
-    runner: e.author,
-    ts: e.ts,
-    total: s.total,
-    counts: s.counts,
-    stale: staleResults(views).has(e.id),
-    message: e.body.message ?? null
-  }
-}
-
-interface ChangeJson { name: string, a: TestStatus | null, b: TestStatus | null }
-
-interface ComparisonJson {
-  resultA: { id: string, build: string, testRun: string, verdict: string }
-  resultB: { id: string, build: string, testRun: string, verdict: string }
-  regressions: ChangeJson[]
-  fixes: ChangeJson[]
-  new: ChangeJson[]
-  removed: ChangeJson[]
-  stillFailing: ChangeJson[]
-  otherChanges: ChangeJson[]
-  counts: Comparison['counts']
-}
-
-export function compareJson (views: Views, a: ResultEvent, b: ResultEvent): ComparisonJson {
-  const ta = testsOf(views, a)
-  const tb = testsOf(views, b)
-  for (const [side, t, e] of [['A', ta, a], ['B', tb, b]] as const) {
-    if (t.source === null) throw new CairnError('RESULT_UNKNOWN', `result ${side} ${e.id} reuses ${e.body.reuses ?? '?'}, which is not here; sync with its runner`)
-  }
-  const c = compareResults(ta.tests, tb.tests)
-  const both = (x: { name: string, a: ParsedTest, b: ParsedTest }): ChangeJson => ({ name: x.name, a: x.a.status, b: x.b.status })
-  const head = (e: ResultEvent, source: ResultEvent | null): ComparisonJson['resultA'] => ({ id: e.id, build: e.body.build, testRun: e.body.testRun, verdict: source?.body.verdict ?? e.body.verdict })
-  return {
-    resultA: head(a, ta.source),
-    resultB: head(b, tb.source),
-    regressions: c.regressions.map(both),
-    fixes: c.fixes.map(both),
-    new: c.new.map((x) => ({ name: x.name, a: null, b: x.b.status })),
-    removed: c.removed.map((x) => ({ name: x.name, a: x.a.status, b: null })),
-    stillFailing: c.stillFailing.map(both),
-    otherChanges: c.otherChanges.map(both),
-    counts: c.counts
-  }
 }
 
 /** The comparison as text: regressions first, then fixes, still failing, new, removed, other changes, then counts. */

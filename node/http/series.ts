@@ -4,8 +4,9 @@ import type { EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Views } from '../views/views.js'
 import { byTsThenId } from '../views/views.js'
 import { deriveOverIncrementally } from '../views/derive-over.js'
-import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, newestDecision, patchTrailers, presentPatches, revisionsNamed, sentAt, seriesIndex, seriesState, trailerKey } from '../views/series.js'
+import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, patchTrailers, revisionsNamed, sentAt, seriesIndex } from '../views/series.js'
 import type { RevisionView, SeriesView } from '../views/series.js'
+import { seriesFacts, seriesListRow } from '../wire/series.js'
 
 /**
  * What the web UI's series list shows and filters on, one per series, made
@@ -36,47 +37,10 @@ export interface SeriesSummary {
 
 /** Joins the searched fields: a needle without it cannot match across two of them. */
 const SEARCH_SEP = '\u0000'
-/** A row names this many of the touched paths (and how many there are). */
-const ROW_PATHS = 3
 
 /** What a list row shows and the text filter searches: subject, project, series id, list, patch subjects. */
 function searchedFields (b: RevisionView['body']): string[] {
   return [b.subject, b.project, b.series, b.source.list ?? '', ...b.patches.map((p) => p.subject)]
-}
-
-/**
- * A series as a row of /api/series: what the list shows, without the
- * revision's body (patch messages make a full row ~5 KB).
- */
-function seriesRow (views: Views, s: SeriesView, state: string, files: string[], trailers: Map<string, number>): Record<string, unknown> {
-  const r = s.latest
-  const b = r.body
-  const decision = newestDecision(views, r)
-  return {
-    id: s.id,
-    project: s.project,
-    subject: s.subject,
-    state,
-    verdict: decision?.body.verdict ?? null,
-    reasons: decision?.body.reasons ?? [],
-    author: b.author ?? null,
-    poster: r.author,
-    list: b.source.list ?? null,
-    date: b.date ?? null,
-    ts: r.ts,
-    latest: {
-      id: r.id,
-      version: r.version,
-      total: b.total,
-      present: presentPatches(b),
-      complete: b.patches.every((p) => p.missing !== true)
-    },
-    versions: s.revisions.map((v) => ({ id: v.id, version: v.version })),
-    reviews: s.revisions.reduce((n, v) => n + v.reviews.length, 0),
-    trailers: Object.fromEntries(trailers),
-    files: files.length,
-    paths: files.slice(0, ROW_PATHS)
-  }
 }
 
 function once (make: () => string): () => string {
@@ -87,30 +51,21 @@ function once (make: () => string): () => string {
 function summarise (views: Views, s: SeriesView): SeriesSummary {
   const latest = s.latest
   const trailers = patchTrailers(s, latest)
-  const state = seriesState(views, s, trailers)
+  const facts = seriesFacts(views, s, trailers)
   const files = [...new Set(latest.body.patches.flatMap((p) => p.files ?? []))]
   const perPatch = [...trailers.values()]
-  // Trailers given in reviews, counted by key over distinct key and value (two Reviewed-by from one person count once).
-  const counts = new Map<string, number>()
-  const seen = new Set<string>()
-  for (const t of perPatch.flatMap((p) => p.collected)) {
-    const k = trailerKey(t)
-    if (seen.has(k)) continue
-    seen.add(k)
-    counts.set(t.key, (counts.get(t.key) ?? 0) + 1)
-  }
   const keysOf = (p: typeof perPatch[number]): Set<string> => new Set([...p.own, ...p.collected].map((t) => t.key.toLowerCase()))
   const onEveryPatch = perPatch.length === 0 ? new Set<string>() : perPatch.map(keysOf).reduce((a, b) => new Set([...a].filter((k) => b.has(k))))
   return {
     ts: sentAt(latest),
     id: latest.id,
     view: s,
-    state,
+    state: facts.state,
     list: (latest.body.source.list ?? '').toLowerCase(),
     files,
     onEveryPatch,
     searchText: searchedFields(latest.body).map((t) => t.toLowerCase()).join(SEARCH_SEP),
-    json: once(() => JSON.stringify(seriesRow(views, s, state, files, counts)))
+    json: once(() => JSON.stringify(seriesListRow(views, s, facts, files)))
   }
 }
 

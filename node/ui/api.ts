@@ -1,73 +1,13 @@
 /**
- * The node's JSON API as the UI uses it. These shapes mirror node/http/
- * (the UI is compiled on its own, for the browser, so it restates them).
+ * The node's JSON API as the UI uses it. The shapes are the server's own
+ * (node/wire/types.ts: pure types, compiled into this build too and erased
+ * from the output), so the page and the server cannot drift apart.
  */
-export interface EventJson {
-  id: string
-  type: string
-  author: string
-  ts: number
-  refs: string[]
-  body: Record<string, unknown>
-  feed: string
-  seq: number
-}
+import type { EventDetailJson, EventJson, FeedJson, PeerJson, ResultRowJson, StatusJson, TestJson } from '../wire/types.js'
 
-export interface FeedJson {
-  key: string
-  kind: 'events' | 'blobs'
-  hops: number
-  length: number
-  contiguous: number
-  indexed: number | null
-  peers: number
-  author: string | null
-  name: string | null
-  own: boolean
-  missing: number
-  unindexed: number
-}
-
-export interface StatusJson {
-  identity: string
-  feed: string
-  blobs: string
-  name: string
-  events: number
-  rejected: number
-  ownMissingBlocks: number
-  feeds: FeedJson[]
-  types: Record<string, number>
-  trusted: number
-  identities: number
-}
-
-export interface PeerJson {
-  key: string
-  via: string | null
-  address: string | null
-  cores: Array<{ key: string, kind: string, remoteLength: number | null, localLength: number }>
-}
-
-export interface EventDetail {
-  event: EventJson
-  signed: { payload: string, sig: string, index: number } | null
-  authorName: string | null
-  authorRoles: string[]
-  referencedBy: string[]
-}
-
-export interface TestJson { name: string, status: string, duration?: number, detail?: string }
-
-export interface ResultRow {
-  id: string
-  author: string
-  ts: number
-  body: { job?: string, build: string, testRun: string, verdict: string, logs: Array<{ name: string, blob: { hash: string, length: number } }>, environment: Record<string, string>, message?: string }
-  total: number
-  counts: Record<string, number>
-  failing: string[]
-}
+export type { EventJson, FeedJson, PeerJson, StatusJson, TestJson }
+export type EventDetail = EventDetailJson
+export type ResultRow = ResultRowJson
 
 interface ApiError { error: string, message: string }
 

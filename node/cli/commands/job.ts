@@ -3,6 +3,7 @@ import { CairnError } from '../../../protocol/errors.js'
 import { CANCELLED, JOB_STATES, jobView, listJobs, mayCancel } from '../../views/jobs.js'
 import type { JobStateName, JobView } from '../../views/jobs.js'
 import type { Views } from '../../views/views.js'
+import { jobJson } from '../../wire/jobs.js'
 import type { Command } from '../command.js'
 import { parse, usageError, withNodeToPost, withNodeToRead } from '../command.js'
 
@@ -59,30 +60,6 @@ async function submit (ctx: Ctx, argv: string[]): Promise<void> {
     })
     ctx.io.out(await post('job.request', body, refs))
   })
-}
-
-function jobJson (j: JobView): Record<string, unknown> {
-  const b = j.request.body
-  return {
-    id: j.id,
-    state: j.state,
-    cancelled: j.cancelled,
-    project: b.project,
-    repo: b.repo,
-    base: b.base,
-    ref: b.ref ?? null,
-    revision: b.revision ?? null,
-    profile: b.profile,
-    tags: b.tags,
-    priority: b.priority,
-    author: j.request.author,
-    ts: j.request.ts,
-    runner: j.runner,
-    leaseUntil: j.leaseUntil,
-    attempts: j.attempts,
-    verdict: j.verdict,
-    result: j.result
-  }
 }
 
 function jobLine (j: JobView): string {

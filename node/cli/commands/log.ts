@@ -2,7 +2,8 @@ import { EVENT_TYPES } from '../../../protocol/schemas.js'
 import { fromHex } from '../../../protocol/hex.js'
 import type { Command } from '../command.js'
 import { intOption, parse, usageError, withNodeToRead } from '../command.js'
-import { eventJson, eventLine } from '../event-json.js'
+import { eventJson } from '../../wire/events.js'
+import { eventLine } from '../event-line.js'
 
 export const log: Command = {
   name: 'log',

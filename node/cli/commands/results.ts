@@ -1,4 +1,5 @@
-import { compareJson, compareText, pickResult, resultSummaryJson, testsOf } from '../../../runners/result-report.js'
+import { compareText, pickResult } from '../../../runners/result-report.js'
+import { compareJson, resultSummaryJson, testsOf } from '../../wire/results.js'
 import { renderReport } from '../../../protocol/result-summary.js'
 import { allResults, resultsOfBuild, resultsOfSeries, resultsOfTestRun } from '../../views/results.js'
 import type { ResultEvent } from '../../views/results.js'

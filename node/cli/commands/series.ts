@@ -1,9 +1,10 @@
 import { applyRevision, rangeDiff } from '../../../runners/apply-series.js'
 import { CairnError } from '../../../protocol/errors.js'
 import { interdiff, interdiffText } from '../../interdiff.js'
-import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches, SERIES_STATES, seriesState, trailerKey } from '../../views/series.js'
+import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches, SERIES_STATES, seriesState } from '../../views/series.js'
 import type { RevisionView, SeriesFilter, SeriesView } from '../../views/series.js'
 import type { Views } from '../../views/views.js'
+import { isoDate, seriesRow } from '../../wire/series.js'
 import type { Command, Context } from '../command.js'
 import { intOption, parse, usageError, withNodeToRead } from '../command.js'
 
@@ -24,45 +25,6 @@ export const series: Command = {
   }
 }
 
-const iso = (ms: number | undefined): string | null => ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString()
-
-function dedupe (list: Array<{ key: string, value: string }>): Array<{ key: string, value: string }> {
-  const seen = new Set<string>()
-  return list.filter((t) => {
-    const k = trailerKey(t)
-    if (seen.has(k)) return false
-    seen.add(k)
-    return true
-  })
-}
-
-/** One row of `series list --json` (README documents the shape). */
-export function seriesRow (views: Views, s: SeriesView): Record<string, unknown> {
-  const b = s.latest.body
-  const trailers = [...patchTrailers(s, s.latest).values()].flatMap((p) => p.collected.map((t) => ({ key: t.key, value: t.value })))
-  return {
-    id: s.id,
-    project: s.project,
-    subject: s.subject,
-    changeId: s.changeId ?? null,
-    state: seriesState(views, s),
-    author: b.author ?? null,
-    date: iso(b.date),
-    list: b.source.list ?? null,
-    versions: s.revisions.map((r) => ({ version: r.version, id: r.id })),
-    latest: {
-      version: s.latest.version,
-      id: s.latest.id,
-      total: b.total,
-      present: presentPatches(b),
-      missing: b.patches.filter((p) => p.missing === true).map((p) => p.index),
-      complete: b.patches.every((p) => p.missing !== true)
-    },
-    reviews: s.revisions.reduce((n, r) => n + r.reviews.length, 0),
-    trailers: dedupe(trailers)
-  }
-}
-
 function revisionJson (s: SeriesView, r: RevisionView): Record<string, unknown> {
   const b = r.body
   const trailers = patchTrailers(s, r)
@@ -72,7 +34,7 @@ function revisionJson (s: SeriesView, r: RevisionView): Record<string, unknown> 
     eventIds: r.eventIds,
     subject: b.subject,
     author: b.author ?? null,
-    date: iso(b.date),
+    date: isoDate(b.date),
     list: b.source.list ?? null,
     base: b.base ?? null,
     changeId: b.changeId ?? null,
@@ -175,7 +137,7 @@ async function show (ctx: Context, argv: string[]): Promise<void> {
       const b = r.body
       const present = presentPatches(b)
       out('')
-      out(`v${r.version}  ${r.id}  ${iso(b.date) ?? ''}  ${present}/${b.total} patches${b.patches.some((p) => p.missing === true) ? ' (incomplete)' : ''}${b.link !== undefined ? `  linked by ${b.link.reason}` : ''}`)
+      out(`v${r.version}  ${r.id}  ${isoDate(b.date) ?? ''}  ${present}/${b.total} patches${b.patches.some((p) => p.missing === true) ? ' (incomplete)' : ''}${b.link !== undefined ? `  linked by ${b.link.reason}` : ''}`)
       if (b.author !== undefined) out(`    from ${b.author.name} <${b.author.email}>`)
       if (b.cover !== undefined) out(`    0/${b.total} ${b.cover.subject}`)
       const trailers = patchTrailers(s, r)

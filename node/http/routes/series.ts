@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { CairnError } from '../../../protocol/errors.js'
 import { isHex32 } from '../../../protocol/hex.js'
-import { eventJson } from '../../cli/event-json.js'
+import { eventJson } from '../../wire/events.js'
 import { byTsThenId } from '../../views/views.js'
 import type { Views } from '../../views/views.js'
 import { decisionsFor } from '../../views/decisions.js'
@@ -14,7 +14,7 @@ import { notFound } from '../errors.js'
 import { paginate, parseLimit } from '../page.js'
 import { checkFilter, filterSummaries, revisionOfEvent, seriesSummaries } from '../series.js'
 import type { ListFilter } from '../series.js'
-import { resultRow } from '../results.js'
+import { resultRow } from '../../wire/results.js'
 import { strictQuery } from '../query.js'
 
 /** A revision as the series page sets them side by side. */

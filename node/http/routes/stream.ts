@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ServerResponse } from 'node:http'
 import { EVENT_TYPES } from '../../../protocol/schemas.js'
-import { eventJson } from '../../cli/event-json.js'
+import { eventJson } from '../../wire/events.js'
 import type { RouteContext } from '../context.js'
 import { strictQuery } from '../query.js'
 

@@ -1,10 +1,6 @@
 import type { IndexedEvent } from '../views/views.js'
 
-/** The stable JSON shape of an event in CLI and API output (documented in README). */
-export function eventJson (e: IndexedEvent): Record<string, unknown> {
-  return { id: e.id, type: e.type, author: e.author, ts: e.ts, refs: e.refs, body: e.body, feed: e.feed, seq: e.seq }
-}
-
+/** An event on one line for `cairn log`: short id, time, type, short author, the note's first line or the body's start. */
 export function eventLine (e: IndexedEvent): string {
   const when = new Date(e.ts).toISOString()
   const what = e.type === 'note' ? e.body.text.split('\n')[0] ?? '' : JSON.stringify(e.body).slice(0, 120)

@@ -1,0 +1,103 @@
+/**
+ * Results as JSON: the API's row (counts and failing names instead of the
+ * tests), the CLI's summary (a reused result resolved to the run it stands
+ * for, stale marked) and the A/B comparison.
+ */
+import { CairnError } from '../../protocol/errors.js'
+import { compareResults, isFailing } from '../../protocol/results.js'
+import type { ResultTest, TestStatus } from '../../protocol/results.js'
+import { summarise } from '../../protocol/result-summary.js'
+import { requestOf, resolveResult, staleResults } from '../views/results.js'
+import type { ResultEvent } from '../views/results.js'
+import type { Views } from '../views/views.js'
+import type { ChangeJson, ComparedResultJson, ComparisonJson, ResultRowJson, ResultSummaryJson } from './types.js'
+
+interface TestsSummary { counts: Record<TestStatus, number>, failing: string[] }
+
+/** Per result event (immutable once indexed): a run of 20,000 tests is read once, not per request. */
+const summaries = new WeakMap<ResultEvent, TestsSummary>()
+
+function testsSummary (e: ResultEvent): TestsSummary {
+  let summary = summaries.get(e)
+  if (summary === undefined) {
+    const counts: Record<TestStatus, number> = { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0 }
+    for (const t of e.body.tests) counts[t.status]++
+    summary = { counts, failing: e.body.tests.filter((t) => isFailing(t.status)).slice(0, 20).map((t) => t.name) }
+    summaries.set(e, summary)
+  }
+  return summary
+}
+
+export function statusCounts (e: ResultEvent): Record<TestStatus, number> {
+  return { ...testsSummary(e).counts }
+}
+
+/** A result without its (possibly huge) test list: counts per status and the failing names instead. */
+export function resultRow (e: ResultEvent): ResultRowJson {
+  const { tests, ...rest } = e.body
+  return {
+    id: e.id,
+    type: e.type,
+    author: e.author,
+    ts: e.ts,
+    refs: e.refs,
+    feed: e.feed,
+    seq: e.seq,
+    body: rest,
+    total: tests.length,
+    counts: statusCounts(e),
+    failing: [...testsSummary(e).failing]
+  }
+}
+
+/** The tests of a result, through a `reused` result to the run it stands for. */
+export function testsOf (views: Views, e: ResultEvent): { tests: ResultTest[], source: ResultEvent | null } {
+  const source = resolveResult(views, e)
+  return { tests: source?.body.tests ?? [], source }
+}
+
+export function resultSummaryJson (views: Views, e: ResultEvent): ResultSummaryJson {
+  const { tests, source } = testsOf(views, e)
+  const request = requestOf(views, e)
+  const s = summarise(tests)
+  return {
+    id: e.id,
+    job: e.body.job ?? null,
+    revision: request?.body.revision ?? null,
+    profile: request?.body.profile ?? null,
+    build: e.body.build,
+    testRun: e.body.testRun,
+    verdict: e.body.verdict,
+    effectiveVerdict: source?.body.verdict ?? null,
+    reuses: e.body.reuses ?? null,
+    runner: e.author,
+    ts: e.ts,
+    total: s.total,
+    counts: s.counts,
+    stale: staleResults(views).has(e.id),
+    message: e.body.message ?? null
+  }
+}
+
+/** A against B, each a reused result compared as the run it stands for (which must be here). */
+export function compareJson (views: Views, a: ResultEvent, b: ResultEvent): ComparisonJson {
+  const ta = testsOf(views, a)
+  const tb = testsOf(views, b)
+  for (const [side, t, e] of [['A', ta, a], ['B', tb, b]] as const) {
+    if (t.source === null) throw new CairnError('RESULT_UNKNOWN', `result ${side} ${e.id} reuses ${e.body.reuses ?? '?'}, which is not here; sync with its runner`)
+  }
+  const c = compareResults(ta.tests, tb.tests)
+  const both = (x: { name: string, a: ResultTest, b: ResultTest }): ChangeJson => ({ name: x.name, a: x.a.status, b: x.b.status })
+  const head = (e: ResultEvent, source: ResultEvent | null): ComparedResultJson => ({ id: e.id, build: e.body.build, testRun: e.body.testRun, verdict: source?.body.verdict ?? e.body.verdict })
+  return {
+    resultA: head(a, ta.source),
+    resultB: head(b, tb.source),
+    regressions: c.regressions.map(both),
+    fixes: c.fixes.map(both),
+    new: c.new.map((x) => ({ name: x.name, a: null, b: x.b.status })),
+    removed: c.removed.map((x) => ({ name: x.name, a: x.a.status, b: null })),
+    stillFailing: c.stillFailing.map(both),
+    otherChanges: c.otherChanges.map(both),
+    counts: c.counts
+  }
+}
