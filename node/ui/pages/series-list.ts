@@ -1,32 +1,11 @@
 import { getJson, query } from '../api.js'
+import type { SeriesListPageJson as SeriesPage, SeriesListRowJson as SeriesRow } from '../../wire/types.js'
 import { badge, h, link, table, when } from '../dom.js'
 import type { Page, Params } from '../page.js'
 import { throttled } from '../page.js'
 import { who } from '../people.js'
 import { stateBadge } from '../versions.js'
 
-/** A row of /api/series: what the list shows of a series, not its revisions' bodies. */
-interface SeriesRow {
-  id: string
-  project: string
-  subject: string
-  state: string
-  verdict: string | null
-  reasons: string[]
-  author: { name: string, email: string } | null
-  poster: string
-  list: string | null
-  date: number | null
-  ts: number
-  latest: { id: string, version: number, total: number, present: number, complete: boolean }
-  versions: Array<{ id: string, version: number }>
-  reviews: number
-  trailers: Record<string, number>
-  files: number
-  paths: string[]
-}
-
-interface SeriesPage { total: number, series: SeriesRow[], next: string | null }
 
 /** Rows per request: the first screenful and then some; the API allows up to 500. */
 const PAGE = 100
