@@ -260,7 +260,10 @@ export class CairnNode {
         if ((this.views.checkpoints.get(key) ?? 0) > 0) indexed = true
       }
     })
-    for (const core of cores) await (core as Hypercore & { purge: () => Promise<void> }).purge() // frees its blocks too
+    for (const core of cores) {
+      if (core.length > 0) await (core as Hypercore & { clear: (start: number, end: number) => Promise<unknown> }).clear(0, core.length) // free its blocks
+      await core.close()
+    }
     if (indexed) await this.reindex()
   }
 

@@ -93,6 +93,11 @@ export class Session {
     return this.stream.remotePublicKey === null ? 'unknown' : toHex(this.stream.remotePublicKey)
   }
 
+  /** How many of the peer's announcement rounds this session has handled whole. */
+  get roundsHeard (): number {
+    return this.heard
+  }
+
   /** Tell the peer every core we carry and how much of it we hold, in pages. */
   announce (): void {
     if (this.announceTimer !== null) clearTimeout(this.announceTimer)
