@@ -35,10 +35,11 @@ export function fakePeer (t: TestInstance, node: CairnNode, serving?: CairnNode)
   })
   channel.open()
   let round = 0
+  const heard = (): number => Math.max(0, ...pages.filter((p) => p.last).map((p) => p.round))
   return {
     session,
     pages,
-    announce: (feeds) => { round++; for (const p of encodePages(feeds, round, 0)) message.send(p) },
+    announce: (feeds) => { round++; for (const p of encodePages(feeds, round, heard())) message.send(p) },
     received: async (n) => { while (pages.length < n) await new Promise<void>((resolve) => waiters.push(resolve)) }
   }
 }
