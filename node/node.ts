@@ -21,10 +21,10 @@ import { ViewLog } from './views/view-log.js'
 import type { ViewLogLoad } from './views/view-log.js'
 import { Views } from './views/views.js'
 import type { IndexedEvent } from './views/views.js'
+import { announceLimits, choose, chosenByLink, migrateFollow } from './net/follow-policy.js'
+import type { AnnounceLimits, Announced, FeedKind, Follow } from './net/follow-policy.js'
 
-export type FeedKind = 'events' | 'blobs'
-
-export interface Follow { kind: FeedKind, hops: number }
+export type { FeedKind, Follow } from './net/follow-policy.js'
 
 /** Durable node state outside the store: its name and what it follows. */
 interface State {
@@ -32,6 +32,10 @@ interface State {
   /** Read only to migrate homes made before own-length existed. */
   ownLength?: number
   follows: Record<string, Follow>
+  /** Feeds the user unfollowed by key: no announcement brings them back, only `follow`. */
+  unfollowed?: string[]
+  /** Caps on announced feeds (OpenOptions.announceLimits wins); defaults DEFAULT_ANNOUNCE_LIMITS. */
+  announceLimits?: Partial<AnnounceLimits>
 }
 
 export interface OpenOptions {
@@ -44,6 +48,8 @@ export interface OpenOptions {
    * open. Anything that would write fails with READ_ONLY.
    */
   readOnly?: boolean
+  /** Caps on feeds adopted from peers' announcements; otherwise state.json's, else the defaults. */
+  announceLimits?: Partial<AnnounceLimits>
 }
 
 /**
@@ -57,7 +63,15 @@ export class CairnNode {
   /** How the views came back from the view log on open: what was cut, and why, is indexed again. */
   viewLogLoad: ViewLogLoad = { frames: 0, events: 0, cut: null }
   readonly blobs: BlobStore
+  /** How many caps on announced feeds apply here (OpenOptions, state.json, defaults). */
+  readonly limits: AnnounceLimits
+  /** Announced feeds turned away by the caps, since open. */
+  ignoredAnnounced = 0
+  /** state.json writes since open: one per follow change or announcement page, never one per key. */
+  stateWrites = 0
   private readonly cores = new Map<string, Hypercore>()
+  private readonly indexedCores = new Set<Hypercore>()
+  private readonly refused: Set<string>
   private closed = false
 
   private constructor (
@@ -71,8 +85,11 @@ export class CairnNode {
     private readonly viewLog: ViewLog,
     private readonly unlock: (() => void) | null,
     private readonly pool: CryptoPool,
-    onProgress?: (p: IndexProgress) => void
+    onProgress?: (p: IndexProgress) => void,
+    limits?: Partial<AnnounceLimits>
   ) {
+    this.limits = announceLimits(limits, state.announceLimits)
+    this.refused = new Set(state.unfollowed ?? [])
     this.views = new Views(toHex(identity.publicKey))
     this.cores.set(toHex(feed.core.key), feed.core)
     this.cores.set(toHex(blobCore.key), blobCore)
@@ -100,6 +117,7 @@ export class CairnNode {
     const opened: Array<() => unknown> = [] // closed, last first, if opening fails
     try {
       const state = readJson<State>(paths.state, { name: '', follows: {} })
+      for (const [key, raw] of Object.entries(state.follows)) state.follows[key] = migrateFollow(raw)
       const store = new Corestore(paths.store, { readOnly })
       opened.push(async () => await store.close())
       await store.ready()
@@ -112,7 +130,7 @@ export class CairnNode {
       opened.push(() => viewLog.close())
       const pool = new CryptoPool()
       opened.push(async () => await pool.destroy())
-      const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, unlock, pool, opts.onProgress)
+      const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, unlock, pool, opts.onProgress, opts.announceLimits)
       for (const [key, follow] of Object.entries(state.follows)) await node.openCore(key, follow.kind)
       node.viewLogLoad = await viewLog.load((feed) => node.coreForMaybe(feed), (frame) => applyFrame(node.views, frame))
       await node.indexer.run()
@@ -154,19 +172,99 @@ export class CairnNode {
     return await this.post('trust.set', trustBody(subject, roles, revoked))
   }
 
-  /** Follow a feed: replicate it and (for events feeds) index it. hops is how far away we learned of it. */
-  async follow (key: string, opts: { kind?: FeedKind, hops?: number } = {}): Promise<boolean> {
-    if (fromHex(key, 32) === null) throw new CairnError('BAD_KEY', `"${key}" is not a feed key (64 hex characters)`)
+  /** Follow a feed by choice: replicate it and (events feeds) index it. True when that changed anything. */
+  async follow (key: string, opts: { kind?: FeedKind } = {}): Promise<boolean> {
+    assertFeedKey(key)
     this.assertWritable('follow')
+    if (this.isOwn(key)) return false
     const kind = opts.kind ?? 'events'
-    const hops = opts.hops ?? 0
-    if (this.cores.has(key) && (key === this.feedKey || key === this.blobsKey)) return false
     const existing = this.state.follows[key]
-    if (existing !== undefined && existing.hops <= hops) return false
-    this.state.follows[key] = { kind, hops }
-    writeJson(this.paths.state, this.state)
+    const wasRefused = this.refused.delete(key)
+    if (existing?.via === 'followed' && existing.kind === kind && !wasRefused) return false
+    this.state.follows[key] = { kind, hops: 0, via: 'followed' }
+    this.saveState()
     await this.openCore(key, kind)
     return true
+  }
+
+  /**
+   * Adopt what the follow policy lets in from one page of a peer's
+   * announcement (net/follow-policy.ts): one state write for the page.
+   * Feeds already carried keep their kind and hops.
+   */
+  async adoptAnnounced (page: readonly Announced[], from: string): Promise<{ adopted: string[], ignored: number }> {
+    if (this.readOnly || this.closed) return { adopted: [], ignored: 0 }
+    const linked = chosenByLink(this.views, (feed) => this.state.follows[feed]?.via === 'followed')
+    const { adopt, ignored } = choose(this.state.follows, page.filter((e) => !this.isOwn(e.key)), from, this.limits, linked, this.refused)
+    this.ignoredAnnounced += ignored
+    if (adopt.size > 0) {
+      for (const [key, f] of adopt) this.state.follows[key] = f
+      this.saveState()
+      for (const [key, f] of adopt) await this.openCore(key, f.kind)
+    }
+    return { adopted: [...adopt.keys()], ignored }
+  }
+
+  /** Stop carrying a feed, and refuse it from announcements until followed again. False if it was not carried. */
+  async unfollow (key: string): Promise<boolean> {
+    assertFeedKey(key)
+    this.assertWritable('unfollow')
+    if (this.isOwn(key)) throw new CairnError('OWN_FEED', `${key} is this node's own feed; it cannot be unfollowed`)
+    const carried = this.state.follows[key] !== undefined
+    delete this.state.follows[key] // eslint-disable-line @typescript-eslint/no-dynamic-delete
+    this.refused.add(key)
+    this.state.unfollowed = [...this.refused]
+    this.saveState()
+    await this.dropCores([key])
+    return carried
+  }
+
+  /**
+   * Forget the feeds that came only from announcements (optionally from one
+   * peer): what a flood left. Followed feeds, and feeds still linked by an
+   * identity this node trusts or follows, stay. Returns the dropped keys.
+   */
+  async forgetAnnounced (from?: string): Promise<string[]> {
+    this.assertWritable('unfollow')
+    const linked = chosenByLink(this.views, (feed) => this.state.follows[feed]?.via === 'followed')
+    const drop = Object.entries(this.state.follows)
+      .filter(([key, f]) => (f.via === 'announced' || (f.via === 'linked' && !linked.has(key))) && (from === undefined || f.from === from))
+      .map(([key]) => key)
+    if (drop.length === 0) return []
+    for (const key of drop) delete this.state.follows[key] // eslint-disable-line @typescript-eslint/no-dynamic-delete
+    this.saveState()
+    await this.dropCores(drop)
+    return drop
+  }
+
+  private isOwn (key: string): boolean {
+    return key === this.feedKey || key === this.blobsKey
+  }
+
+  private saveState (): void {
+    writeJson(this.paths.state, this.state)
+    this.stateWrites++
+  }
+
+  /** Close and purge cores no longer followed; views that held their events are indexed again without them. */
+  private async dropCores (keys: readonly string[]): Promise<void> {
+    let indexed = false
+    const cores: Hypercore[] = []
+    await this.indexer.between(() => {
+      for (const key of keys) {
+        const core = this.cores.get(key)
+        if (core === undefined) continue
+        this.cores.delete(key)
+        this.indexedCores.delete(core)
+        cores.push(core)
+        if ((this.views.checkpoints.get(key) ?? 0) > 0) indexed = true
+      }
+    })
+    for (const core of cores) {
+      if (core.length > 0) await (core as Hypercore & { clear: (start: number, end: number) => Promise<unknown> }).clear(0, core.length) // free its blocks
+      await core.close()
+    }
+    if (indexed) await this.reindex()
   }
 
   follows (): Array<{ key: string } & Follow> {
@@ -179,7 +277,8 @@ export class CairnNode {
       { key: this.feedKey, kind: 'events', hops: 0, core: this.feed.core },
       { key: this.blobsKey, kind: 'blobs', hops: 0, core: this.blobCore }
     ]
-    for (const [key, f] of Object.entries(this.state.follows)) {
+    const follows = Object.entries(this.state.follows).sort(([, a], [, b]) => rank(a) - rank(b))
+    for (const [key, f] of follows) {
       const core = this.cores.get(key)
       if (core !== undefined) out.push({ key, kind: f.kind, hops: f.hops, core })
     }
@@ -250,20 +349,25 @@ export class CairnNode {
   }
 
   private async openCore (key: string, kind: FeedKind): Promise<void> {
-    if (this.cores.has(key)) return
-    const publicKey = fromHex(key, 32) as Uint8Array
-    // Read-only: a feed the holder followed a moment ago may not be in its store yet (opening it would write).
-    if (this.readOnly && await this.store.getAuth(discoveryKey(publicKey)) === null) return
-    const core = this.store.get({ key: publicKey })
-    await core.ready()
-    this.cores.set(key, core)
-    if (kind === 'events') {
-      const wake = (): void => { this.indexer.run().catch(() => {}) }
-      core.on('append', wake)
-      core.on('download', wake)
-      // More blocks on their way than the indexer verifies inline: load the workers while they arrive.
-      core.on('download', () => { if (core.length - core.contiguousLength >= 2) this.pool.warm().catch(() => {}) })
+    let core = this.cores.get(key)
+    if (core === undefined) {
+      const publicKey = fromHex(key, 32) as Uint8Array
+      // Read-only: a feed the holder followed a moment ago may not be in its store yet (opening it would write).
+      if (this.readOnly && await this.store.getAuth(discoveryKey(publicKey)) === null) return
+      core = this.store.get({ key: publicKey })
+      await core.ready()
+      this.cores.set(key, core)
     }
+    if (kind === 'events' && !this.indexedCores.has(core)) this.watchEvents(core) // also a blobs follow the user now follows as events
+  }
+
+  private watchEvents (core: Hypercore): void {
+    this.indexedCores.add(core)
+    const wake = (): void => { this.indexer.run().catch(() => {}) }
+    core.on('append', wake)
+    core.on('download', wake)
+    // More blocks on their way than the indexer verifies inline: load the workers while they arrive.
+    core.on('download', () => { if (core.length - core.contiguousLength >= 2) this.pool.warm().catch(() => {}) })
   }
 
   private * eventFeeds (): Iterable<[string, Hypercore]> {
@@ -292,6 +396,15 @@ export function trustBody (subject: string, roles: Role[], revoked = false): Bod
 }
 
 /** Who holds the home, for messages: "another cairn process (pid N)". */
+/** Nearer and chosen feeds first: under a peer's caps, they are the ones adopted. */
+function rank (f: Follow): number {
+  return (f.via === 'announced' ? 1000 : 0) + f.hops
+}
+
+function assertFeedKey (key: string): void {
+  if (fromHex(key, 32) === null) throw new CairnError('BAD_KEY', `"${key}" is not a feed key (64 hex characters)`)
+}
+
 function lockHolder (path: string): string {
   const pid = lockPid(path)
   return pid === null ? 'another cairn process' : `another cairn process (pid ${pid})`

@@ -13,6 +13,7 @@ export const COMMANDS: Array<[string, () => Promise<Command>]> = [
   ['post', async () => (await import('./commands/post.js')).post],
   ['log', async () => (await import('./commands/log.js')).log],
   ['follow', async () => (await import('./commands/follow.js')).follow],
+  ['unfollow', async () => (await import('./commands/unfollow.js')).unfollow],
   ['trust', async () => (await import('./commands/trust.js')).trust],
   ['sync', async () => (await import('./commands/sync.js')).sync],
   ['start', async () => (await import('./commands/start.js')).start],

@@ -1,6 +1,7 @@
 import { CairnError } from '../../protocol/errors.js'
 import type { CairnNode } from '../node.js'
 import type { Session } from './replication.js'
+import { seconds, within } from './sync.js'
 
 /**
  * Bring the node's own feed back to the length it last recorded by fetching
@@ -12,11 +13,12 @@ export async function recoverOwnFeed (node: CairnNode, session: Session, timeout
   const core = node.feed.core
   const target = node.feed.missingBlocks() + core.length
   const deadline = Date.now() + timeoutMs
-  await Promise.race([session.announced, session.closed])
+  await within(Promise.race([session.announced, session.closed]), timeoutMs, () => `peer ${session.peer} sent no announcement in ${seconds(timeoutMs)}`)
   while (core.length < target || core.contiguousLength < target) {
     if (Date.now() > deadline) break
-    await core.update({ force: true, wait: true })
-    if (core.length > 0) await core.download({ start: 0, end: core.length }).done()
+    const stalled = (): string => `peer ${session.peer} did not serve our own feed within ${seconds(timeoutMs)}`
+    await within(core.update({ force: true, wait: true }), Math.max(1, deadline - Date.now()), stalled)
+    if (core.length > 0) await within(core.download({ start: 0, end: core.length }).done(), Math.max(1, deadline - Date.now()), stalled)
     if (core.length < target) await new Promise((resolve) => setTimeout(resolve, 50))
   }
   if (core.contiguousLength < target) {

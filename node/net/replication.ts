@@ -4,37 +4,61 @@ import type Hypercore from 'hypercore'
 import type { Download } from 'hypercore'
 import Protomux from 'protomux'
 import type { Duplex } from 'node:stream'
-import { pack, unpackExact } from '../../protocol/codec.js'
-import { isHex32 } from '../../protocol/hex.js'
-import type { CairnNode, FeedKind } from '../node.js'
+import { toHex } from '../../protocol/hex.js'
+import type { CairnNode } from '../node.js'
+import { MAX_HOPS } from './follow-policy.js'
+import { encodePages, parsePage } from './announcement.js'
 
-/** Feeds spread at most this many hops from their writer: enough for lab -> maintainer -> developer chains, bounded against spam. */
-export const MAX_HOPS = 4
-const PROTOCOL = 'cairn/feeds/v1'
+export { MAX_HOPS } from './follow-policy.js'
+export type { Announced } from './follow-policy.js'
+export const PROTOCOL = 'cairn/feeds/v2'
 /** Batch re-announcements while a download streams in: often enough for --once to finish promptly. */
 const ANNOUNCE_DELAY_MS = 50
 
-export interface Announced { key: string, kind: FeedKind, length: number, hops: number }
+export interface SessionOptions {
+  log?: (msg: string) => void
+  /** How to name the peer in messages, e.g. "127.0.0.1:7421"; else its address or transport key. */
+  peer?: string
+}
 
 /**
  * One replication session with one peer over an encrypted stream: all
  * carried cores replicate (corestore), and a protomux channel announces the
- * feed keys each side carries with their lengths, so feeds spread
- * transitively and `caughtUp()` knows when we hold what the peer had.
+ * feed keys each side carries with their lengths, in rounds of bounded pages
+ * (announcement.ts), so feeds spread transitively and `caughtUp()` knows when
+ * each side holds what the other served.
  */
 export class Session {
   /** What the peer last said it holds: core key -> contiguous length. */
   private readonly theirs = new Map<string, number>()
+  /** The round in which we first offered each key: the peer has judged it once it heard that round. */
+  private readonly offered = new Map<string, number>()
   private readonly downloads: Download[] = []
   private readonly watched: Array<() => void> = []
   private announceTimer: NodeJS.Timeout | null = null
   private readonly announceMessage: { send: (m: Uint8Array | null) => boolean } | null
   private gotAnnouncement!: () => void
+  /** Pages are handled one at a time, in order. */
+  private handling = Promise.resolve()
+  private round = 0
+  /** The last round of the peer's we have handled whole; and the last of ours it says it handled. */
+  private heard = 0
+  private peerHeard = 0
+  private adoptedThisRound = false
+  private newThisRound = false
+  private readonly log: (msg: string) => void
+  /** Resolves when the peer's first whole announcement has been handled. */
   readonly announced = new Promise<void>((resolve) => { this.gotAnnouncement = resolve })
   readonly closed: Promise<void>
   garbage = 0
+  /** Announced feeds the follow policy turned away in this session. */
+  ignored = 0
+  /** Bumped by every block and page that arrives: a wait on the peer times out only when this stands still. */
+  moved = 0
 
-  constructor (readonly node: CairnNode, readonly stream: NoiseSecretStream, private readonly log: (msg: string) => void = () => {}) {
+  constructor (readonly node: CairnNode, readonly stream: NoiseSecretStream, opts: SessionOptions = {}) {
+    this.log = opts.log ?? (() => {})
+    this.label = opts.peer ?? null
     node.store.replicate(stream)
     const mux = Protomux.from(stream)
     const channel = mux.createChannel({
@@ -43,37 +67,66 @@ export class Session {
     })
     this.announceMessage = channel === null
       ? null
-      : channel.addMessage({ encoding: c.buffer, onmessage: (m) => { this.onAnnouncement(m).catch((err: unknown) => this.log(`announcement failed: ${(err as Error).message}`)) } })
+      : channel.addMessage({ encoding: c.buffer, onmessage: (m) => this.queue(m) })
     channel?.open()
     for (const { core } of node.carried()) this.track(core)
     this.closed = new Promise((resolve) => stream.once('close', () => { this.stop(); resolve() }))
-    stream.on('error', (err: Error) => this.log(`peer stream: ${err.message}`))
+    stream.on('error', (err: Error) => this.log(`peer ${this.peer}: ${err.message}`))
   }
 
-  /** Tell the peer every core we carry and how much of it we hold. */
+  private readonly label: string | null
+
+  /** The peer as messages name it: given, else its address, else its transport key. */
+  get peer (): string {
+    if (this.label !== null) return this.label
+    const raw = this.stream.rawStream as { remoteAddress?: unknown, remoteHost?: unknown, remotePort?: unknown } | undefined
+    const host = raw?.remoteAddress ?? raw?.remoteHost
+    if (typeof host === 'string') return typeof raw?.remotePort === 'number' ? `${host}:${raw.remotePort}` : host
+    return this.stream.remotePublicKey === null ? 'unknown' : toHex(this.stream.remotePublicKey).slice(0, 16)
+  }
+
+  /** Who announced a feed, for the follow policy's per-peer cap: the peer's host (ports change per connection), else its transport key. */
+  get source (): string {
+    const raw = this.stream.rawStream as { remoteAddress?: unknown, remoteHost?: unknown } | undefined
+    const host = raw?.remoteAddress ?? raw?.remoteHost
+    if (typeof host === 'string') return host
+    return this.stream.remotePublicKey === null ? 'unknown' : toHex(this.stream.remotePublicKey)
+  }
+
+  /** How many of the peer's announcement rounds this session has handled whole. */
+  get roundsHeard (): number {
+    return this.heard
+  }
+
+  /** Tell the peer every core we carry and how much of it we hold, in pages. */
   announce (): void {
     if (this.announceTimer !== null) clearTimeout(this.announceTimer)
     this.announceTimer = null
+    if (this.announceMessage === null) return
+    this.round++
     const list = this.node.carried().map(({ key, kind, hops, core }) => ({ key, kind, length: core.contiguousLength, hops }))
-    this.announceMessage?.send(pack(list))
+    for (const { key } of list) if (!this.offered.has(key)) this.offered.set(key, this.round)
+    for (const page of encodePages(list, this.round, this.heard)) this.announceMessage.send(page)
   }
 
   /**
-   * True once both sides hold the same of every core: we have what the peer
-   * announced, and the peer's latest announcement lists every core we offer
-   * it (within the hop limit) at the length we hold. Announcements follow
-   * downloads, a little batched.
+   * True once both sides hold the same of every core they share: we hold
+   * what the peer served of each core it announced (never more than its
+   * replication proved it has), and the peer has judged every core we
+   * offered it and holds what we hold of those it took.
    */
   caughtUp (): boolean {
-    for (const [key, theirLength] of this.theirs) {
-      const core = this.node.coreForMaybe(key)
-      if (core !== null && core.contiguousLength < theirLength) return false
-    }
-    for (const { key, hops, core } of this.node.carried()) {
-      if (hops + 1 > MAX_HOPS) continue
-      if ((this.theirs.get(key) ?? -1) < core.contiguousLength) return false
-    }
-    return true
+    if (this.heard === 0) return false
+    return this.firstBehind() === null && this.peerBehind() === null
+  }
+
+  /** Why we are not caught up, for a timeout message; null when we are. */
+  behind (): string | null {
+    if (this.heard === 0) return 'no announcement yet'
+    const ours = this.firstBehind()
+    if (ours !== null) return `core ${ours.key.slice(0, 16)}: we hold ${ours.have} of the ${ours.want} blocks it announced`
+    const theirs = this.peerBehind()
+    return theirs === null ? null : `core ${theirs.slice(0, 16)}: the peer has not taken what we offered`
   }
 
   destroy (): void {
@@ -85,11 +138,44 @@ export class Session {
   private track (core: Hypercore): void {
     this.downloads.push(core.download({ start: 0, end: -1, linear: true })) // in order: the indexer may only index a contiguous prefix
     const changed = (): void => {
+      this.moved++
       this.announceTimer ??= setTimeout(() => this.announce(), ANNOUNCE_DELAY_MS)
     }
     core.on('download', changed)
     core.on('append', changed)
     this.watched.push(() => { core.off('download', changed); core.off('append', changed) })
+  }
+
+  /** The first announced core we hold less of than the peer served. */
+  private firstBehind (): { key: string, have: number, want: number } | null {
+    for (const [key, claimed] of this.theirs) {
+      const core = this.node.coreForMaybe(key)
+      if (core === null || core.contiguousLength >= claimed) continue // not carried (declined), or held
+      const want = this.served(core, claimed)
+      if (want === null || core.contiguousLength < want) return { key, have: core.contiguousLength, want: want ?? claimed }
+    }
+    return null
+  }
+
+  /**
+   * How much of a core the peer serves: its claim, but no more than the
+   * length its replication channel reports (hypercore then proves it against
+   * the signed tree). Null until that channel has told us.
+   */
+  private served (core: Hypercore, claimed: number): number | null {
+    const peer = core.peers.find((p) => (p as { stream?: unknown }).stream === this.stream) as { remoteSynced?: boolean, remoteLength?: number } | undefined
+    if (peer === undefined || peer.remoteSynced !== true) return null
+    return Math.min(claimed, Math.max(core.length, peer.remoteLength ?? 0))
+  }
+
+  /** The first core we offered that the peer has not judged yet, or took and holds less of. */
+  private peerBehind (): string | null {
+    for (const { key, hops, core } of this.node.carried()) {
+      if (hops + 1 > MAX_HOPS) continue
+      const theirs = this.theirs.get(key)
+      if (theirs === undefined ? this.peerHeard < (this.offered.get(key) ?? Infinity) : theirs < core.contiguousLength) return key
+    }
+    return null
   }
 
   private stop (): void {
@@ -99,46 +185,41 @@ export class Session {
     this.announceTimer = null
   }
 
-  private async onAnnouncement (message: Uint8Array | null): Promise<void> {
-    const entries = message === null ? null : parseAnnouncement(message)
-    if (entries === null) {
+  private queue (message: Uint8Array | null): void {
+    this.handling = this.handling
+      .then(async () => await this.onPage(message))
+      .catch((err: unknown) => this.log(`announcement from ${this.peer} failed: ${(err as Error).message}`))
+  }
+
+  private async onPage (message: Uint8Array | null): Promise<void> {
+    this.moved++
+    const page = message === null ? null : parsePage(message)
+    if (page === null) {
       this.garbage++ // a peer sending garbage: ignore the message, keep the session
-      this.log('peer sent an announcement that is not a list of {key, kind, length, hops}; ignored')
+      this.log(`peer ${this.peer} sent an announcement page that is not {round, heard, last, feeds: [{key, kind, length, hops}]}; ignored`)
       return
     }
-    let adopted = false
-    for (const e of entries) {
-      const hops = e.hops + 1
-      if (hops <= MAX_HOPS && await this.node.follow(e.key, { kind: e.kind, hops })) {
-        adopted = true
-        this.track(this.node.coreFor(e.key))
-      }
+    for (const e of page.feeds) {
+      if (!this.theirs.has(e.key)) this.newThisRound = true
       this.theirs.set(e.key, e.length)
     }
-    if (adopted) this.announce()
-    this.gotAnnouncement()
+    const { adopted, ignored } = await this.node.adoptAnnounced(page.feeds, this.source)
+    this.ignored += ignored
+    for (const key of adopted) this.track(this.node.coreFor(key))
+    if (adopted.length > 0) this.adoptedThisRound = true
+    this.peerHeard = Math.max(this.peerHeard, page.heard)
+    if (!page.last) return
+    const first = this.heard === 0
+    this.heard = Math.max(this.heard, page.round)
+    // Answer a round that told us something new: the peer learns we judged its feeds. Rounds with nothing new go unanswered, so two peers never ping-pong.
+    if (this.adoptedThisRound || this.newThisRound) this.announce()
+    this.adoptedThisRound = false
+    this.newThisRound = false
+    if (first) this.gotAnnouncement()
   }
-}
-
-function parseAnnouncement (message: Uint8Array): Announced[] | null {
-  let value: unknown
-  try {
-    value = unpackExact(message, 'announcement')
-  } catch {
-    return null
-  }
-  if (!Array.isArray(value) || value.length > 100_000) return null
-  const out: Announced[] = []
-  for (const e of value as Array<Record<string, unknown>>) {
-    if (typeof e !== 'object' || e === null) return null
-    const { key, kind, length, hops } = e
-    if (!isHex32(key) || (kind !== 'events' && kind !== 'blobs') || !Number.isSafeInteger(length) || !Number.isSafeInteger(hops) || (hops as number) < 0 || (length as number) < 0) return null
-    out.push({ key, kind, length: length as number, hops: hops as number })
-  }
-  return out
 }
 
 /** Replicate over any duplex stream (the caller pipes it to the peer's): wraps it in Noise first. */
-export function replicateStream (node: CairnNode, isInitiator: boolean, raw: Duplex, log?: (msg: string) => void): Session {
-  return new Session(node, new NoiseSecretStream(isInitiator, raw), log)
+export function replicateStream (node: CairnNode, isInitiator: boolean, raw: Duplex, opts?: SessionOptions): Session {
+  return new Session(node, new NoiseSecretStream(isInitiator, raw), opts)
 }

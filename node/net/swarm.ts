@@ -26,7 +26,7 @@ export async function joinSwarm (node: CairnNode, opts: { bootstrap: HostPort[],
   const swarm = new Hyperswarm({ dht })
   const sessions = new Set<Session>()
   swarm.on('connection', (conn) => {
-    const session = new Session(node, conn, opts.log)
+    const session = new Session(node, conn, opts.log === undefined ? {} : { log: opts.log })
     sessions.add(session)
     session.closed.then(() => sessions.delete(session), () => {})
   })

@@ -14,11 +14,14 @@ export function parseHostPort (text: string, what = 'address'): HostPort {
   return { host: m[1], port }
 }
 
+/** How long any network wait lasts with nothing arriving, unless told otherwise. */
+export const PEER_TIMEOUT_MS = 30_000
+
 /** Serve replication to every peer that connects over TCP (Noise-encrypted). */
 export async function listen (node: CairnNode, at: HostPort, log?: (msg: string) => void): Promise<{ server: Server, address: HostPort, sessions: Set<Session> }> {
   const sessions = new Set<Session>()
   const server = createServer((socket) => {
-    const session = replicateStream(node, false, socket, log)
+    const session = replicateStream(node, false, socket, log === undefined ? {} : { log })
     sessions.add(session)
     session.closed.then(() => sessions.delete(session), () => {})
   })
@@ -30,29 +33,57 @@ export async function listen (node: CairnNode, at: HostPort, log?: (msg: string)
   return { server, address: { host: a.address, port: a.port }, sessions }
 }
 
-export async function connect (node: CairnNode, to: HostPort, log?: (msg: string) => void): Promise<Session> {
+export async function connect (node: CairnNode, to: HostPort, log?: (msg: string) => void, timeoutMs = PEER_TIMEOUT_MS): Promise<Session> {
+  const peer = `${to.host.includes(':') ? `[${to.host}]` : to.host}:${to.port}`
   const socket: Socket = tcpConnect(to.port, to.host)
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve)
-    socket.once('error', (err) => reject(new CairnError('CONNECT_FAILED', `cannot connect to ${to.host}:${to.port}: ${err.message}`, { cause: err })))
-  })
-  return replicateStream(node, true, socket, log)
+  try {
+    await within(new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve)
+      socket.once('error', (err) => reject(new CairnError('CONNECT_FAILED', `cannot connect to ${peer}: ${err.message}`, { cause: err })))
+    }), timeoutMs, () => `peer ${peer} did not accept a connection in ${seconds(timeoutMs)}`)
+  } catch (err) {
+    socket.destroy()
+    throw err
+  }
+  return replicateStream(node, true, socket, log === undefined ? { peer } : { log, peer })
 }
 
 /**
- * Wait until we hold everything the peer announced, then index it. Resolves
- * false if the peer went away first (what arrived is kept and indexed; the
- * next sync resumes from there).
+ * Wait until we hold everything the peer served and it holds what we
+ * offered, then index it. Resolves false if the peer went away first (what
+ * arrived is kept and indexed; the next sync resumes from there). Throws
+ * PEER_TIMEOUT, naming the peer, when the announcement does not come or
+ * nothing moves for `timeoutMs`.
  */
-export async function untilCaughtUp (session: Session, timeoutMs = 0): Promise<boolean> {
+export async function untilCaughtUp (session: Session, timeoutMs = PEER_TIMEOUT_MS): Promise<boolean> {
   let closed = false
   session.closed.then(() => { closed = true }, () => {})
-  const started = Date.now()
-  await Promise.race([session.announced, session.closed])
-  while (!closed && !session.caughtUp()) {
-    if (timeoutMs > 0 && Date.now() - started > timeoutMs) break
-    await new Promise((resolve) => setTimeout(resolve, 20))
+  try {
+    await within(Promise.race([session.announced, session.closed]), timeoutMs, () => `peer ${session.peer} sent no announcement in ${seconds(timeoutMs)}`)
+    let moved = session.moved
+    let movedAt = Date.now()
+    while (!closed && !session.caughtUp()) {
+      if (session.moved !== moved) { moved = session.moved; movedAt = Date.now() }
+      if (Date.now() - movedAt > timeoutMs) throw new CairnError('PEER_TIMEOUT', `peer ${session.peer} served nothing for ${seconds(timeoutMs)}; ${session.behind() ?? 'still behind'}`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  } finally {
+    await session.node.indexer.run()
   }
-  await session.node.indexer.run()
   return !closed && session.caughtUp()
+}
+
+/** Resolve as the promise does, or reject PEER_TIMEOUT with the message after ms. */
+export async function within<T> (promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((resolve, reject) => { timer = setTimeout(() => reject(new CairnError('PEER_TIMEOUT', message())), ms) })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export function seconds (ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`
 }

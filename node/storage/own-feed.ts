@@ -1,9 +1,10 @@
 import type Hypercore from 'hypercore'
 import type { Crypto, KeyPair } from '../../protocol/crypto.js'
-import { CairnError } from '../../protocol/errors.js'
+import { CairnError, isCairnError } from '../../protocol/errors.js'
 import { toHex } from '../../protocol/hex.js'
 import type { CairnEvent, Draft } from '../../protocol/event.js'
-import { encodeDraft } from '../../protocol/event.js'
+import { encodeDraft, openEvent } from '../../protocol/event.js'
+import { decodeBlock } from '../../protocol/block.js'
 import type { EventType } from '../../protocol/schemas.js'
 import { packPayloads, sealPayloads, signedEvents } from '../crypto/jobs.js'
 import type { SignedBatch } from '../crypto/jobs.js'
@@ -29,6 +30,8 @@ export class OwnFeed {
   readonly key: string
   /** EventIds this process signed and appended that the indexer has not taken yet. */
   private readonly unindexed = new Set<string>()
+  /** The ts of the last event in this feed; read from its last block on first append. */
+  private lastTs: number | null = null
 
   constructor (
     readonly core: Hypercore,
@@ -81,7 +84,10 @@ export class OwnFeed {
     if (!this.core.writable) throw new CairnError('READ_ONLY', 'cannot append: this node is open read-only beside the process that holds its home')
     this.assertWhole()
     if (drafts.length === 0) return []
-    const encoded = drafts.map((d) => encodeDraft(d, this.identity.publicKey)) // every draft validated before any is signed
+    await this.readLastTs()
+    let ts = this.lastTs ?? 0 // read after the await: a concurrent append may have moved it
+    // Strictly increasing per author, whatever the clock does: log then keeps this feed's order on every node.
+    const encoded = drafts.map((d) => encodeDraft({ ...d, ts: ts = Math.max(d.ts ?? Date.now(), ts + 1) }, this.identity.publicKey)) // every draft validated before any is signed
     const payloads = encoded.map((e) => e.payload)
     const batches: Array<SignedBatch | Promise<SignedBatch>> = []
     if (drafts.length < POOL_MIN_DRAFTS) batches.push(sealPayloads(packPayloads(payloads), this.identity.secretKey, this.crypto))
@@ -93,8 +99,24 @@ export class OwnFeed {
         batches.push(sealing)
       }
     }
+    this.lastTs = ts
     const ids = await this.appendSigned(batches)
     return signedEvents(drafts, encoded.map((e) => e.ts), ids, toHex(this.identity.publicKey))
+  }
+
+  /** The last readable event's ts: a damaged or foreign last block (tests forge them) is skipped, a few at most. */
+  private async readLastTs (): Promise<void> {
+    if (this.lastTs !== null) return
+    let found = 0
+    for (let seq = this.core.length - 1; seq >= Math.max(0, this.core.length - 16) && found === 0; seq--) {
+      try {
+        const events = decodeBlock(await this.core.get(seq) as Uint8Array)
+        for (const e of events) found = Math.max(found, openEvent(e, this.crypto).ts)
+      } catch (err) {
+        if (!isCairnError(err)) throw err
+      }
+    }
+    this.lastTs ??= found
   }
 
   /** Append each batch as it is signed, in order; resolves with the EventIds. */

@@ -21,6 +21,24 @@ export function byTsThenId (a: { ts: number, id: string }, b: { ts: number, id: 
 }
 
 /**
+ * The order `log` shows, the same on every node: (ts, EventId) across
+ * feeds, while each feed's events keep their feed order (events written
+ * before ts was kept increasing, in one millisecond or across a clock step
+ * back). An event sorts by the greatest (ts, id) of its feed up to it, then
+ * by its place. `list` holds each feed's events in feed order, as the views do.
+ */
+export function inFeedOrder (list: readonly IndexedEvent[]): IndexedEvent[] {
+  const latest = new Map<string, { ts: number, id: string }>()
+  const keyed = list.map((event, place) => {
+    const before = latest.get(event.feed)
+    const key = before !== undefined && byTsThenId(before, event) > 0 ? before : event
+    latest.set(event.feed, key)
+    return { ts: key.ts, id: key.id, place, event }
+  })
+  return keyed.sort((a, b) => byTsThenId(a, b) || a.place - b.place).map((k) => k.event)
+}
+
+/**
  * Local, derived, disposable views: a pure fold over verified events.
  * `apply` must be deterministic and touch only the views (autobase's rule),
  * so reindex from the feeds gives the same views.
@@ -83,14 +101,14 @@ export class Views {
     this.rejected.push(rejection)
   }
 
-  /** All events sorted by (ts, id), optionally filtered. */
+  /** All events in log order (inFeedOrder), optionally filtered. */
   query (filter: { type?: string, author?: string } = {}): IndexedEvent[] {
     let list: IndexedEvent[]
     if (filter.type !== undefined) list = this.byType.get(filter.type as EventType) ?? []
     else if (filter.author !== undefined) list = this.byAuthor.get(filter.author) ?? []
     else list = [...this.events.values()]
     if (filter.type !== undefined && filter.author !== undefined) list = list.filter((e) => e.author === filter.author)
-    return [...list].sort(byTsThenId)
+    return inFeedOrder(list)
   }
 
   /** Trust as this node's own identity set it (machines/trust.ts is the one definition policies use too). */

@@ -3,10 +3,12 @@ import NoiseSecretStream from '@hyperswarm/secret-stream'
 import c from 'compact-encoding'
 import { connect as tcpConnect } from 'node:net'
 import Protomux from 'protomux'
-import { Session } from '../../node/net/replication.js'
+import { PROTOCOL, Session } from '../../node/net/replication.js'
 import { listen } from '../../node/net/sync.js'
 import { pack } from '../../protocol/codec.js'
 import { createNode, syncOnce } from '../helpers/nodes.js'
+
+const page = (feeds: unknown[]): Uint8Array => pack({ round: 1, heard: 0, last: true, feeds })
 
 test('a peer sending garbage announcements: each is counted and ignored, nothing is adopted, the session lives on', async (t) => {
   const { node } = await createNode(t, 'a')
@@ -18,17 +20,19 @@ test('a peer sending garbage announcements: each is counted and ignored, nothing
   t.teardown(() => { session.destroy(); theirs.destroy() })
 
   const mux = Protomux.from(theirs)
-  const channel = mux.createChannel({ protocol: 'cairn/feeds/v1' })
+  const channel = mux.createChannel({ protocol: PROTOCOL })
   if (channel === null) throw new Error('no channel')
   const message = channel.addMessage({ encoding: c.buffer, onmessage: () => {} })
   channel.open()
   await theirs.opened
   const garbage: Uint8Array[] = [
     new Uint8Array([0xc1, 0xff, 0x00, 0x13]), // not msgpack
-    pack({ not: 'a list' }),
-    pack([{ key: 'zz', kind: 'events', length: 1, hops: 0 }]), // key not hex
-    pack([{ key: 'a'.repeat(64), kind: 'events', length: -1, hops: 0 }]), // negative length
-    pack([{ key: 'a'.repeat(64), kind: 'cats', length: 1, hops: 0 }]) // unknown kind
+    pack({ not: 'a page' }),
+    pack([{ key: 'a'.repeat(64), kind: 'events', length: 1, hops: 0 }]), // a bare list (v1)
+    page([{ key: 'zz', kind: 'events', length: 1, hops: 0 }]), // key not hex
+    page([{ key: 'a'.repeat(64), kind: 'events', length: -1, hops: 0 }]), // negative length
+    page([{ key: 'a'.repeat(64), kind: 'cats', length: 1, hops: 0 }]), // unknown kind
+    page(Array.from({ length: 1001 }, () => ({ key: 'a'.repeat(64), kind: 'events', length: 1, hops: 0 }))) // over the page size
   ]
   for (const g of garbage) message.send(g)
   const deadline = Date.now() + 5000

@@ -1,14 +1,16 @@
 import type { Command } from '../command.js'
 import { progressPrinter } from '../progress.js'
 import { parse, usageError, withNode } from '../command.js'
-import { connect, listen, parseHostPort, untilCaughtUp } from '../../net/sync.js'
+import { connect, listen, parseHostPort, PEER_TIMEOUT_MS, untilCaughtUp } from '../../net/sync.js'
 
 export const sync: Command = {
   name: 'sync',
-  usage: 'sync --listen HOST:PORT | sync --connect HOST:PORT [--once]',
+  usage: 'sync --listen HOST:PORT | sync --connect HOST:PORT [--once] [--timeout SECONDS]',
   summary: 'replicate directly with one peer over TCP (Noise-encrypted)',
   async run (ctx, argv) {
-    const { values } = parse(this, argv, { listen: { type: 'string' }, connect: { type: 'string' }, once: { type: 'boolean' } })
+    const { values } = parse(this, argv, { listen: { type: 'string' }, connect: { type: 'string' }, once: { type: 'boolean' }, timeout: { type: 'string' } })
+    const timeoutMs = values.timeout === undefined ? PEER_TIMEOUT_MS : Number(values.timeout) * 1000
+    if (!(timeoutMs > 0)) throw usageError(this, `--timeout "${values.timeout ?? ''}" is not a number of seconds above 0`)
     if ((values.listen === undefined) === (values.connect === undefined)) throw usageError(this, 'give exactly one of --listen or --connect')
     if (values.listen !== undefined && values.once === true) throw usageError(this, '--once goes with --connect')
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
@@ -21,10 +23,14 @@ export const sync: Command = {
         await new Promise((resolve) => server.close(resolve))
         return
       }
-      const session = await connect(node, parseHostPort(values.connect ?? '', '--connect'), log)
+      const session = await connect(node, parseHostPort(values.connect ?? '', '--connect'), log, timeoutMs)
       if (values.once === true) {
-        const done = await Promise.race([untilCaughtUp(session), ctx.stopped.then(() => false)])
-        session.destroy()
+        let done: boolean
+        try {
+          done = await Promise.race([untilCaughtUp(session, timeoutMs), ctx.stopped.then(() => false)])
+        } finally {
+          session.destroy()
+        }
         await node.indexer.run()
         const s = node.status()
         ctx.io.out(`${done ? 'caught up' : 'stopped before catching up'}: ${s.events} events indexed from ${s.feeds.filter((f) => f.kind === 'events').length} feeds`)

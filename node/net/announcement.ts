@@ -1,0 +1,49 @@
+import { pack, unpackExact } from '../../protocol/codec.js'
+import { isHex32 } from '../../protocol/hex.js'
+import type { Announced } from './follow-policy.js'
+
+/**
+ * Feeds per announcement page. A page stays near 100 KB however many cores a
+ * node carries: a round is as many pages as it takes, the last one marked.
+ */
+export const PAGE_FEEDS = 1_000
+
+/**
+ * One page of an announcement round. `round` counts the sender's rounds;
+ * `heard` is the last of the receiver's rounds the sender has handled whole,
+ * so the receiver can tell a feed was judged (taken or turned away).
+ */
+export interface Page { round: number, heard: number, last: boolean, feeds: Announced[] }
+
+export function encodePages (feeds: readonly Announced[], round: number, heard: number): Uint8Array[] {
+  const pages: Uint8Array[] = []
+  for (let i = 0; i === 0 || i < feeds.length; i += PAGE_FEEDS) {
+    pages.push(pack({ round, heard, last: i + PAGE_FEEDS >= feeds.length, feeds: feeds.slice(i, i + PAGE_FEEDS) }))
+  }
+  return pages
+}
+
+/** A page as the peer sent it, or null when it is not one (or holds more than PAGE_FEEDS feeds). */
+export function parsePage (message: Uint8Array): Page | null {
+  let value: unknown
+  try {
+    value = unpackExact(message, 'announcement')
+  } catch {
+    return null
+  }
+  if (typeof value !== 'object' || value === null) return null
+  const { round, heard, last, feeds } = value as Record<string, unknown>
+  if (!isCount(round) || !isCount(heard) || typeof last !== 'boolean' || !Array.isArray(feeds) || feeds.length > PAGE_FEEDS) return null
+  const out: Announced[] = []
+  for (const e of feeds as unknown[]) {
+    if (typeof e !== 'object' || e === null) return null
+    const { key, kind, length, hops } = e as Record<string, unknown>
+    if (!isHex32(key) || (kind !== 'events' && kind !== 'blobs') || !isCount(length) || !isCount(hops)) return null
+    out.push({ key, kind, length, hops })
+  }
+  return { round, heard, last, feeds: out }
+}
+
+function isCount (value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0
+}
