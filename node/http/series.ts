@@ -4,8 +4,8 @@ import type { EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Views } from '../views/views.js'
 import { byTsThenId } from '../views/views.js'
 import { deriveOverIncrementally } from '../views/derive-over.js'
-import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, newestDecision, patchTrailers, presentPatches, revisionsNamed, sentAt, seriesIndex, seriesState, trailerKey } from '../views/series.js'
-import type { RevisionView, SeriesView } from '../views/series.js'
+import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, newestDecision, patchTrailers, presentPatches, revisionsNamed, sentAt, seriesIndex, seriesState, trailerKey } from '../views/series/index.js'
+import type { RevisionView, SeriesView } from '../views/series/index.js'
 
 /**
  * What the web UI's series list shows and filters on, one per series, made
