@@ -4,8 +4,8 @@ import type { EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Views } from '../views/views.js'
 import { byTsThenId } from '../views/views.js'
 import { deriveOverIncrementally } from '../views/derive-over.js'
-import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, patchTrailers, revisionsNamed, sentAt, seriesIndex } from '../views/series.js'
-import type { RevisionView, SeriesView } from '../views/series.js'
+import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, patchTrailers, revisionsNamed, sentAt, seriesIndex } from '../views/series/index.js'
+import type { RevisionView, SeriesView } from '../views/series/index.js'
 import { seriesFacts, seriesListRow } from '../wire/series.js'
 
 /**
@@ -76,7 +76,7 @@ const SUMMARY_TYPES: readonly EventType[] = [...SERIES_TYPES, ...STATE_TYPES]
 
 /**
  * The series as the web UI lists them, from the series view
- * (node/views/series.ts: revisions, republications, replacements, reviews),
+ * (node/views/series/: revisions, republications, replacements, reviews),
  * oldest first by (sentAt, EventId) of their latest revision (pages walk it
  * from the end). New events make again only the summaries of the series
  * they change.

@@ -1,6 +1,6 @@
 import { CairnError } from '../../protocol/errors.js'
-import { findSeries } from '../views/series.js'
-import type { SeriesView } from '../views/series.js'
+import { findSeries } from '../views/series/index.js'
+import type { SeriesView } from '../views/series/index.js'
 import type { Views } from '../views/views.js'
 import type { RevisionEvent } from './events.js'
 import { revisionEvent } from './events.js'

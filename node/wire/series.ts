@@ -4,8 +4,8 @@
  * completeness, reviews, the trailers collected once each); each keeps the
  * keys and order its readers have always had (types.ts says how they differ).
  */
-import { newestDecision, patchTrailers, presentPatches, seriesState, trailerKey } from '../views/series.js'
-import type { PatchTrailers, RevisionView, SeriesView } from '../views/series.js'
+import { newestDecision, patchTrailers, presentPatches, seriesState, trailerKey } from '../views/series/index.js'
+import type { PatchTrailers, RevisionView, SeriesView } from '../views/series/index.js'
 import type { Views } from '../views/views.js'
 import type { SeriesListRowJson, SeriesRowJson, TrailerJson } from './types.js'
 

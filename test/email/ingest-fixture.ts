@@ -10,7 +10,7 @@ import type { IngestOptions, IngestSummary } from '../../bridges/email/ingest/in
 import { mboxSource } from '../../bridges/email/ingest/sources.js'
 import type { MailSource } from '../../bridges/email/ingest/sources.js'
 import type { CairnNode } from '../../node/node.js'
-import { seriesIndex } from '../../node/views/series.js'
+import { seriesIndex } from '../../node/views/series/index.js'
 
 export async function ingestSource (node: CairnNode, source: MailSource, opts: IngestOptions = {}): Promise<IngestSummary> {
   const state = new BridgeState(node.paths.dir)

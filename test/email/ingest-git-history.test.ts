@@ -7,7 +7,7 @@ import test from 'brittle'
 import { readFileSync } from 'node:fs'
 import { seriesDetail } from '../../node/cli/commands/series.js'
 import { CairnNode } from '../../node/node.js'
-import { findSeries } from '../../node/views/series.js'
+import { findSeries } from '../../node/views/series/index.js'
 import { cairn } from '../helpers/cli.js'
 import { corpus, hasShared } from '../helpers/paths.js'
 

@@ -10,10 +10,10 @@ import type { RouteContext } from '../../node/http/context.js'
 import { seriesSummaries } from '../../node/http/series.js'
 import { Views } from '../../node/views/views.js'
 import type { IndexedEvent } from '../../node/views/views.js'
-import { seriesIndex } from '../../node/views/series.js'
+import { seriesIndex } from '../../node/views/series/index.js'
 
 // The series index, the list's summaries and the state facts are brought up
-// to date event by event (node/views/series.ts, node/http/series.ts); after
+// to date event by event (node/views/series/, node/http/series.ts); after
 // any events, in any order, what they give must be what a build over the
 // same events gives. A fresh Views is that build: its memos start empty.
 

@@ -1,5 +1,5 @@
 import test from 'brittle'
-import { findSeries, listSeries, sentAt, seriesIndex, trailersByPatch } from '../../node/views/series.js'
+import { findSeries, listSeries, sentAt, seriesIndex, trailersByPatch } from '../../node/views/series/index.js'
 import type { BodyOf } from '../../protocol/schemas.js'
 import { createNode } from '../helpers/nodes.js'
 

@@ -4,6 +4,7 @@
 // add`, reviews with `cairn review`, results with `cairn post result`, and
 // the verdicts read with `cairn policy check --json`.
 import test from 'brittle'
+import type { TestInstance } from 'brittle'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Decision } from '../../machines/decide.js'
@@ -13,7 +14,7 @@ import { MaintainerLoop } from '../../node/policy/maintainer.js'
 import { latestDecision } from '../../node/views/decisions.js'
 import { cairn } from '../helpers/cli.js'
 import { BUILD_1, BUILD_2, git, jobBody, makeRepo, person, publishRevision, resultBody, SMALLEST_POLICY, sync, withNodes } from './fixture.js'
-import type { Person } from './fixture.js'
+import type { Person, Repo } from './fixture.js'
 
 interface Check { state: string, verdict: string, reasons: string[], revision: string, version: number }
 
@@ -25,18 +26,35 @@ function ok (t: { is: (a: unknown, b: unknown, m?: string) => void }, r: { statu
   return r.stdout.trim()
 }
 
+interface People { maud: Person, alice: Person, bob: Person, mallory: Person, lab: Person, dev: Person }
+/** What the steps share: the repository, the people, and the revisions and jobs by scenario. */
+interface Scenario { t: TestInstance, dir: string, repo: Repo, people: People, rev: Record<string, string>, jobs: Record<string, string> }
+
 test('policy scenarios through the CLI: merge, veto, untrusted, reset, carry-over, stale, verify, merge', async (t) => {
   t.timeout(180_000)
   const dir = await t.tmp()
   const repo = makeRepo(dir)
-  const maud = await person(dir, 'maud', 'Maud Maintainer', 'maud@example.org')
-  const alice = await person(dir, 'alice', 'Alice Reviewer', 'alice@example.org')
-  const bob = await person(dir, 'bob', 'Bob Reviewer', 'bob@example.org')
-  const mallory = await person(dir, 'mallory', 'Mallory Stranger', 'mallory@example.org')
-  const lab = await person(dir, 'lab', 'Lab Runner', 'lab@example.org')
-  const dev = await person(dir, 'dev', 'Dev Eloper', 'dev@example.org')
+  const people: People = {
+    maud: await person(dir, 'maud', 'Maud Maintainer', 'maud@example.org'),
+    alice: await person(dir, 'alice', 'Alice Reviewer', 'alice@example.org'),
+    bob: await person(dir, 'bob', 'Bob Reviewer', 'bob@example.org'),
+    mallory: await person(dir, 'mallory', 'Mallory Stranger', 'mallory@example.org'),
+    lab: await person(dir, 'lab', 'Lab Runner', 'lab@example.org'),
+    dev: await person(dir, 'dev', 'Dev Eloper', 'dev@example.org')
+  }
+  const s: Scenario = { t, dir, repo, people, rev: await publishSeries(repo, people.dev), jobs: {} }
+  await requestJobs(s)
+  trustAndPolicy(s)
+  await reviewAndTest(s)
+  const { merge, untrusted } = checkVerdicts(s)
+  await verifyDecisions(s, merge, untrusted)
+  mergeSeries(s)
+})
 
-  // The developer's series, as real format-patch mails.
+const check = (t: TestInstance, maud: Person, series: string): Check => JSON.parse(ok(t, cairn(maud.home, 'policy', 'check', series, '--json'), `policy check ${series}`)) as Check
+
+/** The developer's series, as real format-patch mails. */
+async function publishSeries (repo: Repo, dev: Person): Promise<Record<string, string>> {
   const { main, moved } = repo
   const rev: Record<string, string> = {}
   await withNodes([dev.home], async ([d]) => {
@@ -57,9 +75,12 @@ test('policy scenarios through the CLI: merge, veto, untrusted, reset, carry-ove
     rev.rebaseV2 = await publish('rebase', moved, [rebase], 2) // only rebased: same patch-ids, other bytes
     rev.stale = await publish('stale', main, [{ file: 'fs/xfs/super.c', line: 20, text: 'super line 20, fixed', subject: 'xfs: fix super line 20' }])
   })
+  return rev
+}
 
-  // The maintainer asks for the quick profile on each revision to decide (what `cairn job submit` or --maintainer does).
-  const jobs: Record<string, string> = {}
+/** The maintainer asks for the quick profile on each revision to decide (what `cairn job submit` or --maintainer does). */
+async function requestJobs ({ repo, people: { maud, dev, alice, bob, mallory }, rev, jobs }: Scenario): Promise<void> {
+  const { main, moved } = repo
   await withNodes([maud.home], async ([m]) => {
     for (const k of ['merge', 'nack', 'untrusted', 'rerollV2', 'rebaseV2', 'stale']) {
       const base = k === 'rebaseV2' ? moved : main
@@ -68,7 +89,9 @@ test('policy scenarios through the CLI: merge, veto, untrusted, reset, carry-ove
   })
   await sync(dev.home, [maud.home])
   await sync(maud.home, [alice.home, bob.home, mallory.home])
+}
 
+function trustAndPolicy ({ t, dir, people: { maud, alice, bob, lab } }: Scenario): void {
   // Trust is explicit and local: the maintainer names reviewers and the runner.
   ok(t, cairn(maud.home, 'trust', 'add', alice.key, '--role', 'reviewer'), 'trust alice')
   ok(t, cairn(maud.home, 'trust', 'add', bob.key, '--role', 'reviewer'), 'trust bob')
@@ -88,7 +111,9 @@ test('policy scenarios through the CLI: merge, veto, untrusted, reset, carry-ove
   t.is(shown.text, SMALLEST_POLICY, 'the previous good policy stays in force')
   t.is(shown.policy.reviews.required, 2)
   t.ok(set.includes(shown.hash.slice(0, 12)))
+}
 
+async function reviewAndTest ({ t, people: { maud, alice, bob, mallory, lab }, rev, jobs }: Scenario): Promise<void> {
   // Reviews: two trusted reviewers, a stranger, and the maintainer's own Nacked-by.
   ok(t, cairn(alice.home, 'review', 'merge-me', '--trailer', 'Reviewed-by: Alice Reviewer <alice@example.org>'), 'alice reviews')
   ok(t, cairn(bob.home, 'review', 'merge-me', '--trailer', 'Reviewed-by: Bob Reviewer <bob@example.org>', '--comment', 'Looks right.'), 'bob reviews')
@@ -119,10 +144,11 @@ test('policy scenarios through the CLI: merge, veto, untrusted, reset, carry-ove
     await result(jobs.stale as string, BUILD_2) // the recipe changed: another build identity
   })
   for (const from of [alice, bob, mallory, lab]) await sync(from.home, [maud.home])
+}
 
-  const check = (series: string): Check => JSON.parse(ok(t, cairn(maud.home, 'policy', 'check', series, '--json'), `policy check ${series}`)) as Check
-
-  const merge = check('merge-me')
+/** The verdicts, read with `cairn policy check --json`. */
+function checkVerdicts ({ t, people: { maud, lab }, rev }: Scenario): { merge: Check, untrusted: Check } {
+  const merge = check(t, maud, 'merge-me')
   t.is(merge.verdict, 'merge', 'two trusted reviewers and a passing required result: merge')
   t.is(merge.state, 'ready')
   t.alike(merge.reasons, [
@@ -130,38 +156,43 @@ test('policy scenarios through the CLI: merge, veto, untrusted, reset, carry-ove
     '2 Reviewed-by from reviewers (2 required): Alice Reviewer <alice@example.org>, Bob Reviewer <bob@example.org>'
   ])
 
-  const unnacked = check('nack-me')
+  const unnacked = check(t, maud, 'nack-me')
   t.not(unnacked.verdict, 'reject', 'the root\'s own Nacked-by does not count while it trusts itself with no role')
   t.ok(unnacked.reasons.includes('1 Nacked-by from untrusted identities not counted'), unnacked.reasons.join(' | '))
   ok(t, cairn(maud.home, 'trust', 'add', maud.key, '--role', 'maintainer'), 'the maintainer trusts itself as maintainer')
-  const nacked = check('nack-me')
+  const nacked = check(t, maud, 'nack-me')
   t.is(nacked.verdict, 'reject', 'one Nacked-by from a maintainer: reject')
   t.is(nacked.state, 'rejected')
   t.ok(nacked.reasons.includes('Nacked-by: Maud Maintainer <maud@example.org> (maintainer)'), nacked.reasons.join(' | '))
 
-  const untrusted = check('untrusted')
+  const untrusted = check(t, maud, 'untrusted')
   t.is(untrusted.verdict, 'needs-review', 'a Reviewed-by from an untrusted key does not count, whatever name it spells')
   t.ok(untrusted.reasons.includes('needs 1 more Reviewed-by from a reviewer'), untrusted.reasons.join(' | '))
   t.ok(untrusted.reasons.includes('1 Reviewed-by from untrusted identities not counted'), untrusted.reasons.join(' | '))
 
-  const reroll = check('reroll')
+  const reroll = check(t, maud, 'reroll')
   t.is(reroll.version, 2)
   t.is(reroll.verdict, 'needs-review', 'v2 with changed patches resets approvals')
   t.ok(reroll.reasons.includes(`reviews of v1 (${short(rev.rerollV1 as string)}) not carried over: patches changed`), reroll.reasons.join(' | '))
   t.ok(reroll.reasons.includes('needs 2 more Reviewed-by from a reviewer'))
 
-  const rebase = check('rebase')
+  const rebase = check(t, maud, 'rebase')
   t.is(rebase.version, 2)
   t.is(rebase.verdict, 'merge', 'v2 that only rebased keeps the approvals of v1')
   t.ok(rebase.reasons.includes(`reviews of v1 (${short(rev.rebaseV1 as string)}) carried over: patches unchanged`), rebase.reasons.join(' | '))
 
-  const stale = check('stale')
+  const stale = check(t, maud, 'stale')
   t.is(stale.verdict, 'stale', 'a required result from a changed recipe makes the revision stale')
   t.is(stale.state, 'stale')
   t.ok(stale.reasons.includes(`test profile quick: build identity changed after approval (${short(BUILD_1)} -> ${short(BUILD_2)}), approvals need renewing`), stale.reasons.join(' | '))
+  return { merge, untrusted }
+}
 
-  // The maintainer's node publishes its decisions (what `cairn start --maintainer` does); anyone replays them.
-  // One that holds; one claiming a verdict the events do not give is caught, with the reason.
+/**
+ * The maintainer's node publishes its decisions (what `cairn start --maintainer` does); anyone replays them.
+ * One that holds; one claiming a verdict the events do not give is caught, with the reason.
+ */
+async function verifyDecisions ({ t, people: { maud } }: Scenario, merge: Check, untrusted: Check): Promise<void> {
   let trueId = ''
   let lieId = ''
   await withNodes([maud.home], async ([m]) => {
@@ -178,7 +209,10 @@ test('policy scenarios through the CLI: merge, veto, untrusted, reset, carry-ove
   const caught = cairn(maud.home, 'policy', 'verify', lieId.slice(0, 12))
   t.is(caught.status, 1, 'a decision that does not replay fails verify')
   t.ok(caught.stdout.includes('verdict: the decision says merge, the replay gives needs-review'), caught.stdout)
+}
 
+function mergeSeries ({ t, repo, people: { maud }, rev }: Scenario): void {
+  const { main } = repo
   // Merging: refused while the verdict is not merge; applied with git am and recorded when it is.
   const refusedMerge = cairn(maud.home, 'merge', 'untrusted', '--repo', repo.dir)
   t.is(refusedMerge.status, 1)
@@ -187,7 +221,7 @@ test('policy scenarios through the CLI: merge, veto, untrusted, reset, carry-ove
   const head = git(repo.dir, 'rev-parse', 'for-next').trim()
   t.ok(merged.includes(head), merged)
   t.is(git(repo.dir, 'log', '--format=%s', `${main}..for-next`).trim(), 'xfs: fix super line 5\nxfs: fix log line 5', 'both patches applied in order')
-  const after = check('merge-me')
+  const after = check(t, maud, 'merge-me')
   t.is(after.state, 'merged', 'the merge event by a trusted maintainer moves the revision to merged')
   t.is(after.reasons[0], `merged as ${head.slice(0, 12)} on for-next`)
 
@@ -197,4 +231,4 @@ test('policy scenarios through the CLI: merge, veto, untrusted, reset, carry-ove
   const merges = JSON.parse(ok(t, cairn(maud.home, 'log', '--json', '--type', 'merge'), 'log merges')) as Array<{ author: string, body: { revision: string, branch: string, commit: string, forced?: boolean } }>
   t.alike(merges.map((m) => [m.body.revision, m.body.branch, m.body.forced ?? false]).sort(), [[rev.merge, 'for-next', false], [rev.untrusted, 'forced', true]].sort())
   t.is(merges.find((m) => m.body.branch === 'for-next')?.body.commit, head)
-})
+}

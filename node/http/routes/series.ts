@@ -7,8 +7,8 @@ import type { Views } from '../../views/views.js'
 import { decisionsFor } from '../../views/decisions.js'
 import { jobsOfRevision } from '../../views/jobs.js'
 import { resultsOfJob } from '../../views/results.js'
-import { findSeries, patchTrailers, presentPatches, revisionState } from '../../views/series.js'
-import type { RevisionView, SeriesView } from '../../views/series.js'
+import { findSeries, patchTrailers, presentPatches, revisionState } from '../../views/series/index.js'
+import type { RevisionView, SeriesView } from '../../views/series/index.js'
 import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
 import { paginate, parseLimit } from '../page.js'
@@ -33,7 +33,7 @@ function versionRow (views: Views, s: SeriesView, r: RevisionView): Record<strin
   }
 }
 
-/** Series and revisions, from the series view (node/views/series.ts). */
+/** Series and revisions, from the series view (node/views/series/). */
 export function seriesRoutes (app: FastifyInstance, { node }: RouteContext): void {
   const views = node.views
 

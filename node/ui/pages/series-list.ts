@@ -10,7 +10,7 @@ import { stateBadge } from '../versions.js'
 /** Rows per request: the first screenful and then some; the API allows up to 500. */
 const PAGE = 100
 const MAX_PAGE = 500
-// node/views/series.ts SERIES_STATES (the UI is compiled on its own: it cannot import it)
+// node/views/series/ SERIES_STATES (the UI is compiled on its own: it cannot import it)
 const STATES = ['new', 'incomplete', 'testing', 'tested', 'tested.pass', 'tested.fail', 'reviewed', 'ready', 'stale', 'rejected', 'superseded', 'merged']
 const TRAILERS = ['Reviewed-by', 'Acked-by', 'Tested-by', 'Signed-off-by', 'Nacked-by']
 const FILTERS = ['q', 'state', 'list', 'path', 'trailer'] as const
