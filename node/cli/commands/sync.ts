@@ -1,16 +1,13 @@
-import type { Command } from '../command.js'
+import type { Args, Command } from '../command.js'
 import { progressPrinter } from '../progress.js'
-import { parse, usageError, withNode } from '../command.js'
+import { usageError, withNode } from '../command.js'
+import type { syncSpec } from '../specs/node.js'
 import { connect, listen, parseHostPort, untilCaughtUp } from '../../net/sync.js'
 
 export const sync: Command = {
-  name: 'sync',
-  usage: 'sync --listen HOST:PORT | sync --connect HOST:PORT [--once]',
-  summary: 'replicate directly with one peer over TCP (Noise-encrypted)',
-  async run (ctx, argv) {
-    const { values } = parse(this, argv, { listen: { type: 'string' }, connect: { type: 'string' }, once: { type: 'boolean' } })
-    if ((values.listen === undefined) === (values.connect === undefined)) throw usageError(this, 'give exactly one of --listen or --connect')
-    if (values.listen !== undefined && values.once === true) throw usageError(this, '--once goes with --connect')
+  async run (ctx, { values }: Args<typeof syncSpec>) {
+    if ((values.listen === undefined) === (values.connect === undefined)) throw usageError('give exactly one of --listen HOST:PORT or --connect HOST:PORT')
+    if (values.listen !== undefined && values.once === true) throw usageError('--once goes with --connect')
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
     await withNode(ctx, async (node) => {
       if (values.listen !== undefined) {
