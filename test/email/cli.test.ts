@@ -127,7 +127,7 @@ test('usage errors name the problem and show the usage', async (t) => {
   for (const [command, args, says] of [
     ['ingest', ['tarball', 'x'], /USAGE: unknown subcommand "tarball"; expected mbox, maildir, public-inbox or mail/],
     ['ingest', ['mbox'], /USAGE: missing FILE\|-/],
-    ['ingest', ['mbox', 'f', '--format', 'mbox'], /USAGE: --format "mbox" is not one of mboxrd, mboxo; did you mean mboxo\?/],
+    ['ingest', ['mbox', 'f', '--format', 'mbox'], /USAGE: --format "mbox" is not one of mboxrd, mboxo; did you mean mboxrd\?/],
     ['ingest', ['maildir', 'd', '--format', 'mboxo'], /USAGE: unknown option --format for cairn ingest maildir/],
     ['ingest', ['mbox', 'f', '--match', 'file:x'], /USAGE: --match "file:x": expected path:GLOB or keyword:WORD/],
     ['ingest', ['mbox', join(home, 'none.mbox')], /NOT_FOUND: mbox .*none.mbox does not exist/],
