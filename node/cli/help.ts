@@ -19,7 +19,7 @@ export function optionUsage (o: OptionSpec): string {
 export function usageLine (path: readonly CommandSpec[]): string {
   const spec = path[path.length - 1] as CommandSpec
   const name = `cairn ${path.map((s) => s.name).join(' ')}`
-  const own = [...(spec.options ?? []).map(optionUsage), ...(spec.args ?? [])].join(' ')
+  const own = [...(spec.args ?? []), ...(spec.options ?? []).map(optionUsage)].join(' ')
   if (spec.subcommands === undefined) return own === '' ? name : `${name} ${own}`
   const subs = `${spec.subcommands.map((s) => s.name).join('|')} ...`
   return spec.bare === true ? `${name} ${own} | ${name} ${subs}` : `${name} ${subs}`

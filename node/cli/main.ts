@@ -5,7 +5,6 @@ import type { Context, Io } from './command.js'
 import { EXIT, exitCodeOf } from './exit-codes.js'
 import { commandHelp, rootHelp, usageLine, wantsColor } from './help.js'
 import { parseCommand } from './parse.js'
-import type { Parsed } from './parse.js'
 import { COMMANDS, findCommand } from './registry.js'
 import { runParsed } from './run.js'
 import { didYouMean } from './suggest.js'
@@ -36,9 +35,9 @@ export async function main (argv: string[], io: Io = stdio): Promise<number> {
     io.err(`cairn: USAGE: ${name.startsWith('-') ? `unknown option ${name} (before the command only --home DIR)` : `unknown command "${name}"${hint}`}\ncairn --help lists the commands`)
     return EXIT.usage
   }
-  let parsed: Parsed = { path: [registered.spec], values: {}, positionals: [], help: false }
+  const path = [registered.spec]
   try {
-    parsed = parseCommand(registered.spec, args)
+    const parsed = parseCommand(registered.spec, args, path)
     if (parsed.help) { io.out(commandHelp(parsed.path, wantsColor())); return EXIT.ok }
     await runParsed(registered, parsed, context(flags.home, io))
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok
@@ -47,8 +46,8 @@ export async function main (argv: string[], io: Io = stdio): Promise<number> {
       io.err(`cairn: INTERNAL: ${(err as Error).stack ?? String(err)}`)
       return EXIT.internal
     }
-    const spoken = parsed.path.map((s) => s.name).join(' ')
-    io.err(`cairn: ${err.message}${err.code === 'USAGE' ? `\nusage: ${usageLine(parsed.path)}\ncairn ${spoken} --help shows every option` : ''}`)
+    const spoken = path.map((s) => s.name).join(' ')
+    io.err(`cairn: ${err.message}${err.code === 'USAGE' ? `\nusage: ${usageLine(path)}\ncairn ${spoken} --help shows every option` : ''}`)
     return exitCodeOf(err.code)
   }
 }

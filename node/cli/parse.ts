@@ -21,9 +21,12 @@ const names = (specs: readonly CommandSpec[]): string => {
   return n.length === 1 ? n[0] as string : `${n.slice(0, -1).join(', ')} or ${n[n.length - 1] ?? ''}`
 }
 
-/** Parse `argv` (what follows the command name) against the command's spec. Throws USAGE errors that name the problem. */
-export function parseCommand (command: CommandSpec, argv: string[]): Parsed {
-  const path = [command]
+/**
+ * Parse `argv` (what follows the command name) against the command's spec.
+ * Throws USAGE errors that name the problem; `path` (the command, then each
+ * subcommand as it is chosen) says whose usage to show with them.
+ */
+export function parseCommand (command: CommandSpec, argv: string[], path: CommandSpec[] = [command]): Parsed {
   let spec = command
   let rest = argv
   while (spec.subcommands !== undefined) {
