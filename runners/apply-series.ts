@@ -65,6 +65,15 @@ async function userEnv (repo: string): Promise<Env> {
   return env
 }
 
+/**
+ * git am's own report without its advice ("run git am --continue", hints):
+ * cairn has aborted the am already, in a repository or a throwaway worktree
+ * the user never sees, so that advice would point nowhere.
+ */
+export function amProblem (output: string): string {
+  return output.split('\n').filter((l) => !/^hint:|git am --(continue|skip|abort)/.test(l.trim())).join('\n').trim()
+}
+
 async function gitOut (args: string[], cwd: string, env: Env, code: CairnCode): Promise<string> {
   const r = await git(args, { cwd, env })
   if (r.code !== 0) throw new CairnError(code, `git ${args.join(' ')} failed in ${cwd}: ${(r.stderr || r.stdout).trim()}`)
@@ -173,7 +182,7 @@ export async function applyRevision (opts: ApplyOptions): Promise<Applied> {
   const patchDir = mkdtempSync(join(tmpdir(), 'cairn-apply-'))
   try {
     const r = await applyPatches({ dir: repo, mirror: repo, base }, mails, patchDir, env)
-    if (!r.ok) throw new CairnError('APPLY_FAILED', `${series.id} v${revision.version} does not apply onto ${base.slice(0, 12)} in ${repo} (git am aborted, nothing changed):\n${r.output}`)
+    if (!r.ok) throw new CairnError('APPLY_FAILED', `${series.id} v${revision.version} does not apply onto ${base.slice(0, 12)} in ${repo} (git am aborted, nothing changed):\n${amProblem(r.output)}`)
   } finally {
     rmSync(patchDir, { recursive: true, force: true })
   }
@@ -192,8 +201,8 @@ export interface RangeDiffOptions {
 }
 
 /**
- * `git range-diff` between two revisions: each applied with `git am` in a
- * throwaway worktree of `repo` (at its own base-commit when the repo has it,
+ * `git range-diff` between two revisions as their authors sent them (no
+ * collected trailers): each applied with `git am` in a throwaway worktree of `repo` (at its own base-commit when the repo has it,
  * else `base`), the user's checkout untouched.
  */
 export async function rangeDiff (opts: RangeDiffOptions): Promise<string> {
@@ -210,8 +219,9 @@ export async function rangeDiff (opts: RangeDiffOptions): Promise<string> {
       const dir = join(tmp, `v${revision.version}-${i}`)
       await gitOut(['worktree', 'add', '--detach', '--quiet', dir, base], repo, env, 'REPO')
       try {
-        const r = await applyPatches({ dir, mirror: repo, base }, await amMails(opts.node, series, revision), join(tmp, `patches-${i}`), env)
-        if (!r.ok) throw new CairnError('APPLY_FAILED', `${series.id} v${revision.version} does not apply onto ${base.slice(0, 12)}${own === null ? ' (it names no base-commit; give --base REF, the commit it was written against)' : ''}:\n${r.output}`)
+        // What the author sent: trailers cairn collected from reviews would show as changes between the revisions.
+        const r = await applyPatches({ dir, mirror: repo, base }, await amMails(opts.node, series, revision, false), join(tmp, `patches-${i}`), env)
+        if (!r.ok) throw new CairnError('APPLY_FAILED', `${series.id} v${revision.version} does not apply onto ${base.slice(0, 12)}${own === null ? ' (it names no base-commit; give --base REF, the commit it was written against)' : ''}:\n${amProblem(r.output)}`)
         tips.push({ base, tip: await gitOut(['rev-parse', 'HEAD'], dir, env, 'REPO') })
       } finally {
         await git(['worktree', 'remove', '--force', dir], { cwd: repo, env })

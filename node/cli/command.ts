@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util'
-import type { ParseArgsConfig } from 'node:util'
-import { CairnError, isCairnError } from '../../protocol/errors.js'
+import { isCairnError } from '../../protocol/errors.js'
 import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import { daemonApi, postThroughDaemon } from './daemon-api.js'
 import type { CairnNode, OpenOptions } from '../node.js'
@@ -18,33 +16,8 @@ export interface Context {
   stopped: Promise<void>
 }
 
-/** One subcommand: `cairn NAME ...`. Porcelain from bridges/ and runners/ registers the same way. */
-export interface Command {
-  name: string
-  usage: string
-  summary: string
-  run: (ctx: Context, argv: string[]) => Promise<void>
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>
-
-/** parseArgs in strict mode, with errors that name the command and show its usage. */
-export function parse<O extends Options> (cmd: Pick<Command, 'name' | 'usage'>, argv: string[], options: O, positionals = 0): { values: ReturnType<typeof parseArgs<{ options: O, allowPositionals: true }>>['values'], positionals: string[] } {
-  let parsed
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
-  } catch (err) {
-    throw usageError(cmd, (err as Error).message)
-  }
-  if (parsed.positionals.length !== positionals) {
-    throw usageError(cmd, `expected ${positionals} argument(s), got ${parsed.positionals.length}`)
-  }
-  return { values: parsed.values, positionals: parsed.positionals }
-}
-
-export function usageError (cmd: Pick<Command, 'name' | 'usage'>, problem: string): CairnError {
-  return new CairnError('USAGE', `${problem}\nusage: cairn ${cmd.usage}`)
-}
+export type { Args, Command } from './spec.js'
+export { usageError } from './parse.js'
 
 /** Open the node of this home for the duration of `fn`, then close it. */
 export async function withNode<T> (ctx: Context, fn: (node: CairnNode) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
@@ -112,11 +85,4 @@ async function using<T> (node: CairnNode, fn: (node: CairnNode) => Promise<T>): 
   } finally {
     await node.close()
   }
-}
-
-export function intOption (cmd: Pick<Command, 'name' | 'usage'>, name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isSafeInteger(n) || n < 0) throw usageError(cmd, `--${name} must be a non-negative integer, got "${value}"`)
-  return n
 }

@@ -33,10 +33,11 @@ test('CLI only: A posts 3 notes, B follows and syncs once, C syncs only with B',
 test('CLI errors: code and advice on stderr, non-zero exit', async (t) => {
   const home = join(await t.tmp(), 'h')
   const cases: Array<[string[], number, RegExp]> = [
-    [['log'], 1, /NOT_INITIALISED.*cairn init/],
+    [['log'], 4, /NOT_INITIALISED.*cairn init/],
     [['frobnicate'], 2, /unknown command "frobnicate"/],
-    [['init'], 2, /--name is required/],
-    [['init', '--name', 'x', '--bogus'], 2, /Unknown option '--bogus'/]
+    [['stauts'], 2, /unknown command "stauts"; did you mean "status"\?/],
+    [['init'], 2, /missing --name NAME: the name this node signs as/],
+    [['init', '--name', 'x', '--bogus'], 2, /unknown option --bogus for cairn init\nusage: cairn init --name NAME/]
   ]
   for (const [args, status, message] of cases) {
     const r = cairn(home, ...args)
@@ -48,7 +49,7 @@ test('CLI errors: code and advice on stderr, non-zero exit', async (t) => {
     [['post', 'note', '--body', '{not json'], 1, /BAD_JSON/],
     [['post', 'note', '--body', '{"text": 5}'], 1, /SCHEMA: note: text/],
     [['post', 'gossip', '--body', '{}'], 1, /UNKNOWN_TYPE/],
-    [['log', '--limit', 'many'], 2, /--limit must be a non-negative integer/],
+    [['log', '--limit', 'many'], 2, /--limit must be an integer of at least 0, got "many"/],
     [['follow', 'xyz'], 1, /BAD_KEY/],
     [['trust', 'add', 'a'.repeat(64), '--role', 'pope'], 2, /unknown role/],
     [['sync', '--connect', 'nowhere'], 1, /BAD_ADDRESS.*HOST:PORT/],

@@ -33,7 +33,7 @@ test('cairn start creates a home on first run, serves sync, and stops cleanly on
   const feedKey = (JSON.parse(cairn(home, 'id', '--json').stdout) as { feed: string }).feed
   t.alike(profiles.map((p) => [p.id, p.body.name, p.body.feed]), [[publish.stdout.trim(), 'Lab One', feedKey]])
   const follow = cairn(home, 'follow', 'ab'.repeat(32))
-  t.is(follow.status, 1, 'other writes are refused while the daemon runs')
+  t.is(follow.status, 3, 'other writes are refused while the daemon runs: exit 3, locked')
   t.ok(/HOME_LOCKED: another cairn process \(pid \d+\) is using this home; stop it first or use its HTTP API/.test(follow.stderr), follow.stderr.trim())
   t.ok(existsSync(join(home, 'daemon.json')), 'the daemon says where its API is')
   await killed(daemon.child, 'SIGTERM')

@@ -5,10 +5,9 @@
 import test from 'brittle'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Command } from '../../node/cli/command.js'
-import { ingest } from '../../node/cli/commands/ingest.js'
-import { mail } from '../../node/cli/commands/mail.js'
-import { series } from '../../node/cli/commands/series.js'
+import { findCommand } from '../../node/cli/registry.js'
+import type { Registered } from '../../node/cli/registry.js'
+import { runArgv } from '../../node/cli/run.js'
 import { CairnNode } from '../../node/node.js'
 import { cairn } from '../helpers/cli.js'
 import { cairnIn, formatPatch, git, gitEnv } from './cli-fixture.js'
@@ -126,17 +125,18 @@ test('usage errors name the problem and show the usage', async (t) => {
   await (await CairnNode.init(home, 'x')).close()
   const ctx = { home, io: { out: () => {}, err: () => {} }, stopped: new Promise<void>(() => {}) }
   for (const [command, args, says] of [
-    [ingest, ['tarball', 'x'], /USAGE: unknown source "tarball"/],
-    [ingest, ['mbox'], /USAGE: expected 1 argument/],
-    [ingest, ['mbox', 'f', '--format', 'mbox'], /USAGE: --format "mbox"/],
-    [ingest, ['mbox', 'f', '--match', 'file:x'], /USAGE: --match "file:x": expected path:GLOB or keyword:WORD/],
-    [ingest, ['mbox', join(home, 'none.mbox')], /NOT_FOUND: mbox .*none.mbox does not exist/],
-    [series, ['list', '--limit', 'x'], /USAGE: --limit must be a non-negative integer/],
-    [series, ['apply', 'x'], /USAGE: series apply needs --repo DIR/],
-    [series, ['show', 'nothing-like-it@example.org'], /NOT_FOUND: no series matches/],
-    [mail, ['verdict', 'x', '--to-mbox', 'a', '--smtp', 'b:1'], /USAGE: give --to-mbox FILE or --smtp HOST:PORT, not both/]
-  ] as Array<[Command, string[], RegExp]>) {
-    await t.exception(async () => await command.run(ctx, args), says, `${command.name} ${args.join(' ')}`)
+    ['ingest', ['tarball', 'x'], /USAGE: unknown subcommand "tarball"; expected mbox, maildir, public-inbox or mail/],
+    ['ingest', ['mbox'], /USAGE: missing FILE\|-/],
+    ['ingest', ['mbox', 'f', '--format', 'mbox'], /USAGE: --format "mbox" is not one of mboxrd, mboxo; did you mean mboxrd\?/],
+    ['ingest', ['maildir', 'd', '--format', 'mboxo'], /USAGE: unknown option --format for cairn ingest maildir/],
+    ['ingest', ['mbox', 'f', '--match', 'file:x'], /USAGE: --match "file:x": expected path:GLOB or keyword:WORD/],
+    ['ingest', ['mbox', join(home, 'none.mbox')], /NOT_FOUND: mbox .*none.mbox does not exist/],
+    ['series', ['list', '--limit', 'x'], /USAGE: --limit must be an integer of at least 0, got "x"/],
+    ['series', ['apply', 'x'], /USAGE: missing --repo DIR/],
+    ['series', ['show', 'nothing-like-it@example.org'], /NOT_FOUND: no series matches/],
+    ['mail', ['verdict', 'x', '--to-mbox', 'a', '--smtp', 'b:1'], /USAGE: give --to-mbox FILE or --smtp HOST:PORT, not both/]
+  ] as Array<[string, string[], RegExp]>) {
+    await t.exception(async () => await runArgv(findCommand(command) as Registered, ctx, args), says, `${command} ${args.join(' ')}`)
   }
   const r = cairn(home, 'ingest', 'mbox')
   t.is(r.status, 2, 'usage errors exit 2')

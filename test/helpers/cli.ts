@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline'
 import { repoRoot } from './paths.js'
 
 /** The CLI in the same flavour as this test: compiled tests run dist/, tests run from source (tsx) run the source. */
-function cliArgv (): string[] {
+export function cliArgv (): string[] {
   return import.meta.url.endsWith('.ts')
     ? ['--import', 'tsx', join(repoRoot, 'node', 'cli', 'main.ts')]
     : [join(repoRoot, 'dist', 'node', 'cli', 'main.js')]

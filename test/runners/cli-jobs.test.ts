@@ -150,15 +150,15 @@ test('CLI: bad input gives clear coded errors', { timeout: 120_000 }, async (t) 
     [['job', 'submit', '--repo', project.repo, '--ref', 'main', '--recipe', fixture('bad-parser.yaml')], 1, /RECIPE: .*bad-parser\.yaml:4:11: test\.parser: unknown parser "tapp"/],
     [['job', 'submit', '--repo', project.repo, '--ref', 'main', '--recipe', fixture('bad-syntax.yaml')], 1, /RECIPE: .*bad-syntax\.yaml:\d+:\d+: /],
     [['job', 'submit', '--repo', project.repo, '--ref', 'no-such-ref'], 1, /BASE: "no-such-ref" is not a commit/],
-    [['job', 'submit', '--repo', project.repo, '--series', 'nothing'], 1, /SERIES_UNKNOWN/],
-    [['job', 'submit', '--ref', 'main'], 2, /USAGE: --repo is required/],
+    [['job', 'submit', '--repo', project.repo, '--series', 'nothing'], 4, /SERIES_UNKNOWN/],
+    [['job', 'submit', '--ref', 'main'], 2, /USAGE: missing --repo PATH\|URL: the repository runners clone/],
     [['job', 'submit', '--repo', project.repo], 2, /give --series ID .* or --ref REF/],
     [['job', 'list', '--state', 'sleeping'], 2, /--state "sleeping" is not one of queued, claimed, running, done, failed, aborted/],
-    [['job', 'cancel', 'a'.repeat(64)], 1, /JOB_UNKNOWN/],
-    [['runner', 'start'], 2, /--tags is required/],
+    [['job', 'cancel', 'a'.repeat(64)], 4, /JOB_UNKNOWN/],
+    [['runner', 'start'], 2, /USAGE: missing --tags T1,T2/],
     [['runner', 'start', '--tags', 'x', '--lease', '5q'], 2, /--lease: "5q" is not a duration/],
-    [['results', 'show', 'deadbeefdeadbeef'], 1, /RESULT_UNKNOWN/],
-    [['results', 'compare', 'a'], 2, /expected 2 argument\(s\), got 1/]
+    [['results', 'show', 'deadbeefdeadbeef'], 4, /RESULT_UNKNOWN/],
+    [['results', 'compare', 'a'], 2, /USAGE: missing B\nusage: cairn results compare/]
   ]
   for (const [args, status, message] of cases) {
     const r = cairn(H, ...args)

@@ -5,55 +5,48 @@ import { parseMatches } from '../../../bridges/email/ingest/match.js'
 import { publicInboxSource } from '../../../bridges/email/ingest/public-inbox.js'
 import { maildirSource, mboxSource, singleMailSource } from '../../../bridges/email/ingest/sources.js'
 import type { MailSource } from '../../../bridges/email/ingest/sources.js'
-import type { Command, Context } from '../command.js'
-import { parse, usageError, withNode } from '../command.js'
+import type { Args, Command, Context } from '../command.js'
+import { withNode } from '../command.js'
 import { progressPrinter } from '../progress.js'
+import type { ingestSpec } from '../specs/mail.js'
 
-const USAGE = 'ingest mbox FILE|- [--format mboxrd|mboxo] | ingest maildir DIR | ingest public-inbox DIR | ingest mail  [--list NAME] [--project NAME] [--match path:GLOB|keyword:WORD]... [--json]'
+type MboxArgs = Args<(typeof ingestSpec)['subcommands'][0]>
+type Kind = 'mbox' | 'maildir' | 'public-inbox' | 'mail'
 
 export const ingest: Command = {
-  name: 'ingest',
-  usage: USAGE,
-  summary: 'read mailing-list mail (mbox, Maildir, public-inbox v2, one mail on stdin) into series, reviews and mail.raw events',
-  async run (ctx, argv) {
-    const kind = argv[0]
-    if (kind !== 'mbox' && kind !== 'maildir' && kind !== 'public-inbox' && kind !== 'mail') {
-      throw usageError(this, kind === undefined ? 'expected mbox, maildir, public-inbox or mail' : `unknown source "${kind}"; expected mbox, maildir, public-inbox or mail`)
-    }
-    const { values, positionals } = parse(this, argv.slice(1), {
-      format: { type: 'string' },
-      list: { type: 'string' },
-      project: { type: 'string' },
-      match: { type: 'string', multiple: true },
-      json: { type: 'boolean' }
-    }, kind === 'mail' ? 0 : 1)
-    if (values.format !== undefined && (kind !== 'mbox' || !['mboxrd', 'mboxo'].includes(values.format))) {
-      throw usageError(this, kind !== 'mbox' ? '--format is for ingest mbox' : `--format "${values.format}": expected mboxrd or mboxo`)
-    }
-    const match = parseMatches(values.match ?? [])
-    const where = positionals[0] as string
-    let stop = false
-    void ctx.stopped.then(() => { stop = true })
-    await withNode(ctx, async (node) => {
-      const state = new BridgeState(node.paths.dir)
-      try {
-        const source: MailSource = kind === 'mbox'
-          ? mboxSource(where, { mboxrd: values.format !== 'mboxo' })
-          : kind === 'maildir' ? maildirSource(where) : kind === 'public-inbox' ? publicInboxSource(where, state.cursors) : singleMailSource()
-        const summary = await runIngest(node, state, source, {
-          ...(values.list === undefined ? {} : { list: values.list }),
-          ...(values.project === undefined ? {} : { project: values.project }),
-          match,
-          onProgress: progress(ctx),
-          stopped: () => stop
-        })
-        if (values.json === true) ctx.io.out(JSON.stringify(summary))
-        else for (const line of summaryLines(summary)) ctx.io.out(line)
-      } finally {
-        state.close()
-      }
-    }, { onProgress: progressPrinter(ctx.io, 'index') })
+  subcommands: {
+    mbox: async (ctx, args: MboxArgs) => await run(ctx, 'mbox', args),
+    maildir: async (ctx, args: MboxArgs) => await run(ctx, 'maildir', args),
+    'public-inbox': async (ctx, args: MboxArgs) => await run(ctx, 'public-inbox', args),
+    mail: async (ctx, args: MboxArgs) => await run(ctx, 'mail', args)
   }
+}
+
+/** Every source takes the same options; only mbox has --format (the parser keeps it there). */
+async function run (ctx: Context, kind: Kind, { values, positionals }: MboxArgs): Promise<void> {
+  const match = parseMatches(values.match ?? [])
+  const where = positionals[0] as string
+  let stop = false
+  void ctx.stopped.then(() => { stop = true })
+  await withNode(ctx, async (node) => {
+    const state = new BridgeState(node.paths.dir)
+    try {
+      const source: MailSource = kind === 'mbox'
+        ? mboxSource(where, { mboxrd: values.format !== 'mboxo' })
+        : kind === 'maildir' ? maildirSource(where) : kind === 'public-inbox' ? publicInboxSource(where, state.cursors) : singleMailSource()
+      const summary = await runIngest(node, state, source, {
+        ...(values.list === undefined ? {} : { list: values.list }),
+        ...(values.project === undefined ? {} : { project: values.project }),
+        match,
+        onProgress: progress(ctx),
+        stopped: () => stop
+      })
+      if (values.json === true) ctx.io.out(JSON.stringify(summary))
+      else for (const line of summaryLines(summary)) ctx.io.out(line)
+    } finally {
+      state.close()
+    }
+  }, { onProgress: progressPrinter(ctx.io, 'index') })
 }
 
 /** Progress on stderr, at most once a second, only once the run has lasted a second. */

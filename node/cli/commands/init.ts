@@ -1,15 +1,13 @@
 import { CairnNode } from '../../node.js'
-import type { Command } from '../command.js'
-import { parse, usageError } from '../command.js'
+import type { Args, Command } from '../command.js'
+import { usageError } from '../command.js'
+import type { initSpec } from '../specs/node.js'
 
 export const init: Command = {
-  name: 'init',
-  usage: 'init --name NAME',
-  summary: 'create this home: identity key (mode 0600), own events and blobs feeds',
-  async run (ctx, argv) {
-    const { values } = parse(this, argv, { name: { type: 'string' } })
-    if (values.name === undefined || values.name.trim() === '') throw usageError(this, '--name is required')
-    const node = await CairnNode.init(ctx.home, values.name)
+  async run (ctx, args: Args<typeof initSpec>) {
+    const name = args.values.name ?? ''
+    if (name.trim() === '') throw usageError('--name must not be empty')
+    const node = await CairnNode.init(ctx.home, name)
     ctx.io.out(`identity ${node.identityKey}`)
     ctx.io.out(`feed     ${node.feedKey}`)
     ctx.io.out(`blobs    ${node.blobsKey}`)

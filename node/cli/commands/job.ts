@@ -4,49 +4,24 @@ import { CANCELLED, JOB_STATES, jobView, listJobs, mayCancel } from '../../views
 import type { JobStateName, JobView } from '../../views/jobs.js'
 import type { Views } from '../../views/views.js'
 import { jobJson } from '../../wire/jobs.js'
-import type { Command } from '../command.js'
-import { parse, usageError, withNodeToPost, withNodeToRead } from '../command.js'
+import type { Args, Command, Context } from '../command.js'
+import { usageError, withNodeToPost, withNodeToRead } from '../command.js'
+import { printRows } from '../output.js'
+import type { jobSpec } from '../specs/jobs.js'
 
-const USAGE = 'job submit (--series ID [--base REF] | --ref REF) --repo PATH|URL [--recipe FILE] [--profile NAME] [--tags T1,T2] [--priority N] | job list [--json] [--state STATE] | job cancel JOB'
+type Subs = (typeof jobSpec)['subcommands']
 
-export const job: Command = {
-  name: 'job',
-  usage: USAGE,
-  summary: 'submit build/test jobs for runners, list them with their state, cancel one',
-  async run (ctx, argv) {
-    const sub = argv[0]
-    const rest = argv.slice(1)
-    if (sub === 'submit') return await submit(ctx, rest)
-    if (sub === 'list') return await list(ctx, rest)
-    if (sub === 'cancel') return await cancel(ctx, rest)
-    throw usageError(this, sub === undefined ? 'expected submit, list or cancel' : `unknown subcommand "${sub}"; expected submit, list or cancel`)
-  }
-}
-
-type Ctx = Parameters<Command['run']>[0]
-
-async function submit (ctx: Ctx, argv: string[]): Promise<void> {
-  const { values } = parse(job, argv, {
-    series: { type: 'string' },
-    repo: { type: 'string' },
-    base: { type: 'string' },
-    ref: { type: 'string' },
-    recipe: { type: 'string' },
-    profile: { type: 'string' },
-    tags: { type: 'string' },
-    priority: { type: 'string' }
-  })
-  if (values.repo === undefined) throw usageError(job, '--repo is required')
-  if (values.series === undefined && values.ref === undefined) throw usageError(job, 'give --series ID (a series job) or --ref REF (a baseline job)')
-  if (values.series !== undefined && values.ref !== undefined) throw usageError(job, '--ref is for baseline jobs; a series job takes --base REF')
-  if (values.series === undefined && values.base !== undefined) throw usageError(job, '--base goes with --series; a baseline job takes --ref REF')
+async function submit (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
+  if (values.series === undefined && values.ref === undefined) throw usageError('give --series ID (a series job) or --ref REF (a baseline job)')
+  if (values.series !== undefined && values.ref !== undefined) throw usageError('--ref is for baseline jobs; a series job takes --base REF')
+  if (values.series === undefined && values.base !== undefined) throw usageError('--base goes with --series; a baseline job takes --ref REF')
   let priority: number | undefined
   if (values.priority !== undefined) {
     priority = Number(values.priority)
-    if (!Number.isSafeInteger(priority)) throw usageError(job, `--priority must be an integer, got "${values.priority}"`)
+    if (values.priority.trim() === '' || !Number.isSafeInteger(priority)) throw usageError(`--priority must be an integer, got "${values.priority}"`)
   }
   const tags = values.tags === undefined ? undefined : values.tags.split(',').map((t) => t.trim()).filter((t) => t !== '')
-  if (values.profile !== undefined && values.profile.trim() === '') throw usageError(job, '--profile must not be empty')
+  if (values.profile !== undefined && values.profile.trim() === '') throw usageError('--profile must not be empty')
   await withNodeToPost(ctx, async (node, post) => {
     const { body, refs } = await jobRequestBody(node.views, {
       repo: values.repo as string,
@@ -70,15 +45,13 @@ function jobLine (j: JobView): string {
   return `${j.id.slice(0, 12)} ${j.state}${j.cancelled ? ' (cancelled)' : ''}${verdict} ${b.profile} ${what} ${b.repo}${b.tags.length > 0 ? ` [${b.tags.join(',')}]` : ''}${who}`
 }
 
-async function list (ctx: Ctx, argv: string[]): Promise<void> {
-  const { values } = parse(job, argv, { json: { type: 'boolean' }, state: { type: 'string' } })
+async function list (ctx: Context, { values }: Args<Subs[1]>): Promise<void> {
   if (values.state !== undefined && !(JOB_STATES as readonly string[]).includes(values.state)) {
-    throw usageError(job, `--state "${values.state}" is not one of ${JOB_STATES.join(', ')}`)
+    throw usageError(`--state "${values.state}" is not one of ${JOB_STATES.join(', ')}`)
   }
   await withNodeToRead(ctx, async (node) => {
     const jobs = listJobs(node.views, Date.now(), values.state === undefined ? {} : { state: values.state as JobStateName })
-    if (values.json === true) ctx.io.out(JSON.stringify(jobs.map(jobJson)))
-    else for (const j of jobs) ctx.io.out(jobLine(j))
+    printRows(ctx.io, values, jobs, jobJson, jobLine)
   })
 }
 
@@ -94,8 +67,7 @@ export function findJob (views: Views, ref: string, now: number): JobView {
   throw new CairnError('JOB_UNKNOWN', `no job "${ref}" here; cairn job list shows the jobs this node knows`)
 }
 
-async function cancel (ctx: Ctx, argv: string[]): Promise<void> {
-  const { positionals } = parse(job, argv, {}, 1)
+async function cancel (ctx: Context, { positionals }: Args<Subs[2]>): Promise<void> {
   await withNodeToPost(ctx, async (node, post) => {
     const j = findJob(node.views, positionals[0] as string, Date.now())
     if (!mayCancel(node.views, j.request, node.identityKey)) throw new CairnError('NOT_ALLOWED', `job ${j.id} was requested by ${j.request.author}; only its author or a maintainer may cancel it`)
@@ -104,3 +76,5 @@ async function cancel (ctx: Ctx, argv: string[]): Promise<void> {
     ctx.io.out(await post('job.progress', { job: j.id, step: 'cancel', state: CANCELLED }, [j.id]))
   })
 }
+
+export const job: Command = { subcommands: { submit, list, cancel } }

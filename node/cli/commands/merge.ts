@@ -9,9 +9,9 @@ import { resolveRevision } from '../../policy/revision.js'
 import { seriesIndex } from '../../views/series/index.js'
 import type { RevisionView } from '../../views/series/index.js'
 import type { Views } from '../../views/views.js'
-import type { Command } from '../command.js'
-import { versionOption } from './policy.js'
-import { parse, usageError, withNodeToPost } from '../command.js'
+import type { Args, Command } from '../command.js'
+import { withNodeToPost } from '../command.js'
+import type { mergeSpec } from '../specs/review.js'
 
 /** The node's policy (cairn policy set); a node without one uses the repository's .cairn/policy.yaml. */
 function mergePolicy (home: string, repo: string): PolicyRead {
@@ -38,19 +38,9 @@ function trustedView (views: Views, revision: { id: string }): RevisionView {
 }
 
 export const merge: Command = {
-  name: 'merge',
-  usage: 'merge SERIES --repo DIR [--version N] [--branch B] [--force]',
-  summary: 'apply a revision whose verdict is merge with git am (trailers of trusted reviews added) and record a merge event; --force merges anyway, recorded as forced',
-  async run (ctx, argv) {
-    const { values, positionals } = parse(this, argv, {
-      repo: { type: 'string' },
-      version: { type: 'string' },
-      branch: { type: 'string' },
-      force: { type: 'boolean' }
-    }, 1)
+  async run (ctx, { values, positionals }: Args<typeof mergeSpec>) {
     const repo = values.repo
-    if (repo === undefined) throw usageError(this, 'merge needs --repo DIR (the git working tree to apply the series in)')
-    const version = versionOption(this, values.version)
+    const version = values.version
     const read = mergePolicy(ctx.home, repo)
     await withNodeToPost(ctx, async (node, post) => {
       const { series, revision } = resolveRevision(node.views, positionals[0] as string, version)

@@ -8,33 +8,18 @@ import { resolveRevision } from '../../policy/revision.js'
 import { setHomePolicy } from '../../policy/set.js'
 import { checkDecision } from '../../policy/verify.js'
 import { decisionsFor, findDecision } from '../../views/decisions.js'
-import type { Command, Context } from '../command.js'
-import { intOption, parse, usageError, withNodeToRead } from '../command.js'
+import type { Args, Command, Context } from '../command.js'
+import { usageError, withNodeToRead } from '../command.js'
+import type { policySpec } from '../specs/review.js'
 
-const USAGE = 'policy show [--json] [--repo DIR] | policy set FILE [--maintainers PATH] | policy set --repo DIR | policy check SERIES [--version N] [--json] [--repo DIR] | policy verify DECISION [--as-made] [--json] [--repo DIR]'
-
-export const policy: Command = {
-  name: 'policy',
-  usage: USAGE,
-  summary: 'the merge policy: show it, set it, check a series against it, verify a published decision',
-  async run (ctx, argv) {
-    const sub = argv[0]
-    const rest = argv.slice(1)
-    if (sub === 'show') return await show(ctx, rest)
-    if (sub === 'set') return set(ctx, rest)
-    if (sub === 'check') return await check(ctx, rest)
-    if (sub === 'verify') return await verify(ctx, rest)
-    throw usageError(this, sub === undefined ? 'expected show, set, check or verify' : `unknown subcommand "${sub}"; expected show, set, check or verify`)
-  }
-}
+type Subs = (typeof policySpec)['subcommands']
 
 /** `--repo DIR` reads that repository's .cairn/policy.yaml; otherwise the node's own (cairn policy set). */
 export function sourceOf (ctx: Context, repo: string | undefined): PolicySource {
   return repo === undefined ? { kind: 'home', home: ctx.home } : { kind: 'repo', repo }
 }
 
-async function show (ctx: Context, argv: string[]): Promise<void> {
-  const { values } = parse(policy, argv, { json: { type: 'boolean' }, repo: { type: 'string' } })
+async function show (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
   const read = requirePolicy(sourceOf(ctx, values.repo))
   const hash = policyHash(read.policy)
   if (values.json === true) {
@@ -47,16 +32,15 @@ async function show (ctx: Context, argv: string[]): Promise<void> {
   ctx.io.out(read.text.replace(/\n$/, ''))
 }
 
-function set (ctx: Context, argv: string[]): void {
-  const fromRepo = argv.some((a) => a === '--repo' || a.startsWith('--repo='))
-  const { values, positionals } = parse(policy, argv, { repo: { type: 'string' }, maintainers: { type: 'string' } }, fromRepo ? 0 : 1)
+function set (ctx: Context, { values, positionals }: Args<Subs[1]>): void {
   let from: PolicySource
   if (values.repo !== undefined) {
-    if (values.maintainers !== undefined) throw usageError(policy, '--maintainers goes with FILE; with --repo the MAINTAINERS path in the policy is read from the repository')
+    if (values.maintainers !== undefined) throw usageError('--maintainers goes with FILE; with --repo the MAINTAINERS path in the policy is read from the repository')
+    if (positionals[0] !== undefined) throw usageError(`give FILE ("${positionals[0]}") or --repo DIR, not both`)
     from = { kind: 'repo', repo: values.repo }
   } else {
     const file = positionals[0]
-    if (file === undefined) throw usageError(policy, 'policy set needs FILE or --repo DIR')
+    if (file === undefined) throw usageError('policy set needs FILE or --repo DIR')
     from = { kind: 'file', path: file, ...(values.maintainers === undefined ? {} : { maintainers: values.maintainers }) }
   }
   if (from.kind === 'repo') requirePolicy(from) // NO_POLICY with advice when the repo has none
@@ -65,17 +49,9 @@ function set (ctx: Context, argv: string[]): void {
   ctx.io.out(`policy ${done.hash.slice(0, 12)} ${what} (from ${done.read.origin})`)
 }
 
-/** --version N of a series: 1 or more. */
-export function versionOption (cmd: Pick<Command, 'name' | 'usage'>, value: string | undefined): number | undefined {
-  const n = intOption(cmd, 'version', value)
-  if (n === 0) throw usageError(cmd, '--version starts at 1')
-  return n
-}
-
-async function check (ctx: Context, argv: string[]): Promise<void> {
-  const { values, positionals } = parse(policy, argv, { json: { type: 'boolean' }, repo: { type: 'string' }, version: { type: 'string' } }, 1)
+async function check (ctx: Context, { values, positionals }: Args<Subs[2]>): Promise<void> {
   const read = requirePolicy(sourceOf(ctx, values.repo))
-  const version = versionOption(policy, values.version)
+  const version = values.version
   await withNodeToRead(ctx, async (node) => {
     const { series, revision } = resolveRevision(node.views, positionals[0] as string, version)
     const decision = await decideRevision(node.views, new DiffCache(node.blobs), read.policy, revision)
@@ -97,8 +73,7 @@ function printDecision (ctx: Context, d: Decision): void {
   for (const r of d.reasons) ctx.io.out(`  - ${r}`)
 }
 
-async function verify (ctx: Context, argv: string[]): Promise<void> {
-  const { values, positionals } = parse(policy, argv, { json: { type: 'boolean' }, repo: { type: 'string' }, 'as-made': { type: 'boolean' } }, 1)
+async function verify (ctx: Context, { values, positionals }: Args<Subs[3]>): Promise<void> {
   const read = requirePolicy(sourceOf(ctx, values.repo))
   await withNodeToRead(ctx, async (node) => {
     const decision = findDecision(node.views, positionals[0] as string)
@@ -119,3 +94,5 @@ async function verify (ctx: Context, argv: string[]): Promise<void> {
     if (result.mode === 'now') ctx.io.out('  (a decision later events overturned no longer holds; --as-made checks it against its own inputs)')
   })
 }
+
+export const policy: Command = { subcommands: { show, set, check, verify } }

@@ -1,14 +1,11 @@
 import { CairnError } from '../../../protocol/errors.js'
 import type { EventType } from '../../../protocol/schemas.js'
-import type { Command } from '../command.js'
-import { parse, postAs } from '../command.js'
+import type { Args, Command } from '../command.js'
+import { postAs } from '../command.js'
+import type { postSpec } from '../specs/node.js'
 
 export const post: Command = {
-  name: 'post',
-  usage: 'post TYPE --body JSON [--ref ID]...',
-  summary: 'validate, sign and append an event; prints its EventId',
-  async run (ctx, argv) {
-    const { values, positionals } = parse(this, argv, { body: { type: 'string' }, ref: { type: 'string', multiple: true } }, 1)
+  async run (ctx, { values, positionals }: Args<typeof postSpec>) {
     let body: unknown
     try {
       body = JSON.parse(values.body ?? '{}')

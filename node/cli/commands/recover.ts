@@ -1,15 +1,11 @@
 import { recoverOwnFeed } from '../../net/recover.js'
 import { connect, parseHostPort } from '../../net/sync.js'
-import type { Command } from '../command.js'
-import { parse, usageError, withNode } from '../command.js'
+import type { Args, Command } from '../command.js'
+import { withNode } from '../command.js'
+import type { recoverSpec } from '../specs/node.js'
 
 export const recover: Command = {
-  name: 'recover',
-  usage: 'recover --connect HOST:PORT',
-  summary: "fetch blocks of this node's own feed that a damaged store lost, from a peer that has them",
-  async run (ctx, argv) {
-    const { values } = parse(this, argv, { connect: { type: 'string' } })
-    if (values.connect === undefined) throw usageError(this, '--connect is required')
+  async run (ctx, { values }: Args<typeof recoverSpec>) {
     await withNode(ctx, async (node) => {
       const missing = node.feed.missingBlocks()
       if (missing === 0) {

@@ -1,13 +1,9 @@
 import type { Command } from '../command.js'
 import { progressPrinter } from '../progress.js'
-import { parse, withNode } from '../command.js'
+import { withNode } from '../command.js'
 
 export const reindex: Command = {
-  name: 'reindex',
-  usage: 'reindex',
-  summary: 'drop the local views and rebuild them from the feeds',
-  async run (ctx, argv) {
-    parse(this, argv, {})
+  async run (ctx) {
     await withNode(ctx, async (node) => {
       const started = performance.now()
       await node.reindex()

@@ -3,27 +3,14 @@ import { compareJson, resultSummaryJson, testsOf } from '../../wire/results.js'
 import { renderReport } from '../../../protocol/result-summary.js'
 import { allResults, resultsOfBuild, resultsOfSeries, resultsOfTestRun } from '../../views/results.js'
 import type { ResultEvent } from '../../views/results.js'
-import type { Command } from '../command.js'
-import { parse, usageError, withNodeToRead } from '../command.js'
+import type { Args, Command, Context } from '../command.js'
+import { withNodeToRead } from '../command.js'
+import { printRows } from '../output.js'
+import type { resultsSpec } from '../specs/jobs.js'
 
-export const results: Command = {
-  name: 'results',
-  usage: 'results list [--json] [--series ID] [--build IDENTITY] [--test NAME] | results show RESULT|IDENTITY|JOB [--json] [--log] | results compare A B [--json]',
-  summary: 'test results: list and filter, show one (with its logs), compare two (regressions first)',
-  async run (ctx, argv) {
-    const sub = argv[0]
-    const rest = argv.slice(1)
-    if (sub === 'list') return await list(ctx, rest)
-    if (sub === 'show') return await show(ctx, rest)
-    if (sub === 'compare') return await compare(ctx, rest)
-    throw usageError(this, sub === undefined ? 'expected list, show or compare' : `unknown subcommand "${sub}"; expected list, show or compare`)
-  }
-}
+type Subs = (typeof resultsSpec)['subcommands']
 
-type Ctx = Parameters<Command['run']>[0]
-
-async function list (ctx: Ctx, argv: string[]): Promise<void> {
-  const { values } = parse(results, argv, { json: { type: 'boolean' }, series: { type: 'string' }, build: { type: 'string' }, test: { type: 'string' } })
+async function list (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
   await withNodeToRead(ctx, async (node) => {
     const views = node.views
     let list: ResultEvent[] = allResults(views)
@@ -38,13 +25,12 @@ async function list (ctx: Ctx, argv: string[]): Promise<void> {
       }
       return [row]
     })
-    if (values.json === true) { ctx.io.out(JSON.stringify(rows)); return }
-    for (const r of rows) {
+    printRows(ctx.io, values, rows, (r) => r, (r) => {
       const counts = Object.entries(r.counts as Record<string, number>).filter(([, n]) => n > 0).map(([k, n]) => `${k}:${n}`).join(' ')
       const verdict = r.verdict === 'reused' ? `reused(${String(r.effectiveVerdict)})` : String(r.verdict)
       const test = r.test === undefined ? '' : ` ${(r.test as { name: string, status: string }).name}=${(r.test as { status: string }).status}`
-      ctx.io.out(`${String(r.id).slice(0, 12)} ${verdict} job ${String(r.job ?? '-').slice(0, 12)} ${String(r.profile ?? '-')} ${counts || 'no tests'}${test}${r.stale === true ? ' (stale)' : ''}`)
-    }
+      return `${String(r.id).slice(0, 12)} ${verdict} job ${String(r.job ?? '-').slice(0, 12)} ${String(r.profile ?? '-')} ${counts || 'no tests'}${test}${r.stale === true ? ' (stale)' : ''}`
+    })
   })
 }
 
@@ -53,8 +39,7 @@ function intersect (a: ResultEvent[], b: ResultEvent[]): ResultEvent[] {
   return a.filter((e) => keep.has(e.id))
 }
 
-async function show (ctx: Ctx, argv: string[]): Promise<void> {
-  const { values, positionals } = parse(results, argv, { json: { type: 'boolean' }, log: { type: 'boolean' } }, 1)
+async function show (ctx: Context, { values, positionals }: Args<Subs[1]>): Promise<void> {
   await withNodeToRead(ctx, async (node) => {
     const e = pickResult(node.views, positionals[0] as string)
     const { tests, source } = testsOf(node.views, e)
@@ -91,8 +76,7 @@ async function show (ctx: Ctx, argv: string[]): Promise<void> {
   })
 }
 
-async function compare (ctx: Ctx, argv: string[]): Promise<void> {
-  const { values, positionals } = parse(results, argv, { json: { type: 'boolean' } }, 2)
+async function compare (ctx: Context, { values, positionals }: Args<Subs[2]>): Promise<void> {
   await withNodeToRead(ctx, async (node) => {
     const a = pickResult(node.views, positionals[0] as string)
     const b = pickResult(node.views, positionals[1] as string)
@@ -100,3 +84,5 @@ async function compare (ctx: Ctx, argv: string[]): Promise<void> {
     ctx.io.out(values.json === true ? JSON.stringify(c) : compareText(c))
   })
 }
+
+export const results: Command = { subcommands: { list, show, compare } }

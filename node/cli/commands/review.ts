@@ -1,9 +1,9 @@
 import { CairnError } from '../../../protocol/errors.js'
 import { resolveRevision } from '../../policy/revision.js'
 import type { Views } from '../../views/views.js'
-import type { Command } from '../command.js'
-import { versionOption } from './policy.js'
-import { intOption, parse, usageError, withNodeToPost } from '../command.js'
+import type { Args, Command } from '../command.js'
+import { usageError, withNodeToPost } from '../command.js'
+import type { reviewSpec } from '../specs/review.js'
 
 const TRAILER = /^([A-Za-z][A-Za-z0-9-]{0,99}):\s*(.*)$/
 /** A bare person trailer ("Reviewed-by"), to be signed with this node's profile. */
@@ -16,14 +16,14 @@ const BARE = /^([A-Za-z][A-Za-z0-9-]{0,96}-by)$/i
  */
 export function parseTrailer (text: string, views: Views): { key: string, value: string } {
   const m = TRAILER.exec(text.trim()) ?? BARE.exec(text.trim())
-  if (m === null) throw new CairnError('USAGE', `--trailer "${text}" is not a trailer; write it as "Reviewed-by: Name <email>"\nusage: cairn ${review.usage}`)
+  if (m === null) throw usageError(`--trailer "${text}" is not a trailer; write it as "Reviewed-by: Name <email>"`)
   const key = m[1] as string
   let value = (m[2] ?? '').trim()
   if (value === '') {
     const me = views.identities.get(views.root)
     const email = me?.emails[0]
     if (me?.name === undefined || email === undefined) {
-      throw new CairnError('USAGE', `--trailer "${key}:" has no name; write "${key}: Name <email>", or publish yours once with cairn id publish --name NAME --email EMAIL`)
+      throw usageError(`--trailer "${key}:" has no name; write "${key}: Name <email>", or publish yours once with cairn id publish --name NAME --email EMAIL`)
     }
     value = `${me.name} <${email}>`
   }
@@ -31,20 +31,11 @@ export function parseTrailer (text: string, views: Views): { key: string, value:
 }
 
 export const review: Command = {
-  name: 'review',
-  usage: 'review SERIES [--version N] [--patch N] --trailer "Reviewed-by: Name <email>"... [--comment TEXT]',
-  summary: 'review a series revision (the latest unless --version or a revision id): a signed review event on your own feed',
-  async run (ctx, argv) {
-    const { values, positionals } = parse(this, argv, {
-      version: { type: 'string' },
-      patch: { type: 'string' },
-      trailer: { type: 'string', multiple: true },
-      comment: { type: 'string' }
-    }, 1)
+  async run (ctx, { values, positionals }: Args<typeof reviewSpec>) {
     const trailers = values.trailer ?? []
-    if (trailers.length === 0 && values.comment === undefined) throw usageError(this, 'give at least one --trailer (or a --comment)')
-    const version = versionOption(this, values.version)
-    const patch = intOption(this, 'patch', values.patch)
+    if (trailers.length === 0 && values.comment === undefined) throw usageError('give at least one --trailer (or a --comment)')
+    const version = values.version
+    const patch = values.patch
     await withNodeToPost(ctx, async (node, post) => {
       const { series, revision } = resolveRevision(node.views, positionals[0] as string, version)
       if (patch !== undefined && patch !== 0 && !revision.body.patches.some((p) => p.index === patch)) {

@@ -5,25 +5,12 @@ import { findRevisionView, findSeries, listSeries, patchTrailers, presentPatches
 import type { RevisionView, SeriesFilter, SeriesView } from '../../views/series/index.js'
 import type { Views } from '../../views/views.js'
 import { isoDate, seriesRow } from '../../wire/series.js'
-import type { Command, Context } from '../command.js'
-import { intOption, parse, usageError, withNodeToRead } from '../command.js'
+import type { Args, Command, Context } from '../command.js'
+import { usageError, withNodeToRead } from '../command.js'
+import { printRows } from '../output.js'
+import type { seriesSpec } from '../specs/review.js'
 
-const USAGE = 'series list [--json] [--limit N] [--state S] [--match path:GLOB]... [--trailer KEY]... | series show ID [--json] | series diff ID [--from vN] [--to vM] [--repo DIR [--base REF]] | series apply ID --repo DIR [--branch NAME] [--base REF] [--no-trailers]'
-
-export const series: Command = {
-  name: 'series',
-  usage: USAGE,
-  summary: 'patch series from the views: list, show revisions/patches/trailers, diff revisions, apply with trailers (git am)',
-  async run (ctx, argv) {
-    const sub = argv[0]
-    const rest = argv.slice(1)
-    if (sub === 'list') return await list(ctx, rest)
-    if (sub === 'show') return await show(ctx, rest)
-    if (sub === 'diff') return await diff(ctx, rest)
-    if (sub === 'apply') return await apply(ctx, rest)
-    throw usageError(this, sub === undefined ? 'expected list, show, diff or apply' : `unknown subcommand "${sub}"; expected list, show, diff or apply`)
-  }
-}
+type Subs = (typeof seriesSpec)['subcommands']
 
 function revisionJson (s: SeriesView, r: RevisionView): Record<string, unknown> {
   const b = r.body
@@ -86,43 +73,28 @@ export function seriesDetail (views: Views, s: SeriesView): Record<string, unkno
   }
 }
 
-async function list (ctx: Context, argv: string[]): Promise<void> {
-  const { values } = parse(series, argv, {
-    json: { type: 'boolean' },
-    limit: { type: 'string' },
-    state: { type: 'string' },
-    project: { type: 'string' },
-    match: { type: 'string', multiple: true },
-    trailer: { type: 'string', multiple: true },
-    'hide-until': { type: 'string', multiple: true }
-  })
-  const limit = intOption(series, 'limit', values.limit)
+async function list (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
+  const limit = values.limit
   const paths = (values.match ?? []).map((m) => {
-    if (!m.startsWith('path:') || m.length === 5) throw usageError(series, `--match "${m}": expected path:GLOB`)
+    if (!m.startsWith('path:') || m.length === 5) throw usageError(`--match "${m}": expected path:GLOB`)
     return m.slice(5)
   })
   const filter: SeriesFilter = { paths, trailers: [...(values.trailer ?? []), ...(values['hide-until'] ?? [])] }
-  if (values.state !== undefined && !SERIES_STATES.includes(values.state)) throw usageError(series, `--state "${values.state}" is not a series state; use one of ${SERIES_STATES.join(', ')}`)
+  if (values.state !== undefined && !SERIES_STATES.includes(values.state)) throw usageError(`--state "${values.state}" is not a series state; use one of ${SERIES_STATES.join(', ')}`)
   if (values.state !== undefined) filter.state = values.state
   if (values.project !== undefined) filter.project = values.project
   await withNodeToRead(ctx, async (node) => {
     let rows = listSeries(node.views, filter)
     if (limit !== undefined) rows = rows.slice(0, limit)
-    if (values.json === true) {
-      ctx.io.out(JSON.stringify(rows.map((s) => seriesRow(node.views, s))))
-      return
-    }
-    if (rows.length === 0) ctx.io.err('no series (cairn ingest ... brings them in from mail)')
-    for (const s of rows) {
+    if (rows.length === 0 && values.json !== true) ctx.io.err('no series (cairn ingest ... brings them in from mail)')
+    printRows(ctx.io, values, rows, (s) => seriesRow(node.views, s), (s) => {
       const b = s.latest.body
-      const present = presentPatches(b)
-      ctx.io.out(`${seriesState(node.views, s).padEnd(11)} v${s.latest.version} [${present}/${b.total}] ${s.subject}  <${s.id}>`)
-    }
+      return `${seriesState(node.views, s).padEnd(11)} v${s.latest.version} [${presentPatches(b)}/${b.total}] ${s.subject}  <${s.id}>`
+    })
   })
 }
 
-async function show (ctx: Context, argv: string[]): Promise<void> {
-  const { values, positionals } = parse(series, argv, { json: { type: 'boolean' } }, 1)
+async function show (ctx: Context, { values, positionals }: Args<Subs[1]>): Promise<void> {
   await withNodeToRead(ctx, async (node) => {
     const s = findSeries(node.views, positionals[0] as string)
     if (values.json === true) {
@@ -158,18 +130,17 @@ function versionOption (s: SeriesView, name: string, value: string | undefined, 
   }
   const v = Number(value.replace(/^v/i, ''))
   const r = s.revisions.find((x) => x.version === v)
-  if (r === undefined) throw usageError(series, `--${name} ${value}: series ${s.id} has ${s.revisions.map((x) => `v${x.version}`).join(', ')}`)
+  if (r === undefined) throw usageError(`--${name} ${value}: series ${s.id} has ${s.revisions.map((x) => `v${x.version}`).join(', ')}`)
   return r
 }
 
-async function diff (ctx: Context, argv: string[]): Promise<void> {
-  const { values, positionals } = parse(series, argv, { from: { type: 'string' }, to: { type: 'string' }, repo: { type: 'string' }, base: { type: 'string' } }, 1)
-  if (values.base !== undefined && values.repo === undefined) throw usageError(series, '--base goes with --repo')
+async function diff (ctx: Context, { values, positionals }: Args<Subs[2]>): Promise<void> {
+  if (values.base !== undefined && values.repo === undefined) throw usageError('--base goes with --repo')
   await withNodeToRead(ctx, async (node) => {
     const s = findSeries(node.views, positionals[0] as string)
     const to = versionOption(s, 'to', values.to, s.latest)
     const from = versionOption(s, 'from', values.from, [...s.revisions].reverse().find((r) => r.version < to.version))
-    if (from === to) throw usageError(series, `--from and --to are both v${to.version}`)
+    if (from === to) throw usageError(`--from and --to are both v${to.version}`)
     ctx.io.out(`# ${s.id}: v${from.version} -> v${to.version}${values.repo !== undefined ? ' (git range-diff)' : ' (patch texts, git diff)'}`)
     const text = values.repo !== undefined
       ? await rangeDiff({ node, from, to, repo: values.repo, ...(values.base === undefined ? {} : { base: values.base }) })
@@ -178,15 +149,13 @@ async function diff (ctx: Context, argv: string[]): Promise<void> {
   })
 }
 
-async function apply (ctx: Context, argv: string[]): Promise<void> {
-  const { values, positionals } = parse(series, argv, { repo: { type: 'string' }, branch: { type: 'string' }, base: { type: 'string' }, 'no-trailers': { type: 'boolean' } }, 1)
-  if (values.repo === undefined) throw usageError(series, 'series apply needs --repo DIR')
+async function apply (ctx: Context, { values, positionals }: Args<Subs[3]>): Promise<void> {
   await withNodeToRead(ctx, async (node) => {
     const { revision } = findRevisionView(node.views, positionals[0] as string)
     const r = await applyRevision({
       node,
       revision,
-      repo: values.repo as string,
+      repo: values.repo,
       ...(values.branch === undefined ? {} : { branch: values.branch }),
       ...(values.base === undefined ? {} : { base: values.base }),
       trailers: values['no-trailers'] !== true
@@ -194,3 +163,5 @@ async function apply (ctx: Context, argv: string[]): Promise<void> {
     ctx.io.out(`applied ${r.patches} patch${r.patches === 1 ? '' : 'es'} of ${revision.series} v${revision.version} onto ${r.base.slice(0, 12)}: ${r.branch !== '' ? `branch ${r.branch}` : 'detached HEAD'} at ${r.commit}`)
   })
 }
+
+export const series: Command = { subcommands: { list, show, diff, apply } }

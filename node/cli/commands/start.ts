@@ -12,39 +12,25 @@ import { loadOrCreateToken } from '../../http/token.js'
 import type { Session } from '../../net/replication.js'
 import { joinSwarm } from '../../net/swarm.js'
 import { listen, parseHostPort } from '../../net/sync.js'
-import type { Command } from '../command.js'
-import { parse, usageError } from '../command.js'
+import type { Args, Command } from '../command.js'
+import { usageError } from '../command.js'
 import type { DaemonRecord } from '../daemon-api.js'
+import type { startSpec } from '../specs/start.js'
 
+/** The options are declared in specs/start.ts (parser, help, completion and man page). */
 export const start: Command = {
-  name: 'start',
-  usage: 'start [--name NAME] [--listen HOST:PORT] [--swarm] [--bootstrap HOST:PORT]... [--topic NAME] [--http HOST:PORT|off] [--http-allow-remote] [--http-allow-from ADDR[/BITS]]... [--maintainer [--jobs-repo PATH|URL] [--jobs-tags T1,T2]]',
-  summary: 'run the node: index, serve direct sync, join the project swarm, serve the HTTP API and web UI (127.0.0.1:7420); with --maintainer, publish merge decisions and submit the jobs the policy selects; creates the home on first run',
-  async run (ctx, argv) {
-    const { values } = parse(this, argv, {
-      name: { type: 'string' },
-      listen: { type: 'string' },
-      swarm: { type: 'boolean' },
-      bootstrap: { type: 'string', multiple: true },
-      topic: { type: 'string' },
-      http: { type: 'string' },
-      'http-allow-remote': { type: 'boolean' },
-      'http-allow-from': { type: 'string', multiple: true },
-      maintainer: { type: 'boolean' },
-      'jobs-repo': { type: 'string' },
-      'jobs-tags': { type: 'string' }
-    })
+  async run (ctx, { values }: Args<typeof startSpec>) {
     const bootstrap = (values.bootstrap ?? []).map((b) => parseHostPort(b, '--bootstrap'))
-    if (values.swarm === true && bootstrap.length === 0) throw usageError(this, '--swarm needs at least one --bootstrap HOST:PORT (cairn never reaches for the public DHT by itself)')
-    if (values.swarm !== true && (bootstrap.length > 0 || values.topic !== undefined)) throw usageError(this, '--bootstrap and --topic go with --swarm')
+    if (values.swarm === true && bootstrap.length === 0) throw usageError('--swarm needs at least one --bootstrap HOST:PORT (cairn never reaches for the public DHT by itself)')
+    if (values.swarm !== true && (bootstrap.length > 0 || values.topic !== undefined)) throw usageError('--bootstrap and --topic go with --swarm')
     const httpOff = values.http === 'off'
     const http = values.http === undefined || httpOff ? DEFAULT_HTTP : parseHostPort(values.http, '--http')
     const allowRemote = values['http-allow-remote'] === true
     const allowFrom = (values['http-allow-from'] ?? []).map(parseAllow)
-    if (allowFrom.length > 0 && !allowRemote) throw usageError(this, '--http-allow-from lets remote clients in: it needs --http-allow-remote and a non-loopback --http address')
+    if (allowFrom.length > 0 && !allowRemote) throw usageError('--http-allow-from lets remote clients in: it needs --http-allow-remote and a non-loopback --http address')
     if (!httpOff) checkBind(http.host, allowRemote) // before the home is touched
     const maintainer = values.maintainer === true
-    if (!maintainer && (values['jobs-repo'] !== undefined || values['jobs-tags'] !== undefined)) throw usageError(this, '--jobs-repo and --jobs-tags go with --maintainer')
+    if (!maintainer && (values['jobs-repo'] !== undefined || values['jobs-tags'] !== undefined)) throw usageError('--jobs-repo and --jobs-tags go with --maintainer')
     const jobsRepo = values['jobs-repo']
     const jobsTags = values['jobs-tags']?.split(',').map((t) => t.trim()).filter((t) => t !== '') ?? []
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)

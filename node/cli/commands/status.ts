@@ -1,12 +1,9 @@
-import type { Command } from '../command.js'
-import { parse, withNodeToRead } from '../command.js'
+import type { Args, Command } from '../command.js'
+import { withNodeToRead } from '../command.js'
+import type { statusSpec } from '../specs/node.js'
 
 export const status: Command = {
-  name: 'status',
-  usage: 'status [--json]',
-  summary: 'feeds carried, how far each is replicated and indexed, rejected events',
-  async run (ctx, argv) {
-    const { values } = parse(this, argv, { json: { type: 'boolean' } })
+  async run (ctx, { values }: Args<typeof statusSpec>) {
     await withNodeToRead(ctx, async (node) => {
       const s = node.status()
       if (values.json === true) {

@@ -1,18 +1,15 @@
-import type { Command } from '../command.js'
+import type { Args, Command } from '../command.js'
 import { progressPrinter } from '../progress.js'
-import { parse, usageError, withNode } from '../command.js'
+import { usageError, withNode } from '../command.js'
+import type { syncSpec } from '../specs/node.js'
 import { connect, listen, parseHostPort, PEER_TIMEOUT_MS, untilCaughtUp } from '../../net/sync.js'
 
 export const sync: Command = {
-  name: 'sync',
-  usage: 'sync --listen HOST:PORT | sync --connect HOST:PORT [--once] [--timeout SECONDS]',
-  summary: 'replicate directly with one peer over TCP (Noise-encrypted)',
-  async run (ctx, argv) {
-    const { values } = parse(this, argv, { listen: { type: 'string' }, connect: { type: 'string' }, once: { type: 'boolean' }, timeout: { type: 'string' } })
+  async run (ctx, { values }: Args<typeof syncSpec>) {
     const timeoutMs = values.timeout === undefined ? PEER_TIMEOUT_MS : Number(values.timeout) * 1000
-    if (!(timeoutMs > 0)) throw usageError(this, `--timeout "${values.timeout ?? ''}" is not a number of seconds above 0`)
-    if ((values.listen === undefined) === (values.connect === undefined)) throw usageError(this, 'give exactly one of --listen or --connect')
-    if (values.listen !== undefined && values.once === true) throw usageError(this, '--once goes with --connect')
+    if (!(timeoutMs > 0)) throw usageError(`--timeout "${values.timeout ?? ''}" is not a number of seconds above 0`)
+    if ((values.listen === undefined) === (values.connect === undefined)) throw usageError('give exactly one of --listen HOST:PORT or --connect HOST:PORT')
+    if (values.listen !== undefined && values.once === true) throw usageError('--once goes with --connect')
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
     await withNode(ctx, async (node) => {
       if (values.listen !== undefined) {

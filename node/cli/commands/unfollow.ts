@@ -1,15 +1,12 @@
-import type { Command } from '../command.js'
-import { parse, usageError, withNode } from '../command.js'
+import type { Args, Command } from '../command.js'
+import { usageError, withNode } from '../command.js'
+import type { unfollowSpec } from '../specs/node.js'
 
 export const unfollow: Command = {
-  name: 'unfollow',
-  usage: 'unfollow FEEDKEY | unfollow --announced [--from PEER]',
-  summary: 'stop carrying a feed; --announced forgets every feed only a peer announced (from PEER: its host)',
-  async run (ctx, argv) {
-    const { values, positionals } = parse(this, argv, { announced: { type: 'boolean' }, from: { type: 'string' } }, 1)
+  async run (ctx, { values, positionals }: Args<typeof unfollowSpec>) {
     const key = positionals[0]?.toLowerCase()
-    if ((key === undefined) === (values.announced !== true)) throw usageError(this, 'give a FEEDKEY or --announced')
-    if (values.from !== undefined && values.announced !== true) throw usageError(this, '--from goes with --announced')
+    if ((key === undefined) === (values.announced !== true)) throw usageError('give a FEEDKEY or --announced')
+    if (values.from !== undefined && values.announced !== true) throw usageError('--from goes with --announced')
     await withNode(ctx, async (node) => {
       if (key !== undefined) {
         ctx.io.out(await node.unfollow(key) ? `unfollowed ${key}` : `was not following ${key}; announcements of it are refused from now on`)

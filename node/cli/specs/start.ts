@@ -1,0 +1,20 @@
+import type { CommandSpec } from '../spec.js'
+
+export const startSpec = {
+  name: 'start',
+  summary: 'run the node: index, serve direct sync, join the project swarm, serve the HTTP API and web UI; with --maintainer, publish merge decisions and submit the jobs the policy selects; creates the home on first run',
+  options: [
+    { name: 'name', type: 'string', value: 'NAME', description: 'the name a new home signs as (default: your user name)' },
+    { name: 'listen', type: 'string', value: 'HOST:PORT', description: 'serve direct sync here', example: '--listen 0.0.0.0:7421' },
+    { name: 'swarm', type: 'boolean', description: 'join the project swarm (needs --bootstrap)' },
+    { name: 'bootstrap', type: 'string', value: 'HOST:PORT', multiple: true, description: 'a DHT bootstrap node for --swarm; repeat for several', example: '--bootstrap dht.example.org:49737' },
+    { name: 'topic', type: 'string', value: 'NAME', description: 'the swarm topic (default: "default")' },
+    { name: 'http', type: 'string', value: 'HOST:PORT|off', description: 'serve the HTTP API and web UI here, or off (default: 127.0.0.1:7420)', example: '--http 127.0.0.1:8080' },
+    { name: 'http-allow-remote', type: 'boolean', description: 'let non-loopback clients in (with a non-loopback --http)' },
+    { name: 'http-allow-from', type: 'string', value: 'ADDR[/BITS]', multiple: true, description: 'only these remote addresses; needs --http-allow-remote', example: '--http-allow-from 10.0.0.0/8' },
+    { name: 'maintainer', type: 'boolean', description: 'publish merge decisions and submit the jobs the policy selects' },
+    { name: 'jobs-repo', type: 'string', value: 'PATH|URL', description: 'with --maintainer: the repository auto-submitted jobs name' },
+    { name: 'jobs-tags', type: 'string', value: 'T1,T2', description: 'with --maintainer: the tags auto-submitted jobs carry' }
+  ],
+  examples: ['cairn start --listen 0.0.0.0:7421', 'cairn start --maintainer --jobs-repo ~/src/linux --jobs-tags x86_64']
+} as const satisfies CommandSpec
