@@ -42,13 +42,13 @@ export const start: Command = {
     const jobsRepo = values['jobs-repo']
     const jobsTags = values['jobs-tags']?.split(',').map((t) => t.trim()).filter((t) => t !== '') ?? []
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
+
     const listen = values.listen === undefined ? null : parseHostPort(values.listen, '--listen')
     // What auto-submitted jobs name: runners clone this repo and apply the revision on its base
     // (HEAD when the revision names none); the recipe is the tree's own .cairn/recipe.yaml.
     const template = jobsRepo === undefined
       ? null
       : { repo: existsSync(jobsRepo) ? resolve(jobsRepo) : jobsRepo, base: 'HEAD', tags: [...new Set(jobsTags)].sort() }
-
     const fresh = !isInitialised(homePaths(ctx.home))
     const node = fresh
       ? await CairnNode.init(ctx.home, values.name ?? userInfo().username)
