@@ -1,6 +1,7 @@
 import { isCairnError } from '../../protocol/errors.js'
 import type { BodyOf, EventType } from '../../protocol/schemas.js'
-import { daemonApi, postThroughDaemon } from './daemon-api.js'
+import { postThroughDaemon } from './daemon-api.js'
+import { daemonApi } from '../daemon/record.js'
 import type { CairnNode, OpenOptions } from '../node.js'
 import { CairnNode as Node } from '../node.js'
 

@@ -1,35 +1,8 @@
-import { existsSync } from 'node:fs'
 import { CairnError, wireCode } from '../../protocol/errors.js'
-import { homePaths, lockPid, readJson } from '../storage/home.js'
-import { loadOrCreateToken } from '../http/token.js'
-
-/** What `cairn start` writes to the home while it serves HTTP (home.ts: daemon). */
-export interface DaemonRecord { pid: number, url: string }
-
-export interface DaemonApi { url: string, token: string }
+import type { DaemonApi } from '../daemon/record.js'
 
 /** How long a post through the daemon may take before the CLI gives up on it. */
 const POST_TIMEOUT_MS = 30_000
-
-/**
- * The HTTP API of the process holding `home`, when that process is a daemon
- * serving one: its record must name the pid in the home's lock (a record
- * left by a daemon killed with -9 names a dead or other process). The record
- * is only a hint: one that cannot be read counts as none.
- */
-export function daemonApi (home: string): DaemonApi | null {
-  const paths = homePaths(home)
-  let record: Partial<DaemonRecord> | null
-  try {
-    record = readJson<Partial<DaemonRecord> | null>(paths.daemon, null)
-  } catch {
-    return null
-  }
-  if (record === null || typeof record.url !== 'string' || record.pid !== lockPid(paths.lock)) return null
-  // The daemon made the token when it started; one made now would not be the one it checks.
-  if (!existsSync(paths.token)) return null
-  return { url: record.url, token: loadOrCreateToken(paths.token) }
-}
 
 /** Post an event through the daemon's API (POST /api/events); resolves with its EventId. */
 export async function postThroughDaemon (api: DaemonApi, type: string, body: unknown, refs: string[]): Promise<string> {

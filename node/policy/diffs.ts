@@ -2,7 +2,7 @@ import { patchId, pathsFromDiff } from '../../machines/diff.js'
 import type { BlobRef, BodyOf } from '../../protocol/schemas.js'
 
 /** What the policy needs from a revision's diff blobs: the paths it touches and each patch's patch-id. */
-interface DiffInfo {
+export interface DiffInfo {
   touched: string[]
   /** patch-id of every patch in index order; null when a patch is missing or holds no diff (carry-over then cannot be decided). */
   patchIds: string[] | null

@@ -1,29 +1,9 @@
 import test from 'brittle'
-import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
-import { daemonApi, postThroughDaemon } from '../../node/cli/daemon-api.js'
-import { homePaths } from '../../node/storage/home.js'
+import { postThroughDaemon } from '../../node/cli/daemon-api.js'
 
 const TOKEN = 'ab'.repeat(32)
-
-test('daemonApi(): only a readable record naming the lock\'s pid, with the daemon\'s token, counts', async (t) => {
-  const home = await t.tmp()
-  const paths = homePaths(home)
-  t.is(daemonApi(home), null, 'no record')
-  writeFileSync(paths.lock, '4242')
-  writeFileSync(paths.token, `${TOKEN}\n`, { mode: 0o600 })
-  writeFileSync(paths.daemon, JSON.stringify({ pid: 4242, url: 'http://127.0.0.1:1/' }))
-  t.alike(daemonApi(home), { url: 'http://127.0.0.1:1/', token: TOKEN })
-  writeFileSync(paths.daemon, JSON.stringify({ pid: 4243, url: 'http://127.0.0.1:1/' }))
-  t.is(daemonApi(home), null, 'a record left by another process (a daemon killed with -9)')
-  writeFileSync(paths.daemon, '{"pid": 42')
-  t.is(daemonApi(home), null, 'a damaged record is no record, not an error')
-  writeFileSync(paths.daemon, JSON.stringify({ pid: 4242, url: 'http://127.0.0.1:1/' }))
-  writeFileSync(paths.lock, '')
-  t.is(daemonApi(home), null, 'no pid in the lock')
-})
 
 test('postThroughDaemon(): the daemon\'s error codes pass through; anything else is DAEMON_ERROR or DAEMON_UNREACHABLE', async (t) => {
   const answers: Array<[number, string]> = [[400, '{"error":"SCHEMA","message":"note: text: expected string"}'], [503, '{"error":"Service Unavailable","message":"closing"}'], [201, 'null']]

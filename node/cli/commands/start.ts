@@ -1,20 +1,14 @@
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
+import { startDaemon } from '../../daemon/daemon.js'
 import { CairnNode } from '../../node.js'
-import { homePaths, isInitialised, writeJson } from '../../storage/home.js'
-import { PolicyHolder } from '../../policy/holder.js'
-import { MaintainerLoop } from '../../policy/maintainer.js'
+import { homePaths, isInitialised } from '../../storage/home.js'
 import { checkBind, parseAllow } from '../../http/access.js'
-import type { LiveSession } from '../../http/peers.js'
-import { DEFAULT_HTTP, serveHttp } from '../../http/server.js'
-import { loadOrCreateToken } from '../../http/token.js'
-import type { Session } from '../../net/replication.js'
-import { joinSwarm } from '../../net/swarm.js'
-import { listen, parseHostPort } from '../../net/sync.js'
+import { DEFAULT_HTTP } from '../../http/server.js'
+import { parseHostPort } from '../../net/sync.js'
 import type { Args, Command } from '../command.js'
 import { usageError } from '../command.js'
-import type { DaemonRecord } from '../daemon-api.js'
 import type { startSpec } from '../specs/start.js'
 
 /** The options are declared in specs/start.ts (parser, help, completion and man page). */
@@ -35,75 +29,38 @@ export const start: Command = {
     const jobsTags = values['jobs-tags']?.split(',').map((t) => t.trim()).filter((t) => t !== '') ?? []
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
 
+    const listen = values.listen === undefined ? null : parseHostPort(values.listen, '--listen')
+    // What auto-submitted jobs name: runners clone this repo and apply the revision on its base
+    // (HEAD when the revision names none); the recipe is the tree's own .cairn/recipe.yaml.
+    const template = jobsRepo === undefined
+      ? null
+      : { repo: existsSync(jobsRepo) ? resolve(jobsRepo) : jobsRepo, base: 'HEAD', tags: [...new Set(jobsTags)].sort() }
     const fresh = !isInitialised(homePaths(ctx.home))
     const node = fresh
       ? await CairnNode.init(ctx.home, values.name ?? userInfo().username)
       : await CairnNode.open(ctx.home)
-    rmSync(node.paths.daemon, { force: true }) // a record left by a daemon that was killed
-    const cleanups: Array<() => Promise<void>> = []
-    const live: Array<{ via: LiveSession['via'], sessions: Set<Session> }> = []
     try {
       if (fresh) ctx.io.out(`created a new node in ${ctx.home}`)
       ctx.io.out(`identity ${node.identityKey} (${node.name})`)
       ctx.io.out(`feed     ${node.feedKey}`)
       ctx.io.out(`events   ${node.views.events.size} indexed from ${node.status().feeds.filter((f) => f.kind === 'events').length} feed(s)`)
       if (node.viewLogLoad.cut !== null) log(node.viewLogLoad.cut)
-      node.warmCrypto().catch(() => {}) // loads while the daemon starts: the first sync or batch finds the threads ready
-      if (values.listen !== undefined) {
-        const { server, address, sessions } = await listen(node, parseHostPort(values.listen, '--listen'), log)
-        ctx.io.out(`sync     listening on ${address.host}:${address.port}`)
-        live.push({ via: 'sync', sessions })
-        cleanups.push(async () => {
-          for (const s of sessions) s.destroy()
-          await new Promise((resolve) => server.close(resolve))
-        })
+      const daemon = await startDaemon(node, {
+        listen,
+        swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default' } : null,
+        http: httpOff ? null : { ...http, allowRemote, allowFrom, required: values.http !== undefined },
+        maintainer: maintainer ? { template } : null,
+        out: (line) => ctx.io.out(line),
+        log
+      })
+      try {
+        ctx.io.out('running; Ctrl-C to stop')
+        await ctx.stopped
+        ctx.io.out('stopping')
+      } finally {
+        await daemon.close()
       }
-      if (values.swarm === true) {
-        const topic = values.topic ?? 'default'
-        const swarm = await joinSwarm(node, { bootstrap, topic, log })
-        ctx.io.out(`swarm    joined topic "${topic}"`)
-        live.push({ via: 'swarm', sessions: swarm.sessions })
-        cleanups.push(swarm.destroy)
-      }
-      if (!httpOff) {
-        const token = loadOrCreateToken(node.paths.token)
-        const sessions = function * (): Iterable<LiveSession> {
-          for (const { via, sessions } of live) for (const session of sessions) yield { via, session }
-        }
-        try {
-          const server = await serveHttp(node, { ...http, allowRemote }, { token, allowFrom, sessions, log })
-          ctx.io.out(`http     ${server.url} (writes need the token in ${node.paths.token})`)
-          cleanups.push(async () => {
-            rmSync(node.paths.daemon, { force: true })
-            await server.close()
-          })
-          // Bound to every address (0.0.0.0, ::): the CLI on this machine comes in over loopback.
-          const local = server.host === '0.0.0.0' || server.host === '::' ? `http://127.0.0.1:${server.port}/` : server.url
-          writeJson(node.paths.daemon, { pid: process.pid, url: local } satisfies DaemonRecord)
-        } catch (err) {
-          // The default port may be taken by another node on this machine: run
-          // without HTTP and say so. An address the user asked for must work.
-          if (values.http !== undefined) throw err
-          log(`${(err as Error).message}; running without the HTTP API (choose one with --http HOST:PORT, or --http off)`)
-        }
-      }
-      if (maintainer) {
-        // What auto-submitted jobs name: runners clone this repo and apply the revision on its base
-        // (HEAD when the revision names none); the recipe is the tree's own .cairn/recipe.yaml.
-        const template = jobsRepo === undefined
-          ? null
-          : { repo: existsSync(jobsRepo) ? resolve(jobsRepo) : jobsRepo, base: 'HEAD', tags: [...new Set(jobsTags)].sort() }
-        const holder = new PolicyHolder({ kind: 'home', home: ctx.home })
-        const loop = new MaintainerLoop(node, { policy: holder, template, out: (line) => ctx.io.out(line), warn: log })
-        ctx.io.out(`maintainer publishing decisions${template === null ? '' : `, submitting jobs for ${template.repo} when the policy says autoSubmit`}`)
-        loop.start()
-        cleanups.push(async () => { await loop.stop() })
-      }
-      ctx.io.out('running; Ctrl-C to stop')
-      await ctx.stopped
-      ctx.io.out('stopping')
     } finally {
-      for (const c of cleanups.reverse()) await c()
       await node.close()
     }
   }

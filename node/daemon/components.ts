@@ -1,0 +1,113 @@
+import type { JobTemplate } from '../../machines/test-selection.js'
+import type { AllowRule } from '../http/access.js'
+import type { LiveSession } from '../http/peers.js'
+import { serveHttp } from '../http/server.js'
+import { loadOrCreateToken } from '../http/token.js'
+import type { CairnNode } from '../node.js'
+import type { Session } from '../net/replication.js'
+import { joinSwarm } from '../net/swarm.js'
+import { listen } from '../net/sync.js'
+import type { HostPort } from '../net/sync.js'
+import { PolicyHolder } from '../policy/holder.js'
+import { MaintainerLoop } from './maintainer.js'
+import { clearDaemonRecord, writeDaemonRecord } from './record.js'
+
+/** A part of the running daemon: started by startDaemon, closed by Daemon.close (the last started first). */
+export interface Component {
+  name: string
+  close: () => Promise<void>
+}
+
+/** The replication sessions of every component that has some, for the HTTP API's /api/peers. */
+export class LiveSessions implements Iterable<LiveSession> {
+  private readonly sources: Array<{ via: LiveSession['via'], sessions: ReadonlySet<Session> }> = []
+
+  add (via: LiveSession['via'], sessions: ReadonlySet<Session>): void {
+    this.sources.push({ via, sessions })
+  }
+
+  * [Symbol.iterator] (): Iterator<LiveSession> {
+    for (const { via, sessions } of this.sources) for (const session of sessions) yield { via, session }
+  }
+}
+
+/** What every component starts with. */
+export interface DaemonEnv {
+  node: CairnNode
+  /** One line per thing started or published. */
+  out: (line: string) => void
+  /** Problems that do not stop the daemon. */
+  log: (msg: string) => void
+  live: LiveSessions
+}
+
+export interface HttpPlan extends HostPort {
+  allowRemote: boolean
+  allowFrom: readonly AllowRule[]
+  /** false (the default address): when it cannot be served, say so and run without HTTP. */
+  required: boolean
+}
+
+export interface MaintainerPlan {
+  /** What auto-submitted jobs name; null: none are submitted. */
+  template: JobTemplate | null
+}
+
+/** Direct sync (cairn sync --connect) on a TCP address. */
+export async function startSync ({ node, out, log, live }: DaemonEnv, at: HostPort): Promise<Component> {
+  const { server, address, sessions } = await listen(node, at, log)
+  out(`sync     listening on ${address.host}:${address.port}`)
+  live.add('sync', sessions)
+  return {
+    name: 'sync',
+    close: async () => {
+      for (const s of sessions) s.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  }
+}
+
+/** The project's swarm, found through the site's own bootstrap nodes. */
+export async function startSwarm ({ node, out, log, live }: DaemonEnv, opts: { bootstrap: HostPort[], topic: string }): Promise<Component> {
+  const swarm = await joinSwarm(node, { ...opts, log })
+  out(`swarm    joined topic "${opts.topic}"`)
+  live.add('swarm', swarm.sessions)
+  return { name: 'swarm', close: swarm.destroy }
+}
+
+/** The HTTP API and web UI, and the daemon.json record that sends the CLI's posts to it; null: running without. */
+export async function startHttp ({ node, out, log, live }: DaemonEnv, plan: HttpPlan): Promise<Component | null> {
+  const token = loadOrCreateToken(node.paths.token)
+  let server
+  try {
+    server = await serveHttp(node, { host: plan.host, port: plan.port, allowRemote: plan.allowRemote }, { token, allowFrom: plan.allowFrom, sessions: () => live, log })
+  } catch (err) {
+    // The default port may be taken by another node on this machine: run
+    // without HTTP and say so. An address the user asked for must work.
+    if (plan.required) throw err
+    log(`${(err as Error).message}; running without the HTTP API (choose one with --http HOST:PORT, or --http off)`)
+    return null
+  }
+  out(`http     ${server.url} (writes need the token in ${node.paths.token})`)
+  const close = async (): Promise<void> => {
+    clearDaemonRecord(node.paths)
+    await server.close()
+  }
+  // Bound to every address (0.0.0.0, ::): the CLI on this machine comes in over loopback.
+  const local = server.host === '0.0.0.0' || server.host === '::' ? `http://127.0.0.1:${server.port}/` : server.url
+  try {
+    writeDaemonRecord(node.paths, local)
+  } catch (err) {
+    await close()
+    throw err
+  }
+  return { name: 'http', close }
+}
+
+/** Decisions and job requests published as the home's policy says (cairn start --maintainer). */
+export function startMaintainer ({ node, out, log }: DaemonEnv, plan: MaintainerPlan): Component {
+  const loop = new MaintainerLoop(node, { policy: new PolicyHolder({ kind: 'home', home: node.paths.dir }), template: plan.template, out, warn: log })
+  out(`maintainer publishing decisions${plan.template === null ? '' : `, submitting jobs for ${plan.template.repo} when the policy says autoSubmit`}`)
+  loop.start()
+  return { name: 'maintainer', close: async () => { await loop.stop() } }
+}

@@ -1,0 +1,122 @@
+import test from 'brittle'
+import { parsePolicy } from '../../machines/policy-file.js'
+import { CairnError } from '../../protocol/errors.js'
+import type { CairnEvent } from '../../protocol/event.js'
+import { planPass, revisionsToPlan } from '../../node/daemon/maintainer-plan.js'
+import type { DiffRead, Intent, PlanInput } from '../../node/daemon/maintainer-plan.js'
+import { revisionEvent } from '../../node/policy/events.js'
+import type { RevisionEvent } from '../../node/policy/events.js'
+import { Views } from '../../node/views/views.js'
+import { cast, World } from '../machines/fixtures.js'
+
+const POLICY = parsePolicy(`reviews: { required: 2, role: reviewer }
+tests: { required: [quick] }
+veto: [Nacked-by]
+selection:
+  - match: 'fs/xfs/**'
+    profiles: [xfstests]
+autoSubmit: true
+`)
+const TEMPLATE = { repo: 'https://git.example.org/xfs.git', base: 'HEAD', tags: ['x86_64'] }
+const XFS = { touched: ['fs/xfs/log.c'], patchIds: null }
+
+function viewsOf (w: World): Views {
+  const views = new Views(w.root.key)
+  w.events.forEach((e, seq) => views.apply({ ...e, feed: 'f'.repeat(64), seq }))
+  return views
+}
+
+/** Plan over the world's events as the root node holds them; every revision's diffs read unless `diffs` says otherwise. */
+function plan (w: World, revisions: Array<{ id: string }>, over: Partial<Omit<PlanInput, 'views' | 'revisions'>> = {}): { intents: Intent[], views: Views } {
+  const views = viewsOf(w)
+  const revs = revisions.map((r) => revisionEvent(views, r.id) as RevisionEvent)
+  const diffs = new Map<string, DiffRead>((views.byType.get('series.revision') ?? []).map((r) => [r.id, XFS]))
+  const intents = planPass({ views, policy: POLICY, template: TEMPLATE, revisions: revs, diffs, submitted: new Set(), ...over })
+  return { intents, views }
+}
+
+/** An intent as kind, revision and what it carries, to compare. */
+function brief (i: Intent): unknown[] {
+  switch (i.kind) {
+    case 'submit-jobs': return [i.kind, i.revision.id, i.jobs.map((j) => j.body.profile).sort()]
+    case 'publish-decision': return [i.kind, i.revision.id, i.decision.verdict, i.decision.state]
+    case 'wait': return [i.kind, i.revision.id]
+    case 'cannot-decide': return [i.kind, i.revision.id, i.reason]
+  }
+}
+
+/** What the root node would have published for `intent`. */
+function publish (w: World, intent: Intent | undefined): CairnEvent<'decision'> {
+  if (intent?.kind !== 'publish-decision') throw new Error(`not a decision: ${JSON.stringify(intent)}`)
+  return w.emit(w.root, 'decision', intent.decision, { refs: [intent.revision.id] })
+}
+
+test('planPass(): jobs test selection asks for come first; the decision follows once they are in the views', (t) => {
+  const w = new World()
+  cast(w)
+  const v1 = w.revision(cast(w).dev, { patches: 1 })
+  t.alike(plan(w, [v1]).intents.map(brief), [['submit-jobs', v1.id, ['quick', 'xfstests']]], 'the required profile and the one selected for fs/xfs, no decision yet')
+  t.alike(plan(w, [v1], { submitted: new Set([`${v1.id}\u0000quick`]) }).intents.map(brief), [['submit-jobs', v1.id, ['xfstests']]], 'a job this node posted is not planned again before the views show it')
+
+  w.job(w.root, v1, 'quick')
+  w.job(w.root, v1, 'xfstests')
+  const { intents } = plan(w, [v1])
+  t.alike(intents.map(brief), [['publish-decision', v1.id, 'needs-tests', 'testing']], 'decided with its jobs')
+  publish(w, intents[0])
+  t.alike(plan(w, [v1]).intents, [], 'the verdict this node published last: nothing to do')
+})
+
+test('planPass(): a decision only when the verdict differs from the last one this node published', (t) => {
+  const w = new World()
+  const p = cast(w)
+  const v1 = w.revision(p.dev, { patches: 1 })
+  const quiet = { template: null }
+  const first = plan(w, [v1], quiet).intents
+  t.alike(first.map(brief), [['publish-decision', v1.id, 'needs-tests', 'new']], 'no template: nothing submitted, decided at once')
+  w.emit(p.carol, 'decision', (first[0] as Extract<Intent, { kind: 'publish-decision' }>).decision, { refs: [v1.id] })
+  t.is(plan(w, [v1], quiet).intents.length, 1, 'another identity\'s decision is not this node\'s')
+  publish(w, first[0])
+  w.review(p.alice, v1, [['Reviewed-by']])
+  t.alike(plan(w, [v1], quiet).intents, [], 'a review that keeps the verdict: nothing')
+  w.review(p.carol, v1, [['Nacked-by']])
+  t.alike(plan(w, [v1], quiet).intents.map(brief), [['publish-decision', v1.id, 'reject', 'rejected']], 'a maintainer\'s veto changes it')
+  t.alike(plan(w, [v1]).intents.map(brief), [['publish-decision', v1.id, 'reject', 'rejected']], 'a rejected revision gets no jobs, even with a template')
+  t.alike(plan(w, [v1], { policy: { ...POLICY, autoSubmit: false } }).intents.map(brief), [['publish-decision', v1.id, 'reject', 'rejected']])
+})
+
+test('planPass(): diffs not here yet wait; a diff that cannot be read is said once, as cannot-decide', (t) => {
+  const w = new World()
+  const p = cast(w)
+  const v1 = w.revision(p.dev, { patches: 1 })
+  const v2 = w.revision(p.dev, { version: 2, patches: 1 })
+  const other = w.revision(p.erin, { series: 'other@example.org', patches: 1 })
+  const missing = new CairnError('BLOB_MISSING', 'blob aaaa is not here yet')
+  const diffs = new Map<string, DiffRead>([[v1.id, missing], [v2.id, XFS], [other.id, new CairnError('BLOB_CORRUPT', 'blob bbbb does not match its hash')]])
+  t.alike(plan(w, [v1, v2, other], { diffs, template: null }).intents.map(brief), [
+    ['wait', v1.id],
+    ['wait', v2.id],
+    ['cannot-decide', other.id, 'BLOB_HASH: blob bbbb does not match its hash']
+  ], 'v2 waits for v1\'s diffs too (their patch-ids decide whether reviews carry over)')
+  t.alike(plan(w, [v2], { diffs: new Map([[v2.id, XFS]]) }).intents.map(brief), [['wait', v2.id]], 'diffs not read at all: wait')
+  const notFollowed = new Map<string, DiffRead>([[v1.id, new CairnError('NOT_FOLLOWED', 'core cccc is not carried')]])
+  t.alike(plan(w, [v1], { diffs: notFollowed }).intents.map(brief), [['wait', v1.id]], 'a blobs core not adopted yet: wait')
+})
+
+test('revisionsToPlan(): every revision, or those the arrived events affect, with the waiting ones, in (ts, id) order', (t) => {
+  const w = new World()
+  const p = cast(w)
+  const v1 = w.revision(p.dev, { patches: 1 })
+  const other = w.revision(p.erin, { series: 'other@example.org', patches: 1 })
+  const v2 = w.revision(p.dev, { version: 2, patches: 1 })
+  const review = w.review(p.alice, v1, [['Reviewed-by']])
+  const note = w.emit(p.dev, 'note', { text: 'noise' })
+  const trust = w.trust(p.dave, 'reviewer')
+  const views = viewsOf(w)
+  const ids = (arrived: Parameters<typeof revisionsToPlan>[1], waiting: string[] = []): string[] => revisionsToPlan(views, arrived, waiting).map((r) => r.id)
+  const at = (e: { id: string }): NonNullable<ReturnType<typeof views.events.get>> => views.events.get(e.id) as NonNullable<ReturnType<typeof views.events.get>>
+  t.alike(ids('all'), [v1.id, other.id, v2.id])
+  t.alike(ids([at(review)]), [v1.id, v2.id], 'a review of v1 may carry over to v2')
+  t.alike(ids([at(note)]), [], 'a note affects no decision')
+  t.alike(ids([at(note)], [other.id, 'e'.repeat(64)]), [other.id], 'waiting revisions again; an id that is no revision is dropped')
+  t.alike(ids([at(trust)]), [v1.id, other.id, v2.id], 'a trust change by this node: every revision')
+})
