@@ -41,7 +41,7 @@ export function standsFor (rev: Revision, events: readonly AnyEvent[]): StandsFo
   return { ids, replaced }
 }
 
-export interface CarryOver {
+interface CarryOver {
   /** Earlier revisions whose reviews carry over: id -> version. */
   carried: Map<string, number>
   /** The note to give for each carried revision, if its reviews end up counting. */

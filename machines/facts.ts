@@ -10,10 +10,10 @@ import { short } from './order.js'
 import type { Identities, Trust } from './trust.js'
 import { hasRole, parsePerson } from './trust.js'
 
-export { requirements } from './requirements.js'
+
 
 /** Trailer a revision's author (or a maintainer) uses to withdraw it. */
-export const WITHDRAW_TRAILER = 'Withdrawn-by'
+const WITHDRAW_TRAILER = 'Withdrawn-by'
 
 /** Everything decide needs besides the events and the policy; computed by the caller and never changed in place (derived data is cached by these objects). */
 export interface DecideContext {
@@ -25,7 +25,7 @@ export interface DecideContext {
   patchIds: ReadonlyMap<string, readonly string[]>
 }
 
-export interface Gathered {
+interface Gathered {
   revision: CairnEvent<'series.revision'>
   input: RevisionInput
   /** The machines' events, in (ts, EventId) order of the events they come from. */

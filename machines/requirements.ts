@@ -10,7 +10,7 @@ import type { Requirements, ReviewRequirement } from './revision-context.js'
 import type { Identities, Trust } from './trust.js'
 import { hasRole } from './trust.js'
 
-export interface Reviewers {
+interface Reviewers {
   /** Identities holding reviewer or maintainer, sorted. */
   trusted: string[]
   /** An identity's linked addresses, lower-cased. */

@@ -80,7 +80,7 @@ export interface CompareCounts {
   removed: number
 }
 
-export interface Comparison<T extends ResultTest = ResultTest> {
+interface Comparison<T extends ResultTest = ResultTest> {
   regressions: Array<TestChange<T>>
   fixes: Array<TestChange<T>>
   stillFailing: Array<TestChange<T>>

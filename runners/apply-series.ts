@@ -17,7 +17,7 @@ import type { CairnCode } from '../protocol/errors.js'
 import { git } from './git.js'
 import { applyPatches } from './workspace.js'
 
-export interface ApplyOptions {
+interface ApplyOptions {
   node: CairnNode
   /** A revision (from the series view), or anything `cairn series show` accepts (its latest revision). */
   revision: string | RevisionView
@@ -37,7 +37,7 @@ export interface ApplyOptions {
   reviews?: (review: RevisionView['reviews'][number]) => boolean
 }
 
-export interface Applied {
+interface Applied {
   /** HEAD after the series: the last patch's commit. */
   commit: string
   /** The branch it is on ('' when HEAD is detached). */
@@ -70,7 +70,7 @@ async function userEnv (repo: string): Promise<Env> {
  * cairn has aborted the am already, in a repository or a throwaway worktree
  * the user never sees, so that advice would point nowhere.
  */
-export function amProblem (output: string): string {
+function amProblem (output: string): string {
   return output.split('\n').filter((l) => !/^hint:|git am --(continue|skip|abort)/.test(l.trim())).join('\n').trim()
 }
 
@@ -92,7 +92,7 @@ function headerText (s: string): string {
 }
 
 /** A commit message with trailers added to its trailer block (a new paragraph when it has none), as b4 does. */
-export function withTrailers (message: string, hasTrailerBlock: boolean, trailers: ReadonlyArray<{ key: string, value: string }>): string {
+function withTrailers (message: string, hasTrailerBlock: boolean, trailers: ReadonlyArray<{ key: string, value: string }>): string {
   const text = message.replace(/\s+$/, '')
   if (trailers.length === 0) return text === '' ? '' : text + '\n'
   const lines = trailers.map((t) => `${t.key}: ${t.value}`).join('\n')
@@ -107,7 +107,7 @@ function withReviews (series: SeriesView, revision: RevisionView, keep: (review:
 }
 
 /** The mails `git am` reads for a revision, trailers collected from reviews included. */
-export async function amMails (node: CairnNode, series: SeriesView, revision: RevisionView, addTrailers = true): Promise<Buffer[]> {
+async function amMails (node: CairnNode, series: SeriesView, revision: RevisionView, addTrailers = true): Promise<Buffer[]> {
   const body = revision.body
   const trailers = patchTrailers(series, revision)
   const patches = body.patches.filter((p) => p.index > 0 || p.diff !== undefined).sort((a, b) => a.index - b.index)
@@ -191,7 +191,7 @@ export async function applyRevision (opts: ApplyOptions): Promise<Applied> {
   return { commit, branch, base, patches: mails.length, revision: revision.id }
 }
 
-export interface RangeDiffOptions {
+interface RangeDiffOptions {
   node: CairnNode
   from: RevisionView
   to: RevisionView

@@ -6,7 +6,7 @@ export const EMAIL_CODES = {
   SMTP: 'sending a mail through the SMTP server failed'
 }
 
-export type EmailCode = keyof typeof EMAIL_CODES
+type EmailCode = keyof typeof EMAIL_CODES
 
 declare module '../../protocol/errors.js' {
   interface ErrorVocabularies { email: EmailCode }

@@ -5,19 +5,9 @@ import { daemonApi } from '../daemon/record.js'
 import type { CairnNode, OpenOptions } from '../node.js'
 import { CairnNode as Node } from '../node.js'
 
-export interface Io {
-  out: (line: string) => void
-  err: (line: string) => void
-}
+import type { Context } from './spec.js'
 
-export interface Context {
-  home: string
-  io: Io
-  /** Resolves when the user asks the process to stop (SIGINT/SIGTERM). */
-  stopped: Promise<void>
-}
-
-export type { Args, Command } from './spec.js'
+export type { Args, Command, Context, Io } from './spec.js'
 export { usageError } from './parse.js'
 
 /** Open the node of this home for the duration of `fn`, then close it. */
@@ -42,7 +32,7 @@ export async function withNodeToRead<T> (ctx: Context, fn: (node: CairnNode) => 
 }
 
 /** Posts an event as this home's identity; resolves with its EventId. */
-export type Poster = (type: EventType, body: unknown, refs?: string[]) => Promise<string>
+type Poster = (type: EventType, body: unknown, refs?: string[]) => Promise<string>
 
 /**
  * For commands that read the views and then post: the node and a Poster

@@ -1,6 +1,6 @@
 import type { CommandSpec } from './spec.js'
 import { HELP_OPTION } from './spec.js'
-import { COMMANDS, GLOBAL_OPTIONS } from './registry.js'
+import { GLOBAL_OPTIONS, SPECS } from './specs/index.js'
 
 /** Every command path ('' is cairn itself) with what it takes: generated from the specs, nothing to keep in sync. */
 function walk (visit: (path: string, spec: CommandSpec | null) => void): void {
@@ -10,13 +10,13 @@ function walk (visit: (path: string, spec: CommandSpec | null) => void): void {
     visit(path, spec)
     for (const sub of spec.subcommands ?? []) go(path, sub)
   }
-  for (const c of COMMANDS) go('', c.spec)
+  for (const s of SPECS) go('', s)
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`
 
 function wordsOf (spec: CommandSpec | null): string[] {
-  if (spec === null) return [...COMMANDS.map((c) => c.spec.name), ...GLOBAL_OPTIONS.map((o) => `--${o.name}`)]
+  if (spec === null) return [...SPECS.map((s) => s.name), ...GLOBAL_OPTIONS.map((o) => `--${o.name}`)]
   const runs = spec.subcommands === undefined || spec.bare === true
   return [...(spec.subcommands ?? []).map((s) => s.name), ...(runs ? [...(spec.options ?? []), HELP_OPTION].map((o) => `--${o.name}`) : [])]
 }

@@ -1,6 +1,6 @@
 import type { CommandSpec, OptionSpec } from './spec.js'
 import { HELP_OPTION } from './spec.js'
-import { COMMANDS, GLOBAL_OPTIONS } from './registry.js'
+import { GLOBAL_OPTIONS, SPECS } from './specs/index.js'
 
 /** Colour only on a terminal, and never with NO_COLOR (https://no-color.org). */
 export function wantsColor (stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -9,7 +9,7 @@ export function wantsColor (stream: { isTTY?: boolean } = process.stdout, env: N
 
 const bold = (text: string, color: boolean): string => color ? `\x1b[1m${text}\x1b[22m` : text
 
-export function optionUsage (o: OptionSpec): string {
+function optionUsage (o: OptionSpec): string {
   const flag = `--${o.name}${o.value !== undefined ? ` ${o.value}` : ''}`
   const more = o.multiple === true ? '...' : ''
   return o.required === true ? `${flag}${more}` : `[${flag}]${more}`
@@ -68,7 +68,7 @@ export function rootHelp (color = false): string {
     ...table(GLOBAL_OPTIONS.map((o) => [`--${o.name}${'value' in o ? ` ${o.value}` : ''}`, o.description])),
     '',
     bold('commands:', color),
-    ...table(COMMANDS.map((c) => [c.spec.name, c.spec.summary])),
+    ...table(SPECS.map((s) => [s.name, s.summary])),
     '',
     'cairn help COMMAND (or cairn COMMAND --help) shows its options, defaults and examples.',
     'Exit status: 0 done, 1 failed, 2 usage error, 3 locked (would block), 4 not found.'

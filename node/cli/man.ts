@@ -1,5 +1,5 @@
 import type { CommandSpec, OptionSpec } from './spec.js'
-import { COMMANDS, GLOBAL_OPTIONS } from './registry.js'
+import { GLOBAL_OPTIONS, SPECS } from './specs/index.js'
 import { optionText, usageLine } from './help.js'
 
 /** Text safe in roff: backslashes, leading control characters and hyphens in flags. */
@@ -34,7 +34,7 @@ export function manPage (): string {
     '.SH OPTIONS',
     ...GLOBAL_OPTIONS.flatMap((o) => optionItem(o, o.description)),
     '.SH COMMANDS',
-    ...COMMANDS.flatMap((c) => commandSection([c.spec])),
+    ...SPECS.flatMap((s) => commandSection([s])),
     '.SH EXIT STATUS',
     '.TP', '0', 'success',
     '.TP', '1', 'failure (the message names the error code)',

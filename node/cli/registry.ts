@@ -1,55 +1,51 @@
 /**
- * Every command: its spec (light, for help, completion and the man page) and
- * its implementation, imported only when it runs, so `cairn log` does not load
- * fastify, the mail parser and the runners. The composition root: the one
- * place that may also register bridges/ and runners/ commands. Registering a
- * command is one line here (and its spec in specs/).
+ * Every command: its spec (specs/index.ts, light, for help, completion and
+ * the man page) and its implementation, imported only when it runs, so
+ * `cairn log` does not load fastify, the mail parser and the runners. The
+ * composition root: the one place that may also register bridges/ and
+ * runners/ commands. Registering a command is its spec in specs/ (listed in
+ * specs/index.ts) and one line here.
  */
 import type { Command, CommandSpec } from './spec.js'
-import { completionSpec, helpSpec, manSpec } from './specs/builtin.js'
-import { jobSpec, resultsSpec, runnerSpec } from './specs/jobs.js'
-import { ingestSpec, mailSpec } from './specs/mail.js'
-import { followSpec, idSpec, initSpec, logSpec, postSpec, recoverSpec, reindexSpec, statusSpec, syncSpec, trustSpec, unfollowSpec } from './specs/node.js'
-import { mergeSpec, policySpec, reviewSpec, seriesSpec } from './specs/review.js'
-import { startSpec } from './specs/start.js'
+import { SPECS } from './specs/index.js'
 
 export interface Registered {
   spec: CommandSpec
   load: () => Promise<Command>
 }
 
-export const COMMANDS: readonly Registered[] = [
-  { spec: initSpec, load: async () => (await import('./commands/init.js')).init },
-  { spec: idSpec, load: async () => (await import('./commands/id.js')).id },
-  { spec: postSpec, load: async () => (await import('./commands/post.js')).post },
-  { spec: logSpec, load: async () => (await import('./commands/log.js')).log },
-  { spec: followSpec, load: async () => (await import('./commands/follow.js')).follow },
-  { spec: unfollowSpec, load: async () => (await import('./commands/unfollow.js')).unfollow },
-  { spec: trustSpec, load: async () => (await import('./commands/trust.js')).trust },
-  { spec: syncSpec, load: async () => (await import('./commands/sync.js')).sync },
-  { spec: startSpec, load: async () => (await import('./commands/start.js')).start },
-  { spec: reindexSpec, load: async () => (await import('./commands/reindex.js')).reindex },
-  { spec: statusSpec, load: async () => (await import('./commands/status.js')).status },
-  { spec: recoverSpec, load: async () => (await import('./commands/recover.js')).recover },
-  { spec: jobSpec, load: async () => (await import('./commands/job.js')).job },
-  { spec: runnerSpec, load: async () => (await import('./commands/runner.js')).runner },
-  { spec: resultsSpec, load: async () => (await import('./commands/results.js')).results },
-  { spec: policySpec, load: async () => (await import('./commands/policy.js')).policy },
-  { spec: reviewSpec, load: async () => (await import('./commands/review.js')).review },
-  { spec: mergeSpec, load: async () => (await import('./commands/merge.js')).merge },
-  { spec: ingestSpec, load: async () => (await import('./commands/ingest.js')).ingest },
-  { spec: seriesSpec, load: async () => (await import('./commands/series.js')).series },
-  { spec: mailSpec, load: async () => (await import('./commands/mail.js')).mail },
-  { spec: helpSpec, load: async () => (await import('./commands/help.js')).help },
-  { spec: completionSpec, load: async () => (await import('./commands/completion.js')).completion },
-  { spec: manSpec, load: async () => (await import('./commands/man.js')).man }
-]
+const LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
+  init: async () => (await import('./commands/init.js')).init,
+  id: async () => (await import('./commands/id.js')).id,
+  post: async () => (await import('./commands/post.js')).post,
+  log: async () => (await import('./commands/log.js')).log,
+  follow: async () => (await import('./commands/follow.js')).follow,
+  unfollow: async () => (await import('./commands/unfollow.js')).unfollow,
+  trust: async () => (await import('./commands/trust.js')).trust,
+  sync: async () => (await import('./commands/sync.js')).sync,
+  start: async () => (await import('./commands/start.js')).start,
+  reindex: async () => (await import('./commands/reindex.js')).reindex,
+  status: async () => (await import('./commands/status.js')).status,
+  recover: async () => (await import('./commands/recover.js')).recover,
+  job: async () => (await import('./commands/job.js')).job,
+  runner: async () => (await import('./commands/runner.js')).runner,
+  results: async () => (await import('./commands/results.js')).results,
+  policy: async () => (await import('./commands/policy.js')).policy,
+  review: async () => (await import('./commands/review.js')).review,
+  merge: async () => (await import('./commands/merge.js')).merge,
+  ingest: async () => (await import('./commands/ingest.js')).ingest,
+  series: async () => (await import('./commands/series.js')).series,
+  mail: async () => (await import('./commands/mail.js')).mail,
+  help: async () => (await import('./commands/help.js')).help,
+  completion: async () => (await import('./commands/completion.js')).completion,
+  man: async () => (await import('./commands/man.js')).man
+}
 
-/** `cairn [--home DIR] COMMAND`: the options main takes before the command. */
-export const GLOBAL_OPTIONS = [
-  { name: 'home', type: 'string', value: 'DIR', description: 'the node home (default: $CAIRN_HOME, else ~/.cairn)' },
-  { name: 'help', type: 'boolean', description: 'list the commands' }
-] as const
+export const COMMANDS: readonly Registered[] = SPECS.map((spec) => {
+  const load = LOADERS[spec.name]
+  if (load === undefined) throw new Error(`cairn: command ${spec.name} has a spec and no implementation`)
+  return { spec, load }
+})
 
 export function findCommand (name: string): Registered | undefined {
   return COMMANDS.find((c) => c.spec.name === name)

@@ -4,9 +4,20 @@
  * cannot drift from behaviour. Specs import nothing heavy: `cairn --help`
  * reads every one without loading a command's implementation.
  */
-import type { Context } from './command.js'
 
-export type OptionType = 'boolean' | 'string' | 'int'
+export interface Io {
+  out: (line: string) => void
+  err: (line: string) => void
+}
+
+export interface Context {
+  home: string
+  io: Io
+  /** Resolves when the user asks the process to stop (SIGINT/SIGTERM). */
+  stopped: Promise<void>
+}
+
+type OptionType = 'boolean' | 'string' | 'int'
 
 export interface OptionSpec {
   readonly name: string
@@ -47,7 +58,7 @@ type OptionsOf<S> = S extends { readonly options: ReadonlyArray<infer O> } ? O e
 type Present<O> = O extends { readonly required: true } ? true : O extends { readonly default: string | number } ? true : false
 
 /** The parsed options of spec S, typed from its declaration (declare specs `as const`). */
-export type Values<S> =
+type Values<S> =
   { readonly [O in OptionsOf<S> as Present<O> extends true ? O['name'] : never]: ValueOf<O> } &
   { readonly [O in OptionsOf<S> as Present<O> extends true ? never : O['name']]?: ValueOf<O> }
 

@@ -32,7 +32,7 @@ export class LiveSessions implements Iterable<LiveSession> {
 }
 
 /** What every component starts with. */
-export interface DaemonEnv {
+interface DaemonEnv {
   node: CairnNode
   /** One line per thing started or published. */
   out: (line: string) => void

@@ -13,7 +13,7 @@ import type { IndexedEvent } from '../views/views.js'
 import { jobKey, planPass, revisionsToPlan } from './maintainer-plan.js'
 import type { DiffRead, Intent } from './maintainer-plan.js'
 
-export interface MaintainerOptions {
+interface MaintainerOptions {
   policy: PolicyHolder
   /** What auto-submitted jobs name (repo, tags...); null: the node cannot submit jobs and says so once. */
   template: JobTemplate | null
@@ -27,7 +27,7 @@ export interface MaintainerOptions {
   pollMs?: number
 }
 
-export interface PassReport {
+interface PassReport {
   decisions: Decision[]
   jobs: Array<Draft<'job.request'>>
   /** Revisions put off until their diff blobs arrive. */

@@ -4,7 +4,7 @@ import { homePaths, lockPid, readJson, writeJson } from '../storage/home.js'
 import type { HomePaths } from '../storage/home.js'
 
 /** What the daemon writes to the home (home.ts: daemon) while it serves HTTP: the CLI posts through it. */
-export interface DaemonRecord { pid: number, url: string }
+interface DaemonRecord { pid: number, url: string }
 
 export interface DaemonApi { url: string, token: string }
 

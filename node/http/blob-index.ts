@@ -3,7 +3,7 @@ import { blobRefSchema } from '../../protocol/schemas.js'
 import type { Views } from '../views/views.js'
 
 /** What a blob hash resolves to: where it lives and the first event that referenced it. */
-export interface BlobEntry { ref: BlobRef, event: string }
+interface BlobEntry { ref: BlobRef, event: string }
 
 /**
  * hash -> BlobRef, from every BlobRef any indexed event carries (patch diffs,

@@ -95,7 +95,7 @@ const NODE: Record<NodeCode, number> = {
 }
 
 /** The codes a route can throw: node/'s and those of the packages node/ builds on. */
-export type HttpCode = ProtocolCode | MachinesCode | NixCode | NodeCode
+type HttpCode = ProtocolCode | MachinesCode | NixCode | NodeCode
 
 export const HTTP_STATUS: Readonly<Record<HttpCode, number>> = { ...PROTOCOL, ...MACHINES, ...NIX, ...NODE }
 

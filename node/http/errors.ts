@@ -3,7 +3,7 @@ import { CairnError, isCairnError } from '../../protocol/errors.js'
 import { statusFor } from './error-status.js'
 
 /** The JSON every error response carries: a stable code and a message saying what was wrong. */
-export interface ErrorBody { error: string, message: string }
+interface ErrorBody { error: string, message: string }
 
 /** CairnError messages start with "CODE: "; the API carries the code separately, so strip it. */
 function bare (err: CairnError): string {

@@ -1,18 +1,18 @@
 import { CairnError } from '../../protocol/errors.js'
 import { byTsThenId } from '../views/views.js'
 
-export const DEFAULT_LIMIT = 50
-export const MAX_LIMIT = 500
+const DEFAULT_LIMIT = 50
+const MAX_LIMIT = 500
 
 /**
  * A cursor names the last item of a page by its place in the (ts, id) order,
  * not by an offset, so pages stay stable while new events arrive.
  */
-export function encodeCursor (item: { ts: number, id: string }): string {
+function encodeCursor (item: { ts: number, id: string }): string {
   return Buffer.from(`${item.ts}.${item.id}`).toString('base64url')
 }
 
-export function decodeCursor (cursor: string): { ts: number, id: string } {
+function decodeCursor (cursor: string): { ts: number, id: string } {
   const m = /^(-?\d+)\.([0-9a-f]{64})$/.exec(Buffer.from(cursor, 'base64url').toString())
   if (m === null) throw new CairnError('BAD_CURSOR', `cursor "${cursor}" is not one this API gave out; start again without it`)
   return { ts: Number(m[1]), id: m[2] as string }
@@ -25,7 +25,7 @@ export function parseLimit (text: string | undefined): number {
   return n
 }
 
-export interface Page<T> { items: T[], next: string | null }
+interface Page<T> { items: T[], next: string | null }
 
 /**
  * One page of a list sorted by (ts, id) ascending. `newest` pages walk from

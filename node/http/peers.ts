@@ -5,7 +5,7 @@ import type { Session } from '../net/replication.js'
 /** A replication session the daemon holds, and how it came about. */
 export interface LiveSession { via: 'sync' | 'swarm', session: Session }
 
-export interface PeerInfo {
+interface PeerInfo {
   /** The peer's Noise public key (its transport key, not an identity). */
   key: string
   via: string | null

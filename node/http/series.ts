@@ -13,7 +13,7 @@ import { seriesFacts, seriesListRow } from '../wire/series.js'
  * again only when its series or that series' state changes (a list request
  * only filters and pages them).
  */
-export interface SeriesSummary {
+interface SeriesSummary {
   /**
    * The list's order and its cursor, newest first as `cairn series list`:
    * sentAt of the latest revision (its mail date, never later than the
@@ -128,7 +128,7 @@ export function revisionOfEvent (views: Views, id: string): RevisionView | null 
 }
 
 /** Text filter over what a list row shows: subject, project, series id, list, patch subjects. */
-export function matchesText (s: SeriesSummary, q: string): boolean {
+function matchesText (s: SeriesSummary, q: string): boolean {
   const needle = q.toLowerCase()
   if (!needle.includes(SEARCH_SEP)) return s.searchText.includes(needle) // one search per series: thousands per request
   return searchedFields(s.view.latest.body).some((t) => t.toLowerCase().includes(needle))

@@ -5,7 +5,7 @@ import { toHex } from '../../protocol/hex.js'
 import type { CairnNode } from '../node.js'
 import type { IndexedEvent } from '../views/views.js'
 
-export interface SignedHex { payload: string, sig: string, index: number }
+interface SignedHex { payload: string, sig: string, index: number }
 
 /**
  * The exact signed bytes of an indexed event, read back from the block it was

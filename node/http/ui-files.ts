@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** One file the UI may be served: fixed at startup, so no request path ever reaches the file system. */
-export interface UiFile { path: string, type: string }
+interface UiFile { path: string, type: string }
 
 export interface UiFiles {
   /** URL path -> file; only these are served. */
@@ -26,7 +26,7 @@ const TYPES: Record<string, string> = {
 }
 
 /** The repo (or installed package) root: the nearest folder above holding package.json; works from node/ and dist/node/. */
-export function packageRoot (from = dirname(fileURLToPath(import.meta.url))): string {
+function packageRoot (from = dirname(fileURLToPath(import.meta.url))): string {
   let dir = from
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir)

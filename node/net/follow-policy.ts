@@ -9,7 +9,7 @@ export type FeedKind = 'events' | 'blobs'
  * fitted the caps. Only the last kind is counted against the caps and
  * forgotten by `unfollow --announced`.
  */
-export type FollowReason = 'followed' | 'linked' | 'announced'
+type FollowReason = 'followed' | 'linked' | 'announced'
 
 /** The node's own facts about a feed, fixed when it was adopted: a peer cannot change them later. */
 export interface Follow {

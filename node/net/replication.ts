@@ -9,13 +9,13 @@ import type { CairnNode } from '../node.js'
 import { MAX_HOPS } from './follow-policy.js'
 import { encodePages, parsePage } from './announcement.js'
 
-export { MAX_HOPS } from './follow-policy.js'
+
 export type { Announced } from './follow-policy.js'
 export const PROTOCOL = 'cairn/feeds/v2'
 /** Batch re-announcements while a download streams in: often enough for --once to finish promptly. */
 const ANNOUNCE_DELAY_MS = 50
 
-export interface SessionOptions {
+interface SessionOptions {
   log?: (msg: string) => void
   /** How to name the peer in messages, e.g. "127.0.0.1:7421"; else its address or transport key. */
   peer?: string

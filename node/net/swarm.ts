@@ -5,11 +5,11 @@ import { Session } from './replication.js'
 import type { HostPort } from './sync.js'
 
 /** A project is a swarm topic: blake2b of a namespaced project name, so unrelated swarms never meet. */
-export function projectTopic (node: CairnNode, name: string): Uint8Array {
+function projectTopic (node: CairnNode, name: string): Uint8Array {
   return node.crypto.blake2b256(new TextEncoder().encode(`cairn/topic/v1/${name}`))
 }
 
-export interface SwarmHandle {
+interface SwarmHandle {
   swarm: Hyperswarm
   sessions: Set<Session>
   destroy: () => Promise<void>

@@ -21,7 +21,7 @@ export function contextRevisions (views: Views, revision: RevisionEvent): Revisi
 }
 
 /** Read the diff facts of contextRevisions; the first blob not here throws (BLOB_MISSING, NOT_FOLLOWED). */
-export async function readContextDiffs (views: Views, diffs: DiffCache, revision: RevisionEvent): Promise<Map<string, DiffInfo>> {
+async function readContextDiffs (views: Views, diffs: DiffCache, revision: RevisionEvent): Promise<Map<string, DiffInfo>> {
   const known = new Map<string, DiffInfo>()
   for (const r of contextRevisions(views, revision)) known.set(r.id, await diffs.get(r))
   return known
@@ -34,7 +34,7 @@ export async function readContextDiffs (views: Views, diffs: DiffCache, revision
  * verifying), the paths the revision touches and the patch-ids of it and
  * of the other revisions of its series.
  */
-export function contextFrom (views: Views, revision: RevisionEvent, known: ReadonlyMap<string, DiffInfo>, who: Who): DecideContext {
+function contextFrom (views: Views, revision: RevisionEvent, known: ReadonlyMap<string, DiffInfo>, who: Who): DecideContext {
   const touched = new Map<string, readonly string[]>()
   const patchIds = new Map<string, readonly string[]>()
   for (const r of contextRevisions(views, revision)) {

@@ -10,7 +10,7 @@ import type { CompareCountsJson, FeedJson, StatusJson, TestStatusJson } from './
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 type Assert<T extends true> = T
 
-export type WireAgrees =
+type WireAgrees =
   Assert<Same<TestStatusJson, TestStatus>> &
   Assert<Same<CompareCountsJson, CompareCounts>> &
   // /api/status and /api/feeds add their own fields to what node.status() says.

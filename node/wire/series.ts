@@ -10,7 +10,7 @@ import type { Views } from '../views/views.js'
 import type { SeriesListRowJson, SeriesRowJson, TrailerJson } from './types.js'
 
 /** What both rows say about a series beyond its own fields, worked out once. */
-export interface SeriesFacts {
+interface SeriesFacts {
   state: string
   /** Patches present (cover letter not counted) and whether none is missing, of the latest revision. */
   present: number

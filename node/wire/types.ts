@@ -22,14 +22,14 @@ export interface EventJson {
   seq: number
 }
 
-export interface BlobRefJson { hash: string, core: string, offset: number, length: number }
+interface BlobRefJson { hash: string, core: string, offset: number, length: number }
 
 export interface TestJson { name: string, status: TestStatusJson, duration?: number | undefined, detail?: string | undefined }
 
-export interface LogJson { name: string, blob: BlobRefJson }
+interface LogJson { name: string, blob: BlobRefJson }
 
 /** A result body without its test list (which may hold a million tests). Optional fields are absent, never null (`| undefined`: as the body's schema types them). */
-export interface ResultHeadJson {
+interface ResultHeadJson {
   job?: string | undefined
   build: string
   testRun: string
@@ -106,7 +106,7 @@ export interface ComparisonJson {
   counts: CompareCountsJson
 }
 
-export interface PersonJson { name: string, email: string }
+interface PersonJson { name: string, email: string }
 
 export interface TrailerJson { key: string, value: string }
 

@@ -14,7 +14,7 @@ import { excerpt, splitLines } from './text.js'
 import type { ParsedTest, ParseResult, TestPlan } from './types.js'
 
 export { TapStream } from './tap-stream.js'
-export type { EngineOptions, TapNode } from './tap-stream.js'
+export type { TapNode } from './tap-stream.js'
 
 const YAML_BUDGET = 2048 // characters of detail for YAML when a log follows
 

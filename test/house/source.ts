@@ -82,6 +82,10 @@ function readTopLevel (node: Node, source: Source): void {
     for (const name of declaredNames(decl)) source.exports.push({ name, line: at, type: decl !== null && TYPE_DECLARATIONS.has(decl.type) })
   } else if (node.type === 'ExportDefaultDeclaration') {
     source.exports.push({ name: 'default', line: at, type: false })
+  } else if (node.type === 'TSModuleDeclaration' && (node.id as Node).type === 'StringLiteral') {
+    // `declare module './x.js' { interface I { ... } }` augments x's I: a use of it
+    const body = ((node.body as Node | undefined)?.body ?? []) as Node[]
+    source.imports.push({ from: (node.id as Node).value as string, line: at, kind: 'static', typeOnly: true, names: body.flatMap((d) => declaredNames(d)) })
   }
 }
 

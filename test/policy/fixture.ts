@@ -27,7 +27,7 @@ function edit (repo: string, file: string, n: number, text: string): void {
   writeFileSync(path, content.join('\n'))
 }
 
-export interface Edit { file: string, line: number, text: string, subject: string }
+interface Edit { file: string, line: number, text: string, subject: string }
 
 export interface Repo {
   dir: string
@@ -73,7 +73,7 @@ export function makeRepo (dir: string): Repo {
   }
 }
 
-export interface RevisionSpec {
+interface RevisionSpec {
   series: string
   version?: number
   base: string
@@ -148,7 +148,7 @@ export async function sync (from: string, to: string[]): Promise<void> {
 }
 
 /** Bring every home up to date with all the others, through `hub`. */
-export async function syncAll (hub: string, others: string[]): Promise<void> {
+async function syncAll (hub: string, others: string[]): Promise<void> {
   await withNodes([hub, ...others], async ([h, ...rest]) => {
     for (const o of rest) if (!await syncOnce(o, h as CairnNode)) throw new Error(`sync ${o.paths.dir} -> ${hub} did not catch up`)
     for (const o of rest) if (!await syncOnce(h as CairnNode, o)) throw new Error(`sync ${hub} -> ${o.paths.dir} did not catch up`)
@@ -156,7 +156,7 @@ export async function syncAll (hub: string, others: string[]): Promise<void> {
 }
 
 /** A long-running cairn command whose output lines are kept to wait on (test/helpers/cli.ts). */
-export type Background = CairnChild
+type Background = CairnChild
 export const cairnBackground = cairnChild
 
 export const SMALLEST_POLICY = 'reviews: { required: 2, role: reviewer }\ntests: { required: [quick] }\nveto: [Nacked-by]\n'

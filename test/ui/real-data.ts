@@ -42,7 +42,7 @@ const SUITE = [
 export const V2_MESSAGE = 'Everybody knows the answer is 42; the README now says so too.'
 export const V2_README = 'The answer is 42.'
 
-export interface RegressionProject {
+interface RegressionProject {
   repo: string
   /** `git format-patch --base=v1.0 --thread` of the series: one patch. */
   patch: string

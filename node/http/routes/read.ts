@@ -35,7 +35,7 @@ function referencedBy (views: Views): Map<string, string[]> {
   })
 }
 
-export function nameOf (views: Views, key: string): string | null {
+function nameOf (views: Views, key: string): string | null {
   return views.identities.get(key)?.name ?? null
 }
 

@@ -6,7 +6,7 @@ import type { CairnEvent } from '../../../protocol/event.js'
 import type { BodyOf } from '../../../protocol/schemas.js'
 import type { IndexedEvent } from '../views.js'
 
-export type RevisionBody = BodyOf<'series.revision'>
+type RevisionBody = BodyOf<'series.revision'>
 export type RevisionEvent = IndexedEvent & CairnEvent<'series.revision'>
 export type ReviewEvent = IndexedEvent & CairnEvent<'review'>
 

@@ -2,7 +2,7 @@
 import { byTsThenId } from '../views.js'
 import type { RevisionView, ReviewEvent, SeriesView } from './model.js'
 
-export interface PatchTrailer { key: string, value: string, review: string, author: string }
+interface PatchTrailer { key: string, value: string, review: string, author: string }
 
 /**
  * Trailers given in reviews, per patch index (1..total). A review of the
