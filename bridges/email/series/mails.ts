@@ -71,7 +71,7 @@ export function indexMails (mails: readonly ParsedMail[]): MailIndex {
       continue
     }
     if (byId.has(mail.messageId)) {
-      unmatched.push({ mail, reason: `duplicate Message-ID <${mail.messageId}>` })
+      unmatched.push({ mail, reason: `duplicate Message-ID <${mail.messageId}>`, lostTo: mail.messageId })
       continue
     }
     const subject = parseSubject(mail.rawSubject)

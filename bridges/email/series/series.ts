@@ -17,7 +17,7 @@ import { compareMails, indexMails, type MailNode } from './mails.js'
 import { expectedOf, groupRevisions, type Draft } from './group.js'
 import { resolveReplies, type ReplyDraft } from './replies.js'
 import { linkOrder, linkRevisions, type LinkFacts } from './link.js'
-import type { Cover, PatchSlot, Reply, Revision, Series, SeriesResult } from './types.js'
+import type { Cover, PatchSlot, Reply, Revision, Series, SeriesResult, Unmatched } from './types.js'
 
 export type * from './types.js'
 export { SUBJECT_SIMILARITY } from './link.js'
@@ -212,8 +212,25 @@ export function buildSeries (mails: readonly ParsedMail[]): SeriesResult {
     }
   })
   const unmatched = [...index.unmatched, ...grouping.unmatched, ...resolved.unmatched]
+    .map(u => nameWinner(u, series, replies))
     .sort((a, b) => compareMails(a.mail, b.mail))
   return { series, replies, unmatched }
+}
+
+/** A mail that lost its place to another: say where the winner is (series, version), so mail.raw names it. */
+function nameWinner (u: Unmatched, series: readonly Series[], replies: readonly Reply[]): Unmatched {
+  if (u.lostTo === undefined) return u
+  for (const s of series) {
+    for (const rev of s.revisions) {
+      const own = rev.cover !== undefined && rev.cover.inheritedFrom === undefined && rev.cover.messageId === u.lostTo
+      if (own || rev.patches.some(p => !p.missing && p.carriedFrom === undefined && p.messageId === u.lostTo)) {
+        return { ...u, reason: `${u.reason}; lost to v${rev.version} of series ${s.id}` }
+      }
+    }
+  }
+  const reply = replies.find(r => r.messageId === u.lostTo)
+  if (reply !== undefined) return { ...u, reason: `${u.reason}; lost to a reply in v${reply.target.version} of series ${reply.target.seriesId}` }
+  return u
 }
 
 function pushTo<K, V> (map: Map<K, V[]>, key: K, value: V): void {
