@@ -1,5 +1,5 @@
 import { emailMatches } from './trailers.js'
-import type { MailNode } from './mails.js'
+import { LOCAL_ID_SUFFIX, type MailNode } from './mails.js'
 
 /** 1 h: a series sent without threading still goes out in one sitting. */
 export const ORPHAN_WINDOW_MS = 3_600_000
@@ -54,7 +54,7 @@ export function leadNode (d: Draft): MailNode | undefined {
  * one from its bytes by the ingest): their dates are commit author dates,
  * not send times, so no sitting can be read from them.
  */
-export const isLocalMail = (n: MailNode): boolean => n.id.endsWith('@cairn.local')
+export const isLocalMail = (n: MailNode): boolean => n.id.endsWith(LOCAL_ID_SUFFIX)
 
 /** Both drafts' mails went out in one sitting: each one's span within `window` of the other's. */
 export function sameSitting (a: Draft, b: Draft, window = ORPHAN_WINDOW_MS): boolean {

@@ -150,13 +150,18 @@ function revisionOf (f: Facts, seriesId: string, repliesTo: Map<string, ReplyDra
   return rev
 }
 
+export interface SeriesOptions {
+  /** Mails that give way to another copy under their Message-ID (a cut-off copy), with the reason. */
+  superseded?: ReadonlyMap<ParsedMail, string>
+}
+
 /**
  * Group mails into series, revisions and replies. Every mail lands in
  * exactly one place: a revision's cover or patch slot, `replies`, or
  * `unmatched` with the reason.
  */
-export function buildSeries (mails: readonly ParsedMail[]): SeriesResult {
-  const index = indexMails(mails)
+export function buildSeries (mails: readonly ParsedMail[], opts: SeriesOptions = {}): SeriesResult {
+  const index = indexMails(mails, opts.superseded)
   const grouping = groupRevisions(index)
   const resolved = resolveReplies(index, grouping)
 
