@@ -49,6 +49,9 @@ export function explainCopies (unmatched: Unmatched[], records: ReadonlyMap<Pars
   for (const u of unmatched) {
     const rec = records.get(u.mail)
     const first = rec?.content === undefined ? undefined : state.copyOf(u.mail.messageId, rec.content)
-    if (u.reason.startsWith('duplicate Message-ID') && first !== undefined && first !== rec) u.reason += ': a copy of a mail already read, with other headers'
+    const head = `duplicate Message-ID <${u.mail.messageId}>`
+    if (u.reason.startsWith(head) && first !== undefined && first !== rec) {
+      u.reason = head + ': a copy of a mail already read, with other headers' + u.reason.slice(head.length)
+    }
   }
 }

@@ -5,8 +5,9 @@
  *
  * buildSeries runs in four steps, one module each:
  *   series-mails    sort by (date, Message-ID), drop duplicate Message-IDs, give each mail a role
- *   series-group    thread covers and patches into revisions (anchors, stale cover versions,
- *                   unthreaded parts, naked covers, partial rerolls)
+ *   series-group    thread covers and patches into revisions (anchors, naked covers, partial
+ *                   rerolls); join.ts joins one posting's pieces (stale or miscounted covers,
+ *                   unthreaded parts and covers, siblings under a review)
  *   series-replies  walk each reply up to the cover or patch it answers; split its trailers
  *   series-link     tie revisions v1 -> v2 -> v3 by change-id, threading, then subject similarity
  */
