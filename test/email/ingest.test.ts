@@ -143,7 +143,7 @@ test('re-ingesting the same mails is a no-op: nothing new, nothing published', a
   const third = await ingestSource(node, mailsOf(copy))
   t.alike([third.new, third.published['mail.raw']], [1, 1], 'same Message-ID and content, other bytes: kept, as mail.raw')
   const raw = (node.views.byType.get('mail.raw') ?? [])[0]
-  t.ok(raw?.type === 'mail.raw' && raw.body.reason === 'duplicate Message-ID <r1@x>: a copy of a mail already read, with other headers', 'saying whose copy it is')
+  t.ok(raw?.type === 'mail.raw' && raw.body.reason === 'duplicate Message-ID <r1@x>: a copy of a mail already read, with other headers; lost to a reply in v1 of series c1@x', 'saying whose copy it is')
   t.alike(normalizedEvents(node).filter((e) => !e.startsWith('mail.raw')), events, 'nothing else changed')
 })
 

@@ -319,13 +319,14 @@ test('buildSeries() reports what it cannot place, with reasons', t => {
   ]
   const r = buildSeries(input)
   const reasons = new Map(r.unmatched.map(u => [u.mail, u.reason]))
-  t.is(reasons.get(second), 'duplicate Message-ID <dup@x>', 'the earlier copy wins')
+  t.is(reasons.get(second), 'duplicate Message-ID <dup@x>; lost to v1 of series dup@x', 'the earlier copy wins, and the reason names where it is')
   t.absent(reasons.has(first))
   t.is(reasons.get(input[2] as ParsedMail), 'no Message-ID')
   t.is(reasons.get(input[3] as ParsedMail), 'reply to unknown message <gone@x>')
   t.is(reasons.get(input[4] as ParsedMail), 'not a patch and not a reply')
   t.is(reasons.get(input[5] as ParsedMail), 'reply in a thread that is not a patch series (root <talk@x>)')
   t.ok(reasons.get(input[input.length - 1] as ParsedMail)?.startsWith('duplicate patch 2/2 of v1'))
+  t.ok(reasons.get(input[input.length - 1] as ParsedMail)?.endsWith('; lost to v1 of series foo-v1-0@example.com'), 'the duplicate names the series it lost to')
   accountedOnce(t, input, r)
 })
 

@@ -10,6 +10,7 @@ import type { BridgeState } from './bridge-state.js'
 import { putBlobs } from './blob-batch.js'
 import { desiredEvents } from './bodies.js'
 import { blobHash, parseRecord } from './mail-record.js'
+import { explainCopies, shorterCopies } from './copies.js'
 import type { MailRecord, ParsedRecord } from './mail-record.js'
 import { isFiltering, seriesMatcher } from './match.js'
 import type { MatchSpec } from './match.js'
@@ -151,12 +152,8 @@ export async function ingest (node: CairnNode, state: BridgeState, source: MailS
     if (rec.mail !== undefined) records.set(rec.mail, rec)
     else quarantined.push(rec)
   }
-  const result = buildSeries([...records.keys()])
-  for (const u of result.unmatched) {
-    const rec = records.get(u.mail)
-    const first = rec?.content === undefined ? undefined : state.copyOf(u.mail.messageId, rec.content)
-    if (u.reason.startsWith('duplicate Message-ID') && first !== undefined && first !== rec) u.reason += ': a copy of a mail already read, with other headers'
-  }
+  const result = buildSeries([...records.keys()], { superseded: shorterCopies(records.values()) })
+  explainCopies(result.unmatched, records, state)
   const filtering = opts.match !== undefined && isFiltering(opts.match)
   const keep = filtering ? seriesMatcher(opts.match as MatchSpec, records) : undefined
   const desired = desiredEvents(result, records, quarantined, keep === undefined ? {} : { keep })

@@ -5,6 +5,7 @@ import type { BlobRef } from '../../../protocol/schemas.js'
 import { filesOfDiff } from '../parse/diff-files.js'
 import { runMailinfo } from '../parse/mailinfo.js'
 import type { ParsedMail } from '../parse/types.js'
+import { LOCAL_ID_SUFFIX } from '../series/mails.js'
 
 /**
  * What the bridge keeps of every mail it has read (bridge-state.ts): enough
@@ -52,6 +53,11 @@ const META = /^(change-id|base-commit):.*$/gim
 
 function sha256 (data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex')
+}
+
+/** A stable Message-ID for a mail that has none, from its bytes: `<sha256 prefix@cairn.local>`. */
+export function localMessageId (raw: Uint8Array): string {
+  return sha256(raw).slice(0, 32) + LOCAL_ID_SUFFIX
 }
 
 /** The hash blobs are addressed by. */
@@ -104,7 +110,8 @@ export function parseRecord (raw: Buffer, origin: string, opts: ParseOptions = {
   } catch (err) {
     return { ...base, error: `MAIL_PARSE: ${origin}: ${err instanceof Error ? err.message : String(err)}` }
   }
-  const parsed = out.parsed
+  // `git format-patch` without --thread writes no Message-ID: name the mail by its bytes, so a local series groups
+  const parsed = out.parsed.messageId !== '' ? out.parsed : { ...out.parsed, messageId: localMessageId(raw) }
   const where = parsed.messageId !== '' ? `Message-ID <${parsed.messageId}>` : origin
   // mailinfo()'s refusals: nothing that could be a mail
   if (out.errors.includes('empty patch')) return { ...base, error: `MAIL_PARSE: ${where}: empty mail` }

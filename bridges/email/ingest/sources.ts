@@ -14,12 +14,28 @@ interface RawMail {
 
 export type MailSource = AsyncIterable<RawMail>
 
-/** An mbox file (or a stream, for `-`), mboxrd by default, split the way `git mailsplit` splits. */
-export async function * mboxSource (path: string, opts: { mboxrd: boolean, stream?: AsyncIterable<Buffer | string> }): MailSource {
+export interface MboxSourceOptions {
+  mboxrd: boolean
+  stream?: AsyncIterable<Buffer | string>
+  /** Where warnings go (junk skipped before the first `From ` line); stderr by default. */
+  warn?: (message: string) => void
+}
+
+const toStderr = (message: string): void => { process.stderr.write(`warning: ${message}\n`) }
+
+/**
+ * An mbox file (or a stream, for `-`), mboxrd by default, split the way
+ * `git mailsplit` splits, except that junk before the first `From ` line
+ * (a byte order mark, a stray line) is skipped with a warning rather than
+ * making the whole file one bare mail.
+ */
+export async function * mboxSource (path: string, opts: MboxSourceOptions): MailSource {
   let n = 0
   const name = path === '-' ? 'stdin' : path
+  const warn = opts.warn ?? toStderr
+  const onSkip = (what: string): void => warn(`${name}: ${what}`)
   if (path === '-') {
-    const splitter = new MboxSplitter({ mboxrd: opts.mboxrd, source: name })
+    const splitter = new MboxSplitter({ mboxrd: opts.mboxrd, source: name, onSkip })
     for await (const chunk of opts.stream ?? process.stdin) {
       for (const raw of splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) yield { raw, origin: `${name} #${++n}` }
     }
@@ -27,7 +43,7 @@ export async function * mboxSource (path: string, opts: { mboxrd: boolean, strea
     return
   }
   if (!isFile(path)) throw new CairnError('NOT_FOUND', `mbox ${path} does not exist or is not a file`)
-  for await (const raw of readMbox(path, { mboxrd: opts.mboxrd })) yield { raw, origin: `${name} #${++n}` }
+  for await (const raw of readMbox(path, { mboxrd: opts.mboxrd, onSkip })) yield { raw, origin: `${name} #${++n}` }
 }
 
 /** One mail on a stream (an MDA's stdin): the whole input is the mail. */

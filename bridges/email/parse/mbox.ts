@@ -20,6 +20,24 @@ export interface MboxOptions {
   allowBare?: boolean
   /** Names the input in errors. */
   source?: string
+  /**
+   * Told what was skipped before the first `From ` line: a UTF-8 byte order
+   * mark, or lines that are neither a `From ` line nor a header (a stray
+   * line saved above an mbox). Without this, junk was read as one bare mail.
+   */
+  onSkip?: (what: string) => void
+}
+
+// Leading junk is held until a `From ` line shows it was junk; past this it is a bare mail after all.
+const JUNK_MAX_BYTES = 64 << 10
+const JUNK_MAX_LINES = 1000
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+
+/** An RFC 5322 header line (`Name: value`), the start of a bare mail. */
+function isHeaderLine (buf: Buffer, start: number, end: number): boolean {
+  let i = start
+  while (i < end && (buf[i] ?? 0) > 32 && (buf[i] ?? 0) < 127 && buf[i] !== 58) i++
+  return i > start && buf[i] === 58
 }
 
 const LF = 10
@@ -93,12 +111,19 @@ export class MboxSplitter {
   private started = false
   private bare = false
   private inMessage = false
+  private readonly onSkip: ((what: string) => void) | undefined
+  private firstLine = true
+  private bomSkipped = false
+  /** Leading lines that are no `From ` line and no header, held until we know whether they were junk. */
+  private junk: Buffer[] | undefined
+  private junkBytes = 0
 
   constructor (opts: MboxOptions = {}) {
     this.mboxrd = opts.mboxrd ?? false
     this.keepCr = opts.keepCr ?? false
     this.allowBare = opts.allowBare ?? true
     this.source = opts.source ?? 'mbox'
+    this.onSkip = opts.onSkip
   }
 
   push (chunk: Buffer): Buffer[] {
@@ -145,8 +170,48 @@ export class MboxSplitter {
       this.pending = []
       this.line(line, 0, line.length, out)
     }
+    if (this.junk !== undefined) this.replayJunk(out) // no `From ` line came: it was a bare mail
     if (this.inMessage) out.push(this.finish())
     return out
+  }
+
+  /**
+   * Before the first message: skip a byte order mark; hold lines that are no
+   * `From ` line and no header until a `From ` line proves them junk (they
+   * are skipped and reported) or the cap or the end proves them a bare mail.
+   * Returns the line's start, or -1 when the line was held.
+   */
+  private leading (buf: Buffer, start: number, end: number, out: Buffer[]): number {
+    if (this.firstLine) {
+      this.firstLine = false
+      if (end - start >= 3 && buf.subarray(start, start + 3).equals(BOM)) {
+        start += 3
+        this.bomSkipped = true
+      }
+      if (!this.allowBare || isFromLine(buf, start, end) || isHeaderLine(buf, start, end)) {
+        if (this.bomSkipped) this.onSkip?.(`skipped 3 bytes before the first line (a UTF-8 byte order mark)`)
+        return start
+      }
+      this.junk = []
+    }
+    const junk = this.junk as Buffer[]
+    if (isFromLine(buf, start, end)) {
+      const bytes = this.junkBytes + (this.bomSkipped ? 3 : 0)
+      this.onSkip?.(`skipped ${bytes} bytes (${junk.length} line${junk.length === 1 ? '' : 's'}${this.bomSkipped ? ' and a UTF-8 byte order mark' : ''}) before the first "From " line`)
+      this.junk = undefined
+      return start
+    }
+    junk.push(buf.subarray(start, end))
+    this.junkBytes += end - start
+    if (this.junkBytes > JUNK_MAX_BYTES || junk.length > JUNK_MAX_LINES) this.replayJunk(out)
+    return -1
+  }
+
+  /** The held lines were a bare mail's first lines: read them as such. */
+  private replayJunk (out: Buffer[]): void {
+    const lines = this.junk ?? []
+    this.junk = undefined
+    for (const l of lines) this.line(l, 0, l.length, out)
   }
 
   /** Can this line start a message, or need rewriting? Most lines cannot. */
@@ -159,6 +224,10 @@ export class MboxSplitter {
 
   /** One line, the slow way: message start, CR stripping, mboxrd unquoting. */
   private line (buf: Buffer, start: number, end: number, out: Buffer[]): void {
+    if (!this.inMessage && (this.firstLine || this.junk !== undefined)) {
+      start = this.leading(buf, start, end, out)
+      if (start < 0) return
+    }
     if (!this.inMessage) {
       this.bare = !isFromLine(buf, start, end)
       if (this.bare && !this.allowBare) {

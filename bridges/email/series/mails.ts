@@ -3,6 +3,9 @@ import { parseSubject, type Subject } from './subject.js'
 import { parsePerson, type Person } from './trailers.js'
 import type { Unmatched } from './types.js'
 
+/** The domain of Message-IDs the ingest makes for mails that have none (local `git format-patch` output). */
+export const LOCAL_ID_SUFFIX = '@cairn.local'
+
 /** What a mail is by itself, before threading: b4's split into patches, covers, follow-ups, unknowns. */
 type Role = 'patch' | 'cover' | 'reply' | 'other'
 
@@ -59,19 +62,24 @@ export interface MailIndex {
   unmatched: Unmatched[]
 }
 
-/** Sort, drop mails without or with an already seen Message-ID (first wins), and give each its role. */
-export function indexMails (mails: readonly ParsedMail[]): MailIndex {
+/** Sort, drop mails without or with an already seen Message-ID (first wins, unless it gave way), and give each its role. */
+export function indexMails (mails: readonly ParsedMail[], superseded?: ReadonlyMap<ParsedMail, string>): MailIndex {
   const sorted = [...mails].sort(compareMails)
   const nodes: MailNode[] = []
   const byId = new Map<string, MailNode>()
   const unmatched: Unmatched[] = []
   for (const mail of sorted) {
+    const gaveWay = superseded?.get(mail)
+    if (gaveWay !== undefined) {
+      unmatched.push({ mail, reason: gaveWay, lostTo: mail.messageId })
+      continue
+    }
     if (mail.messageId === '') {
       unmatched.push({ mail, reason: 'no Message-ID' })
       continue
     }
     if (byId.has(mail.messageId)) {
-      unmatched.push({ mail, reason: `duplicate Message-ID <${mail.messageId}>` })
+      unmatched.push({ mail, reason: `duplicate Message-ID <${mail.messageId}>`, lostTo: mail.messageId })
       continue
     }
     const subject = parseSubject(mail.rawSubject)

@@ -30,7 +30,10 @@ function resolve (node: MailNode, index: MailIndex, grouping: Grouping): Resolve
       if (missing === undefined || seen.has(missing)) return { reason: 'not a patch and not a reply' }
       return { reason: `reply to unknown message <${missing}>` }
     }
-    const p = index.byId.get(known) as MailNode
+    let p = index.byId.get(known) as MailNode
+    // a patch filed as a duplicate of its slot (a RESEND into the same thread): its replies count for the patch in force
+    const alias = grouping.aliases.get(p.id)
+    if (alias !== undefined) p = index.byId.get(alias) ?? p
     const at = grouping.placed.get(p.id)
     if (at !== undefined) return { target: p, at }
     if (p.role === 'reply') {

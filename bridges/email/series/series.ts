@@ -5,8 +5,9 @@
  *
  * buildSeries runs in four steps, one module each:
  *   series-mails    sort by (date, Message-ID), drop duplicate Message-IDs, give each mail a role
- *   series-group    thread covers and patches into revisions (anchors, stale cover versions,
- *                   unthreaded parts, naked covers, partial rerolls)
+ *   series-group    thread covers and patches into revisions (anchors, naked covers, partial
+ *                   rerolls); join.ts joins one posting's pieces (stale or miscounted covers,
+ *                   unthreaded parts and covers, siblings under a review)
  *   series-replies  walk each reply up to the cover or patch it answers; split its trailers
  *   series-link     tie revisions v1 -> v2 -> v3 by change-id, threading, then subject similarity
  */
@@ -17,7 +18,7 @@ import { compareMails, indexMails, type MailNode } from './mails.js'
 import { expectedOf, groupRevisions, type Draft } from './group.js'
 import { resolveReplies, type ReplyDraft } from './replies.js'
 import { linkOrder, linkRevisions, type LinkFacts } from './link.js'
-import type { Cover, PatchSlot, Reply, Revision, Series, SeriesResult } from './types.js'
+import type { Cover, PatchSlot, Reply, Revision, Series, SeriesResult, Unmatched } from './types.js'
 
 export type * from './types.js'
 export { SUBJECT_SIMILARITY } from './link.js'
@@ -149,13 +150,18 @@ function revisionOf (f: Facts, seriesId: string, repliesTo: Map<string, ReplyDra
   return rev
 }
 
+export interface SeriesOptions {
+  /** Mails that give way to another copy under their Message-ID (a cut-off copy), with the reason. */
+  superseded?: ReadonlyMap<ParsedMail, string>
+}
+
 /**
  * Group mails into series, revisions and replies. Every mail lands in
  * exactly one place: a revision's cover or patch slot, `replies`, or
  * `unmatched` with the reason.
  */
-export function buildSeries (mails: readonly ParsedMail[]): SeriesResult {
-  const index = indexMails(mails)
+export function buildSeries (mails: readonly ParsedMail[], opts: SeriesOptions = {}): SeriesResult {
+  const index = indexMails(mails, opts.superseded)
   const grouping = groupRevisions(index)
   const resolved = resolveReplies(index, grouping)
 
@@ -211,8 +217,25 @@ export function buildSeries (mails: readonly ParsedMail[]): SeriesResult {
     }
   })
   const unmatched = [...index.unmatched, ...grouping.unmatched, ...resolved.unmatched]
+    .map(u => nameWinner(u, series, replies))
     .sort((a, b) => compareMails(a.mail, b.mail))
   return { series, replies, unmatched }
+}
+
+/** A mail that lost its place to another: say where the winner is (series, version), so mail.raw names it. */
+function nameWinner (u: Unmatched, series: readonly Series[], replies: readonly Reply[]): Unmatched {
+  if (u.lostTo === undefined) return u
+  for (const s of series) {
+    for (const rev of s.revisions) {
+      const own = rev.cover !== undefined && rev.cover.inheritedFrom === undefined && rev.cover.messageId === u.lostTo
+      if (own || rev.patches.some(p => !p.missing && p.carriedFrom === undefined && p.messageId === u.lostTo)) {
+        return { ...u, reason: `${u.reason}; lost to v${rev.version} of series ${s.id}` }
+      }
+    }
+  }
+  const reply = replies.find(r => r.messageId === u.lostTo)
+  if (reply !== undefined) return { ...u, reason: `${u.reason}; lost to a reply in v${reply.target.version} of series ${reply.target.seriesId}` }
+  return u
 }
 
 function pushTo<K, V> (map: Map<K, V[]>, key: K, value: V): void {

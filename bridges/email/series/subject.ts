@@ -41,10 +41,13 @@ interface Flags {
   prefixes: string[]
 }
 
-/** Split a group's text into words at blanks, commas and semicolons, unglueing `PATCHv2`. */
+// Mercurial's `hg email` numbers parts `[PATCH 1 of 2]` (cover `0 of 2`)
+const HG_COUNTER = /(^|[\s,;])(\d{1,4}) of (\d{1,4})(?=$|[\s,;])/gi
+
+/** Split a group's text into words at blanks, commas and semicolons, unglueing `PATCHv2` and reading `1 of 2` as `1/2`. */
 function words (text: string): string[] {
   const out: string[] = []
-  for (const word of text.split(/[\s,;]+/)) {
+  for (const word of text.replace(HG_COUNTER, '$1$2/$3').split(/[\s,;]+/)) {
     if (word === '') continue
     const glued = GLUED.exec(word)
     if (glued !== null) out.push(glued[1] as string, glued[2] as string)

@@ -122,7 +122,12 @@ export interface Reply {
   mismatched: Trailer[]
 }
 
-export interface Unmatched { mail: ParsedMail, reason: string }
+export interface Unmatched {
+  mail: ParsedMail
+  reason: string
+  /** The Message-ID of the mail it lost to (a copy under its Message-ID, the patch in its slot). */
+  lostTo?: string
+}
 
 export interface SeriesResult {
   series: Series[]
