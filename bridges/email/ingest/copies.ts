@@ -10,7 +10,7 @@ import type { BridgeState } from './bridge-state.js'
 import type { Unmatched } from '../series/series.js'
 
 /** `long` holds all of `short` and more: its message extends the other's, or its diff is longer. */
-export function isLongerCopy (long: MailRecord, short: MailRecord): boolean {
+function isLongerCopy (long: MailRecord, short: MailRecord): boolean {
   const a = long.mail
   const b = short.mail
   if (a === undefined || b === undefined || a.messageId !== b.messageId || a.rawSubject !== b.rawSubject) return false

@@ -56,7 +56,7 @@ function sha256 (data: Uint8Array | string): string {
 }
 
 /** A stable Message-ID for a mail that has none, from its bytes: `<sha256 prefix@cairn.local>`. */
-export function localMessageId (raw: Uint8Array): string {
+function localMessageId (raw: Uint8Array): string {
   return sha256(raw).slice(0, 32) + LOCAL_ID_SUFFIX
 }
 

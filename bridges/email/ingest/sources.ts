@@ -14,7 +14,7 @@ interface RawMail {
 
 export type MailSource = AsyncIterable<RawMail>
 
-export interface MboxSourceOptions {
+interface MboxSourceOptions {
   mboxrd: boolean
   stream?: AsyncIterable<Buffer | string>
   /** Where warnings go (junk skipped before the first `From ` line); stderr by default. */

@@ -4,8 +4,8 @@ import { LOCAL_ID_SUFFIX, type MailNode } from './mails.js'
 /** 1 h: a series sent without threading still goes out in one sitting. */
 export const ORPHAN_WINDOW_MS = 3_600_000
 
-export interface DraftPatch { node: MailNode, carriedFrom?: number }
-export interface DraftCover { node: MailNode, naked: boolean, inheritedFrom?: number }
+interface DraftPatch { node: MailNode, carriedFrom?: number }
+interface DraftCover { node: MailNode, naked: boolean, inheritedFrom?: number }
 
 /** A revision before linking: its anchor, version, cover and patches by index. */
 export interface Draft {
@@ -32,7 +32,7 @@ export function expectedOf (d: Draft): number {
 }
 
 /** Dates of its own mails (not carried or inherited ones) that parse. */
-export function dates (d: Draft): number[] {
+function dates (d: Draft): number[] {
   const out: number[] = []
   if (d.cover !== undefined && d.cover.inheritedFrom === undefined) out.push(d.cover.node.mail.dateMs)
   for (const p of d.patches.values()) if (p.carriedFrom === undefined) out.push(p.node.mail.dateMs)
@@ -54,7 +54,7 @@ export function leadNode (d: Draft): MailNode | undefined {
  * one from its bytes by the ingest): their dates are commit author dates,
  * not send times, so no sitting can be read from them.
  */
-export const isLocalMail = (n: MailNode): boolean => n.id.endsWith(LOCAL_ID_SUFFIX)
+const isLocalMail = (n: MailNode): boolean => n.id.endsWith(LOCAL_ID_SUFFIX)
 
 /** Both drafts' mails went out in one sitting: each one's span within `window` of the other's. */
 export function sameSitting (a: Draft, b: Draft, window = ORPHAN_WINDOW_MS): boolean {

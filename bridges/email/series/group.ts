@@ -4,7 +4,7 @@ import { type MailIndex, type MailNode } from './mails.js'
 import { expectedOf, firstPatch, ORPHAN_WINDOW_MS, type Draft, type Placement } from './draft.js'
 import { adoptMismatchedCovers, adoptUnthreadedCovers, joinSiblings, mergeOrphans } from './join.js'
 
-export { expectedOf, ORPHAN_WINDOW_MS, type Draft, type Placement }
+export { expectedOf, type Draft, type Placement }
 
 export interface Grouping {
   drafts: Draft[]

@@ -12,7 +12,7 @@ import {
 } from './draft.js'
 
 /** 1 min: a cover without threading headers joins patches sent in the same minute only. */
-export const COVER_WINDOW_MS = 60_000
+const COVER_WINDOW_MS = 60_000
 
 /** A draft of patches sent with no threading at all: it may be part of another sent in the same sitting. */
 function isRootless (d: Draft, byId: Map<string, MailNode>): boolean {
@@ -156,4 +156,4 @@ export function adoptUnthreadedCovers (drafts: Draft[], byId: Map<string, MailNo
   return drafts.filter(d => alive.has(d))
 }
 
-export { ORPHAN_WINDOW_MS }
+

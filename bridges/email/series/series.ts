@@ -150,7 +150,7 @@ function revisionOf (f: Facts, seriesId: string, repliesTo: Map<string, ReplyDra
   return rev
 }
 
-export interface SeriesOptions {
+interface SeriesOptions {
   /** Mails that give way to another copy under their Message-ID (a cut-off copy), with the reason. */
   superseded?: ReadonlyMap<ParsedMail, string>
 }
