@@ -95,7 +95,7 @@ test('planPass(): diffs not here yet wait; a diff that cannot be read is said on
   t.alike(plan(w, [v1, v2, other], { diffs, template: null }).intents.map(brief), [
     ['wait', v1.id],
     ['wait', v2.id],
-    ['cannot-decide', other.id, 'BLOB_HASH: blob bbbb does not match its hash']
+    ['cannot-decide', other.id, 'BLOB_CORRUPT: blob bbbb does not match its hash']
   ], 'v2 waits for v1\'s diffs too (their patch-ids decide whether reviews carry over)')
   t.alike(plan(w, [v2], { diffs: new Map([[v2.id, XFS]]) }).intents.map(brief), [['wait', v2.id]], 'diffs not read at all: wait')
   const notFollowed = new Map<string, DiffRead>([[v1.id, new CairnError('NOT_FOLLOWED', 'core cccc is not carried')]])
