@@ -50,6 +50,6 @@ test('public-inbox v2: a cron run reads only the commits added since the last on
   t.alike([fourth.mails, fourth.new, fourth.duplicates, fourth.series], [2, 1, 1, 3], 'a rewritten epoch is read again, safely')
 
   const bad = cairn(home, 'ingest', 'public-inbox', join(inbox, 'nope'))
-  t.is(bad.status, 1)
+  t.is(bad.status, 4, 'not found: exit 4')
   t.ok(bad.stderr.includes('NOT_FOUND') && bad.stderr.includes('not a public-inbox v2 inbox'), bad.stderr)
 })
