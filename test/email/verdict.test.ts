@@ -93,7 +93,7 @@ test('mail verdict --to-mbox: threaded to the cover, failures with their log lin
   t.ok(pass.headers.some(([n, v]) => n === 'to' && v === 'Zoë Dev <zoe@example.org>'), 'a non-ASCII name travels RFC 2047-encoded and decodes back')
 
   const none = cairn(home, 'mail', 'verdict', 'e1@x')
-  t.is(none.status, 1)
+  t.is(none.status, 4, 'no result yet: exit 4 (not found)')
   t.ok(none.stderr.includes('NO_RESULTS') && none.stderr.includes('cairn job submit'), none.stderr)
   const printed = cairn(home, 'mail', 'verdict', 'd1@x')
   t.ok(printed.stdout.startsWith('From: CI Bot <ci@example.org>\n'), 'without a destination the mail is printed')
