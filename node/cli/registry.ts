@@ -6,6 +6,7 @@
  * command is one line here (and its spec in specs/).
  */
 import type { Command, CommandSpec } from './spec.js'
+import { bootstrapSpec } from './specs/bootstrap.js'
 import { completionSpec, helpSpec, manSpec } from './specs/builtin.js'
 import { jobSpec, resultsSpec, runnerSpec } from './specs/jobs.js'
 import { ingestSpec, mailSpec } from './specs/mail.js'
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Registered[] = [
   { spec: trustSpec, load: async () => (await import('./commands/trust.js')).trust },
   { spec: syncSpec, load: async () => (await import('./commands/sync.js')).sync },
   { spec: startSpec, load: async () => (await import('./commands/start.js')).start },
+  { spec: bootstrapSpec, load: async () => (await import('./commands/bootstrap.js')).bootstrap },
   { spec: reindexSpec, load: async () => (await import('./commands/reindex.js')).reindex },
   { spec: statusSpec, load: async () => (await import('./commands/status.js')).status },
   { spec: recoverSpec, load: async () => (await import('./commands/recover.js')).recover },

@@ -12,6 +12,7 @@ import { loadOrCreateToken } from '../../http/token.js'
 import type { Session } from '../../net/replication.js'
 import { joinSwarm } from '../../net/swarm.js'
 import { listen, parseHostPort } from '../../net/sync.js'
+import { notifyReady } from '../../notify-ready.js'
 import type { Args, Command } from '../command.js'
 import { usageError } from '../command.js'
 import type { DaemonRecord } from '../daemon-api.js'
@@ -100,6 +101,7 @@ export const start: Command = {
         cleanups.push(async () => { await loop.stop() })
       }
       ctx.io.out('running; Ctrl-C to stop')
+      await notifyReady('running', log)
       await ctx.stopped
       ctx.io.out('stopping')
     } finally {
