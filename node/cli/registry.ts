@@ -24,6 +24,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   trust: async () => (await import('./commands/trust.js')).trust,
   sync: async () => (await import('./commands/sync.js')).sync,
   start: async () => (await import('./commands/start.js')).start,
+  bootstrap: async () => (await import('./commands/bootstrap.js')).bootstrap,
   reindex: async () => (await import('./commands/reindex.js')).reindex,
   status: async () => (await import('./commands/status.js')).status,
   recover: async () => (await import('./commands/recover.js')).recover,

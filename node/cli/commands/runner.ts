@@ -4,6 +4,7 @@ import { Runner } from '../../../runners/runner.js'
 import { isCairnError } from '../../../protocol/errors.js'
 import { connect, listen, parseHostPort, untilCaughtUp } from '../../net/sync.js'
 import type { Session } from '../../net/replication.js'
+import { notifyReady } from '../../notify-ready.js'
 import type { Context } from '../command.js'
 import type { Args, Command } from '../command.js'
 import { usageError, withNode } from '../command.js'
@@ -54,6 +55,7 @@ async function start (ctx: Context, { values }: Args<(typeof runnerSpec)['subcom
       await r.start()
       cleanups.push(async () => await r.stop())
       log(`runner ready: identity ${node.identityKey}, tags ${tags.join(',') || '(none)'}, jobs ${jobs}, lease ${formatMs(leaseMs)}, workdir ${workdir}`)
+      await notifyReady(`runner: tags ${tags.join(',') || '(none)'}`, warn)
       if (values.once === true) await Promise.race([r.idle(), ctx.stopped])
       else await ctx.stopped
       log(values.once === true ? 'runner done' : 'runner stopping')

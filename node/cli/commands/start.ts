@@ -3,6 +3,7 @@ import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import { startDaemon } from '../../daemon/daemon.js'
 import { CairnNode } from '../../node.js'
+import { notifyReady } from '../../notify-ready.js'
 import { homePaths, isInitialised } from '../../storage/home.js'
 import { checkBind, parseAllow } from '../../http/access.js'
 import { DEFAULT_HTTP } from '../../http/server.js'
@@ -55,6 +56,7 @@ export const start: Command = {
       })
       try {
         ctx.io.out('running; Ctrl-C to stop')
+        await notifyReady('running', log)
         await ctx.stopped
         ctx.io.out('stopping')
       } finally {

@@ -11,6 +11,7 @@ import { ingestSpec, mailSpec } from './mail.js'
 import { followSpec, idSpec, initSpec, logSpec, postSpec, recoverSpec, reindexSpec, statusSpec, syncSpec, trustSpec, unfollowSpec } from './node.js'
 import { mergeSpec, policySpec, reviewSpec, seriesSpec } from './review.js'
 import { startSpec } from './start.js'
+import { bootstrapSpec } from './bootstrap.js'
 
 export const SPECS: readonly CommandSpec[] = [
   initSpec,
@@ -22,6 +23,7 @@ export const SPECS: readonly CommandSpec[] = [
   trustSpec,
   syncSpec,
   startSpec,
+  bootstrapSpec,
   reindexSpec,
   statusSpec,
   recoverSpec,
