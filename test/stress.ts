@@ -17,7 +17,7 @@ process.on('exit', stop)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => { stop(); process.exit(130) })
 
 process.stdout.write(`test:stress: the suite beside ${burners} CPU burner(s)\n`)
-const suite = spawn(join(repoRoot, 'node_modules', '.bin', 'brittle-node'), ['--timeout', '240000', 'dist/test/**/*.test.js', ...process.argv.slice(2)], { cwd: repoRoot, stdio: 'inherit' })
+const suite = spawn(process.execPath, [join(repoRoot, 'dist', 'test', 'run.js'), ...process.argv.slice(2)], { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, CAIRN_TEST_TIMEOUT_MS: process.env.CAIRN_TEST_TIMEOUT_MS ?? '240000' } })
 suite.on('exit', (code, signal) => {
   stop()
   process.exit(code ?? (signal !== null ? 1 : 0))
