@@ -18,7 +18,7 @@ import type { DaemonRecord } from '../daemon-api.js'
 
 export const start: Command = {
   name: 'start',
-  usage: 'start [--name NAME] [--listen HOST:PORT] [--swarm] [--bootstrap HOST:PORT]... [--topic NAME] [--http HOST:PORT|off] [--http-allow-remote] [--http-allow-from ADDR[/BITS]]... [--maintainer [--jobs-repo PATH|URL] [--jobs-tags T1,T2]]',
+  usage: 'start [--name NAME] [--listen HOST:PORT] [--swarm] [--bootstrap HOST:PORT]... [--topic NAME] [--http HOST:PORT|off] [--http-allow-remote] [--http-allow-from ADDR[/BITS]]... [--http-host NAME]... [--maintainer [--jobs-repo PATH|URL] [--jobs-tags T1,T2]]',
   summary: 'run the node: index, serve direct sync, join the project swarm, serve the HTTP API and web UI (127.0.0.1:7420); with --maintainer, publish merge decisions and submit the jobs the policy selects; creates the home on first run',
   async run (ctx, argv) {
     const { values } = parse(this, argv, {
@@ -30,6 +30,7 @@ export const start: Command = {
       http: { type: 'string' },
       'http-allow-remote': { type: 'boolean' },
       'http-allow-from': { type: 'string', multiple: true },
+      'http-host': { type: 'string', multiple: true },
       maintainer: { type: 'boolean' },
       'jobs-repo': { type: 'string' },
       'jobs-tags': { type: 'string' }
@@ -42,6 +43,8 @@ export const start: Command = {
     const allowRemote = values['http-allow-remote'] === true
     const allowFrom = (values['http-allow-from'] ?? []).map(parseAllow)
     if (allowFrom.length > 0 && !allowRemote) throw usageError(this, '--http-allow-from lets remote clients in: it needs --http-allow-remote and a non-loopback --http address')
+    const hostNames = values['http-host'] ?? []
+    if (hostNames.length > 0 && allowFrom.length === 0) throw usageError(this, '--http-host names the node for remote clients: it goes with --http-allow-from')
     if (!httpOff) checkBind(http.host, allowRemote) // before the home is touched
     const maintainer = values.maintainer === true
     if (!maintainer && (values['jobs-repo'] !== undefined || values['jobs-tags'] !== undefined)) throw usageError(this, '--jobs-repo and --jobs-tags go with --maintainer')
@@ -85,7 +88,7 @@ export const start: Command = {
           for (const { via, sessions } of live) for (const session of sessions) yield { via, session }
         }
         try {
-          const server = await serveHttp(node, { ...http, allowRemote }, { token, allowFrom, sessions, log })
+          const server = await serveHttp(node, { ...http, allowRemote }, { token, allowFrom, hostNames, sessions, log })
           ctx.io.out(`http     ${server.url} (writes need the token in ${node.paths.token})`)
           cleanups.push(async () => {
             rmSync(node.paths.daemon, { force: true })
