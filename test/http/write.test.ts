@@ -103,7 +103,11 @@ test('bad bodies: not JSON, wrong content type, schema errors name the field; no
     { path: '/api/events', body: { type: 'poem', body: {} }, status: 400, code: 'UNKNOWN_TYPE', says: /unknown event type "poem"/ },
     { path: '/api/events', body: { type: 'note', body: { text: 1 } }, status: 400, code: 'SCHEMA', says: /note: text:/ },
     { path: '/api/events', body: { type: 'note', body: { text: 'x' }, refs: ['nope'] }, status: 400, code: 'SCHEMA', says: /ref "nope"/ },
-    { path: '/api/events', body: { type: 'note', body: { text: 'x' }, refs: 'nope' }, status: 400, code: 'SCHEMA', says: /refs:/ }
+    { path: '/api/events', body: { type: 'note', body: { text: 'x' }, refs: 'nope' }, status: 400, code: 'SCHEMA', says: /refs:/ },
+    { path: '/api/events', raw: `{"type":"note","body":{"text":"x","deep":${'{"a":'.repeat(1400)}1${'}'.repeat(1400)}}}`, status: 400, code: 'SCHEMA', says: /nested deeper than the limit of 64 levels/ },
+    { path: '/api/notes', raw: `{"text":"x","deep":${'['.repeat(1400)}${']'.repeat(1400)}}`, status: 400, code: 'SCHEMA', says: /note: body\.deep\.0\.0.*nested deeper/ },
+    { path: '/api/notes', raw: '{"text":"\\ud800 alone"}', status: 400, code: 'SCHEMA', says: /text: holds a lone UTF-16 surrogate/ },
+    { path: '/api/notes', raw: '{"text":"x","n":1e400}', status: 400, code: 'SCHEMA', says: /body\.n: Infinity is not a finite number/ }
   ]
   for (const c of cases) {
     const res = await api.post(c.path, c.body, { ...(c.raw !== undefined ? { raw: c.raw } : {}), ...(c.contentType !== undefined ? { contentType: c.contentType } : {}) })
