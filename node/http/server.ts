@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
 import { CairnError } from '../../protocol/errors.js'
 import type { CairnNode } from '../node.js'
+import { refuseUnknownQuery } from './query.js'
 import { allowed, checkBind, isLoopback, isLoopbackHost, isServedHost } from './access.js'
 import type { AllowRule } from './access.js'
 import { errorHandler } from './errors.js'
@@ -51,6 +52,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
   const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: true, ajv: { customOptions: { removeAdditional: false } } })
   const ctx = { node, token: opts.token, sessions: opts.sessions ?? (() => []), log }
 
+  refuseUnknownQuery(app)
   app.addHook('onRequest', startServerTimer)
   app.addHook('onRequest', async (request) => {
     const from = request.socket.remoteAddress ?? ''
