@@ -7,6 +7,9 @@ import {
   headerValue, isSpace, readHeaderLine, toBin
 } from './mime.js'
 
+/** Characters the body's line splitting has searched: lets a test check it stays linear without a clock. */
+export const bodyWork = { scanned: 0 }
+
 export const HEADERS = ['From', 'Subject', 'Date'] as const
 export const FROM = 0
 export const SUBJECT = 1
@@ -145,22 +148,35 @@ export class Run {
     this.flushInbodyAccum()
   }
 
-  /** A decoded line; base64 and QP may hold several lines or part of one. */
-  bodyLine (line: Bin): void {
+  /**
+   * A decoded line; base64 and QP may hold several lines or part of one. The
+   * text carried over (prev) never holds a newline, so only the new part is
+   * searched: a body that decodes without newlines costs its length, not its
+   * length squared (it took 56 s at 2.7 MB when the carried text was rescanned).
+   */
+  bodyLine (decoded: Bin): void {
     if (this.mime.transfer === 'none') {
-      this.filterFlowed(line)
+      this.filterFlowed(decoded)
       return
     }
-    line = this.prev + line
+    let nl = decoded.indexOf('\n')
+    bodyWork.scanned += nl === -1 ? decoded.length : nl + 1
+    if (nl === -1) {
+      this.prev += decoded
+      return
+    }
+    const carried = this.prev
     this.prev = ''
-    let start = 0
-    while (start < line.length) {
-      const nl = line.indexOf('\n', start)
+    this.filterFlowed(carried + decoded.slice(0, nl + 1))
+    let start = nl + 1
+    while (start < decoded.length) {
+      nl = decoded.indexOf('\n', start)
+      bodyWork.scanned += (nl === -1 ? decoded.length : nl + 1) - start
       if (nl === -1) {
-        this.prev += line.slice(start)
+        this.prev += decoded.slice(start)
         break
       }
-      this.filterFlowed(line.slice(start, nl + 1))
+      this.filterFlowed(decoded.slice(start, nl + 1))
       start = nl + 1
     }
   }
