@@ -85,6 +85,19 @@ function pathological (): void {
     }
     console.log(`  ${encoding} body without newlines: ${figures.join(', ')}`)
   }
+  // An in-body From: folded over 100k lines took 55 s, a Subject of 200k [x] prefixes 2 s (quadratic).
+  const shapes: Array<[string, (n: number) => string]> = [
+    ['in-body header folded over N lines', (n) => `From: a <a@example.org>\nSubject: s\n\nFrom: c <c@example.org>\n${' y\n'.repeat(n)}\nmsg\n`],
+    ['Subject of N [x] prefixes', (n) => `From: a <a@example.org>\nSubject: ${'[x] '.repeat(n)}x\n\nbody\n`]
+  ]
+  for (const [what, make] of shapes) {
+    const figures = [50_000, 100_000, 200_000].map((n) => {
+      const t0 = process.hrtime.bigint()
+      runMailinfo(Buffer.from(make(n)))
+      return `${n / 1000}k ${ms(t0).toFixed(0)} ms`
+    })
+    console.log(`  ${what}: ${figures.join(', ')}`)
+  }
 }
 
 export async function run (gitSample = 0): Promise<void> {

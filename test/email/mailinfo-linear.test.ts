@@ -25,3 +25,10 @@ for (const encoding of ['base64', 'quoted-printable'] as const) {
     t.ok((scanned[2] ?? 0) <= 2.1 * (scanned[1] ?? 0) && (scanned[1] ?? 0) <= 2.1 * (scanned[0] ?? 0), `doubling the body doubles the work: ${scanned.join(', ')}`)
   })
 }
+
+test('mailinfo: a long folded in-body header and a subject of many prefixes still parse as git does', t => {
+  const folded = runMailinfo(Buffer.from(`From: a <a@example.org>\nSubject: s\n\nFrom: C ${'y '.repeat(20)}\n${' y\n'.repeat(20_000)} <c@example.org>\n\n---\ndiff --git a/f b/f\n`))
+  t.ok(folded.info.toString().includes('Email: c@example.org'), 'the folded in-body From: wins')
+  const prefixed = runMailinfo(Buffer.from(`From: a <a@example.org>\nSubject: ${'Re: [x] '.repeat(50_000)}the subject\n\nbody\n`))
+  t.ok(prefixed.info.toString().includes('Subject: the subject\n'), 'every prefix is stripped')
+})

@@ -16,33 +16,49 @@ export function splitHeader (line: Bin): [Bin, Bin] {
  * prefixes ([PATCH v2 1/3], [RFC], ...; with -b only those naming PATCH).
  */
 export function cleanupSubject (subject: Bin, keepNonPatchBrackets = false): Bin {
-  let s = subject
-  let at = 0
-  while (at < s.length) {
-    const c = s.charAt(at)
+  // git edits the string in place at a cursor; here what is kept before the
+  // cursor is collected and the rest read from `subject`, so a subject of many
+  // prefixes costs its length once (re-slicing and re-scanning it was quadratic).
+  const s = subject
+  const n = s.length
+  let kept = ''
+  let keptNul = false // git looks for ']' in the C string: a NUL already kept hides all of it
+  let nul = -1 // the first NUL at or after i, refreshed when i passes it
+  let i = 0
+  while (i < n) {
+    const c = s.charAt(i)
     if (c === 'r' || c === 'R') {
-      if (s.length > at + 3 && (s.charAt(at + 1) === 'e' || s.charAt(at + 1) === 'E') && s.charAt(at + 2) === ':') {
-        s = s.slice(0, at) + s.slice(at + 3)
+      if (n - i > 3 && (s.charAt(i + 1) === 'e' || s.charAt(i + 1) === 'E') && s.charAt(i + 2) === ':') {
+        i += 3
         continue
       }
       break
     }
     if (c === ' ' || c === '\t' || c === ':') {
-      s = s.slice(0, at) + s.slice(at + 1)
+      i++
       continue
     }
     if (c !== '[') break
-    const ket = cstr(s).indexOf(']', at)
+    if (nul !== -2 && nul < i) {
+      nul = s.indexOf('\0', i)
+      if (nul === -1) nul = -2 // none left
+    }
+    let ket = keptNul ? -1 : s.indexOf(']', i)
+    if (ket !== -1 && nul >= 0 && nul < ket) ket = -1
     if (ket === -1) break
-    const len = ket - at + 1
-    if (!keepNonPatchBrackets || (len >= 7 && s.slice(at, at + len).includes('PATCH'))) {
-      s = s.slice(0, at) + s.slice(at + len)
+    const len = ket - i + 1
+    if (!keepNonPatchBrackets || (len >= 7 && s.slice(i, i + len).includes('PATCH'))) {
+      i += len
     } else {
-      at += len
-      if (isSpace(s.charCodeAt(at))) at++
+      let end = i + len
+      if (isSpace(s.charCodeAt(end))) end++
+      const piece = s.slice(i, end)
+      if (piece.includes('\0')) keptNul = true
+      kept += piece
+      i = end
     }
   }
-  return trim(s)
+  return trim(kept + s.slice(i))
 }
 
 /** A line that starts the patch: `diff -`, `Index: `, `--- file` or a `---` separator. */

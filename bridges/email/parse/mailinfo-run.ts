@@ -39,7 +39,8 @@ export class Run {
   patchLines = 0
   headerStage = true
   inPatch = false
-  inbodyAccum = ''
+  /** The in-body header being read, one part per line (joined once: appending to one string was quadratic). */
+  inbodyAccum: Bin[] = []
   prev = ''
   haveQuotedCr = false
   failed = false
@@ -273,7 +274,7 @@ export class Run {
   commitMsgLine (line: Bin): Bin | null {
     if (this.headerStage && (line === '' || line === '\n')) {
       // Blank lines before the message; one after in-body headers ends them.
-      if (this.inbodyAccum !== '') {
+      if (this.inbodyAccum.length > 0) {
         this.flushInbodyAccum()
         this.headerStage = false
       }
@@ -313,14 +314,16 @@ export class Run {
   /** git's check_inbody_header(): true while the line belongs to in-body headers. */
   inbodyHeader (line: Bin): boolean {
     const c0 = line.charCodeAt(0)
-    if (this.inbodyAccum !== '' && (c0 === 32 || c0 === 9)) {
+    if (this.inbodyAccum.length > 0 && (c0 === 32 || c0 === 9)) {
       if (this.scissors && isScissorsLine(line)) {
         this.flushInbodyAccum()
         return false
       }
       // A folded in-body header.
-      if (this.inbodyAccum.endsWith('\n')) this.inbodyAccum = this.inbodyAccum.slice(0, -1)
-      this.inbodyAccum += line
+      const last = this.inbodyAccum.length - 1
+      const tail = this.inbodyAccum[last] ?? ''
+      if (tail.endsWith('\n')) this.inbodyAccum[last] = tail.slice(0, -1)
+      this.inbodyAccum.push(line)
       return true
     }
     this.flushInbodyAccum()
@@ -330,16 +333,17 @@ export class Run {
       return true
     }
     if (HEADERS.some((h, i) => this.sHdr[i] === undefined && headerValue(line, h) !== null)) {
-      this.inbodyAccum += line
+      this.inbodyAccum.push(line)
       return true
     }
     return false
   }
 
   flushInbodyAccum (): void {
-    if (this.inbodyAccum === '') return
-    this.checkHeader(this.inbodyAccum, this.sHdr, false)
-    this.inbodyAccum = ''
+    if (this.inbodyAccum.length === 0) return
+    const header = this.inbodyAccum.join('')
+    this.inbodyAccum = []
+    this.checkHeader(header, this.sHdr, false)
   }
 
   /** The in-body header wins, but only for a mail that carries a patch. */
