@@ -90,16 +90,27 @@ export function assertPrivate (path: string): void {
 
 
 /**
- * Make a home its owner's only: the directory and every directory below 0700,
- * every file 0600. The store holds the Corestore primary key from which the
- * feed signing keys derive, and RocksDB creates its files with the umask, so
- * this runs on init (over whatever existed) and on every writable open.
+ * Make a home its owner's only: the directory 0700, its own files 0600 and
+ * store/ (which holds the Corestore primary key the feed signing keys derive
+ * from; RocksDB creates its files with the umask) 0700/0600 all the way down.
+ * Other directories (a runner's workdir with executables in it) keep their
+ * modes: the home's 0700 already closes them. Runs on init, over whatever
+ * existed, and on every writable open.
  */
 export function makePrivate (dir: string): void {
   chmodSync(dir, 0o700)
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(join(dir, entry.name), 0o600)
+  }
+  const store = join(dir, 'store')
+  if (existsSync(store)) privateTree(store)
+}
+
+function privateTree (dir: string): void {
+  chmodSync(dir, 0o700)
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)
-    if (entry.isDirectory()) makePrivate(path)
+    if (entry.isDirectory()) privateTree(path)
     else if (entry.isFile()) chmodSync(path, 0o600)
   }
 }

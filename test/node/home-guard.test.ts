@@ -30,6 +30,15 @@ test('init over an existing home makes it, store/ and everything in them 0700/06
   t.alike(openToOthers(home), [], 'nothing below is open to others')
 })
 
+test("a runner's workdir in the home keeps its executables", async (t) => {
+  const home = join(await t.tmp(), 'home')
+  await (await CairnNode.init(home, 'n')).close()
+  mkdirSync(join(home, 'runner'))
+  writeFileSync(join(home, 'runner', 'build.sh'), '#!/bin/sh\n', { mode: 0o755 })
+  await (await CairnNode.open(home)).close()
+  t.is(statSync(join(home, 'runner', 'build.sh')).mode & 0o777, 0o755, 'left as it was: the home is 0700 around it')
+})
+
 test('a home others can read is refused, with the chmod to run', async (t) => {
   const home = join(await t.tmp(), 'home')
   await (await CairnNode.init(home, 'n')).close()
