@@ -88,7 +88,6 @@ export function assertPrivate (path: string): void {
   }
 }
 
-
 /**
  * Make a home its owner's only: the directory 0700, its own files 0600 and
  * store/ (which holds the Corestore primary key the feed signing keys derive
