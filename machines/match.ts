@@ -1,14 +1,18 @@
 import picomatch from 'picomatch'
+import { compileGlob } from './glob.js'
 
 const cache = new Map<string, (path: string) => boolean>()
 /** Globs kept compiled at most: the HTTP series filter takes them from requests. */
 const CACHE_MAX = 1000
 
-/** Policy globs: picomatch with dotfiles, a trailing '/' meaning everything below (as in MAINTAINERS). */
+/**
+ * Path globs (machines/glob.ts: linear, dotfiles included), a trailing '/'
+ * meaning everything below (as in MAINTAINERS). Throws GLOB for a malformed one.
+ */
 export function pathMatcher (glob: string): (path: string) => boolean {
   let m = cache.get(glob)
   if (m === undefined) {
-    m = picomatch(glob.endsWith('/') ? glob + '**' : glob, { dot: true })
+    m = compileGlob(glob.endsWith('/') ? glob + '**' : glob)
     if (cache.size >= CACHE_MAX) cache.clear()
     cache.set(glob, m)
   }

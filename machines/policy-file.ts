@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import picomatch from 'picomatch'
+import { compileGlob } from './glob.js'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
 import type { Document, Node } from 'yaml'
 import { canonicalHash } from '../protocol/canonical.js'
@@ -112,9 +112,9 @@ function glob (v: unknown, path: Path): string {
   if (typeof v !== 'string' || v.trim() === '') fail(path, 'must be a non-empty glob such as fs/xfs/**')
   if (v.startsWith('/')) fail(path, 'must be relative to the repository root (no leading /)')
   try {
-    picomatch.makeRe(v)
-  } catch {
-    fail(path, `is not a valid glob: ${v}`)
+    compileGlob(v)
+  } catch (err) {
+    fail(path, `is not a valid glob: ${v}${isCairnError(err, 'GLOB') ? ` (${err.message.replace(/^GLOB: /, '')})` : ''}`)
   }
   return v
 }

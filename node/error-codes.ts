@@ -29,6 +29,7 @@ export const NODE_CODES = {
   JOB_FINISHED: 'cancelling a job that has finished',
   JOB_UNKNOWN: 'a job id this node does not know',
   KEY_CORRUPT: 'the identity file does not hold a 32-byte hex seed',
+  STORE_MOVED: 'the store was copied from another place (Corestore refuses a moved device file); two copies must never both run',
   KEY_PERMISSIONS: 'a secret file (identity, token) readable by others than its owner',
   LISTEN_FAILED: 'cannot listen on the asked address (HTTP or sync)',
   NOT_ALLOWED: 'an action only an event\'s author or a maintainer may take',

@@ -8,10 +8,11 @@ import type { CairnEvent, Draft } from '../protocol/event.js'
 import { fromHex, toHex } from '../protocol/hex.js'
 import type { BlobRef, BodyOf, EventType, Role } from '../protocol/schemas.js'
 import { BlobStore } from './storage/blobs.js'
+import { openStore, pruneRocksLogs } from './storage/store-open.js'
 import { LengthRecord } from './storage/length-record.js'
 import { CryptoPool } from './crypto/pool.js'
 import { createIdentity, loadIdentity } from './storage/identity.js'
-import { ensureDir, homePaths, isInitialised, readJson, writeJson } from './storage/home.js'
+import { assertPrivateHome, ensureDir, homePaths, isInitialised, makePrivate, readJson, writeJson } from './storage/home.js'
 import { lockPid, takePidLock } from './storage/pid-lock.js'
 import type { HomePaths } from './storage/home.js'
 import { applyFrame, Indexer } from './views/indexer.js'
@@ -101,6 +102,7 @@ export class CairnNode {
     const paths = homePaths(dir)
     if (isInitialised(paths)) throw new CairnError('ALREADY_INITIALISED', `${dir} already holds a cairn node; use it, or choose another --home`)
     ensureDir(dir)
+    makePrivate(dir) // it may have existed, with the umask's modes
     createIdentity(paths.identity, opts.crypto ?? nativeCrypto)
     writeJson(paths.state, { name, follows: {} } satisfies State)
     // No event is posted here: publishing a profile (identity.link with name
@@ -113,14 +115,17 @@ export class CairnNode {
     const crypto = opts.crypto ?? nativeCrypto
     const identity = loadIdentity(paths.identity, crypto)
     const readOnly = opts.readOnly === true
+    assertPrivateHome(dir)
     const unlock = readOnly ? null : takeHomeLock(paths.lock)
     const opened: Array<() => unknown> = [] // closed, last first, if opening fails
     try {
       const state = readJson<State>(paths.state, { name: '', follows: {} })
       for (const [key, raw] of Object.entries(state.follows)) state.follows[key] = migrateFollow(raw)
+      if (!readOnly) pruneRocksLogs(paths.store)
       const store = new Corestore(paths.store, { readOnly })
       opened.push(async () => await store.close())
-      await store.ready()
+      await openStore(store, paths.store)
+      if (!readOnly) makePrivate(dir)
       const events = store.get({ name: 'events' })
       const blobs = store.get({ name: 'blobs' })
       await Promise.all([events.ready(), blobs.ready()])

@@ -3,6 +3,7 @@ import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './crypto.js'
 import { pack, unpackExact } from './codec.js'
 import { CairnError } from './errors.js'
 import { fromHex, toHex } from './hex.js'
+import { checkBodyValue } from './limits.js'
 import type { BodyOf, EventType } from './schemas.js'
 import { bodySchemas, isEventType } from './schemas.js'
 
@@ -53,9 +54,10 @@ export function eventId (signed: Signed, crypto: Crypto): string {
   return toHex(crypto.blake2b256(signed.payload, signed.sig))
 }
 
-/** Validate a draft's body and refs; throws SCHEMA or UNKNOWN_TYPE naming the field. */
+/** Validate a draft's body (protocol/limits.ts, then its schema) and refs; throws SCHEMA or UNKNOWN_TYPE naming the field. */
 export function validateDraft (type: string, body: unknown, refs: readonly string[] = []): void {
   if (!isEventType(type)) throw new CairnError('UNKNOWN_TYPE', `unknown event type "${type}"`)
+  checkBodyValue(type, body) // first: the schema check itself overflows the stack on a deep body
   for (const ref of refs) {
     if (fromHex(ref, 32) === null) throw new CairnError('SCHEMA', `${type}: ref "${ref}" is not an EventId (64 lowercase hex characters)`)
   }

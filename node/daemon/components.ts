@@ -44,6 +44,8 @@ interface DaemonEnv {
 export interface HttpPlan extends HostPort {
   allowRemote: boolean
   allowFrom: readonly AllowRule[]
+  /** Host names remote clients may give in the Host header (with allowFrom). */
+  hostNames?: readonly string[]
   /** false (the default address): when it cannot be served, say so and run without HTTP. */
   required: boolean
 }
@@ -80,7 +82,7 @@ export async function startHttp ({ node, out, log, live }: DaemonEnv, plan: Http
   const token = loadOrCreateToken(node.paths.token)
   let server
   try {
-    server = await serveHttp(node, { host: plan.host, port: plan.port, allowRemote: plan.allowRemote }, { token, allowFrom: plan.allowFrom, sessions: () => live, log })
+    server = await serveHttp(node, { host: plan.host, port: plan.port, allowRemote: plan.allowRemote }, { token, allowFrom: plan.allowFrom, hostNames: plan.hostNames ?? [], sessions: () => live, log })
   } catch (err) {
     // The default port may be taken by another node on this machine: run
     // without HTTP and say so. An address the user asked for must work.

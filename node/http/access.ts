@@ -70,8 +70,26 @@ function ipBytes (addr: string): Uint8Array {
  * servers accept only loopback host names.
  */
 export function isLoopbackHost (hostHeader: string | undefined): boolean {
-  if (hostHeader === undefined) return false
+  const host = hostName(hostHeader)
+  return host === 'localhost' || (host !== null && isLoopback(host))
+}
+
+/**
+ * The Host check of a server that lets remote clients in: a rebinding page
+ * reaches the node under the attacker's own DNS name, so only loopback names,
+ * IP literals (a browser at an IP talks to that IP, never to a page of
+ * another origin) and the names the operator gave are accepted.
+ */
+export function isServedHost (hostHeader: string | undefined, names: readonly string[]): boolean {
+  const host = hostName(hostHeader)
+  if (host === null) return false
+  return isLoopbackHost(hostHeader) || isIP(host) !== 0 || names.some((n) => n.toLowerCase() === host)
+}
+
+/** "name:port", "[v6]:port" or a bare name -> the name in lower case; null when there is none. */
+function hostName (hostHeader: string | undefined): string | null {
+  if (hostHeader === undefined) return null
   const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(hostHeader)
-  const host = (m?.[1] ?? '').replace(/^\[|\]$/g, '')
-  return host === 'localhost' || isLoopback(host)
+  const host = (m?.[1] ?? '').replace(/^\[|\]$/g, '').toLowerCase()
+  return host === '' ? null : host
 }

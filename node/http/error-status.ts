@@ -27,7 +27,8 @@ const MACHINES: Record<MachinesCode, number> = {
   DECIDE: 500,
   MACHINE: 500,
   MAINTAINERS: 500,
-  POLICY: 500
+  POLICY: 500,
+  GLOB: 400
 }
 
 const NIX: Record<NixCode, number> = {
@@ -79,6 +80,7 @@ const NODE: Record<NodeCode, number> = {
   JOB_UNKNOWN: 500,
   KEY_CORRUPT: 500,
   KEY_PERMISSIONS: 500,
+  STORE_MOVED: 500,
   LISTEN_FAILED: 500,
   NOT_ALLOWED: 500,
   NOT_A_DECISION: 500,

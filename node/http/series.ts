@@ -1,5 +1,5 @@
 import { pathMatcher } from '../../machines/match.js'
-import { CairnError } from '../../protocol/errors.js'
+import { CairnError, isCairnError } from '../../protocol/errors.js'
 import type { EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Views } from '../views/views.js'
 import { byTsThenId } from '../views/views.js'
@@ -157,7 +157,15 @@ export function checkFilter (f: ListFilter): void {
   for (const key of f.trailer ?? []) {
     if (!TRAILER_KEY.test(key)) throw new CairnError('BAD_QUERY', `trailer "${key}" is not a trailer key (letters, digits and dashes, as in Reviewed-by)`)
   }
-  for (const glob of f.path ?? []) if (glob.trim() === '') throw new CairnError('BAD_QUERY', 'path: an empty glob; give one like fs/xfs/ or **/*.c')
+  for (const glob of f.path ?? []) {
+    if (glob.trim() === '') throw new CairnError('BAD_QUERY', 'path: an empty glob; give one like fs/xfs/ or **/*.c')
+    try {
+      pathMatcher(glob)
+    } catch (err) {
+      if (!isCairnError(err, 'GLOB')) throw err
+      throw new CairnError('BAD_QUERY', `path: ${err.message.replace(/^GLOB: /, '')}`)
+    }
+  }
 }
 
 /** The summaries a filter keeps, in the order given. */

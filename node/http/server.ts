@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
 import { CairnError } from '../../protocol/errors.js'
 import type { CairnNode } from '../node.js'
-import { allowed, checkBind, isLoopback, isLoopbackHost } from './access.js'
+import { refuseUnknownQuery } from './query.js'
+import { allowed, checkBind, isLoopback, isLoopbackHost, isServedHost } from './access.js'
 import type { AllowRule } from './access.js'
 import { errorHandler } from './errors.js'
 import { etagOnSend } from './etag.js'
@@ -28,6 +29,8 @@ export interface HttpOptions {
   token: string
   /** Remote addresses allowed to talk to the API; loopback always is. Empty: loopback only. */
   allowFrom?: readonly AllowRule[]
+  /** With allowFrom: host names (besides loopback names and IP literals) a request's Host header may give. */
+  hostNames?: readonly string[]
   /** The daemon's replication sessions, for /api/peers. */
   sessions?: () => Iterable<LiveSession>
   log?: (msg: string) => void
@@ -38,23 +41,30 @@ export interface HttpOptions {
 /**
  * The node's HTTP API and web UI as a Fastify instance (not listening: tests
  * drive it with inject). Every request is checked first: from loopback or an
- * allowed address, and (loopback-only) with a loopback Host header.
+ * allowed address, and with a Host header naming this node (loopback names
+ * only, unless remote clients are let in).
  */
 export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInstance {
   const log = opts.log ?? (() => {})
   const allowFrom = opts.allowFrom ?? []
+  const hostNames = opts.hostNames ?? []
   // Unknown query parameters are refused rather than dropped: a typo must not silently widen a filter.
   const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: true, ajv: { customOptions: { removeAdditional: false } } })
   const ctx = { node, token: opts.token, sessions: opts.sessions ?? (() => []), log }
 
+  refuseUnknownQuery(app)
   app.addHook('onRequest', startServerTimer)
   app.addHook('onRequest', async (request) => {
     const from = request.socket.remoteAddress ?? ''
     if (!isLoopback(from) && !allowed(from, allowFrom)) {
       throw new CairnError('REMOTE_REFUSED', `requests from ${from} are refused: this node serves loopback only (to let them in: cairn start --http HOST:PORT --http-allow-remote --http-allow-from ${from})`)
     }
-    if (allowFrom.length === 0 && !isLoopbackHost(request.headers.host)) {
-      throw new CairnError('HOST_REFUSED', `Host "${request.headers.host ?? ''}" is not a loopback name; open http://127.0.0.1:PORT/ instead`)
+    const host = request.headers.host
+    if (allowFrom.length === 0 && !isLoopbackHost(host)) {
+      throw new CairnError('HOST_REFUSED', `Host "${host ?? ''}" is not a loopback name; open http://127.0.0.1:PORT/ instead`)
+    }
+    if (allowFrom.length > 0 && !isServedHost(host, hostNames)) {
+      throw new CairnError('HOST_REFUSED', `Host "${host ?? ''}" is not a name of this node; open it by IP address, or start it with --http-host NAME`)
     }
   })
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -91,7 +101,8 @@ export interface HttpServer {
 /** Listen on host:port (port 0: any free one). A non-loopback host needs allowRemote. */
 export async function serveHttp (node: CairnNode, at: { host: string, port: number, allowRemote?: boolean }, opts: HttpOptions): Promise<HttpServer> {
   checkBind(at.host, at.allowRemote ?? false)
-  const app = createHttpApp(node, opts)
+  // The name it was bound by is one of its names (`--http node.lab:7420`).
+  const app = createHttpApp(node, { ...opts, hostNames: [...(opts.hostNames ?? []), at.host] })
   try {
     await app.listen({ host: at.host, port: at.port })
   } catch (err) {

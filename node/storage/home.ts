@@ -1,4 +1,4 @@
-import { mkdirSync, existsSync, readFileSync, renameSync, statSync, openSync, closeSync, fsyncSync, writeSync } from 'node:fs'
+import { chmodSync, mkdirSync, existsSync, readdirSync, readFileSync, renameSync, statSync, openSync, closeSync, fsyncSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { CairnError } from '../../protocol/errors.js'
@@ -81,3 +81,36 @@ export function assertPrivate (path: string): void {
   }
 }
 
+/**
+ * Make a home its owner's only: the directory 0700, its own files 0600 and
+ * store/ (which holds the Corestore primary key the feed signing keys derive
+ * from; RocksDB creates its files with the umask) 0700/0600 all the way down.
+ * Other directories (a runner's workdir with executables in it) keep their
+ * modes: the home's 0700 already closes them. Runs on init, over whatever
+ * existed, and on every writable open.
+ */
+export function makePrivate (dir: string): void {
+  chmodSync(dir, 0o700)
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(join(dir, entry.name), 0o600)
+  }
+  const store = join(dir, 'store')
+  if (existsSync(store)) privateTree(store)
+}
+
+function privateTree (dir: string): void {
+  chmodSync(dir, 0o700)
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) privateTree(path)
+    else if (entry.isFile()) chmodSync(path, 0o600)
+  }
+}
+
+/** Refuse a home others can read or enter, as identity.key is refused: what is inside derives the node's keys. */
+export function assertPrivateHome (dir: string): void {
+  const mode = statSync(dir).mode & 0o777
+  if ((mode & 0o077) !== 0) {
+    throw new CairnError('KEY_PERMISSIONS', `${dir} has mode ${mode.toString(8)}; the home holds the node's keys and must be its owner's only: chmod -R go-rwx ${dir}`)
+  }
+}

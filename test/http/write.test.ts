@@ -103,7 +103,11 @@ test('bad bodies: not JSON, wrong content type, schema errors name the field; no
     { path: '/api/events', body: { type: 'poem', body: {} }, status: 400, code: 'UNKNOWN_TYPE', says: /unknown event type "poem"/ },
     { path: '/api/events', body: { type: 'note', body: { text: 1 } }, status: 400, code: 'SCHEMA', says: /note: text:/ },
     { path: '/api/events', body: { type: 'note', body: { text: 'x' }, refs: ['nope'] }, status: 400, code: 'SCHEMA', says: /ref "nope"/ },
-    { path: '/api/events', body: { type: 'note', body: { text: 'x' }, refs: 'nope' }, status: 400, code: 'SCHEMA', says: /refs:/ }
+    { path: '/api/events', body: { type: 'note', body: { text: 'x' }, refs: 'nope' }, status: 400, code: 'SCHEMA', says: /refs:/ },
+    { path: '/api/events', raw: `{"type":"note","body":{"text":"x","deep":${'{"a":'.repeat(1400)}1${'}'.repeat(1400)}}}`, status: 400, code: 'SCHEMA', says: /nested deeper than the limit of 64 levels/ },
+    { path: '/api/notes', raw: `{"text":"x","deep":${'['.repeat(1400)}${']'.repeat(1400)}}`, status: 400, code: 'SCHEMA', says: /note: body\.deep\.0\.0.*nested deeper/ },
+    { path: '/api/notes', raw: '{"text":"\\ud800 alone"}', status: 400, code: 'SCHEMA', says: /text: holds a lone UTF-16 surrogate/ },
+    { path: '/api/notes', raw: '{"text":"x","n":1e400}', status: 400, code: 'SCHEMA', says: /body\.n: Infinity is not a finite number/ }
   ]
   for (const c of cases) {
     const res = await api.post(c.path, c.body, { ...(c.raw !== undefined ? { raw: c.raw } : {}), ...(c.contentType !== undefined ? { contentType: c.contentType } : {}) })
@@ -168,9 +172,16 @@ test('non-loopback clients are refused by default; --http-allow-from lets a pref
   t.is(node.views.events.size, 0, 'nothing appended')
 
   const { parseAllow } = await import('../../node/http/access.js')
-  const open = createHttpApp(node, { token, allowFrom: [parseAllow('10.0.0.0/8'), parseAllow('2001:db8::/32')] })
+  const open = createHttpApp(node, { token, allowFrom: [parseAllow('10.0.0.0/8'), parseAllow('2001:db8::/32')], hostNames: ['node.lab'] })
   t.teardown(() => open.close(), { order: -1 })
   t.is((await open.inject({ url: '/api/status', remoteAddress: '10.9.8.7', headers: { host: 'node.lab:7420' } })).statusCode, 200, 'an allowed prefix is served')
+  t.is((await open.inject({ url: '/api/status', remoteAddress: '10.9.8.7', headers: { host: '10.0.0.1:7420' } })).statusCode, 200, 'under its IP address too')
+  for (const host of ['evil.example:7420', 'attacker.test', 'node.lab.evil.example']) {
+    const res = await open.inject({ url: '/api/status', remoteAddress: '10.9.8.7', headers: { host } })
+    t.is(res.statusCode, 403, `Host ${host}: refused with --http-allow-from too (DNS rebinding)`)
+    t.is(res.json().error, 'HOST_REFUSED')
+  }
+  t.is((await open.inject({ url: '/api/status', headers: { host: 'evil.example' } })).statusCode, 403, 'a loopback client under a foreign name: refused')
   t.is((await open.inject({ url: '/api/status', remoteAddress: '2001:db8:1::5' })).statusCode, 200, 'an allowed IPv6 prefix is served')
   t.is((await open.inject({ url: '/api/status', remoteAddress: '192.168.0.1' })).statusCode, 403, 'others still refused')
 })

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch'
+import { pathMatcher } from '../../../machines/match.js'
 import { CairnError } from '../../../protocol/errors.js'
 import type { MailRecord } from './mail-record.js'
 import type { ParsedMail } from '../parse/types.js'
@@ -33,7 +33,7 @@ export function isFiltering (spec: MatchSpec): boolean {
 
 /** A predicate over series; `records` finds each mail's files (its diff is not kept in the state). */
 export function seriesMatcher (spec: MatchSpec, records: ReadonlyMap<ParsedMail, MailRecord>): (s: Series) => boolean {
-  const globs = spec.paths.map((g) => picomatch(g.endsWith('/') ? g + '**' : g, { dot: true }))
+  const globs = spec.paths.map(pathMatcher)
   return (s) => s.revisions.some((rev) => {
     const mails: ParsedMail[] = []
     if (rev.cover !== undefined) mails.push(rev.cover.mail)

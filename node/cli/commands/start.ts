@@ -23,6 +23,8 @@ export const start: Command = {
     const allowRemote = values['http-allow-remote'] === true
     const allowFrom = (values['http-allow-from'] ?? []).map(parseAllow)
     if (allowFrom.length > 0 && !allowRemote) throw usageError('--http-allow-from lets remote clients in: it needs --http-allow-remote and a non-loopback --http address')
+    const hostNames = values['http-host'] ?? []
+    if (hostNames.length > 0 && allowFrom.length === 0) throw usageError('--http-host names the node for remote clients: it goes with --http-allow-from')
     if (!httpOff) checkBind(http.host, allowRemote) // before the home is touched
     const maintainer = values.maintainer === true
     if (!maintainer && (values['jobs-repo'] !== undefined || values['jobs-tags'] !== undefined)) throw usageError('--jobs-repo and --jobs-tags go with --maintainer')
@@ -49,7 +51,7 @@ export const start: Command = {
       const daemon = await startDaemon(node, {
         listen,
         swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default' } : null,
-        http: httpOff ? null : { ...http, allowRemote, allowFrom, required: values.http !== undefined },
+        http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined },
         maintainer: maintainer ? { template } : null,
         out: (line) => ctx.io.out(line),
         log
