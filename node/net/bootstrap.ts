@@ -3,7 +3,7 @@ import DHT from 'hyperdht'
 import { CairnError } from '../../protocol/errors.js'
 import type { HostPort } from './sync.js'
 
-export interface BootstrapNode {
+interface BootstrapNode {
   /** What nodes give as `--bootstrap HOST:PORT`. */
   address: HostPort
   destroy: () => Promise<void>

@@ -22,7 +22,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   nix: ['protocol'],
   node: ['protocol', 'machines', 'nix'],
   runners: ['node', 'protocol', 'nix'],
-  bridges: ['node', 'protocol', 'nix'],
+  bridges: ['node', 'protocol', 'machines', 'nix'],
   'node/cli': ['node', 'protocol', 'machines', 'nix', 'runners', 'bridges'],
   'node/ui': [],
   test: ['protocol', 'machines', 'nix', 'node', 'node/cli', 'runners', 'bridges']

@@ -48,7 +48,7 @@ function parseBogusFrom (line: Bin): { name: Bin, email: Bin } {
 }
 
 /** Drops the quotes of "quoted strings" and backslash escapes; keeps (comments) with their parens. */
-export function unquoteQuotedPair (line: Bin): Bin {
+function unquoteQuotedPair (line: Bin): Bin {
   const s = cstr(line)
   const out: string[] = []
   let i = 0

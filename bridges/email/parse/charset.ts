@@ -8,13 +8,13 @@ import iconv from 'iconv-lite'
  */
 
 /** git's is_encoding_utf8(): only these two spellings skip conversion. */
-export function isUtf8Name (name: string): boolean {
+function isUtf8Name (name: string): boolean {
   const l = name.toLowerCase()
   return l === 'utf-8' || l === 'utf8'
 }
 
 /** git's same_encoding(). */
-export function sameEncoding (a: string, b: string): boolean {
+function sameEncoding (a: string, b: string): boolean {
   return (isUtf8Name(a) && isUtf8Name(b)) || a.toLowerCase() === b.toLowerCase()
 }
 
@@ -22,7 +22,7 @@ export function sameEncoding (a: string, b: string): boolean {
 const CAN_HOLD_FFFD = /^(utf|ucs|unicode|gb18030|cesu)/i
 
 /** Bytes in `charset` to a JS string, or null where iconv would fail. */
-export function decodeCharset (bytes: Buffer, charset: string): string | null {
+function decodeCharset (bytes: Buffer, charset: string): string | null {
   if (isUtf8Name(charset)) return decodeStrict(bytes, 'utf-8')
   if (iconv.encodingExists(charset)) {
     const text = iconv.decode(bytes, charset)
@@ -42,7 +42,7 @@ function decodeStrict (bytes: Buffer, label: string): string | null {
 }
 
 /** A JS string to bytes in `charset`, or null for an unknown charset or a character it lacks. */
-export function encodeCharset (text: string, charset: string): Buffer | null {
+function encodeCharset (text: string, charset: string): Buffer | null {
   if (isUtf8Name(charset)) return Buffer.from(text, 'utf8')
   if (!iconv.encodingExists(charset)) return null
   const out = iconv.encode(text, charset)

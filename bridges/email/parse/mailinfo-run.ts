@@ -10,8 +10,8 @@ import {
 /** Characters the body's line splitting has searched: lets a test check it stays linear without a clock. */
 export const bodyWork = { scanned: 0 }
 
-export const HEADERS = ['From', 'Subject', 'Date'] as const
-export const FROM = 0
+const HEADERS = ['From', 'Subject', 'Date'] as const
+const FROM = 0
 export const SUBJECT = 1
 type HeaderSlots = [Bin | undefined, Bin | undefined, Bin | undefined]
 

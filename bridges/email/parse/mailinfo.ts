@@ -18,8 +18,8 @@ import { Run, SUBJECT } from './mailinfo-run.js'
  * this file the entry points and cairn's mail record.
  */
 
-export type { MailinfoOptions, MailinfoOutput } from './mailinfo-options.js'
-export { cleanupSubject, isPatchBreak, isScissorsLine } from './mailinfo-lines.js'
+export type { MailinfoOptions } from './mailinfo-options.js'
+export { cleanupSubject, isScissorsLine } from './mailinfo-lines.js'
 
 /** Runs git mailinfo over one mail. Never throws: problems land in `errors`, like git's. */
 export function runMailinfo (raw: Buffer, opts: MailinfoOptions = {}): MailinfoOutput {
@@ -88,7 +88,7 @@ function toParsedMail (run: Run, d: Derived): ParsedMail {
 }
 
 /** Message-IDs in a header value, without angle brackets; a bare token counts too. */
-export function msgIds (value: string): string[] {
+function msgIds (value: string): string[] {
   const ids = [...value.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1] ?? '')
   if (ids.length > 0) return ids
   return value.split(/\s+/).filter((t) => t !== '').map((t) => t.replace(/^<|>$/g, ''))

@@ -47,7 +47,7 @@ const NL = Buffer.from('\n')
 const DIGIT_OFFSETS = [-4, -2, -1, 1, 2]
 
 /** git's is_from_line(): `From ` and, near the end, `hh:mm:ss yyyy`-ish with a year over 90. */
-export function isFromLine (buf: Buffer, start: number, end: number): boolean {
+function isFromLine (buf: Buffer, start: number, end: number): boolean {
   if (end - start < 20 || buf[start] !== 70 || buf.toString('latin1', start, start + 5) !== 'From ') return false
   const lo = start + 5
   let colon = end - 2

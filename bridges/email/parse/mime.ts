@@ -29,7 +29,7 @@ export function cstr (bin: Bin): Bin {
   return nul === -1 ? bin : bin.slice(0, nul)
 }
 
-export function rtrim (bin: Bin): Bin {
+function rtrim (bin: Bin): Bin {
   let end = bin.length
   while (end > 0 && isSpace(bin.charCodeAt(end - 1))) end--
   return end === bin.length ? bin : bin.slice(0, end)
@@ -48,7 +48,7 @@ export function cleanupSpace (bin: Bin): Bin {
 }
 
 /** Case-insensitive (ASCII) prefix test, like git's skip_iprefix(). */
-export function startsWithCi (bin: Bin, prefix: string, at = 0): boolean {
+function startsWithCi (bin: Bin, prefix: string, at = 0): boolean {
   if (bin.length - at < prefix.length) return false
   for (let i = 0; i < prefix.length; i++) {
     let a = bin.charCodeAt(at + i)
@@ -61,7 +61,7 @@ export function startsWithCi (bin: Bin, prefix: string, at = 0): boolean {
 }
 
 /** strcasestr(): ASCII case-insensitive search. */
-export function indexOfCi (bin: Bin, needle: string): number {
+function indexOfCi (bin: Bin, needle: string): number {
   const first = needle.charCodeAt(0) | 0x20
   for (let i = 0; i + needle.length <= bin.length; i++) {
     if ((bin.charCodeAt(i) | 0x20) === first && startsWithCi(bin, needle, i)) return i
@@ -104,7 +104,7 @@ export class LineReader {
 }
 
 /** RFC 2822 field name (ftext) up to a colon, or an mbox `From ` line. */
-export function isRfc2822Header (line: Bin): boolean {
+function isRfc2822Header (line: Bin): boolean {
   if (line.startsWith('From ') || line.startsWith('>From ')) return true
   for (let i = 0; i < line.length; i++) {
     const ch = line.charCodeAt(i)
@@ -159,7 +159,7 @@ function hex2 (bin: Bin, at: number): number {
  * literal, `=` at the end of the text or before LF ends it (soft break), and
  * in RFC 2047 words `_` is a space.
  */
-export function decodeQ (seg: Bin, rfc2047: boolean): Bin {
+function decodeQ (seg: Bin, rfc2047: boolean): Bin {
   const s = cstr(seg)
   let out = ''
   let run = 0
@@ -189,7 +189,7 @@ const B64 = new Int8Array(256).fill(-1)
  * LF, garbage) is skipped and a trailing partial quantum is dropped. Each call
  * starts afresh, so bodies decode line by line exactly like git.
  */
-export function decodeB (seg: Bin): Bin {
+function decodeB (seg: Bin): Bin {
   const s = cstr(seg)
   const out = Buffer.allocUnsafe(Math.ceil(s.length * 3 / 4) + 3)
   let n = 0
@@ -251,7 +251,7 @@ export function decodeHeader (value: Bin, target: string | null): { value: Bin, 
  * A Content-Type attribute (git's slurp_attr): found anywhere, case-insensitively;
  * quoted up to the next quote, else up to `;`, space or tab. null when absent.
  */
-export function slurpAttr (line: Bin, name: string): Bin | null {
+function slurpAttr (line: Bin, name: string): Bin | null {
   const at = indexOfCi(line, name)
   if (at === -1) return null
   let start = at + name.length
@@ -265,7 +265,7 @@ export function slurpAttr (line: Bin, name: string): Bin | null {
   return line.slice(start, end)
 }
 
-export type TransferEncoding = 'none' | 'base64' | 'qp'
+type TransferEncoding = 'none' | 'base64' | 'qp'
 
 /** The git mailinfo view of MIME structure: one boundary stack, one current part. */
 export class MimeState {
