@@ -1,4 +1,6 @@
-import { FrameLog } from '../storage/frame-log.js'
+import { closeSync, openSync } from 'node:fs'
+import { Unpackr } from 'msgpackr/unpack'
+import { readFrames } from '../storage/frames.js'
 import type { Rejection } from './views.js'
 
 /**
@@ -43,11 +45,16 @@ export interface RecordedViews {
  * mid-frame) or malformed: then only opening the node says what the views hold.
  */
 export function readRecordedViews (path: string): RecordedViews | null {
-  const log = new FrameLog<Header | FrameRecord>(path, { readOnly: true })
+  let fd: number
   try {
-    const { frames, droppedBytes } = log.read()
+    fd = openSync(path, 'r')
+  } catch {
+    return null
+  }
+  try {
+    const { frames, end, size } = readFrames(fd, (body) => lightDecoder.unpack(body) as unknown)
     const first = frames[0]?.frame
-    if (droppedBytes > 0 || first === undefined || !isHeader(first) || first.version !== VERSION) return null
+    if (end < size || first === undefined || !isHeader(first) || first.version !== VERSION) return null
     const recorded: RecordedViews = { events: 0, checkpoints: new Map() }
     for (const { frame } of frames.slice(1)) {
       const { feed, length, count } = frame as Partial<FrameRecord>
@@ -57,6 +64,10 @@ export function readRecordedViews (path: string): RecordedViews | null {
     }
     return recorded
   } finally {
-    log.close()
+    closeSync(fd)
   }
 }
+
+// Decodes what protocol/codec.ts packs (plain maps) without loading msgpackr's
+// native string extractor, whose load cost `cairn id` more than the reading.
+const lightDecoder = new Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false })
