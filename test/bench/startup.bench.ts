@@ -1,8 +1,9 @@
 // Issue 18: how long the CLI takes to answer `--help` and `id` (on a small
 // home and on one of 20,000 events), each as its own process, beside bare
 // `node -e 0` measured in the same run. The commands take turns, so a
-// change in the machine's load falls on all of them alike. Prints figures;
-// asserts nothing.
+// change in the machine's load falls on all of them alike. Beside wall time,
+// each process's own CPU time (user + system, read at its exit): on a busy
+// machine it moves much less than the wall time. Prints figures; asserts nothing.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,13 +32,17 @@ async function makeHome (dir: string, events: number): Promise<string> {
   return dir
 }
 
-/** Wall time of one run of the command, in ms; a failing run stops the bench. */
-function timeOnce (argv: readonly string[]): number {
+// Every run (the reference too) prints its CPU time at exit; preloaded, so it is counted the same in each.
+const CPU_PROBE = 'data:text/javascript,process.on("exit", () => { const u = process.cpuUsage(); process.stderr.write("\\ncpu-us " + (u.user + u.system) + "\\n") })'
+
+/** Wall and CPU time of one run of the command, in ms; a failing run stops the bench. */
+function timeOnce (argv: readonly string[]): { wall: number, cpu: number } {
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', env: { ...process.env, CAIRN_HOME: '' } })
-  const ms = performance.now() - t0
+  const r = spawnSync(process.execPath, ['--import', CPU_PROBE, ...argv], { encoding: 'utf8', env: { ...process.env, CAIRN_HOME: '' } })
+  const wall = performance.now() - t0
   if (r.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${String(r.status)}: ${r.stderr}`)
-  return ms
+  const cpu = /^cpu-us (\d+)$/m.exec(r.stderr)?.[1]
+  return { wall, cpu: Number(cpu) / 1000 }
 }
 
 function percentile (sorted: readonly number[], p: number): number {
@@ -59,15 +64,21 @@ export async function run (): Promise<void> {
       ['cairn status, 3 events (opens the node)', [MAIN, '--home', small, 'status']]
     ]
     for (const [, argv] of cases) timeOnce(argv) // warm the file cache
-    const times = cases.map((): number[] => [])
+    const times = cases.map((): Array<{ wall: number, cpu: number }> => [])
     for (let i = 0; i < RUNS; i++) cases.forEach(([, argv], c) => times[c]?.push(timeOnce(argv)))
-    const reference = percentile([...times[0] ?? []].sort((a, b) => a - b), 50)
-    console.log(`${RUNS} runs each, taking turns; ms:`)
-    console.log(`  ${'command'.padEnd(42)} ${'median'.padStart(7)} ${'p90'.padStart(7)} ${'median - node'.padStart(14)}`)
+    const spread = (c: number, of: 'wall' | 'cpu'): { median: number, p90: number } => {
+      const sorted = (times[c] ?? []).map((t) => t[of]).sort((a, b) => a - b)
+      return { median: percentile(sorted, 50), p90: percentile(sorted, 90) }
+    }
+    const reference = { wall: spread(0, 'wall').median, cpu: spread(0, 'cpu').median }
+    console.log(`${RUNS} runs each, taking turns; ms, median / p90 (and the median above node -e 0):`)
+    console.log(`  ${'command'.padEnd(42)} ${'wall'.padStart(22)} ${'CPU'.padStart(22)}`)
     cases.forEach(([name], c) => {
-      const sorted = [...times[c] ?? []].sort((a, b) => a - b)
-      const median = percentile(sorted, 50)
-      console.log(`  ${name.padEnd(42)} ${median.toFixed(0).padStart(7)} ${percentile(sorted, 90).toFixed(0).padStart(7)} ${(c === 0 ? '' : `+${(median - reference).toFixed(0)}`).padStart(14)}`)
+      const column = (of: 'wall' | 'cpu'): string => {
+        const { median, p90 } = spread(c, of)
+        return `${median.toFixed(0)} / ${p90.toFixed(0)}${c === 0 ? '' : ` (+${(median - reference[of]).toFixed(0)})`}`.padStart(22)
+      }
+      console.log(`  ${name.padEnd(42)} ${column('wall')} ${column('cpu')}`)
     })
   } finally {
     rmSync(dir, { recursive: true, force: true })
