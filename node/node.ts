@@ -12,6 +12,7 @@ import { openStore, pruneRocksLogs } from './storage/store-open.js'
 import { LengthRecord } from './storage/length-record.js'
 import { CryptoPool } from './crypto/pool.js'
 import { createIdentity, loadIdentity } from './storage/identity.js'
+import { recordCoreKeys } from './storage/keys.js'
 import { assertPrivateHome, ensureDir, homePaths, isInitialised, makePrivate, readJson, writeJson } from './storage/home.js'
 import { lockPid, takePidLock } from './storage/pid-lock.js'
 import type { HomePaths } from './storage/home.js'
@@ -129,6 +130,7 @@ export class CairnNode {
       const events = store.get({ name: 'events' })
       const blobs = store.get({ name: 'blobs' })
       await Promise.all([events.ready(), blobs.ready()])
+      if (!readOnly) recordCoreKeys(paths, { feed: toHex(events.key), blobs: toHex(blobs.key) }) // for `cairn id`, also in homes made before keys.json
       const recorded = new LengthRecord(paths.ownLength, state.ownLength ?? 0, readOnly)
       opened.push(() => recorded.close())
       const viewLog = new ViewLog(paths.views, crypto, { readOnly })

@@ -5,7 +5,7 @@ import { CairnError } from './errors.js'
 import { fromHex, toHex } from './hex.js'
 import { checkBodyValue } from './limits.js'
 import type { BodyOf, EventType } from './schemas.js'
-import { bodySchemas, isEventType } from './schemas.js'
+import { bodySchema, isEventType } from './schemas.js'
 
 const EVENT_VERSION = 1
 /** Signatures cover this prefix and the payload, so an event signature can never be replayed as another kind of signed message. */
@@ -61,7 +61,7 @@ export function validateDraft (type: string, body: unknown, refs: readonly strin
   for (const ref of refs) {
     if (fromHex(ref, 32) === null) throw new CairnError('SCHEMA', `${type}: ref "${ref}" is not an EventId (64 lowercase hex characters)`)
   }
-  const result = bodySchemas[type].safeParse(body)
+  const result = bodySchema(type).safeParse(body)
   if (!result.success) {
     const issue = result.error.issues[0]
     const where = issue !== undefined && issue.path.length > 0 ? issue.path.join('.') : 'body'

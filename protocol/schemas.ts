@@ -26,23 +26,28 @@ export const blobRefSchema = z.object({
 
 const trailerSchema = z.object({ key: text(200).min(1), value: text(2000) })
 
-export const bodySchemas = {
-  'identity.link': z.object({
+/**
+ * One builder per type, called on the first validation of that type: building
+ * every schema cost each process that loads this module tens of ms (a `cairn
+ * log` of notes needs only the note schema).
+ */
+const bodySchemaBuilders = {
+  'identity.link': () => z.object({
     feed: hex32,
     blobs: hex32.optional(),
     name: text(200).optional(),
     emails: z.array(text(320)).max(64).optional()
   }),
-  'trust.set': z.object({
+  'trust.set': () => z.object({
     subject: hex32,
     roles: z.array(z.enum(ROLES)).max(ROLES.length),
     revoked: z.boolean().optional()
   }),
-  note: z.object({
+  note: () => z.object({
     text: text(1 << 20),
     subject: text(1000).optional()
   }),
-  'series.revision': z.object({
+  'series.revision': () => z.object({
     project: text(200),
     series: text(200).min(1),
     version: int.min(1),
@@ -96,7 +101,7 @@ export const bodySchemas = {
      */
     replaces: z.array(hex32).max(10000).optional()
   }),
-  review: z.object({
+  review: () => z.object({
     target: z.object({ revision: hex32, patch: int.min(0).optional() }),
     trailers: z.array(trailerSchema).max(1000),
     comment: text(1 << 20).optional(),
@@ -106,7 +111,7 @@ export const bodySchemas = {
     /** The reply's mail as received. */
     mail: blobRefSchema.optional()
   }),
-  'job.request': z.object({
+  'job.request': () => z.object({
     project: text(200),
     repo: text(4096),
     base: text(200),
@@ -118,9 +123,9 @@ export const bodySchemas = {
     /** The ref the user named (a branch, a tag) when base is the commit it resolved to. */
     ref: text(200).optional()
   }),
-  'job.claim': z.object({ job: hex32, runner: hex32, leaseUntil: nonNegInt }),
-  'job.progress': z.object({ job: hex32, step: text(200), state: text(100), detail: text(1 << 16).optional() }),
-  result: z.object({
+  'job.claim': () => z.object({ job: hex32, runner: hex32, leaseUntil: nonNegInt }),
+  'job.progress': () => z.object({ job: hex32, step: text(200), state: text(100), detail: text(1 << 16).optional() }),
+  result: () => z.object({
     job: hex32.optional(),
     build: text(200),
     testRun: text(200),
@@ -137,7 +142,7 @@ export const bodySchemas = {
     /** Why, in a line or a few, when the verdict is error, apply-failed or aborted. */
     message: text(1 << 16).optional()
   }),
-  decision: z.object({
+  decision: () => z.object({
     revision: hex32,
     machine: text(200),
     machineVersion: text(50),
@@ -147,13 +152,13 @@ export const bodySchemas = {
     reasons: z.array(text(2000)).max(1000),
     inputs: z.array(hex32).max(100_000)
   }),
-  merge: z.object({
+  merge: () => z.object({
     revision: hex32,
     branch: text(500),
     commit: z.string().regex(/^[0-9a-f]{40,64}$/, 'expected a git commit id'),
     forced: z.boolean().optional()
   }),
-  'mail.raw': z.object({
+  'mail.raw': () => z.object({
     reason: text(2000),
     messageId: text(998).optional(),
     list: text(200).optional(),
@@ -162,11 +167,19 @@ export const bodySchemas = {
   })
 } as const
 
-export type EventType = keyof typeof bodySchemas
-export type BodyOf<T extends EventType> = z.infer<typeof bodySchemas[T]>
+type BodySchemas = { [T in keyof typeof bodySchemaBuilders]: ReturnType<typeof bodySchemaBuilders[T]> }
+export type EventType = keyof BodySchemas
+export type BodyOf<T extends EventType> = z.infer<BodySchemas[T]>
 export type BlobRef = z.infer<typeof blobRefSchema>
-export const EVENT_TYPES = Object.keys(bodySchemas) as EventType[]
+export const EVENT_TYPES = Object.keys(bodySchemaBuilders) as EventType[]
 
 export function isEventType (type: unknown): type is EventType {
-  return typeof type === 'string' && Object.hasOwn(bodySchemas, type)
+  return typeof type === 'string' && Object.hasOwn(bodySchemaBuilders, type)
+}
+
+const built: Partial<BodySchemas> = {}
+
+/** The body schema of an event type, built the first time it is asked for. */
+export function bodySchema<T extends EventType> (type: T): BodySchemas[T] {
+  return built[type] ??= bodySchemaBuilders[type]() as BodySchemas[T]
 }

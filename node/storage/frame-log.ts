@@ -1,9 +1,8 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs'
 import { crc32 } from 'node:zlib'
 import { pack, unpackExact } from '../../protocol/codec.js'
 import { CairnError } from '../../protocol/errors.js'
-
-const HEADER_BYTES = 8
+import { FRAME_HEADER_BYTES, readFrames } from './frames.js'
 
 /**
  * An append-only local file of frames `[u32 length][u32 crc32][msgpack]`
@@ -35,28 +34,9 @@ export class FrameLog<T> {
   /** Every intact frame with the file offset it starts at (for cut()); a damaged tail is cut. */
   read (): { frames: Array<{ frame: T, at: number }>, droppedBytes: number } {
     if (this.fd < 0) return { frames: [], droppedBytes: 0 }
-    const size = fstatSync(this.fd).size
-    const header = Buffer.alloc(HEADER_BYTES)
-    const frames: Array<{ frame: T, at: number }> = []
-    let pos = 0
-    while (pos + HEADER_BYTES <= size) {
-      readSync(this.fd, header, 0, HEADER_BYTES, pos)
-      const length = header.readUInt32BE(0)
-      if (pos + HEADER_BYTES + length > size) break
-      const body = Buffer.alloc(length)
-      readSync(this.fd, body, 0, length, pos + HEADER_BYTES)
-      if (crc32(body) !== header.readUInt32BE(4)) break
-      let frame: T
-      try {
-        frame = unpackExact(body, `${this.path} frame ${frames.length}`) as T
-      } catch {
-        break
-      }
-      frames.push({ frame, at: pos })
-      pos += HEADER_BYTES + length
-    }
-    if (pos < size && !this.readOnly) ftruncateSync(this.fd, pos)
-    return { frames, droppedBytes: size - pos }
+    const { frames, end, size } = readFrames(this.fd, (body, i) => unpackExact(body, `${this.path} frame ${i}`) as T)
+    if (end < size && !this.readOnly) ftruncateSync(this.fd, end)
+    return { frames, droppedBytes: size - end }
   }
 
   /** Drop the frame starting at `at` and every frame after it. */
@@ -68,11 +48,11 @@ export class FrameLog<T> {
   append (frame: T): void {
     this.assertWritable()
     const body = pack(frame)
-    const header = Buffer.alloc(HEADER_BYTES)
+    const header = Buffer.alloc(FRAME_HEADER_BYTES)
     header.writeUInt32BE(body.byteLength, 0)
     header.writeUInt32BE(crc32(body), 4)
     const size = fstatSync(this.fd).size
-    writeSync(this.fd, Buffer.concat([header, body]), 0, HEADER_BYTES + body.byteLength, size)
+    writeSync(this.fd, Buffer.concat([header, body]), 0, FRAME_HEADER_BYTES + body.byteLength, size)
   }
 
   close (): void {

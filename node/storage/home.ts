@@ -10,6 +10,8 @@ export interface HomePaths {
   store: string
   views: string
   state: string
+  /** The own feed's and blobs core's public keys (storage/keys.ts), so reading them needs no store. */
+  keys: string
   ownLength: string
   token: string
   lock: string
@@ -29,6 +31,7 @@ export function homePaths (dir: string): HomePaths {
     store: join(dir, 'store'),
     views: join(dir, 'views.log'),
     state: join(dir, 'state.json'),
+    keys: join(dir, 'keys.json'),
     ownLength: join(dir, 'own-length'),
     token: join(dir, 'api.token'),
     lock: join(dir, 'node.lock'),

@@ -15,7 +15,8 @@ export function createIdentity (path: string, crypto: Crypto): KeyPair {
   return crypto.keyPair(seed)
 }
 
-export function loadIdentity (path: string, crypto: Crypto): KeyPair {
+/** `crypto` needs only to derive a key pair from the seed (storage/keys.ts does it without sodium). */
+export function loadIdentity (path: string, crypto: { keyPair: (seed: Uint8Array) => KeyPair }): KeyPair {
   if (!existsSync(path)) throw new CairnError('NOT_INITIALISED', `no identity at ${path}; run: cairn init --name NAME`)
   assertPrivate(path)
   const seed = fromHex(readFileSync(path, 'utf8').trim(), 32)

@@ -3,6 +3,8 @@ import type { Crypto } from '../../protocol/crypto.js'
 import { CairnError, isCairnError } from '../../protocol/errors.js'
 import { reopenBlock } from '../crypto/jobs.js'
 import { FrameLog } from '../storage/frame-log.js'
+import { FORMAT, isHeader, VERSION } from './view-log-format.js'
+import type { FrameRecord, Header } from './view-log-format.js'
 import type { IndexedEvent, Rejection } from './views.js'
 
 /** One indexing step as the views take it: a feed's new checkpoint with the events and rejections it produced. */
@@ -13,26 +15,6 @@ export interface Frame {
   events: IndexedEvent[]
   rejected: Rejection[]
 }
-
-/**
- * What the log keeps of a frame: the blocks it covered, what it rejected
- * there, and a digest of the EventIds it accepted. The events themselves stay
- * in the feed (storing them again doubled the disk and cost the indexer a
- * re-encode of every event) and are read back from it on open.
- */
-interface FrameRecord {
-  feed: string
-  from: number
-  length: number
-  count: number
-  digest: Uint8Array
-  rejected: Rejection[]
-}
-
-/** The log's first frame. A log of another version is dropped and the views rebuilt from the feeds. */
-interface Header { format: typeof FORMAT, version: number }
-const FORMAT = 'cairn/views'
-const VERSION = 2
 
 export interface ViewLogLoad {
   frames: number
@@ -125,8 +107,4 @@ export class ViewLog {
   private digest (events: readonly IndexedEvent[]): Uint8Array {
     return this.crypto.blake2b256(Buffer.from(events.map((e) => e.id).join(''), 'latin1'))
   }
-}
-
-function isHeader (x: unknown): x is Header {
-  return typeof x === 'object' && x !== null && (x as Header).format === FORMAT
 }

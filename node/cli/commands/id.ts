@@ -1,28 +1,36 @@
-import type { Args, Command } from '../command.js'
-import { usageError, withNodeToPost, withNodeToRead } from '../command.js'
+import type { Args, Command, Context } from '../command.js'
+import type { CairnNode } from '../../node.js'
+import { usageError } from '../parse.js'
 import type { idPublishSpec, idSpec } from '../specs/node.js'
+import { homePaths, readJson } from '../../storage/home.js'
+import { readHomeKeys } from '../../storage/keys.js'
+import { LengthRecord } from '../../storage/length-record.js'
+import { readRecordedViews } from '../../views/view-log-format.js'
 
+/** What `cairn id` prints, in this order. */
+interface IdInfo {
+  identity: string
+  feed: string
+  blobs: string
+  name: string
+  feedLength: number
+  events: number
+  follows: number
+}
+
+// command.js (and so node.js: corestore, zod, sodium) is imported only when the home must be opened.
 export const id: Command = {
   async run (ctx, args: Args<typeof idSpec>) {
-    await withNodeToRead(ctx, async (node) => {
-      const info = {
-        identity: node.identityKey,
-        feed: node.feedKey,
-        blobs: node.blobsKey,
-        name: node.name,
-        feedLength: node.feed.core.length,
-        events: node.views.events.size,
-        follows: node.follows().length
-      }
-      if (args.values.json === true) ctx.io.out(JSON.stringify(info))
-      else for (const [k, v] of Object.entries(info)) ctx.io.out(`${k.padEnd(10)} ${String(v)}`)
-    })
+    const info = recordedInfo(ctx.home) ?? await openedInfo(ctx)
+    if (args.values.json === true) ctx.io.out(JSON.stringify(info))
+    else for (const [k, v] of Object.entries(info)) ctx.io.out(`${k.padEnd(10)} ${String(v)}`)
   },
   subcommands: {
     async publish (ctx, { values }: Args<typeof idPublishSpec>) {
       const emails = values.email ?? []
       const bad = emails.filter((e) => !/^[^\s@<>]+@[^\s@<>]+$/.test(e))
       if (bad.length > 0) throw usageError(`not an email address: ${bad.join(', ')}`)
+      const { withNodeToPost } = await import('../command.js')
       await withNodeToPost(ctx, async (node, post) => {
         const id = await post('identity.link', {
           feed: node.feedKey,
@@ -34,4 +42,39 @@ export const id: Command = {
       })
     }
   }
+}
+
+/**
+ * The answer from the home's records, without opening the store or replaying
+ * the views: the keys (storage/keys.ts), state.json, the own feed's length
+ * record and the counts the view log recorded. Null when a record is missing
+ * or the view log is not clean or lags the own feed (a crash between append
+ * and index): opening the node repairs that and answers. identity.key is
+ * checked as opening does (NOT_INITIALISED, KEY_PERMISSIONS, KEY_CORRUPT).
+ */
+function recordedInfo (home: string): IdInfo | null {
+  const paths = homePaths(home)
+  const keys = readHomeKeys(paths)
+  if (keys === null) return null
+  const views = readRecordedViews(paths.views)
+  if (views === null) return null
+  const state = readJson<{ name: string, ownLength?: number, follows?: Record<string, unknown> }>(paths.state, { name: '', follows: {} })
+  const record = new LengthRecord(paths.ownLength, state.ownLength ?? 0, true)
+  const feedLength = record.get()
+  record.close()
+  if ((views.checkpoints.get(keys.feed) ?? 0) !== feedLength) return null
+  return { ...keys, name: state.name, feedLength, events: views.events, follows: Object.keys(state.follows ?? {}).length }
+}
+
+async function openedInfo (ctx: Context): Promise<IdInfo> {
+  const { withNodeToRead } = await import('../command.js')
+  return await withNodeToRead(ctx, async (node: CairnNode) => ({
+    identity: node.identityKey,
+    feed: node.feedKey,
+    blobs: node.blobsKey,
+    name: node.name,
+    feedLength: node.feed.core.length,
+    events: node.views.events.size,
+    follows: node.follows().length
+  }))
 }
