@@ -11,14 +11,14 @@ import { loadIdentity } from './identity.js'
  * identity.key with node:crypto. Light on purpose (no corestore, sodium or
  * zod): `cairn id` answers from here in about the time node takes to start.
  */
-export interface HomeKeys {
+interface HomeKeys {
   identity: string
   feed: string
   blobs: string
 }
 
 /** The own feed's and blobs core's keys as recorded in the home. */
-export type CoreKeys = Omit<HomeKeys, 'identity'>
+type CoreKeys = Omit<HomeKeys, 'identity'>
 
 const HEX_KEY = /^[0-9a-f]{64}$/
 

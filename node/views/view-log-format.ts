@@ -34,7 +34,7 @@ export function isHeader (x: unknown): x is Header {
 }
 
 /** What a view log recorded: events accepted (relayed copies counted each time) and each feed's checkpoint. */
-export interface RecordedViews {
+interface RecordedViews {
   events: number
   checkpoints: Map<string, number>
 }
