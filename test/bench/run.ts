@@ -9,6 +9,7 @@ import { run as ingest } from './ingest.bench.js'
 import { run as compare } from './compare.bench.js'
 import { run as decide } from './decide.bench.js'
 import { run as api } from './api.bench.js'
+import { run as viewsDb } from './views-db.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -18,7 +19,8 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['compare', compare],
   ['decide', decide],
   ['ingest', ingest],
-  ['api', api] // issue 6: HTTP latency over ~100k events
+  ['api', api], // issue 6: HTTP latency over ~100k events
+  ['views-db', viewsDb] // issue 12: candidates for the on-disk views, kill -9 trials included
 ]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {
