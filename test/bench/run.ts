@@ -10,6 +10,7 @@ import { run as compare } from './compare.bench.js'
 import { run as decide } from './decide.bench.js'
 import { run as api } from './api.bench.js'
 import { run as startup } from './startup.bench.js'
+import { run as viewsDb } from './views-db.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -20,7 +21,8 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['decide', decide],
   ['ingest', ingest],
   ['api', api], // issue 6: HTTP latency over ~100k events
-  ['startup', startup] // issue 18: cairn --help and cairn id beside node -e 0
+  ['startup', startup], // issue 18: cairn --help and cairn id beside node -e 0
+  ['views-db', viewsDb] // issue 12: candidates for the on-disk views, kill -9 trials included
 ]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {
