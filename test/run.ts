@@ -25,7 +25,7 @@ function testFiles (dir: string): string[] {
 async function runFile (file: string, brittle: string): Promise<FileOutcome> {
   const name = relative(repoRoot, file)
   process.stdout.write(`\n# file ${name}\n`)
-  const child = spawn(brittle, ['--timeout', TIMEOUT_MS, file], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(brittle, ['--timeout', TIMEOUT_MS, name], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] })
   let tail = ''
   child.stdout.on('data', (chunk: Buffer) => {
     process.stdout.write(chunk)
