@@ -64,6 +64,7 @@ export class CiLoop {
   async start (): Promise<void> {
     const start = ciStart(this.node.views) ?? await this.post(CI_NOTES.start, 'the CI starts testing the revisions that arrive from now on', [])
     this.since = start.ts
+    await this.pass() // what arrived while the daemon was down, before the daemon says it runs
     this.unsubscribe = this.node.views.subscribe(() => this.passes.schedule())
     this.passes.start()
   }
