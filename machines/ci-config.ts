@@ -101,13 +101,13 @@ export function parseCiConfig (text: string, file = 'ci.yaml'): CiConfig {
   return parseChecked(text, file, 'POLICY', validate)
 }
 
-/** Whether a series is one the configuration tests, by what it is known to touch (null: not read yet, only asked when a paths filter is given). */
-export function seriesMatches (config: CiConfig, series: { list: string | undefined, subject: string }, touched: readonly string[]): boolean {
+/** Whether a series is one the configuration tests; touched null: leave the paths filter out (its paths are not read yet). */
+export function seriesMatches (config: CiConfig, series: { list: string | undefined, subject: string }, touched: readonly string[] | null): boolean {
   const { lists, paths, subjects } = config.series
   if (lists.length > 0 && (series.list === undefined || !lists.some((l) => sameList(l, series.list as string)))) return false
   const subject = series.subject.toLowerCase()
   if (subjects.length > 0 && !subjects.some((k) => subject.includes(k))) return false
-  return paths.length === 0 || paths.some((g) => matchesAny(g, touched).length > 0)
+  return touched === null || paths.length === 0 || paths.some((g) => matchesAny(g, touched).length > 0)
 }
 
 /** A list named by address or List-Id (`<xfs.example.org>`, `xfs@example.org`, `xfs.example.org`): the same list. */

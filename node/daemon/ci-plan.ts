@@ -73,11 +73,14 @@ export function planCi (input: CiPlanInput): CiIntent[] {
       if (!input.handled.has(revision.id) && !hasOutcome(views, record)) out.push({ kind: 'verdict-unknown', revision, record })
       continue
     }
-    if (input.config.series.paths.length > 0 && !input.touched.has(revision.id)) {
+    const facts = { list: revision.body.source.list, subject: series.subject }
+    if (!seriesMatches(input.config, facts, null)) continue
+    const touched = input.touched.get(revision.id)
+    if (input.config.series.paths.length > 0 && touched === undefined) {
       out.push({ kind: 'read-paths', revision })
       continue
     }
-    if (!seriesMatches(input.config, { list: revision.body.source.list, subject: series.subject }, input.touched.get(revision.id) ?? [])) continue
+    if (!seriesMatches(input.config, facts, touched ?? null)) continue
     const jobs = ownJobs(views, revision)
     const missing = input.config.profiles.filter((p) => !jobs.has(p) && !input.submitted.has(ciJobKey(revision.id, p)))
     if (missing.length > 0) out.push({ kind: 'submit-jobs', revision, profiles: missing })
