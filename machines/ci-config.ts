@@ -10,7 +10,7 @@ import { fail, glob, list, mapping, parseChecked } from './yaml-check.js'
 import type { Path } from './yaml-check.js'
 
 /** Where verdict mails go: an SMTP server, or an outbox a local MTA picks up. */
-export type VerdictTarget =
+type VerdictTarget =
   | { kind: 'smtp', hostPort: string }
   | { kind: 'maildir', dir: string }
   | { kind: 'mbox', file: string }

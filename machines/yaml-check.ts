@@ -18,7 +18,7 @@ export class Issue extends Error {
   }
 }
 
-export function fmt (path: Path): string {
+function fmt (path: Path): string {
   let s = ''
   for (const p of path) s += typeof p === 'number' ? `[${p}]` : (s === '' ? p : `.${p}`)
   return s

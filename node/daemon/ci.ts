@@ -11,7 +11,7 @@ import type { CiIntent } from './ci-plan.js'
 import { Passes } from './passes.js'
 
 /** A composed verdict mail, and how to send it where the configuration says. */
-export interface ComposedVerdict {
+interface ComposedVerdict {
   messageId: string
   passed: boolean
   /** Send it; resolves to what was done, for the line printed ("sent to ... via HOST:PORT"). */

@@ -26,7 +26,7 @@ const RECIPE = `test:
 /** A mail as a file, and the Message-ID it carries. */
 export interface Mail { file: string, messageId: string }
 
-export interface Project {
+interface Project {
   repo: string
   /** Cover letter first, then the patches. */
   v1: Mail[]
