@@ -4,7 +4,7 @@ export const MACHINES_CODES = {
   DECIDE: 'decide() was not given what a revision\'s decision needs (its events, its touched paths)',
   MACHINE: 'a state machine replay cannot run (unnamed guards, context that differs from the reducer\'s)',
   MAINTAINERS: 'a MAINTAINERS file entry that cannot be used (e.g. an invalid N: regular expression)',
-  POLICY: 'a policy file that cannot be read or is not a valid policy; the message names the line'
+  POLICY: 'a policy file or CI configuration (ci.yaml) that cannot be read or is not valid; the message names the line'
 }
 
 export type MachinesCode = keyof typeof MACHINES_CODES

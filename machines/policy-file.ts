@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto'
-import { compileGlob } from './glob.js'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
-import type { Document, Node } from 'yaml'
 import { canonicalHash } from '../protocol/canonical.js'
 import type { CanonicalValue } from '../protocol/canonical.js'
 import { CairnError, isCairnError } from '../protocol/errors.js'
 import type { Maintainers } from './maintainers.js'
 import { parseMaintainers } from './maintainers.js'
+import { fail, glob, Issue, list, mapping, parseChecked } from './yaml-check.js'
+import type { Path } from './yaml-check.js'
 
 export type ReviewRole = 'reviewer' | 'maintainer'
 
@@ -53,39 +52,6 @@ const TOP_KEYS = ['reviews', 'tests', 'veto', 'paths', 'maintainers', 'reset', '
 const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/
 const TRAILER = /^[A-Za-z][A-Za-z0-9-]{0,99}$/
 
-type Path = Array<string | number>
-
-class Issue extends Error {
-  constructor (readonly path: Path, readonly what: string, readonly atKey = false) {
-    super(what)
-  }
-}
-
-function fmt (path: Path): string {
-  let s = ''
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : (s === '' ? p : `.${p}`)
-  return s
-}
-
-function fail (path: Path, what: string): never {
-  throw new Issue(path, `${fmt(path)} ${what}`)
-}
-
-function mapping (v: unknown, path: Path, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    if (path.length === 0) throw new Issue(path, 'the policy must be a mapping with reviews, tests and veto')
-    fail(path, 'must be a mapping')
-  }
-  const rec = v as Record<string, unknown>
-  for (const key of Object.keys(rec)) {
-    if (!allowed.includes(key)) {
-      const where = path.length === 0 ? '' : ` in ${fmt(path)}`
-      throw new Issue([...path, key], `unknown key "${key}"${where} (expected one of ${allowed.join(', ')})`, true)
-    }
-  }
-  return rec
-}
-
 function count (v: unknown, path: Path): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(path, 'must be a non-negative integer')
   return v
@@ -108,17 +74,6 @@ function names (v: unknown, path: Path, re: RegExp, what: string): string[] {
   return out
 }
 
-function glob (v: unknown, path: Path): string {
-  if (typeof v !== 'string' || v.trim() === '') fail(path, 'must be a non-empty glob such as fs/xfs/**')
-  if (v.startsWith('/')) fail(path, 'must be relative to the repository root (no leading /)')
-  try {
-    compileGlob(v)
-  } catch (err) {
-    fail(path, `is not a valid glob: ${v}${isCairnError(err, 'GLOB') ? ` (${err.message.replace(/^GLOB: /, '')})` : ''}`)
-  }
-  return v
-}
-
 function reviewRule (v: unknown, path: Path, withTrailers: boolean): ReviewRule & { trailers?: string[] } {
   const r = mapping(v, path, withTrailers ? ['required', 'role', 'trailers'] : ['required', 'role'])
   if (r.required === undefined) fail([...path, 'required'], 'is missing (how many approvals are needed)')
@@ -136,14 +91,9 @@ function testRule (v: unknown, path: Path): { required: string[] } {
   return { required: names(t.required, [...path, 'required'], PROFILE, 'test profile') }
 }
 
-function list (v: unknown, path: Path): unknown[] {
-  if (!Array.isArray(v)) fail(path, 'must be a list')
-  return v
-}
-
 /** Check a parsed YAML value and fill in the defaults; throws Issue. */
 function validate (value: unknown): Policy {
-  const top = mapping(value, [], TOP_KEYS)
+  const top = mapping(value, [], TOP_KEYS, 'the policy must be a mapping with reviews, tests and veto')
   for (const key of ['reviews', 'tests', 'veto']) {
     if (top[key] === undefined) throw new Issue([], `${key} is missing (the smallest policy has reviews, tests and veto)`)
   }
@@ -188,73 +138,13 @@ function validate (value: unknown): Policy {
   }
 }
 
-/** 1-based line of the node at `path` (of its key when `atKey`), falling back to the nearest parent that exists. */
-function lineOf (doc: Document, lc: LineCounter, path: Path, atKey: boolean): number {
-  let node: unknown = doc.contents
-  let line = node !== null && typeof node === 'object' && 'range' in node ? pos(lc, node as Node) : 1
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i]
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
-      if (pair === undefined) break
-      const last = i === path.length - 1
-      const keyLine = isScalar(pair.key) ? pos(lc, pair.key) : line
-      if (last && atKey) return keyLine
-      node = pair.value
-      line = node !== null && typeof node === 'object' && 'range' in node ? pos(lc, node as Node) : keyLine
-    } else if (isSeq(node) && typeof seg === 'number') {
-      node = node.items[seg]
-      if (node === undefined || node === null) break
-      if (typeof node === 'object' && 'range' in node) line = pos(lc, node as Node)
-    } else break
-  }
-  return line
-}
-
-/** Line of the first alias that names no anchor ("match: *.c" reads as an alias in YAML). */
-function aliasLine (doc: Document, lc: LineCounter): number {
-  let line = 1
-  visit(doc, {
-    Alias (_, node) {
-      if (node.resolve(doc) !== undefined) return undefined
-      line = pos(lc, node)
-      return visit.BREAK
-    }
-  })
-  return line
-}
-
-function pos (lc: LineCounter, node: Node): number {
-  const start = node.range?.[0]
-  return start === undefined ? 1 : Math.max(1, lc.linePos(start).line)
-}
-
 /**
  * Parse and validate a policy file. Throws CairnError POLICY whose message
  * names the file, the line and what is wrong:
  * "policy.yaml line 3: reviews.required must be a non-negative integer".
  */
 export function parsePolicy (text: string, file = 'policy.yaml'): Policy {
-  const lc = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true })
-  const err = doc.errors[0]
-  if (err !== undefined) {
-    const line = Math.max(1, lc.linePos(err.pos[0]).line)
-    const what = err.message.split('\n')[0] ?? 'invalid YAML'
-    throw new CairnError('POLICY', `${file} line ${line}: ${what}`)
-  }
-  let value: unknown
-  try {
-    value = doc.toJS({ maxAliasCount: 100 })
-  } catch (e) {
-    throw new CairnError('POLICY', `${file} line ${aliasLine(doc, lc)}: ${(e as Error).message}; quote values starting with * (e.g. '*.c')`, { cause: e })
-  }
-  try {
-    return validate(value)
-  } catch (e) {
-    if (!(e instanceof Issue)) throw e
-    throw new CairnError('POLICY', `${file} line ${lineOf(doc, lc, e.path, e.atKey)}: ${e.message}`)
-  }
+  return parseChecked(text, file, 'POLICY', validate)
 }
 
 interface LoadedPolicy {

@@ -9,7 +9,12 @@ import { joinSwarm } from '../net/swarm.js'
 import { listen } from '../net/sync.js'
 import type { HostPort } from '../net/sync.js'
 import { PolicyHolder } from '../policy/holder.js'
+import type { CiConfig } from '../../machines/ci-config.js'
+import { CiLoop } from './ci.js'
+import type { CiActions } from './ci.js'
 import { MaintainerLoop } from './maintainer.js'
+import { SourceWatcher } from './watch.js'
+import type { WatchActions, WatchSource } from './watch.js'
 import { clearDaemonRecord, writeDaemonRecord } from './record.js'
 
 /** A part of the running daemon: started by startDaemon, closed by Daemon.close (the last started first). */
@@ -53,6 +58,18 @@ export interface HttpPlan extends HostPort {
 export interface MaintainerPlan {
   /** What auto-submitted jobs name; null: none are submitted. */
   template: JobTemplate | null
+}
+
+export interface CiPlan {
+  config: CiConfig
+  /** The file it came from, for the line printed. */
+  file: string
+  actions: CiActions
+}
+
+export interface WatchPlan {
+  sources: WatchSource[]
+  actions: WatchActions
 }
 
 /** Direct sync (cairn sync --connect) on a TCP address. */
@@ -112,4 +129,24 @@ export function startMaintainer ({ node, out, log }: DaemonEnv, plan: Maintainer
   out(`maintainer publishing decisions${plan.template === null ? '' : `, submitting jobs for ${plan.template.repo} when the policy says autoSubmit`}`)
   loop.start()
   return { name: 'maintainer', close: async () => { await loop.stop() } }
+}
+
+/** Jobs for every new revision the CI configuration matches, and its verdict mail once the results are in (cairn start --ci). */
+export async function startCi ({ node, out, log }: DaemonEnv, plan: CiPlan): Promise<Component> {
+  const loop = new CiLoop(node, { config: plan.config, actions: plan.actions, out, warn: log })
+  await loop.start()
+  const { target } = plan.config.verdict
+  const to = target.kind === 'smtp' ? `smtp ${target.hostPort}` : target.kind === 'maildir' ? `maildir ${target.dir}` : `mbox ${target.file}`
+  out(`ci       ${plan.file}: testing ${plan.config.profiles.join(', ')} on ${plan.config.repo}, verdicts to ${to}`)
+  return { name: 'ci', close: async () => { await loop.stop() } }
+}
+
+/** Mail taken in as it arrives in each watched source (cairn start --watch). */
+export function startWatch ({ out, log }: DaemonEnv, plan: WatchPlan): Component {
+  const watchers = plan.sources.map((source) => new SourceWatcher(source, { actions: plan.actions, out, warn: log }))
+  for (const w of watchers) {
+    w.start()
+    out(`watch    ${w.label}`)
+  }
+  return { name: 'watch', close: async () => { await Promise.all(watchers.map(async (w) => { await w.stop() })) } }
 }

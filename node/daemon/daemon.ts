@@ -1,7 +1,7 @@
 import type { CairnNode } from '../node.js'
 import type { HostPort } from '../net/sync.js'
-import type { Component, HttpPlan, MaintainerPlan } from './components.js'
-import { LiveSessions, startHttp, startMaintainer, startSwarm, startSync } from './components.js'
+import type { CiPlan, Component, HttpPlan, MaintainerPlan, WatchPlan } from './components.js'
+import { LiveSessions, startCi, startHttp, startMaintainer, startSwarm, startSync, startWatch } from './components.js'
 import { clearDaemonRecord } from './record.js'
 
 /** What the daemon runs; null: not that part. */
@@ -10,6 +10,8 @@ export interface DaemonOptions {
   swarm: { bootstrap: HostPort[], topic: string } | null
   http: HttpPlan | null
   maintainer: MaintainerPlan | null
+  ci: CiPlan | null
+  watch: WatchPlan | null
   /** One line per thing started or published. */
   out: (line: string) => void
   /** Problems that do not stop the daemon. */
@@ -49,18 +51,21 @@ export class Daemon {
 
 /**
  * Start what `options` asks for, in order: sync listener, swarm, HTTP (with
- * the daemon.json record), maintainer loop. A component that fails to start
+ * the daemon.json record), maintainer loop, CI loop, mail watchers (last:
+ * what they ingest finds the CI already listening). A component that fails to start
  * closes those already started. A new component is a start function
  * returning its Component, added to the list here.
  */
 export async function startDaemon (node: CairnNode, options: DaemonOptions): Promise<Daemon> {
-  const { listen, swarm, http, maintainer } = options
+  const { listen, swarm, http, maintainer, ci, watch } = options
   const env = { node, out: options.out, log: options.log, live: new LiveSessions() }
   const starts: Array<() => Promise<Component | null> | Component> = []
   if (listen !== null) starts.push(async () => await startSync(env, listen))
   if (swarm !== null) starts.push(async () => await startSwarm(env, swarm))
   if (http !== null) starts.push(async () => await startHttp(env, http))
   if (maintainer !== null) starts.push(() => startMaintainer(env, maintainer))
+  if (ci !== null) starts.push(async () => await startCi(env, ci))
+  if (watch !== null) starts.push(() => startWatch(env, watch))
 
   clearDaemonRecord(node.paths) // one left by a daemon that was killed
   node.warmCrypto().catch(() => {}) // loads while the daemon starts: the first sync or batch finds the threads ready

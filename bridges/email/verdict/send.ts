@@ -1,4 +1,6 @@
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
 import { createTransport } from 'nodemailer'
 import { CairnError } from '../../../protocol/errors.js'
 import type { VerdictMail } from './verdict.js'
@@ -19,6 +21,21 @@ export function appendToMbox (path: string, mail: VerdictMail, now = new Date())
   const body = mail.text.replace(/^(>*From )/gm, '>$1')
   const sender = bare([mail.from])[0] ?? 'cairn@localhost'
   appendFileSync(path, `From ${sender} ${asctime(now)}\n${body.endsWith('\n') ? body : body + '\n'}\n`)
+}
+
+/**
+ * Deliver the mail into a Maildir (an outbox a local MTA or a sync tool picks
+ * up): written whole under tmp/, then renamed into new/, so a reader never
+ * sees half a mail. Returns the file's path.
+ */
+export function writeToMaildir (dir: string, mail: VerdictMail, now = new Date()): string {
+  for (const sub of ['tmp', 'new', 'cur']) mkdirSync(join(dir, sub), { recursive: true })
+  const name = `${Math.floor(now.getTime() / 1000)}.P${process.pid}Q${mail.messageId.slice(0, 40).replace(/[^A-Za-z0-9-]/g, '_')}.${hostname().replace(/[/:]/g, '_')}`
+  const tmp = join(dir, 'tmp', name)
+  writeFileSync(tmp, mail.text)
+  const path = join(dir, 'new', name)
+  renameSync(tmp, path)
+  return path
 }
 
 /**

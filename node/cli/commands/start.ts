@@ -8,6 +8,8 @@ import { homePaths, isInitialised } from '../../storage/home.js'
 import { checkBind, parseAllow } from '../../http/access.js'
 import { DEFAULT_HTTP } from '../../http/server.js'
 import { parseHostPort } from '../../net/sync.js'
+import { parseWatchSource } from '../../daemon/watch.js'
+import { ciActions, loadCiConfig, watchActions } from '../daemon-actions.js'
 import type { Args, Command } from '../command.js'
 import { usageError } from '../command.js'
 import type { startSpec } from '../specs/start.js'
@@ -30,6 +32,8 @@ export const start: Command = {
     if (!maintainer && (values['jobs-repo'] !== undefined || values['jobs-tags'] !== undefined)) throw usageError('--jobs-repo and --jobs-tags go with --maintainer')
     const jobsRepo = values['jobs-repo']
     const jobsTags = values['jobs-tags']?.split(',').map((t) => t.trim()).filter((t) => t !== '') ?? []
+    const ci = values.ci === undefined ? null : { file: values.ci, config: loadCiConfig(values.ci) } // before the home is touched
+    const watched = (values.watch ?? []).map(parseWatchSource)
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
 
     const listen = values.listen === undefined ? null : parseHostPort(values.listen, '--listen')
@@ -42,6 +46,7 @@ export const start: Command = {
     const node = fresh
       ? await CairnNode.init(ctx.home, values.name ?? userInfo().username)
       : await CairnNode.open(ctx.home)
+    const watching = watched.length === 0 ? null : watchActions(node)
     try {
       if (fresh) ctx.io.out(`created a new node in ${ctx.home}`)
       ctx.io.out(`identity ${node.identityKey} (${node.name})`)
@@ -53,6 +58,8 @@ export const start: Command = {
         swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default' } : null,
         http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined },
         maintainer: maintainer ? { template } : null,
+        ci: ci === null ? null : { ...ci, actions: ciActions(node, ci.config) },
+        watch: watching === null ? null : { sources: watched, actions: watching },
         out: (line) => ctx.io.out(line),
         log
       })
@@ -65,6 +72,7 @@ export const start: Command = {
         await daemon.close()
       }
     } finally {
+      watching?.close()
       await node.close()
     }
   }

@@ -2,7 +2,7 @@ import type { CommandSpec } from '../spec.js'
 
 export const startSpec = {
   name: 'start',
-  summary: 'run the node: index, serve direct sync, join the project swarm, serve the HTTP API and web UI; with --maintainer, publish merge decisions and submit the jobs the policy selects; creates the home on first run',
+  summary: 'run the node: index, serve direct sync, join the project swarm, serve the HTTP API and web UI; with --maintainer, publish merge decisions and submit the jobs the policy selects; with --ci, test new series and mail their verdicts; with --watch, ingest mail as it arrives; creates the home on first run',
   options: [
     { name: 'name', type: 'string', value: 'NAME', description: 'the name a new home signs as (default: your user name)' },
     { name: 'listen', type: 'string', value: 'HOST:PORT', description: 'serve direct sync here', example: '--listen 0.0.0.0:7421' },
@@ -15,7 +15,9 @@ export const startSpec = {
     { name: 'http-host', type: 'string', value: 'NAME', multiple: true, description: 'with --http-allow-from: a host name remote clients use for this node (the Host check accepts it besides loopback names and IP literals)', example: '--http-host cairn.lab.example' },
     { name: 'maintainer', type: 'boolean', description: 'publish merge decisions and submit the jobs the policy selects' },
     { name: 'jobs-repo', type: 'string', value: 'PATH|URL', description: 'with --maintainer: the repository auto-submitted jobs name' },
-    { name: 'jobs-tags', type: 'string', value: 'T1,T2', description: 'with --maintainer: the tags auto-submitted jobs carry' }
+    { name: 'jobs-tags', type: 'string', value: 'T1,T2', description: 'with --maintainer: the tags auto-submitted jobs carry' },
+    { name: 'ci', type: 'string', value: 'FILE', description: 'run CI as this configuration says: jobs for every new matching revision, one verdict mail each (docs/policy.md)', example: '--ci ~/ci/ci.yaml' },
+    { name: 'watch', type: 'string', value: 'maildir:DIR|public-inbox:DIR', multiple: true, description: 'ingest new mail as it arrives here; repeat for several', example: '--watch maildir:~/Maildir/lkml' }
   ],
-  examples: ['cairn start --listen 0.0.0.0:7421', 'cairn start --maintainer --jobs-repo ~/src/linux --jobs-tags x86_64']
+  examples: ['cairn start --listen 0.0.0.0:7421', 'cairn start --maintainer --jobs-repo ~/src/linux --jobs-tags x86_64', 'cairn start --ci ci.yaml --watch maildir:~/Maildir/xfs']
 } as const satisfies CommandSpec

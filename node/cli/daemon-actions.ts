@@ -1,0 +1,100 @@
+/**
+ * What the daemon's CI loop and mail watchers need from bridges/ and
+ * runners/, which node/ may not import: composed here, in the CLI, and
+ * handed to startDaemon (node/daemon/components.ts).
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { BridgeState } from '../../bridges/email/ingest/bridge-state.js'
+import { ingest } from '../../bridges/email/ingest/ingest.js'
+import { publicInboxSource } from '../../bridges/email/ingest/public-inbox.js'
+import type { MailSource } from '../../bridges/email/ingest/sources.js'
+import { appendToMbox, sendSmtp, writeToMaildir } from '../../bridges/email/verdict/send.js'
+import { verdictMail } from '../../bridges/email/verdict/verdict.js'
+import { parseCiConfig } from '../../machines/ci-config.js'
+import type { CiConfig } from '../../machines/ci-config.js'
+import { CairnError } from '../../protocol/errors.js'
+import { jobRequestBody } from '../../runners/submit.js'
+import type { CiActions } from '../daemon/ci.js'
+import type { WatchActions } from '../daemon/watch.js'
+import type { CairnNode } from '../node.js'
+import { summaryLines } from './commands/ingest.js'
+
+/** Read and check `--ci FILE`; its relative paths (repo, recipe, outbox) are taken from the file's folder. */
+export function loadCiConfig (file: string): CiConfig {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new CairnError('NOT_FOUND', `--ci ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+  }
+  const config = parseCiConfig(text, file)
+  const at = (p: string): string => isAbsolute(p) ? p : resolve(dirname(file), p)
+  const isUrl = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^[^/]+:/.test(config.repo)
+  const { target } = config.verdict
+  return {
+    ...config,
+    repo: isUrl ? config.repo : at(config.repo),
+    recipe: config.recipe === null ? null : at(config.recipe),
+    verdict: {
+      ...config.verdict,
+      target: target.kind === 'maildir' ? { kind: 'maildir', dir: at(target.dir) } : target.kind === 'mbox' ? { kind: 'mbox', file: at(target.file) } : target
+    }
+  }
+}
+
+/** Jobs through `job submit`'s checks, verdicts through `mail verdict`'s composition, sent where the configuration says. */
+export function ciActions (node: CairnNode, config: CiConfig): CiActions {
+  const { target, from, to } = config.verdict
+  return {
+    jobRequest: async (views, revision, profile) => await jobRequestBody(views, {
+      repo: config.repo,
+      base: config.base,
+      series: revision,
+      profile,
+      tags: config.tags,
+      ...(config.recipe === null ? {} : { recipePath: config.recipe })
+    }),
+    verdict: async (revision) => {
+      const mail = await verdictMail(node, revision, { ...(from === null ? {} : { from }), ...(to === null ? {} : { to }) })
+      const deliver = async (): Promise<string> => {
+        if (target.kind === 'maildir') return `written to ${writeToMaildir(target.dir, mail)}`
+        if (target.kind === 'mbox') {
+          appendToMbox(target.file, mail)
+          return `appended to ${target.file}`
+        }
+        const response = await sendSmtp(target.hostPort, mail)
+        return `sent to ${[...mail.to, ...mail.cc].join(', ')} via ${target.hostPort}${response !== '' ? ` (${response})` : ''}`
+      }
+      return { messageId: mail.messageId, passed: mail.passed, deliver }
+    }
+  }
+}
+
+/**
+ * The email bridge for the watchers: one bridge state for the daemon's
+ * life, one ingest at a time (every source shares that state). `close`
+ * once the daemon has stopped.
+ */
+export function watchActions (node: CairnNode): WatchActions & { close: () => void } {
+  let state: BridgeState | null = null
+  let queue: Promise<unknown> = Promise.resolve()
+  const run = async (source: (state: BridgeState) => MailSource): Promise<string[]> => {
+    const next = queue.then(async () => {
+      state ??= new BridgeState(node.paths.dir)
+      const summary = await ingest(node, state, source(state))
+      return summary.mails === 0 ? [] : summaryLines(summary)
+    })
+    queue = next.catch(() => {})
+    return await next
+  }
+  return {
+    ingestFiles: async (paths) => await run(() => filesSource(paths)),
+    ingestPublicInbox: async (dir) => await run((s) => publicInboxSource(dir, s.cursors)),
+    close: () => state?.close()
+  }
+}
+
+async function * filesSource (paths: readonly string[]): MailSource {
+  for (const path of paths) yield { raw: readFileSync(path), origin: path }
+}

@@ -1,0 +1,132 @@
+/**
+ * What the CI daemon (`cairn start --ci`) is to do, from the views alone:
+ * which revisions get jobs, which get their verdict mail, and which verdict
+ * is in an unknown state. The executor (ci.ts) carries the intents out.
+ * Everything the loop did is read back from this node's own feed: jobs are
+ * its job.requests, verdicts its `note` events with the subjects below, so
+ * a restart, a re-ingest or a republication repeats nothing.
+ */
+import type { CiConfig } from '../../machines/ci-config.js'
+import { seriesMatches } from '../../machines/ci-config.js'
+import { jobsOfRevision, trustedRunners } from '../views/jobs.js'
+import { resolveResult, resultsOfJob } from '../views/results.js'
+import type { ResultEvent } from '../views/results.js'
+import { presentPatches, seriesIndex } from '../views/series/index.js'
+import type { RevisionView } from '../views/series/index.js'
+import { byTsThenId } from '../views/views.js'
+import type { IndexedEvent, Views } from '../views/views.js'
+
+/** Note subjects of the CI's own records. */
+export const CI_NOTES = {
+  /** The CI was first switched on for this home: only revisions that arrive from then on are tested. */
+  start: 'cairn-ci start',
+  /** A verdict mail is about to be sent (refs: the revision): posted before sending, so it is sent at most once. */
+  verdict: 'cairn-ci verdict',
+  /** How the send went (refs: the revision, then the verdict record). */
+  sent: 'cairn-ci verdict sent',
+  failed: 'cairn-ci verdict failed'
+} as const
+
+export type CiIntent =
+  /** The series' touched paths are needed (a paths filter) and not read yet. */
+  | { kind: 'read-paths', revision: RevisionView }
+  /** Post one job.request per profile. */
+  | { kind: 'submit-jobs', revision: RevisionView, profiles: string[] }
+  /** Every required result is in: record the verdict, then send it. */
+  | { kind: 'send-verdict', revision: RevisionView }
+  /** A verdict was recorded and nothing says how its sending went (the daemon stopped while sending): it is never sent again. */
+  | { kind: 'verdict-unknown', revision: RevisionView, record: IndexedEvent }
+
+export interface CiPlanInput {
+  views: Views
+  config: CiConfig
+  /** The ts of this node's CI start note: older revisions are history, not tested. */
+  since: number
+  /** Touched paths per revision EventId, as read (only needed with a paths filter). */
+  touched: ReadonlyMap<string, readonly string[]>
+  /** Jobs this process posted (ciJobKey), before the views show them. */
+  submitted: ReadonlySet<string>
+  /** Revisions (their in-force EventId) whose verdict this process is sending or has reported on. */
+  handled: ReadonlySet<string>
+}
+
+export const ciJobKey = (revision: string, profile: string): string => `${revision}\u0000${profile}`
+
+/** The start note in force: the first this node posted; null before the CI ever ran. */
+export function ciStart (views: Views): IndexedEvent | null {
+  return ownNotes(views, CI_NOTES.start)[0] ?? null
+}
+
+/** The intents for every revision the configuration tests, oldest first. */
+export function planCi (input: CiPlanInput): CiIntent[] {
+  const { views } = input
+  const trusted = (author: string): boolean => author === views.root || views.trust.get(author)?.has('bridge') === true
+  const recorded = verdictRecords(views)
+  const out: CiIntent[] = []
+  const revisions = [...seriesIndex(views).series.values()].flatMap((s) => s.revisions.map((r) => ({ series: s, revision: r })))
+  revisions.sort((a, b) => byTsThenId(a.revision, b.revision))
+  for (const { series, revision } of revisions) {
+    if (!trusted(revision.author) || firstSeen(views, revision) < input.since) continue
+    if (presentPatches(revision.body) < revision.body.total) continue // the rest of the series is still on its way
+    const record = revision.eventIds.map((id) => recorded.get(id)).find((r) => r !== undefined)
+    if (record !== undefined) {
+      if (!input.handled.has(revision.id) && !hasOutcome(views, record)) out.push({ kind: 'verdict-unknown', revision, record })
+      continue
+    }
+    const facts = { list: revision.body.source.list, subject: series.subject }
+    if (!seriesMatches(input.config, facts, null)) continue
+    const touched = input.touched.get(revision.id)
+    if (input.config.series.paths.length > 0 && touched === undefined) {
+      out.push({ kind: 'read-paths', revision })
+      continue
+    }
+    if (!seriesMatches(input.config, facts, touched ?? null)) continue
+    const jobs = ownJobs(views, revision)
+    const missing = input.config.profiles.filter((p) => !jobs.has(p) && !input.submitted.has(ciJobKey(revision.id, p)))
+    if (missing.length > 0) out.push({ kind: 'submit-jobs', revision, profiles: missing })
+    else if (!input.handled.has(revision.id) && input.config.required.every((p) => requiredResult(views, jobs.get(p) ?? []) !== null)) out.push({ kind: 'send-verdict', revision })
+  }
+  return out
+}
+
+function ownNotes (views: Views, subject: string): IndexedEvent[] {
+  return (views.byType.get('note') ?? []).filter((e) => e.type === 'note' && e.author === views.root && e.body.subject === subject).sort(byTsThenId)
+}
+
+/** Revision EventId -> this node's verdict record naming it. */
+function verdictRecords (views: Views): Map<string, IndexedEvent> {
+  const out = new Map<string, IndexedEvent>()
+  for (const e of ownNotes(views, CI_NOTES.verdict)) for (const ref of e.refs) if (!out.has(ref)) out.set(ref, e)
+  return out
+}
+
+function hasOutcome (views: Views, record: IndexedEvent): boolean {
+  return [CI_NOTES.sent, CI_NOTES.failed].some((subject) => ownNotes(views, subject).some((e) => e.refs.includes(record.id)))
+}
+
+/** When the revision first arrived: the oldest of its events (a republication is not a new revision). */
+function firstSeen (views: Views, revision: RevisionView): number {
+  let ts = revision.ts
+  for (const id of revision.eventIds) ts = Math.min(ts, views.events.get(id)?.ts ?? ts)
+  return ts
+}
+
+/** Profile -> this node's job requests for the revision (any of its events). */
+function ownJobs (views: Views, revision: RevisionView): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const id of revision.eventIds) {
+    for (const job of jobsOfRevision(views, id)) {
+      if (job.author !== views.root) continue
+      out.set(job.body.profile, [...out.get(job.body.profile) ?? [], job.id])
+    }
+  }
+  return out
+}
+
+/** The newest result from a trusted runner for any of these jobs (a reused result resolved); null while none is in. */
+function requiredResult (views: Views, jobs: readonly string[]): ResultEvent | null {
+  const runners = new Set(trustedRunners(views))
+  const results = jobs.flatMap((j) => resultsOfJob(views, j)).filter((r) => runners.has(r.author)).sort(byTsThenId)
+  const last = results[results.length - 1]
+  return last === undefined ? null : resolveResult(views, last)
+}

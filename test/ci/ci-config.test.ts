@@ -1,0 +1,64 @@
+import test from 'brittle'
+import { parseCiConfig, seriesMatches } from '../../machines/ci-config.js'
+import { isCairnError } from '../../protocol/errors.js'
+
+const SMALLEST = 'repo: ../linux\nverdict:\n  smtp: 127.0.0.1:25\n'
+
+const errorOf = (text: string): string => {
+  try {
+    parseCiConfig(text, 'ci.yaml')
+  } catch (err) {
+    if (isCairnError(err, 'POLICY')) return err.message.replace(/^POLICY: /, '')
+    throw err
+  }
+  return 'no error'
+}
+
+test('ci.yaml: the smallest configuration gets its defaults', (t) => {
+  const c = parseCiConfig(SMALLEST)
+  t.alike(c, {
+    series: { lists: [], paths: [], subjects: [] },
+    repo: '../linux',
+    base: 'HEAD',
+    recipe: null,
+    profiles: ['default'],
+    tags: [],
+    required: ['default'],
+    verdict: { target: { kind: 'smtp', hostPort: '127.0.0.1:25' }, from: null, to: null }
+  })
+})
+
+test('ci.yaml: filters, profiles, required results and an outbox', (t) => {
+  const c = parseCiConfig(`series:
+  lists: [linux-xfs@vger.kernel.org]
+  paths: ['fs/xfs/**']
+  subjects: [XFS]
+repo: https://git.example.org/xfs.git
+base: for-next
+recipe: recipe.yaml
+profiles: [build, xfstests]
+tags: [x86_64, kvm]
+required: [xfstests]
+verdict:
+  maildir: outbox
+  from: CI <ci@example.org>
+  to: [ci-results@example.org]
+`)
+  t.alike([c.series.subjects, c.tags, c.required, c.verdict.target, c.verdict.to], [['xfs'], ['kvm', 'x86_64'], ['xfstests'], { kind: 'maildir', dir: 'outbox' }, ['ci-results@example.org']])
+  const xfs = { list: 'linux-xfs.vger.kernel.org', subject: '[PATCH 0/2] xfs: fix the log' }
+  t.ok(seriesMatches(c, xfs, ['fs/xfs/log.c']), 'a List-Id names the list its address names')
+  t.absent(seriesMatches(c, xfs, ['fs/ext4/inode.c']), 'no touched path matches')
+  t.absent(seriesMatches(c, { ...xfs, subject: 'ext4: fix' }, ['fs/xfs/log.c']), 'no keyword in the subject')
+  t.absent(seriesMatches(c, { ...xfs, list: undefined }, ['fs/xfs/log.c']), 'a series from no list')
+})
+
+test('ci.yaml: errors name the file, the line and what is wrong', (t) => {
+  t.is(errorOf('repo: x\nverdict:\n  smtp: here\n'), 'ci.yaml line 3: verdict.smtp must be HOST:PORT, such as 127.0.0.1:25')
+  t.is(errorOf('repo: x\nverdict:\n  smtp: a:1\n  mbox: m\n'), 'ci.yaml line 3: verdict needs exactly one of smtp, maildir, mbox (smtp and mbox given)')
+  t.is(errorOf('repo: x\nprofiles: [a]\nrequired: [a, b]\nverdict: { mbox: m }\n'), 'ci.yaml line 3: required[1] names b, which is not one of profiles (a)')
+  t.is(errorOf('repo: x\nverdict: { mbox: m }\nseries:\n  list: [a]\n'), 'ci.yaml line 4: unknown key "list" in series (expected one of lists, paths, subjects)')
+  t.is(errorOf('verdict: { mbox: m }\n'), 'ci.yaml line 1: repo must be the repository jobs apply the series to (a path or URL)')
+  t.is(errorOf('repo: x\n'), 'ci.yaml line 1: verdict is missing (where verdict mails go: smtp: HOST:PORT, maildir: DIR or mbox: FILE)')
+  t.is(errorOf('- a\n'), 'ci.yaml line 1: the CI configuration must be a mapping with repo, base and verdict')
+  t.ok(/^ci\.yaml line \d+: /.test(errorOf('repo: [\n')), 'a YAML error names its line too')
+})

@@ -1,0 +1,75 @@
+import test from 'brittle'
+import type { TestInstance } from 'brittle'
+import { parseCiConfig } from '../../machines/ci-config.js'
+import { CI_NOTES, ciJobKey, planCi } from '../../node/daemon/ci-plan.js'
+import type { CiPlanInput } from '../../node/daemon/ci-plan.js'
+import type { CairnNode } from '../../node/node.js'
+import { createNode } from '../helpers/nodes.js'
+
+const CONFIG = parseCiConfig('series: { subjects: [xfs] }\nrepo: r\nprofiles: [build, test]\nrequired: [test]\nverdict: { mbox: m }\n')
+
+interface World { node: CairnNode, since: number, plan: (over?: Partial<CiPlanInput>) => Array<{ kind: string, revision: string, profiles?: string[] }> }
+
+async function world (t: TestInstance): Promise<World> {
+  const { node } = await createNode(t, 'ci')
+  const start = await node.post('note', { subject: CI_NOTES.start, text: 'on' }, [])
+  const plan = (over: Partial<CiPlanInput> = {}): Array<{ kind: string, revision: string, profiles?: string[] }> =>
+    planCi({ views: node.views, config: CONFIG, since: start.ts, touched: new Map(), submitted: new Set(), handled: new Set(), ...over })
+      .map((i) => ({ kind: i.kind, revision: i.revision.id, ...(i.kind === 'submit-jobs' ? { profiles: i.profiles } : {}) }))
+  return { node, since: start.ts, plan }
+}
+
+async function revision (node: CairnNode, subject: string, opts: { total?: number, present?: number, ts?: number } = {}): Promise<string> {
+  const total = opts.total ?? 1
+  const patches = Array.from({ length: opts.present ?? total }, (_, i) => ({ index: i + 1, subject: `${subject} ${i + 1}`, message: '' }))
+  const e = await node.post('series.revision', { project: 'p', series: subject.replace(/\W+/g, '-'), version: 1, subject, total, patches, source: { messageIds: [`<${subject.replace(/\W+/g, '-')}@x>`] } }, [])
+  await node.indexer.run()
+  return e.id
+}
+
+async function job (node: CairnNode, rev: string, profile: string): Promise<string> {
+  const e = await node.post('job.request', { project: 'p', repo: 'r', base: 'b', revision: rev, recipe: {}, profile, tags: [], priority: 0 }, [rev])
+  return e.id
+}
+
+async function result (node: CairnNode, jobId: string, verdict: 'pass' | 'fail'): Promise<void> {
+  await node.post('result', { job: jobId, build: 'b', testRun: 'r', verdict, tests: [{ name: 't', status: verdict }], logs: [], environment: {} }, [jobId])
+  await node.indexer.run()
+}
+
+test('ci plan: jobs for a new matching revision, then its verdict once the required result is in, then nothing', async (t) => {
+  const { node, plan } = await world(t)
+  const rev = await revision(node, '[PATCH] xfs: fix the log')
+  t.alike(plan(), [{ kind: 'submit-jobs', revision: rev, profiles: ['build', 'test'] }])
+  t.alike(plan({ submitted: new Set([ciJobKey(rev, 'build')]) }), [{ kind: 'submit-jobs', revision: rev, profiles: ['test'] }], 'what this process posted is not posted again')
+  const build = await job(node, rev, 'build')
+  const tests = await job(node, rev, 'test')
+  await node.indexer.run()
+  t.alike(plan(), [], 'jobs posted, no result yet')
+  await result(node, build, 'pass')
+  t.alike(plan(), [], 'build is not a required result')
+  await result(node, tests, 'fail')
+  t.alike(plan(), [{ kind: 'send-verdict', revision: rev }], 'the required result is in: a failure is a verdict too')
+  t.alike(plan({ handled: new Set([rev]) }), [], 'not while this process sends it')
+  const record = await node.post('note', { subject: CI_NOTES.verdict, text: 'verdict fail <x>' }, [rev])
+  await node.indexer.run()
+  t.alike(plan({ handled: new Set([rev]) }), [], 'recorded: never again')
+  t.alike(plan(), [{ kind: 'verdict-unknown', revision: rev }], 'a record with no outcome, after a restart: unknown, not sent again')
+  await node.post('note', { subject: CI_NOTES.sent, text: 'sent' }, [rev, record.id])
+  await node.indexer.run()
+  t.alike(plan(), [], 'sent: nothing more')
+})
+
+test('ci plan: what it leaves alone', async (t) => {
+  const { node, plan } = await world(t)
+  await revision(node, '[PATCH] ext4: not ours')
+  await revision(node, '[PATCH 0/2] xfs: half here', { total: 2, present: 1 })
+  const stranger = (await createNode(t, 'stranger')).node
+  const theirs = await stranger.post('series.revision', { project: 'p', series: 'xfs-theirs', version: 1, subject: 'xfs: theirs', total: 1, patches: [{ index: 1, subject: 'xfs: theirs', message: '' }], source: { messageIds: ['<t@x>'] } }, [])
+  t.ok(theirs.id !== '')
+  t.alike(plan(), [], 'no keyword, an incomplete series')
+  const rev = await revision(node, '[PATCH] xfs: later')
+  t.alike(plan({ since: Number.MAX_SAFE_INTEGER }).length, 0, 'a revision from before the CI started is history')
+  t.alike(plan({ config: { ...CONFIG, series: { ...CONFIG.series, paths: ['fs/xfs/**'] } } }), [{ kind: 'read-paths', revision: rev }], 'a paths filter asks for the touched paths first')
+  t.alike(plan({ config: { ...CONFIG, series: { ...CONFIG.series, paths: ['fs/xfs/**'] } }, touched: new Map([[rev, ['fs/ext4/a.c']]]) }), [], 'and they do not match')
+})
