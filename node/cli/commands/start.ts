@@ -10,6 +10,7 @@ import { parseHostPort } from '../../net/sync.js'
 import type { Args, Command } from '../command.js'
 import { usageError } from '../command.js'
 import type { startSpec } from '../specs/start.js'
+import { daemonIngest } from './ingest.js'
 
 /** The options are declared in specs/start.ts (parser, help, completion and man page). */
 export const start: Command = {
@@ -48,7 +49,7 @@ export const start: Command = {
       const daemon = await startDaemon(node, {
         listen,
         swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default' } : null,
-        http: httpOff ? null : { ...http, allowRemote, allowFrom, required: values.http !== undefined },
+        http: httpOff ? null : { ...http, allowRemote, allowFrom, required: values.http !== undefined, ingest: daemonIngest(node) },
         maintainer: maintainer ? { template } : null,
         out: (line) => ctx.io.out(line),
         log
