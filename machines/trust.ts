@@ -1,4 +1,5 @@
 import type { AnyEvent } from '../protocol/event.js'
+import { ROLES } from '../protocol/schemas.js'
 import type { Role } from '../protocol/schemas.js'
 import { orderEvents } from './order.js'
 
@@ -18,10 +19,12 @@ export type Identities = ReadonlyMap<string, Identity>
  * root identity (the node's own key) count, applied in (ts, EventId) order.
  * A trust.set replaces the subject's roles with the listed ones; with
  * `revoked: true` it removes the listed roles, or every role when the list
- * is empty. Nobody is trusted implicitly, not even the root itself.
+ * is empty. The root trusts itself for every role until a trust.set of its
+ * own about itself says otherwise (its own runner's results, merges and
+ * decisions count without a step); nobody else is trusted implicitly.
  */
 export function foldTrust (events: Iterable<AnyEvent>, rootIdentity: string): Map<string, Set<Role>> {
-  const trust = new Map<string, Set<Role>>()
+  const trust = new Map<string, Set<Role>>([[rootIdentity, new Set(ROLES)]])
   for (const e of orderEvents(events)) {
     if (e.type !== 'trust.set' || e.author !== rootIdentity) continue
     const { subject, roles, revoked } = e.body

@@ -299,6 +299,42 @@ export class Runner {
   }
 }
 
+/** How one connected peer stands after a flush: it holds everything this node published, or how far it got. */
+export interface Flushed { peer: string, held: boolean, detail: string }
+
+/** The peer of a replication session, as `flushToPeers` reads it: its name, its stream, whether it went away. */
+interface FlushSession { peer: string, stream: unknown, closed: Promise<void> }
+
+/**
+ * Wait until every connected peer holds this node's own feed and blobs as
+ * far as they go here (the results published, with their logs), as the
+ * peer's hypercore replication reports it, or until `timeoutMs`: a runner
+ * that exits at once (`--once`, SIGTERM) would otherwise take its last
+ * results with it until the next sync.
+ */
+export async function flushToPeers (node: CairnNode, sessions: readonly FlushSession[], timeoutMs: number): Promise<Flushed[]> {
+  const own = [node.feedKey, node.blobsKey].map((key) => node.coreFor(key))
+  const deadline = Date.now() + timeoutMs
+  return await Promise.all(sessions.map(async (session): Promise<Flushed> => {
+    let closed = false
+    void session.closed.then(() => { closed = true })
+    const behind = (): string | null => {
+      for (const core of own) {
+        const peer = core.peers.find((p) => (p as { stream?: unknown }).stream === session.stream) as { remoteContiguousLength?: number } | undefined
+        const holds = peer?.remoteContiguousLength ?? 0
+        if (holds < core.length) return `it holds ${holds} of the ${core.length} blocks of ${core === own[0] ? 'our feed' : 'our blobs'}`
+      }
+      return null
+    }
+    for (let why = behind(); ; why = behind()) {
+      if (why === null) return { peer: session.peer, held: true, detail: `holds our ${own[0]?.length ?? 0} events` }
+      if (closed) return { peer: session.peer, held: false, detail: `went away: ${why}` }
+      if (Date.now() > deadline) return { peer: session.peer, held: false, detail: `not done after ${formatMs(timeoutMs)}: ${why}` }
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }))
+}
+
 function short (id: string): string {
   return id.slice(0, 12)
 }

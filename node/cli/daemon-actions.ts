@@ -19,6 +19,7 @@ import type { CiActions } from '../daemon/ci.js'
 import type { WatchActions } from '../daemon/watch.js'
 import type { CairnNode } from '../node.js'
 import { summaryLines } from './commands/ingest.js'
+import type { MailQueue } from './commands/ingest.js'
 
 /** Read and check `--ci FILE`; its relative paths (repo, recipe, outbox) are taken from the file's folder. */
 export function loadCiConfig (file: string): CiConfig {
@@ -72,26 +73,23 @@ export function ciActions (node: CairnNode, config: CiConfig): CiActions {
 }
 
 /**
- * The email bridge for the watchers: one bridge state for the daemon's
- * life, one ingest at a time (every source shares that state). `close`
- * once the daemon has stopped.
+ * The email bridge for the watchers: each run opens the bridge state and
+ * goes through the daemon's mail queue, which POST /api/ingest shares, so
+ * the state has one writer at a time.
  */
-export function watchActions (node: CairnNode): WatchActions & { close: () => void } {
-  let state: BridgeState | null = null
-  let queue: Promise<unknown> = Promise.resolve()
-  const run = async (source: (state: BridgeState) => MailSource): Promise<string[]> => {
-    const next = queue.then(async () => {
-      state ??= new BridgeState(node.paths.dir)
+export function watchActions (node: CairnNode, queue: MailQueue): WatchActions {
+  const run = async (source: (state: BridgeState) => MailSource): Promise<string[]> => await queue(async () => {
+    const state = new BridgeState(node.paths.dir)
+    try {
       const summary = await ingest(node, state, source(state))
       return summary.mails === 0 ? [] : summaryLines(summary)
-    })
-    queue = next.catch(() => {})
-    return await next
-  }
+    } finally {
+      state.close()
+    }
+  })
   return {
     ingestFiles: async (paths) => await run(() => filesSource(paths)),
-    ingestPublicInbox: async (dir) => await run((s) => publicInboxSource(dir, s.cursors)),
-    close: () => state?.close()
+    ingestPublicInbox: async (dir) => await run((s) => publicInboxSource(dir, s.cursors))
   }
 }
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { CairnError, wireCode } from '../../protocol/errors.js'
 import type { DaemonApi } from '../daemon/record.js'
 
@@ -21,6 +22,79 @@ export async function postThroughDaemon (api: DaemonApi, type: string, body: unk
     throw new CairnError('DAEMON_UNREACHABLE', `the daemon holding this home did not answer at ${api.url} (${(err as Error).message}); the event may have been posted: check cairn log before posting again`, { cause: err })
   }
   if (response.ok && typeof answer.id === 'string') return answer.id
+  throw daemonError(answer, response.status)
+}
+
+/** An ingest as the CLI sends it (POST /api/ingest): the bytes to stream, or a path the daemon reads. */
+interface IngestCall {
+  source: string
+  input: { stream: AsyncIterable<Buffer> } | { path: string }
+  format?: string
+  list?: string
+  project?: string
+  match: string[]
+}
+
+/**
+ * Ingest through the daemon (`cairn ingest` while `cairn start` holds the
+ * home): the body streams (an mbox on stdin may be larger than memory), the
+ * answer is a JSON line per progress report or warning, then the summary.
+ * There is no overall timeout: a large archive takes as long as it takes;
+ * `stopped` (SIGINT) ends the request, and the daemon keeps and publishes
+ * what it read, as an interrupted run does: then it resolves null.
+ */
+export async function ingestThroughDaemon (api: DaemonApi, call: IngestCall, on: { progress: (p: unknown) => void, warn: (message: string) => void }, stopped: Promise<void>): Promise<unknown> {
+  const url = new URL('api/ingest', api.url)
+  url.searchParams.set('source', call.source)
+  if ('path' in call.input) url.searchParams.set('path', call.input.path)
+  for (const key of ['format', 'list', 'project'] as const) if (call[key] !== undefined) url.searchParams.set(key, call[key])
+  for (const m of call.match) url.searchParams.append('match', m)
+  const abort = new AbortController()
+  let interrupted = false
+  void stopped.then(() => { interrupted = true; abort.abort() })
+  const headers: Record<string, string> = { authorization: `Bearer ${api.token}` }
+  const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers, signal: abort.signal }
+  if ('stream' in call.input) {
+    headers['content-type'] = call.source === 'mail' ? 'message/rfc822' : 'application/mbox'
+    init.body = Readable.toWeb(Readable.from(call.input.stream)) as ReadableStream
+    init.duplex = 'half' // Node's fetch streams a request body only half-duplex
+  }
+  let summary: unknown
+  try {
+    const response = await fetch(url, init)
+    if (!response.ok || response.body === null) {
+      const answer = await response.json().catch(() => ({})) as { error?: unknown, message?: unknown }
+      throw daemonError(answer, response.status)
+    }
+    for await (const line of lines(response.body)) {
+      const msg = JSON.parse(line) as { progress?: unknown, warning?: string, summary?: unknown, error?: unknown, message?: unknown }
+      if (msg.progress !== undefined) on.progress(msg.progress)
+      else if (typeof msg.warning === 'string') on.warn(msg.warning)
+      else if (msg.summary !== undefined) summary = msg.summary
+      else throw daemonError(msg, 200)
+    }
+  } catch (err) {
+    if (err instanceof CairnError) throw err
+    if (interrupted) return null
+    throw new CairnError('DAEMON_UNREACHABLE', `the daemon holding this home did not answer at ${api.url} (${(err as Error).message}); what it read before is kept: run the ingest again (mails it has are counted as duplicates)`, { cause: err })
+  }
+  if (summary === undefined) throw new CairnError('DAEMON_ERROR', 'the daemon ended the ingest without a summary')
+  return summary
+}
+
+function daemonError (answer: { error?: unknown, message?: unknown }, status: number): CairnError {
   const code = typeof answer.error === 'string' && /^[A-Z_]+$/.test(answer.error) ? wireCode(answer.error) : 'DAEMON_ERROR'
-  throw new CairnError(code, typeof answer.message === 'string' ? answer.message : `the daemon answered HTTP ${response.status}`)
+  return new CairnError(code, typeof answer.message === 'string' ? answer.message : `the daemon answered HTTP ${status}`)
+}
+
+async function * lines (body: ReadableStream<Uint8Array>): AsyncIterable<string> {
+  const decoder = new TextDecoder()
+  let rest = ''
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    rest += decoder.decode(chunk, { stream: true })
+    const parts = rest.split('\n')
+    rest = parts.pop() ?? ''
+    for (const p of parts) if (p.trim() !== '') yield p
+  }
+  if (rest.trim() !== '') yield rest
 }

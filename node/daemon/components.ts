@@ -1,6 +1,7 @@
 import type { JobTemplate } from '../../machines/test-selection.js'
 import type { AllowRule } from '../http/access.js'
 import type { LiveSession } from '../http/peers.js'
+import type { Ingest } from '../http/routes/ingest.js'
 import { serveHttp } from '../http/server.js'
 import { loadOrCreateToken } from '../http/token.js'
 import type { CairnNode } from '../node.js'
@@ -53,6 +54,8 @@ export interface HttpPlan extends HostPort {
   hostNames?: readonly string[]
   /** false (the default address): when it cannot be served, say so and run without HTTP. */
   required: boolean
+  /** Mail ingest through the API (POST /api/ingest), from the composition root (node/ may not import bridges/). */
+  ingest?: Ingest
 }
 
 export interface MaintainerPlan {
@@ -99,7 +102,7 @@ export async function startHttp ({ node, out, log, live }: DaemonEnv, plan: Http
   const token = loadOrCreateToken(node.paths.token)
   let server
   try {
-    server = await serveHttp(node, { host: plan.host, port: plan.port, allowRemote: plan.allowRemote }, { token, allowFrom: plan.allowFrom, hostNames: plan.hostNames ?? [], sessions: () => live, log })
+    server = await serveHttp(node, { host: plan.host, port: plan.port, allowRemote: plan.allowRemote }, { token, allowFrom: plan.allowFrom, hostNames: plan.hostNames ?? [], sessions: () => live, log, ...(plan.ingest === undefined ? {} : { ingest: plan.ingest }) })
   } catch (err) {
     // The default port may be taken by another node on this machine: run
     // without HTTP and say so. An address the user asked for must work.

@@ -59,7 +59,51 @@ const NOT_HERE_YET: CairnCode[] = ['BLOB_MISSING', 'NOT_FOLLOWED']
  * differs from the last one this node (views.root) published on it.
  */
 export function planPass (input: PlanInput): Intent[] {
-  return input.revisions.flatMap((revision) => planRevision(input, revision) ?? [])
+  const scope = maintainerScope(input.views, input.policy)
+  return input.revisions.filter((r) => inScope(scope, r)).flatMap((revision) => planRevision(input, revision) ?? [])
+}
+
+/**
+ * The lists and projects a maintainer decides for: the lists its
+ * MAINTAINERS file names (L:), and the lists and projects of the series
+ * this node published itself (its own email bridge). Revisions of other
+ * lists (a lab's, brought by a sync) get no decision and no job. A node
+ * that names no list and publishes no series has no scope to go by and
+ * decides for every revision it carries.
+ */
+export interface MaintainerScope { lists: Set<string>, projects: Set<string> }
+
+export function maintainerScope (views: Views, policy: Policy): MaintainerScope {
+  const lists = new Set<string>()
+  const projects = new Set<string>()
+  for (const section of policy.maintainers?.parsed?.sections ?? []) for (const l of section.lists) lists.add(listKey(l))
+  for (const e of views.byType.get('series.revision') ?? []) {
+    if (e.author !== views.root) continue
+    const { project, source } = (e as RevisionEvent).body
+    if (source.list !== undefined) lists.add(listKey(source.list))
+    projects.add(project)
+  }
+  return { lists, projects }
+}
+
+export function inScope (scope: MaintainerScope, revision: RevisionEvent): boolean {
+  if (scope.lists.size === 0 && scope.projects.size === 0) return true
+  const { project, source } = revision.body
+  if (source.list === undefined) return scope.projects.has(project)
+  const key = listKey(source.list)
+  return scope.lists.has(key) || [...scope.lists].some((l) => sameList(l, key))
+}
+
+/** A bare name (--list linux-ext4) is the list of that name on any host. */
+function sameList (a: string, b: string): boolean {
+  const bare = (k: string): boolean => !k.includes('.')
+  return (bare(a) || bare(b)) && a.split('.')[0] === b.split('.')[0]
+}
+
+/** One spelling per list: `linux-ext4@vger.kernel.org` (MAINTAINERS L:), `linux-ext4.vger.kernel.org` (List-Id) and `linux-ext4` (--list) meet; a bare name matches any host. */
+function listKey (list: string): string {
+  const address = /<([^<>]+)>/.exec(list)?.[1] ?? list.trim().split(/\s+/)[0] ?? ''
+  return address.toLowerCase().replace('@', '.')
 }
 
 /** The intent for one revision; null: nothing to do (its verdict is the one last published). */

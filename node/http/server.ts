@@ -12,6 +12,8 @@ import type { LiveSession } from './peers.js'
 import { seriesSummaries } from './series.js'
 import { blobRoutes } from './routes/blobs.js'
 import { historyRoutes } from './routes/history.js'
+import { ingestRoutes } from './routes/ingest.js'
+import type { Ingest } from './routes/ingest.js'
 import { interdiffRoutes } from './routes/interdiff.js'
 import { readRoutes } from './routes/read.js'
 import { resultRoutes } from './routes/results.js'
@@ -36,6 +38,8 @@ export interface HttpOptions {
   log?: (msg: string) => void
   /** Where the web UI's files are (tests point it elsewhere); default: this package's. */
   ui?: UiFiles
+  /** Mail ingest (POST /api/ingest), given by the composition that has the email bridge; without it the route is absent. */
+  ingest?: Ingest
 }
 
 /**
@@ -85,6 +89,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
   resultRoutes(app, ctx)
   historyRoutes(app, ctx)
   writeRoutes(app, ctx)
+  ingestRoutes(app, ctx, opts.ingest)
   streamRoutes(app, ctx)
   uiRoutes(app, ctx, opts.ui)
   return app

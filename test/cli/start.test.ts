@@ -26,7 +26,8 @@ test('cairn start creates a home on first run, serves sync, and stops cleanly on
   t.ok(/^cairn: SCHEMA: note: text: /.test(bad.stderr), `the daemon's error, as the CLI's own: ${bad.stderr.trim()}`)
   const trust = cairn(home, 'trust', 'add', 'cd'.repeat(32), '--role', 'reviewer')
   t.is(trust.status, 0, `cairn trust add goes through the daemon too: ${trust.stderr.trim()}`)
-  t.alike(JSON.parse(cairn(home, 'trust', 'list', '--json').stdout), [{ key: 'cd'.repeat(32), roles: ['reviewer'], name: null }])
+  const self = (JSON.parse(cairn(home, 'id', '--json').stdout) as { identity: string }).identity
+  t.alike(JSON.parse(cairn(home, 'trust', 'list', '--json').stdout), [{ key: self, roles: ['bridge', 'maintainer', 'reviewer', 'runner'], name: null }, { key: 'cd'.repeat(32), roles: ['reviewer'], name: null }], 'the node trusts itself for every role, and the key added')
   const publish = cairn(home, 'id', 'publish', '--name', 'Lab One')
   t.is(publish.status, 0, `commands that read, then post, read beside the daemon and post through it: ${publish.stderr.trim()}`)
   const profiles = JSON.parse(cairn(home, 'log', '--json', '--type', 'identity.link').stdout) as Array<{ id: string, body: { name: string, feed: string } }>

@@ -1,5 +1,5 @@
 import test from 'brittle'
-import { parsePolicy } from '../../machines/policy-file.js'
+import { parsePolicy, withMaintainers } from '../../machines/policy-file.js'
 import { CairnError } from '../../protocol/errors.js'
 import type { CairnEvent } from '../../protocol/event.js'
 import { planPass, revisionsToPlan } from '../../node/daemon/maintainer-plan.js'
@@ -119,4 +119,25 @@ test('revisionsToPlan(): every revision, or those the arrived events affect, wit
   t.alike(ids([at(note)]), [], 'a note affects no decision')
   t.alike(ids([at(note)], [other.id, 'e'.repeat(64)]), [other.id], 'waiting revisions again; an id that is no revision is dropped')
   t.alike(ids([at(trust)]), [v1.id, other.id, v2.id], 'a trust change by this node: every revision')
+})
+
+test('planPass(): a maintainer decides only for the lists and projects it covers (its own series, its MAINTAINERS L:), not for a lab\'s other lists', (t) => {
+  const w = new World()
+  const p = cast(w)
+  const onList = (author: typeof p.dev, list: string, project: string, series: string): ReturnType<typeof w.revision> => {
+    const r = w.revision(author, { series, project, patches: 1 })
+    return w.emit(author, 'series.revision', { ...r.body, source: { messageIds: [`${series}-listed`], list } })
+  }
+  const quiet = { template: null }
+  const lone = w.revision(p.dev, { patches: 1 })
+  t.alike(plan(w, [lone], quiet).intents.map(brief), [['publish-decision', lone.id, 'needs-tests', 'new']], 'no list named, no series of its own: no scope to go by, every revision')
+
+  const ours = onList(w.root, 'linux-xfs.vger.kernel.org', 'linux-xfs', 'ours@example.org')
+  const lab = onList(p.erin, 'linux-ext4.vger.kernel.org', 'linux-ext4', 'lab@example.org')
+  const bare = onList(p.erin, 'linux-xfs', 'linux-xfs', 'bare@example.org')
+  const decided = plan(w, [lone, ours, lab, bare], quiet).intents.map((i) => i.revision.id)
+  t.alike(decided, [lone.id, ours.id, bare.id], 'the lab\'s ext4 series gets nothing; the xfs list (by List-Id or bare name) and the project of its own series do')
+
+  const policy = withMaintainers({ ...POLICY, maintainers: { file: 'MAINTAINERS', digest: null, parsed: null } }, 'EXT4\nM:\tTed <tytso@example.org>\nL:\tlinux-ext4@vger.kernel.org\nF:\tfs/ext4/\n')
+  t.ok(plan(w, [lab], { ...quiet, policy }).intents.some((i) => i.revision.id === lab.id), 'a list its MAINTAINERS names (L:) is covered')
 })

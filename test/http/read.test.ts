@@ -36,7 +36,7 @@ test('GET /api/status, /api/feeds, /api/peers, /api/trust, /api/identities, /api
   t.alike(peers, [], 'no peer connected after the sync closed')
 
   const trust = await api.json<{ root: string, trust: Array<{ key: string, roles: string[], name: string | null }> }>('/api/trust')
-  t.alike(trust.trust, [{ key: lab.identityKey, roles: ['runner'], name: 'lab-3' }])
+  t.alike(trust.trust, [{ key: maint.identityKey, roles: ['bridge', 'maintainer', 'reviewer', 'runner'], name: 'maintainer' }, { key: lab.identityKey, roles: ['runner'], name: 'lab-3' }], 'the node itself first: it trusts itself for every role')
   const ids = await api.json<{ identities: Array<{ key: string, name: string | null, roles: string[] }> }>('/api/identities')
   t.alike(ids.identities.map((i) => i.name).sort(), ['lab-3', 'maintainer'])
   const rej = await api.json<{ total: number, rejections: unknown[] }>('/api/rejections')

@@ -156,6 +156,7 @@ function checkVerdicts ({ t, people: { maud, lab }, rev }: Scenario): { merge: C
     '2 Reviewed-by from reviewers (2 required): Alice Reviewer <alice@example.org>, Bob Reviewer <bob@example.org>'
   ])
 
+  ok(t, cairn(maud.home, 'trust', 'remove', maud.key), 'configured otherwise: the maintainer trusts itself for no role')
   const unnacked = check(t, maud, 'nack-me')
   t.not(unnacked.verdict, 'reject', 'the root\'s own Nacked-by does not count while it trusts itself with no role')
   t.ok(unnacked.reasons.includes('1 Nacked-by from untrusted identities not counted'), unnacked.reasons.join(' | '))

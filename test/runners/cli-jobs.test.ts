@@ -141,6 +141,23 @@ test('CLI: kill -9 of the claiming runner; after its lease another runner comple
   t.alike([view?.state, view?.runner], ['done', h.b!.identity])
 })
 
+test('CLI: runner start --once --connect flushes its last result to the coordinator before it exits, and says so', { timeout: 120_000 }, async (t) => {
+  const dir = await t.tmp()
+  const project = makeProject(dir)
+  const h = await homes(dir, ['m', 'r'], { m: { r: ['runner'] }, r: { m: ['maintainer'] } })
+  const job = cairn(h.m!.home, 'job', 'submit', '--repo', project.repo, '--ref', 'main', '--recipe', fixture('recipe.json')).stdout.trim()
+  const hub = cairnChild(t, h.m!.home, 'sync', '--listen', '127.0.0.1:0')
+  const at = `127.0.0.1:${(await hub.waitFor(/^listening 127\.0\.0\.1:(\d+)$/))[1] ?? ''}`
+
+  const run = cairn(h.r!.home, 'runner', 'start', '--tags', '', '--once', '--connect', at)
+  t.is(run.status, 0, run.stderr)
+  t.ok(run.stdout.includes(`job ${job.slice(0, 12)}: fail`), run.stdout)
+  t.ok(/^results flushed: peer \S+ holds our \d+ events$/m.test(run.stdout), `it says the peer has its results: ${run.stdout}`)
+  const [view] = json<JobJson[]>(cairn(h.m!.home, 'job', 'list', '--json'))
+  t.alike([view?.state, view?.verdict, view?.runner], ['failed', 'fail', h.r!.identity], 'the coordinator has the result the moment the runner is gone, without another sync')
+  t.ok(json<Array<{ job: string }>>(cairn(h.m!.home, 'results', 'list', '--json')).some((r) => r.job === job))
+})
+
 test('CLI: bad input gives clear coded errors', { timeout: 120_000 }, async (t) => {
   const dir = await t.tmp()
   const project = makeProject(dir)

@@ -5,8 +5,14 @@ import { parseMatches } from '../../../bridges/email/ingest/match.js'
 import { publicInboxSource } from '../../../bridges/email/ingest/public-inbox.js'
 import { maildirSource, mboxSource, singleMailSource } from '../../../bridges/email/ingest/sources.js'
 import type { MailSource } from '../../../bridges/email/ingest/sources.js'
+import { resolve } from 'node:path'
+import { isCairnError } from '../../../protocol/errors.js'
+import { daemonApi } from '../../daemon/record.js'
+import type { Ingest, IngestRequest } from '../../http/routes/ingest.js'
+import type { CairnNode } from '../../node.js'
 import type { Args, Command, Context } from '../command.js'
 import { withNode } from '../command.js'
+import { ingestThroughDaemon } from '../daemon-api.js'
 import { progressPrinter } from '../progress.js'
 import type { ingestSpec } from '../specs/mail.js'
 
@@ -22,31 +28,88 @@ export const ingest: Command = {
   }
 }
 
-/** Every source takes the same options; only mbox has --format (the parser keeps it there). */
+/**
+ * Every source takes the same options; only mbox has --format (the parser
+ * keeps it there). While `cairn start` holds the home the run goes through
+ * its API (POST /api/ingest): stdin (`mail`, `mbox -`) is streamed to it;
+ * files and folders are named by absolute path and the daemon reads them
+ * itself (same machine: the CLI found it through the home; a public-inbox's
+ * cursors live in the home, and nothing large crosses HTTP twice).
+ */
 async function run (ctx: Context, kind: Kind, { values, positionals }: MboxArgs): Promise<void> {
-  const match = parseMatches(values.match ?? [])
-  const where = positionals[0] as string
+  parseMatches(values.match ?? []) // bad --match: a usage error before anything is read or sent
+  const where = positionals[0]
   let stop = false
   void ctx.stopped.then(() => { stop = true })
-  await withNode(ctx, async (node) => {
-    const state = new BridgeState(node.paths.dir)
-    try {
-      const source: MailSource = kind === 'mbox'
-        ? mboxSource(where, { mboxrd: values.format !== 'mboxo' })
-        : kind === 'maildir' ? maildirSource(where) : kind === 'public-inbox' ? publicInboxSource(where, state.cursors) : singleMailSource()
-      const summary = await runIngest(node, state, source, {
-        ...(values.list === undefined ? {} : { list: values.list }),
-        ...(values.project === undefined ? {} : { project: values.project }),
-        match,
-        onProgress: progress(ctx),
-        stopped: () => stop
-      })
-      if (values.json === true) ctx.io.out(JSON.stringify(summary))
-      else for (const line of summaryLines(summary)) ctx.io.out(line)
-    } finally {
-      state.close()
-    }
-  }, { onProgress: progressPrinter(ctx.io, 'index') })
+  const options: IngestOptionsIn = {
+    ...(values.format === undefined ? {} : { format: values.format }),
+    ...(values.list === undefined ? {} : { list: values.list }),
+    ...(values.project === undefined ? {} : { project: values.project }),
+    match: values.match ?? []
+  }
+  const stdin = where === undefined || where === '-'
+  const input: IngestRequest['input'] = stdin ? { stream: process.stdin } : { path: where }
+  const print = (summary: IngestSummary): void => {
+    if (values.json === true) ctx.io.out(JSON.stringify(summary))
+    else for (const line of summaryLines(summary)) ctx.io.out(line)
+  }
+  const report = progress(ctx)
+  const onProgress = (p: unknown): void => report(p as IngestProgress)
+  const warn = (message: string): void => ctx.io.err(`warning: ${message}`)
+  let summary: IngestSummary | null
+  try {
+    summary = await withNode(ctx, async (node) => await ingestInto(node, { source: kind, input, ...options, progress: onProgress, warn, stopped: () => stop }), { onProgress: progressPrinter(ctx.io, 'index') })
+  } catch (err) {
+    const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
+    if (api === null) throw err
+    summary = await ingestThroughDaemon(api, { source: kind, input: stdin ? input : { path: resolve(where) }, ...options }, { progress: onProgress, warn }, ctx.stopped) as IngestSummary | null
+  }
+  if (summary === null) ctx.io.out('ingest: interrupted: the daemon keeps and publishes the mails it read')
+  else print(summary)
+}
+
+type IngestOptionsIn = Pick<IngestRequest, 'format' | 'list' | 'project' | 'match'>
+
+/** One ingest run into an open node: the CLI's own, and the daemon's (POST /api/ingest). */
+async function ingestInto (node: CairnNode, req: IngestRequest): Promise<IngestSummary> {
+  const state = new BridgeState(node.paths.dir)
+  try {
+    const where = 'path' in req.input ? req.input.path : '-'
+    const stream = 'stream' in req.input ? req.input.stream : undefined
+    const source: MailSource = req.source === 'mbox'
+      ? mboxSource(where, { mboxrd: req.format !== 'mboxo', warn: req.warn, ...(stream === undefined ? {} : { stream }) })
+      : req.source === 'maildir' ? maildirSource(where) : req.source === 'public-inbox' ? publicInboxSource(where, state.cursors) : singleMailSource(stream)
+    return await runIngest(node, state, source, {
+      ...(req.list === undefined ? {} : { list: req.list }),
+      ...(req.project === undefined ? {} : { project: req.project }),
+      match: parseMatches(req.match),
+      onProgress: req.progress,
+      stopped: req.stopped
+    })
+  } finally {
+    state.close()
+  }
+}
+
+/** Runs one bridge job at a time: the bridge state in the home has one writer. */
+export type MailQueue = <T>(job: () => Promise<T>) => Promise<T>
+
+export function mailQueue (): MailQueue {
+  let queue: Promise<unknown> = Promise.resolve()
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(job)
+    queue = run.catch(() => {})
+    return await run
+  }
+}
+
+/**
+ * The daemon's ingest capability (HttpOptions.ingest), composed in by
+ * `cairn start`: node/http may not import the bridge. Runs go through the
+ * daemon's one mail queue, which the mail watchers share.
+ */
+export function daemonIngest (node: CairnNode, queue: MailQueue): Ingest {
+  return async (req) => await queue(async () => await ingestInto(node, req))
 }
 
 /** Progress on stderr, at most once a second, only once the run has lasted a second. */

@@ -2,14 +2,15 @@ import { appendToMbox, sendSmtp } from '../../../bridges/email/verdict/send.js'
 import { verdictMail } from '../../../bridges/email/verdict/verdict.js'
 import { resolveRevision } from '../../policy/revision.js'
 import type { Args, Command, Context } from '../command.js'
-import { usageError, withNode } from '../command.js'
+import { usageError, withNodeToRead } from '../command.js'
 import type { mailSpec } from '../specs/mail.js'
 
 export const mail: Command = { subcommands: { verdict } }
 
 async function verdict (ctx: Context, { values, positionals }: Args<(typeof mailSpec)['subcommands'][0]>): Promise<void> {
   if (values['to-mbox'] !== undefined && values.smtp !== undefined) throw usageError('give --to-mbox FILE or --smtp HOST:PORT, not both')
-  await withNode(ctx, async (node) => {
+  // Reads the views and blobs only: beside a running daemon it reads beside it.
+  await withNodeToRead(ctx, async (node) => {
     const ref = values.version === undefined ? positionals[0] as string : resolveRevision(node.views, positionals[0] as string, values.version).revision.id
     const m = await verdictMail(node, ref, {
       ...(values.from === undefined ? {} : { from: values.from }),

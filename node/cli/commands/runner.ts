@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
 import { parseDuration, formatMs } from '../../../runners/duration.js'
-import { Runner } from '../../../runners/runner.js'
+import { flushToPeers, Runner } from '../../../runners/runner.js'
 import { isCairnError } from '../../../protocol/errors.js'
 import { connect, listen, parseHostPort, untilCaughtUp } from '../../net/sync.js'
 import type { Session } from '../../net/replication.js'
@@ -11,6 +11,8 @@ import { usageError, withNode } from '../command.js'
 import type { runnerSpec } from '../specs/jobs.js'
 
 const CATCH_UP_MS = 30_000
+/** How long a stopping runner waits for its peers to take its last results. */
+const FLUSH_MS = 30_000
 
 export const runner: Command = {
   subcommands: { start }
@@ -59,8 +61,21 @@ async function start (ctx: Context, { values }: Args<(typeof runnerSpec)['subcom
       if (values.once === true) await Promise.race([r.idle(), ctx.stopped])
       else await ctx.stopped
       log(values.once === true ? 'runner done' : 'runner stopping')
+      await r.stop() // jobs still running are recorded aborted: those results are flushed too
+      await flush(sessions, log, warn)
     } finally {
       for (const c of cleanups.reverse()) await c()
     }
   })
+}
+
+/** Before exiting, hand the results published to every connected peer, and say how that went. */
+async function flush (sessions: readonly Session[], log: (line: string) => void, warn: (msg: string) => void): Promise<void> {
+  if (sessions.length === 0) return
+  const node = sessions[0]?.node
+  if (node === undefined) return
+  for (const f of await flushToPeers(node, sessions, FLUSH_MS)) {
+    if (f.held) log(`results flushed: peer ${f.peer} ${f.detail}`)
+    else warn(`results not all flushed to peer ${f.peer}: ${f.detail}; they reach it at the next sync with this runner`)
+  }
 }

@@ -13,6 +13,7 @@ import { ciActions, loadCiConfig, watchActions } from '../daemon-actions.js'
 import type { Args, Command } from '../command.js'
 import { usageError } from '../command.js'
 import type { startSpec } from '../specs/start.js'
+import { daemonIngest, mailQueue } from './ingest.js'
 
 /** The options are declared in specs/start.ts (parser, help, completion and man page). */
 export const start: Command = {
@@ -46,7 +47,8 @@ export const start: Command = {
     const node = fresh
       ? await CairnNode.init(ctx.home, values.name ?? userInfo().username)
       : await CairnNode.open(ctx.home)
-    const watching = watched.length === 0 ? null : watchActions(node)
+    const mail = mailQueue() // the bridge state's one writer: API ingest and watchers alike
+    const watching = watched.length === 0 ? null : watchActions(node, mail)
     try {
       if (fresh) ctx.io.out(`created a new node in ${ctx.home}`)
       ctx.io.out(`identity ${node.identityKey} (${node.name})`)
@@ -56,7 +58,7 @@ export const start: Command = {
       const daemon = await startDaemon(node, {
         listen,
         swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default' } : null,
-        http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined },
+        http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined, ingest: daemonIngest(node, mail) },
         maintainer: maintainer ? { template } : null,
         ci: ci === null ? null : { ...ci, actions: ciActions(node, ci.config) },
         watch: watching === null ? null : { sources: watched, actions: watching },
@@ -72,7 +74,6 @@ export const start: Command = {
         await daemon.close()
       }
     } finally {
-      watching?.close()
       await node.close()
     }
   }

@@ -39,7 +39,7 @@ function nameOf (views: Views, key: string): string | null {
   return views.identities.get(key)?.name ?? null
 }
 
-/** The roles this node's trust gives an identity (none implicitly, not even its own). */
+/** The roles this node's trust gives an identity (its own: every role, unless it said otherwise). */
 function rolesOf (views: Views, key: string): string[] {
   return [...(views.trust.get(key) ?? [])].sort()
 }
