@@ -300,7 +300,7 @@ export class Runner {
 }
 
 /** How one connected peer stands after a flush: it holds everything this node published, or how far it got. */
-export interface Flushed { peer: string, held: boolean, detail: string }
+interface Flushed { peer: string, held: boolean, detail: string }
 
 /** The peer of a replication session, as `flushToPeers` reads it: its name, its stream, whether it went away. */
 interface FlushSession { peer: string, stream: unknown, closed: Promise<void> }

@@ -71,9 +71,9 @@ export function planPass (input: PlanInput): Intent[] {
  * that names no list and publishes no series has no scope to go by and
  * decides for every revision it carries.
  */
-export interface MaintainerScope { lists: Set<string>, projects: Set<string> }
+interface MaintainerScope { lists: Set<string>, projects: Set<string> }
 
-export function maintainerScope (views: Views, policy: Policy): MaintainerScope {
+function maintainerScope (views: Views, policy: Policy): MaintainerScope {
   const lists = new Set<string>()
   const projects = new Set<string>()
   for (const section of policy.maintainers?.parsed?.sections ?? []) for (const l of section.lists) lists.add(listKey(l))
@@ -86,7 +86,7 @@ export function maintainerScope (views: Views, policy: Policy): MaintainerScope 
   return { lists, projects }
 }
 
-export function inScope (scope: MaintainerScope, revision: RevisionEvent): boolean {
+function inScope (scope: MaintainerScope, revision: RevisionEvent): boolean {
   if (scope.lists.size === 0 && scope.projects.size === 0) return true
   const { project, source } = revision.body
   if (source.list === undefined) return scope.projects.has(project)

@@ -5,7 +5,7 @@ import type { RouteContext } from '../context.js'
 import { checkBearer } from '../token.js'
 
 /** The sources `cairn ingest` reads, as the API names them. */
-export const INGEST_SOURCES = ['mail', 'mbox', 'maildir', 'public-inbox'] as const
+const INGEST_SOURCES = ['mail', 'mbox', 'maildir', 'public-inbox'] as const
 type IngestSource = typeof INGEST_SOURCES[number]
 
 /** One ingest run as the daemon's composition carries it out (node/http knows nothing of the email bridge). */
@@ -28,7 +28,7 @@ export interface IngestRequest {
 export type Ingest = (request: IngestRequest) => Promise<unknown>
 
 /** What each line of the answer (application/x-ndjson) is: progress and warnings as they come, then the summary or the error. */
-export type IngestLine = { progress: unknown } | { warning: string } | { summary: unknown } | { error: string, message: string }
+type IngestLine = { progress: unknown } | { warning: string } | { summary: unknown } | { error: string, message: string }
 
 /** Raw mail: an mbox or one RFC 5322 message, streamed to the bridge as it arrives (no body limit: an mbox may be gigabytes). */
 const RAW_TYPES = ['application/mbox', 'message/rfc822', 'application/octet-stream']
