@@ -7,7 +7,7 @@
 import type { EventJson } from './api.js'
 import { appendDiff } from './diff.js'
 import { badge, errorBox, h, link, when } from './dom.js'
-import { mailText } from './mail.js'
+import { GIVEN_TRAILERS, mailText } from './mail.js'
 import { who } from './people.js'
 
 interface Person { name: string, email: string }
@@ -31,9 +31,12 @@ function authorLine (from: Person | undefined, event: EventJson, date: string | 
     from !== undefined ? h('span', { class: 'muted publisher' }, ' · published by ', who(event.author), ` ${when(event.ts)}`) : null)
 }
 
+/** Review trailers (Reviewed-by, Acked-by, ...) highlighted; others (Link, Closes) plain. */
 function trailerBadges (trailers: Trailer[]): HTMLElement[] {
-  return trailers.map((t) => h('span', { class: 'trailer given', 'data-key': t.key, title: t.value }, `${t.key}: ${t.value}`))
+  return trailers.map((t) => h('span', { class: isGiven(t) ? 'trailer given' : 'trailer', 'data-key': t.key }, `${t.key}: ${t.value}`))
 }
+
+const isGiven = (t: Trailer): boolean => GIVEN_TRAILERS.some((k) => k.toLowerCase() === t.key.toLowerCase())
 
 /** One reply: its sender, the trailers it gave, its text with quotes as quotes. */
 export function replyCard (review: Review): HTMLElement {
@@ -86,12 +89,13 @@ export function patchCard (p: Patch, total: number, revision: EventJson, trailer
       p.missing === true ? [' ', badge('missing', 'bad')] : null,
       p.author === undefined ? null : h('span', { class: 'muted' }, ` — ${p.author.name === '' ? p.author.email : p.author.name}`),
       collected.length === 0 ? null : [' ', ...summaryCounts(collected)],
-      answers.length === 0 ? null : h('span', { class: 'muted' }, ` · ${answers.length} ${answers.length === 1 ? 'reply' : 'replies'}`)),
+      answers.length === 0 ? null : h('span', { class: 'muted' }, ` · ${answers.length} ${answers.length === 1 ? 'reply' : 'replies'}`),
+      // The raw diff stays one click away even while the patch is collapsed.
+      p.diff === undefined ? null : h('span', { class: 'muted size' }, ' · diff ', link(`#/blob/${p.diff.hash}?name=${encodeURIComponent(`patch ${p.index}.diff`)}`, `${p.diff.length} bytes`))),
     p.missing === true ? h('p', { class: 'muted' }, 'This patch was not received.') : [
       authorLine(p.author, revision, p.date ?? null),
       collected.length === 0 ? null : h('div', { class: 'trailers' }, h('span', { class: 'muted' }, 'Collected: '), ...trailerBadges(collected)),
       p.message === undefined ? null : mailText(p.message),
-      p.diff === undefined ? null : h('div', { class: 'muted small' }, 'diff · ', link(`#/blob/${p.diff.hash}?name=${encodeURIComponent(`patch ${p.index}.diff`)}`, `${p.diff.length} bytes`)),
       diffBox
     ],
     replies(answers))
@@ -106,7 +110,7 @@ export function patchCard (p: Patch, total: number, revision: EventJson, trailer
 /** "Reviewed-by ×2" per key, for the collapsed summary line. */
 function summaryCounts (trailers: Trailer[]): HTMLElement[] {
   const counts = new Map<string, number>()
-  for (const t of trailers) counts.set(t.key, (counts.get(t.key) ?? 0) + 1)
+  for (const t of trailers.filter(isGiven)) counts.set(t.key, (counts.get(t.key) ?? 0) + 1)
   return [...counts].map(([key, n]) => h('span', { class: 'trailer given count', 'data-key': key }, n === 1 ? key : `${key} ×${n}`))
 }
 
