@@ -77,7 +77,7 @@ export function patchCard (p: Patch, total: number, revision: EventJson, trailer
   const load = (): void => {
     if (loaded || p.diff === undefined) return
     loaded = true
-    state.diff(p.diff.hash).then((text) => { diffBox.textContent = ''; appendDiff(diffBox, text.replace(/\n$/, ''), true) },
+    state.diff(p.diff.hash).then((text) => { diffBox.textContent = ''; appendDiff(diffBox, withoutSignature(text), true) },
       (err: unknown) => { diffBox.replaceWith(errorBox(err)) })
   }
   const open = state.opened.get(p.index) ?? (p.missing !== true && (p.diff?.length ?? 0) <= LARGE_DIFF)
@@ -105,6 +105,13 @@ export function patchCard (p: Patch, total: number, revision: EventJson, trailer
   })
   if (open) load()
   return card
+}
+
+/** The mail signature after the diff ("-- " and git's version) would read as a removed line; the raw blob keeps it. */
+function withoutSignature (text: string): string {
+  const at = text.lastIndexOf('\n-- \n')
+  const tail = at < 0 ? '' : text.slice(at + 5)
+  return (at >= 0 && tail.trim() !== '' && !/^(diff |@@|[+ -])/m.test(tail) ? text.slice(0, at) : text).replace(/\n$/, '')
 }
 
 /** "Reviewed-by ×2" per key, for the collapsed summary line. */

@@ -41,6 +41,7 @@ test('revision page: patches inline with their diffs, the sender as author, repl
   await patch1.locator('pre.diff .del').first().waitFor()
   t.is(await patch1.locator('pre.diff .del').first().innerText(), '-This is a new line in file 2.\n', 'its diff inline, coloured')
   t.ok((await patch1.locator('.mail-text').first().innerText()).includes('Etiam in rhoncus lacus.'), 'its commit message')
+  t.absent((await patch1.locator('pre.diff').innerText()).includes('b4 0.11.0-dev'), 'the mail signature after the diff is not shown as part of it')
 
   const reply = page.locator('details.patch[data-index="4"] .reply')
   t.is(await reply.count(), 1, 'the reply to patch 4 sits under patch 4')
