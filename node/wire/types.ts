@@ -223,3 +223,16 @@ export interface EventDetailJson {
   authorRoles: string[]
   referencedBy: string[]
 }
+
+/** `/api/blobs/:hash/patches`: where a blob is a patch's diff or mail, or a cover letter's mail (index 0), in the revisions here. */
+export interface BlobPatchJson {
+  revision: string
+  series: string
+  project: string
+  version: number
+  index: number
+  subject: string
+  part: 'diff' | 'mail'
+}
+
+export interface BlobPatchesJson { hash: string, patches: BlobPatchJson[] }

@@ -7,11 +7,9 @@
 // checks a signature in the page, sees events and a result synced from the
 // lab appear live, and saves screenshots in test-artifacts/.
 import test from 'brittle'
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { TestInstance } from 'brittle'
 import { serveHttp } from '../../node/http/server.js'
 import { loadOrCreateToken } from '../../node/http/token.js'
@@ -19,19 +17,12 @@ import type { CairnNode } from '../../node/node.js'
 import type { CairnEvent } from '../../protocol/event.js'
 import { createNode } from '../helpers/nodes.js'
 import { corpus, hasShared, repoRoot } from '../helpers/paths.js'
+import { browserPage, buildUi, CHROMIUM, hasChromium } from './chromium.js'
 import { CORPUS_LIST, PATCH_SUBJECT, PROJECT_LIST, REGRESSED, V2_MESSAGE, V2_README, ingestCorpus, ingestSeries, makeRegressionProject, releaseWithSeries, resultOf, startLab, submitJob } from './real-data.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = join(repoRoot, 'test-artifacts')
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.log(`# skipping the browser test: ${CHROMIUM} is missing (apt-get install chromium; CI installs it)`)
 if (!hasShared) console.log('# skipping the browser test: it needs ../shared/corpora (the git-history corpus), absent in this checkout')
-
-/** Run from source, the UI modules may be stale: compile them (tsc -p node/ui, about a second). */
-function buildUi (): void {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repoRoot, 'node', 'ui')], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`tsc -p node/ui failed: ${r.stdout}${r.stderr}`)
-}
 
 async function shot (page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `ui-${name}.png`), fullPage })
@@ -111,23 +102,7 @@ async function openPage (t: TestInstance, filled: Filled): Promise<Ui> {
   const { maint, home } = filled
   const server = await serveHttp(maint, { host: '127.0.0.1', port: 0 }, { token: loadOrCreateToken(join(home, 'api.token')) })
   t.teardown(() => server.close(), { order: -1 }) // before the nodes (order 0)
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(() => browser.close(), { order: -3 })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  const problems: string[] = []
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`) })
-  // Nothing may leave this machine: every request goes to the node itself.
-  await page.route('**/*', async (route) => {
-    const url = route.request().url()
-    if (url.startsWith(server.url)) await route.continue()
-    else { problems.push(`external request: ${url}`); await route.abort() }
-  })
-  return { ...filled, server, page, problems }
+  return { ...filled, server, ...await browserPage(t, server.url) }
 }
 
 async function overview (t: TestInstance, { page, server }: Ui): Promise<void> {
@@ -334,7 +309,7 @@ async function reviewFromPage (t: TestInstance, { page, server, maint, home, rev
   await page.selectOption('select[name="trailer"]', 'Tested-by')
   await page.click('button:has-text("Post review")')
   await page.locator('text=Posted as').waitFor()
-  await page.locator('td', { hasText: 'Tested-by: Tess Ter <tess@example.org>' }).waitFor()
+  await page.locator('.reply .trailer.given', { hasText: 'Tested-by: Tess Ter <tess@example.org>' }).waitFor()
   const mine = maint.log({ type: 'review', author: maint.identityKey })
   t.ok(mine.some((e) => e.type === 'review' && e.body.trailers.some((x) => x.key === 'Tested-by')), 'a review event on the maintainer\'s own feed')
   await shot(page, 'review-posted')

@@ -16,6 +16,8 @@ import { checkFilter, filterSummaries, revisionOfEvent, seriesSummaries } from '
 import type { ListFilter } from '../series.js'
 import { resultRow } from '../../wire/results.js'
 import { strictQuery } from '../query.js'
+import { deriveOver } from '../../views/derive-over.js'
+import type { BlobPatchJson, BlobPatchesJson } from '../../wire/types.js'
 
 /** A revision as the series page sets them side by side. */
 function versionRow (views: Views, s: SeriesView, r: RevisionView): Record<string, unknown> {
@@ -31,6 +33,30 @@ function versionRow (views: Views, s: SeriesView, r: RevisionView): Record<strin
     state: revisionState(views, s, r),
     reviews: r.reviews.length
   }
+}
+
+/** blob hash -> the patches (and cover letters) whose diff or mail it is; rebuilt only when a revision arrives. */
+function patchesByBlob (views: Views): Map<string, BlobPatchJson[]> {
+  return deriveOver(views, ['series.revision'], 'http:patches-by-blob', (v) => {
+    const out = new Map<string, BlobPatchJson[]>()
+    const add = (hash: string | undefined, use: BlobPatchJson): void => {
+      if (hash === undefined) return
+      const list = out.get(hash)
+      if (list === undefined) out.set(hash, [use])
+      else list.push(use)
+    }
+    for (const e of v.byType.get('series.revision') ?? []) {
+      if (e.type !== 'series.revision') continue
+      const b = e.body
+      const at = { revision: e.id, series: b.series, project: b.project, version: b.version }
+      if (b.cover !== undefined) add(b.cover.mail?.hash, { ...at, index: 0, subject: b.cover.subject, part: 'mail' })
+      for (const p of b.patches) {
+        add(p.diff?.hash, { ...at, index: p.index, subject: p.subject, part: 'diff' })
+        add(p.mail?.hash, { ...at, index: p.index, subject: p.subject, part: 'mail' })
+      }
+    }
+    return out
+  })
 }
 
 /** Series and revisions, from the series view (node/views/series/). */
@@ -76,5 +102,11 @@ export function seriesRoutes (app: FastifyInstance, { node }: RouteContext): voi
       results: results.map(resultRow),
       decisions: decisions.map(eventJson)
     }
+  })
+
+  app.get<{ Params: { hash: string } }>('/api/blobs/:hash/patches', async (request): Promise<BlobPatchesJson> => {
+    const { hash } = request.params
+    if (!isHex32(hash)) throw new CairnError('BAD_HASH', `"${String(hash).slice(0, 80)}" is not a blob hash (64 lowercase hex characters)`)
+    return { hash, patches: patchesByBlob(views).get(hash) ?? [] }
   })
 }

@@ -1,28 +1,29 @@
-import { getJson, postJson } from '../api.js'
+import { getJson, getText, postJson } from '../api.js'
 import type { EventJson, ResultRow } from '../api.js'
 import { badge, errorBox, h, kv, link, replace, short, table, when } from '../dom.js'
+import { GIVEN_TRAILERS } from '../mail.js'
 import type { Page, Params } from '../page.js'
 import { throttled } from '../page.js'
 import { who } from '../people.js'
+import { byTarget, coverCard, patchCard, person } from '../thread.js'
+import type { Cover, Patch, PatchState, PatchTrailers, Review } from '../thread.js'
 import { defaultPair, versionsStrip } from '../versions.js'
 import type { VersionRow } from '../versions.js'
 import { savedToken } from './settings.js'
 
-interface Patch { index: number, subject: string, author?: { name: string, email: string }, diff?: { hash: string, length: number }, missing?: boolean, messageId?: string }
-interface RevisionBody { project: string, series: string, version: number, subject: string, cover?: { subject: string, body: string }, base?: string, total: number, patches: Patch[], source: { messageIds: string[], list?: string }, changeId?: string }
+interface RevisionBody { project: string, series: string, version: number, subject: string, cover?: Cover, base?: string, total: number, patches: Patch[], source: { messageIds: string[], list?: string }, changeId?: string, author?: { name: string, email: string }, date?: number }
 interface RevisionDetail {
   revision: EventJson & { body: RevisionBody }
   versions: VersionRow[]
-  reviews: Array<EventJson & { body: { target: { revision: string, patch?: number }, trailers: Array<{ key: string, value: string }>, comment?: string } }>
+  reviews: Review[]
+  trailers: PatchTrailers[]
   jobs: Array<EventJson & { body: { profile: string, base: string, tags: string[], repo: string } }>
   results: ResultRow[]
   decisions: Array<EventJson & { body: { verdict: string, state: string, reasons: string[], machine: string } }>
 }
 
-const TRAILERS = ['Reviewed-by', 'Acked-by', 'Tested-by', 'Nacked-by']
-
 function reviewForm (revision: string, patches: Patch[], posted: () => void): HTMLElement {
-  const key = h('select', { name: 'trailer', 'aria-label': 'trailer' }, ...TRAILERS.map((t) => h('option', { value: t }, t)))
+  const key = h('select', { name: 'trailer', 'aria-label': 'trailer' }, ...GIVEN_TRAILERS.map((t) => h('option', { value: t }, t)))
   const value = h('input', { name: 'value', placeholder: 'Name <email>', size: 32, 'aria-label': 'trailer value' })
   const patch = h('select', { name: 'patch', 'aria-label': 'patch' }, h('option', { value: '' }, 'whole series'), ...patches.map((p) => h('option', { value: String(p.index) }, `patch ${p.index}`)))
   const comment = h('textarea', { name: 'comment', rows: 3, cols: 60, placeholder: 'comment (optional)', 'aria-label': 'comment' })
@@ -48,13 +49,27 @@ function reviewForm (revision: string, patches: Patch[], posted: () => void): HT
   return h('div', { class: 'filters' }, key, value, patch, comment, h('button', { class: 'primary', onclick: () => { void send() } }, 'Post review'), out)
 }
 
-/** One revision of a series: the versions side by side (pick two for their interdiff), patches with their diffs, reviews, jobs, results and decisions. */
+/** One revision of a series: the versions side by side (pick two for their interdiff), the cover letter and patches with their diffs and replies as a thread, jobs, results and decisions. */
 export async function revisionPage (params: Params): Promise<Page> {
   const id = params.id ?? ''
   const top = h('div', {})
   const bottom = h('div', {})
   let form: HTMLElement | null = null
   let picked: { from: string, to: string } | null = null
+  // Kept across live re-renders: what the reader opened or closed, and the diffs fetched (blobs never change).
+  const diffs = new Map<string, Promise<string>>()
+  const patchState: PatchState = {
+    opened: new Map(),
+    diff: async (hash) => {
+      let text = diffs.get(hash)
+      if (text === undefined) {
+        text = getText(`/api/blobs/${encodeURIComponent(hash)}`)
+        diffs.set(hash, text)
+        text.catch(() => diffs.delete(hash)) // fetched again on the next open
+      }
+      return await text
+    }
+  }
   const render = async (): Promise<void> => {
     const d = await getJson<RevisionDetail>(`/api/revisions/${encodeURIComponent(id)}`)
     const r = d.revision
@@ -62,35 +77,27 @@ export async function revisionPage (params: Params): Promise<Page> {
     // Kept when the page re-renders on live events, unless there was nothing to compare (a new version arrived).
     if (picked === null || picked.from === picked.to) picked = defaultPair(d.versions, b.version)
     form ??= h('div', {}, h('h2', {}, 'Review'), reviewForm(r.id, b.patches, () => { void render() }))
+    const answers = byTarget(d.reviews, b.patches)
+    const trailers = new Map(d.trailers.map((t) => [t.index, t]))
+    const author = b.author ?? b.patches.find((p) => p.author !== undefined)?.author
     replace(top,
       h('h1', {}, `[${b.project}] `, b.subject, ' ', badge(`v${b.version}`, 'ok')),
       kv([
         ['series', b.series],
-        ['author', who(r.author)],
-        ['posted', when(r.ts)],
+        ['author', author !== undefined ? h('span', { class: 'sender' }, person(author)) : who(r.author)],
+        ['date', b.date !== undefined ? when(b.date) : '—'],
+        ['published by', [who(r.author), ` ${when(r.ts)}`]],
         ['base', b.base ?? '—'],
         ['change-id', b.changeId ?? '—'],
         ['list', b.source.list ?? '—'],
-        ['mails', String(b.source.messageIds.length)],
+        ['mails', `${b.source.messageIds.length} · ${d.reviews.length} ${d.reviews.length === 1 ? 'reply' : 'replies'}`],
         ['event', link(`#/event/${r.id}`, h('span', { class: 'mono' }, r.id))]
       ]),
       h('h2', {}, `Revisions (${d.versions.length})`),
       versionsStrip(d.versions, picked, d.versions.find((v) => v.version === b.version)?.id),
-      b.cover === undefined ? null : [h('h2', {}, 'Cover letter'), h('pre', {}, `${b.cover.subject}\n\n${b.cover.body}`)],
+      b.cover === undefined && !answers.has(0) ? null : [h('h2', {}, b.cover === undefined ? 'Replies to the series' : 'Cover letter'), coverCard(b.cover, r, author, b.date, answers.get(0) ?? [])],
       h('h2', {}, `Patches (${b.patches.length} of ${b.total})`),
-      table([['#', 'num'], 'subject', 'author', 'diff'], b.patches.map((p) => h('tr', {},
-        h('td', { class: 'num' }, p.index),
-        h('td', {}, p.subject, p.missing === true ? [' ', badge('missing', 'bad')] : null),
-        h('td', {}, p.author !== undefined ? `${p.author.name} <${p.author.email}>` : ''),
-        h('td', {}, p.diff !== undefined ? link(`#/blob/${p.diff.hash}?name=${encodeURIComponent(`patch ${p.index}.diff`)}`, `${p.diff.length} bytes`) : '—')))),
-      h('h2', {}, `Reviews (${d.reviews.length})`),
-      d.reviews.length === 0
-        ? h('p', { class: 'muted' }, 'No review yet.')
-        : table(['who', 'on', 'trailers', 'comment'], d.reviews.map((v) => h('tr', {},
-          h('td', {}, who(v.author)),
-          h('td', {}, v.body.target.patch === undefined ? 'series' : `patch ${v.body.target.patch}`),
-          h('td', {}, ...v.body.trailers.map((t) => h('div', { class: 'trailer' }, `${t.key}: ${t.value}`))),
-          h('td', {}, v.body.comment ?? '')))))
+      h('div', { id: 'patches' }, ...b.patches.map((p) => patchCard(p, b.total, r, trailers.get(p.index), answers.get(p.index) ?? [], patchState))))
     replace(bottom,
       h('h2', {}, `Jobs (${d.jobs.length})`),
       d.jobs.length === 0
