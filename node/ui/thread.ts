@@ -39,7 +39,7 @@ function trailerBadges (trailers: Trailer[]): HTMLElement[] {
 const isGiven = (t: Trailer): boolean => GIVEN_TRAILERS.some((k) => k.toLowerCase() === t.key.toLowerCase())
 
 /** One reply: its sender, the trailers it gave, its text with quotes as quotes. */
-export function replyCard (review: Review): HTMLElement {
+function replyCard (review: Review): HTMLElement {
   const b = review.body
   return h('article', { class: 'reply', 'data-id': review.id },
     authorLine(b.from, review, null),
