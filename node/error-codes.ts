@@ -31,7 +31,7 @@ export const NODE_CODES = {
   KEY_CORRUPT: 'the identity file does not hold a 32-byte hex seed',
   STORE_MOVED: 'the store was copied from another place (Corestore refuses a moved device file); two copies must never both run',
   KEY_PERMISSIONS: 'a secret file (identity, token) readable by others than its owner',
-  LISTEN_FAILED: 'cannot listen on the asked address (HTTP or sync)',
+  LISTEN_FAILED: 'cannot listen on the asked address (HTTP, sync, or the bootstrap node\'s UDP port)',
   NOT_ALLOWED: 'an action only an event\'s author or a maintainer may take',
   NOT_A_DECISION: 'an EventId that names an event of another type than decision',
   NOT_FOLLOWED: 'a core this node does not carry; cairn follow it first',
