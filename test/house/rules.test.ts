@@ -83,6 +83,14 @@ test('checker: an export no file imports is dead; namespace imports, re-exports 
   t.alike(failures, ['node/a.ts:2: dead export: unused is imported by no file; make it module-private or delete it'])
 })
 
+test('checker: `declare module` augmenting an interface counts as a use of it', (t) => {
+  const failures = checkDeadExports(...withEdges(sources({
+    'protocol/errors.ts': 'export interface Vocabularies { base: 1 }\nexport interface Unused { a: 1 }\n',
+    'node/codes.ts': "declare module '../protocol/errors.js' {\n  interface Vocabularies { node: 2 }\n}\n"
+  })))
+  t.alike(failures, ['protocol/errors.ts:2: dead export: Unused is imported by no file; make it module-private or delete it'])
+})
+
 function withEdges (s: Source[]): [Source[], ReturnType<typeof edgesOf>] {
   return [s, edgesOf(s)]
 }
