@@ -59,7 +59,7 @@ export function cairnChild (t: TestInstance, home: string, ...args: string[]): C
       await exited
     }
   }, { order: -3 })
-  const waitFor = async (re: RegExp, ms = 20_000): Promise<RegExpExecArray> => {
+  const waitFor = async (re: RegExp, ms = 60_000): Promise<RegExpExecArray> => {
     const deadline = Date.now() + ms
     for (;;) {
       for (const l of lines) { const m = re.exec(l); if (m !== null) return m }

@@ -4,7 +4,7 @@ import { joinSwarm } from '../../node/net/swarm.js'
 import type { CairnNode } from '../../node/node.js'
 import { createNode } from '../helpers/nodes.js'
 
-async function until (what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+async function until (what: string, ok: () => boolean, ms = 60_000): Promise<void> {
   const end = Date.now() + ms
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)

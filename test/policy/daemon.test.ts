@@ -41,7 +41,7 @@ test('cairn start --maintainer: a decision when a peer\'s review changes the ver
 
   // A hand-edited, malformed policy is refused while the daemon runs; the one in force stays.
   appendFileSync(join(maud.home, 'policy.yaml'), 'review: { required: 0 }\n')
-  await daemon.waitFor(/^stderr: cairn: POLICY: policy\.yaml line 8: unknown key "review" .*; the previous policy stays in force$/, 10_000)
+  await daemon.waitFor(/^stderr: cairn: POLICY: policy\.yaml line 8: unknown key "review" .*; the previous policy stays in force$/)
 
   daemon.child.kill('SIGTERM')
   await new Promise((resolve) => daemon.child.once('exit', resolve))

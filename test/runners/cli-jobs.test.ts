@@ -126,7 +126,7 @@ test('CLI: kill -9 of the claiming runner; after its lease another runner comple
   await a.exited
 
   const b = cairnChild(t, h.b!.home, 'runner', 'start', '--tags', '', '--lease', '2s', '--connect', at)
-  await b.waitFor(new RegExp(`job ${job.slice(0, 12)}: pass`), 30_000)
+  await b.waitFor(new RegExp(`job ${job.slice(0, 12)}: pass`))
   t.pass('runner b took the job over once a\'s lease ran out, and completed it')
 
   const again = cairn(h.a!.home, 'runner', 'start', '--tags', '', '--once', '--connect', at)

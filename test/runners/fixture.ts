@@ -89,7 +89,7 @@ export async function liveSync (t: TestInstance, a: CairnNode, b: CairnNode): Pr
 }
 
 /** Poll until `fn` returns a value (not undefined/null/false), or fail after `ms`. */
-export async function until<T> (what: string, fn: () => T | null | undefined | false, ms = 15_000): Promise<T> {
+export async function until<T> (what: string, fn: () => T | null | undefined | false, ms = 60_000): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const v = fn()

@@ -51,7 +51,7 @@ test('runner: two runners race for one job; one claim wins, one result is publis
   const rb = await startRunner(t, b, { settleMs: 1000 })
 
   const job = await submit(m, { repo: project.repo, ref: 'main', recipePath: fixture('recipe.json') })
-  const result = await until('a result on the maintainer node', () => settled(m, job), 20_000)
+  const result = await until('a result on the maintainer node', () => settled(m, job), 60_000)
   await until('both runners idle', () => ra.runner.runningJobs.length + rb.runner.runningJobs.length === 0)
   await new Promise((resolve) => setTimeout(resolve, 300)) // let any second result replicate, were there one
   t.is(resultsOfJob(m.views, job).length, 1, 'exactly one result')
@@ -79,7 +79,7 @@ test('runner: a lease that is not renewed expires and another runner takes the j
   // the lease may have run out by the time it arrives, which is fine here.
   await until('the claim to reach lab-b', () => b.views.events.has(claim.id), 60_000)
   const rb = await startRunner(t, b, { pollMs: 100 })
-  const result = await until('lab-b to finish the job', () => settled(b, job), 20_000)
+  const result = await until('lab-b to finish the job', () => settled(b, job), 60_000)
   t.is(result.author, b.identityKey)
   const claimB = b.views.query({ type: 'job.claim', author: b.identityKey })[0]
   t.ok(claimB !== undefined && claimB.ts >= leaseUntil, 'lab-b claimed only once the lease had run out')
