@@ -102,11 +102,32 @@ export function makePrivate (dir: string): void {
 }
 
 function privateTree (dir: string): void {
-  chmodSync(dir, 0o700)
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  if (!ifStillThere(() => { chmodSync(dir, 0o700) })) return
+  let entries
+  try {
+    entries = readdirSync(dir, { withFileTypes: true })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw err
+  }
+  for (const entry of entries) {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) privateTree(path)
-    else if (entry.isFile()) chmodSync(path, 0o600)
+    else if (entry.isFile()) ifStillThere(() => { chmodSync(path, 0o600) })
+  }
+}
+
+/**
+ * Run a file operation that may find the file gone: RocksDB's own threads
+ * delete compacted files while the store is walked. False if it was gone.
+ */
+function ifStillThere (op: () => void): boolean {
+  try {
+    op()
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
   }
 }
 
