@@ -70,9 +70,19 @@ test('cairn bootstrap: two nodes find each other through a private bootstrap nod
   t.is(cairn(b, 'follow', feedA).status, 0)
 
   const swarm = ['--swarm', '--bootstrap', at ?? '', '--topic', 'deploy-test', '--http', '127.0.0.1:0']
-  const nodes: CairnChild[] = [cairnChild(t, a, 'start', ...swarm), cairnChild(t, b, 'start', ...swarm)]
-  const [httpA, httpB] = await Promise.all(nodes.map(async (n) => (await n.waitFor(/^http\s+(http:\/\/\S+\/)/))[1] ?? ''))
-  for (const n of nodes) await n.waitFor(/^swarm\s+joined topic "deploy-test"$/)
+  // One after the other: "joined" is printed once a node's announcement is
+  // flushed, so b's first lookup finds a. Started together, each lookup can
+  // run before the other's announcement and they meet only at hyperswarm's
+  // next refresh, minutes later.
+  const nodes: CairnChild[] = []
+  const http: string[] = []
+  for (const home of [a, b]) {
+    const n = cairnChild(t, home, 'start', ...swarm)
+    nodes.push(n)
+    http.push((await n.waitFor(/^http\s+(http:\/\/\S+\/)/))[1] ?? '')
+    await n.waitFor(/^swarm\s+joined topic "deploy-test"$/)
+  }
+  const [httpA, httpB] = http
 
   await until('b to receive the note a posted before the swarm', async () => (await notes(httpB ?? '')).includes('before the swarm'))
   t.pass('b replicated a\'s note through the swarm')
