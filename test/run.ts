@@ -25,18 +25,36 @@ function testFiles (dir: string): string[] {
 async function runFile (file: string, brittle: string): Promise<FileOutcome> {
   const name = relative(repoRoot, file)
   process.stdout.write(`\n# file ${name}\n`)
-  const child = spawn(brittle, ['--timeout', TIMEOUT_MS, name], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] })
+  // Its own process group: whatever the file started and left running when
+  // it crashed (a daemon, a bootstrap node) is killed with the group after it.
+  const child = spawn(brittle, ['--timeout', TIMEOUT_MS, name], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+  running = child.pid
   let tail = ''
   child.stdout.on('data', (chunk: Buffer) => {
     process.stdout.write(chunk)
     tail = (tail + chunk.toString('utf8')).slice(-4096)
   })
   const code = await new Promise<number | null>((resolve) => child.on('close', (c, signal) => resolve(signal === null ? c : null)))
+  killGroup(child.pid)
   const m = /# tests = (\d+)\/(\d+) pass/.exec(tail)
   if (m === null) return { file: name, passed: 0, failed: 1, crashed: `ended with ${code === null ? 'a signal' : `exit ${code}`} before its summary` }
   const passed = Number(m[1])
   const failed = Number(m[2]) - passed
   return { file: name, passed, failed, crashed: code !== 0 && failed === 0 ? `exit ${String(code)} after its tests passed` : null }
+}
+
+function killGroup (pid: number | undefined): void {
+  if (pid === undefined) return
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err // ESRCH: nothing left in the group
+  }
+}
+
+let running: number | undefined
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => { killGroup(running); process.exit(130) }) // detached: the terminal's signal does not reach the group
 }
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : testFiles(join(repoRoot, 'dist', 'test'))
