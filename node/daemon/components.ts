@@ -110,7 +110,6 @@ export async function startHttp ({ node, out, log, live }: DaemonEnv, plan: Http
     log(`${(err as Error).message}; running without the HTTP API (choose one with --http HOST:PORT, or --http off)`)
     return null
   }
-  out(`http     ${server.url} (writes need the token in ${node.paths.token})`)
   const close = async (): Promise<void> => {
     clearDaemonRecord(node.paths)
     await server.close()
@@ -123,6 +122,8 @@ export async function startHttp ({ node, out, log, live }: DaemonEnv, plan: Http
     await close()
     throw err
   }
+  // Printed once daemon.json is written: from this line on, the CLI's writes go through the API.
+  out(`http     ${server.url} (writes need the token in ${node.paths.token})`)
   return { name: 'http', close }
 }
 

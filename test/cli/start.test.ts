@@ -2,21 +2,21 @@ import test from 'brittle'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { killed } from '../helpers/child.js'
-import { cairn, cairnBackground } from '../helpers/cli.js'
+import { cairn, cairnChild } from '../helpers/cli.js'
 
 test('cairn start creates a home on first run, serves sync, and stops cleanly on SIGTERM', async (t) => {
   const dir = await t.tmp()
   const home = join(dir, 'daemon')
-  const daemon = await cairnBackground(home, /^sync\s+listening on 127\.0\.0\.1:(\d+)$/, 'start', '--name', 'lab', '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0')
-  t.teardown(() => killed(daemon.child))
+  const daemon = cairnChild(t, home, 'start', '--name', 'lab', '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0')
+  const [, port] = await daemon.waitFor(/^sync\s+listening on 127\.0\.0\.1:(\d+)$/)
   const peer = join(dir, 'peer')
   cairn(peer, 'init', '--name', 'peer')
   cairn(peer, 'post', 'note', '--body', '{"text":"from the peer"}')
-  const r = cairn(peer, 'sync', '--connect', `127.0.0.1:${daemon.match[1] ?? ''}`, '--once')
+  const r = cairn(peer, 'sync', '--connect', `127.0.0.1:${port ?? ''}`, '--once')
   t.is(r.status, 0, r.stdout.trim())
   const beside = JSON.parse(cairn(home, 'log', '--json', '--type', 'note').stdout) as Array<{ body: { text: string } }>
   t.alike(beside.map((n) => n.body.text), ['from the peer'], 'cairn log reads beside the running daemon')
-  for (let i = 0; i < 200 && !existsSync(join(home, 'daemon.json')); i++) await new Promise((resolve) => setTimeout(resolve, 50)) // written once HTTP listens
+  await daemon.waitFor(/^http\s/) // printed once daemon.json is written
   const post = cairn(home, 'post', 'note', '--body', '{"text":"posted beside the daemon"}')
   t.is(post.status, 0, `cairn post goes through the daemon's API: ${post.stderr.trim()}`)
   const posted = JSON.parse(cairn(home, 'log', '--json', '--type', 'note').stdout) as Array<{ id: string, body: { text: string } }>
