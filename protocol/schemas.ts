@@ -121,7 +121,11 @@ const bodySchemaBuilders = {
     tags: z.array(text(100)).max(64),
     priority: int,
     /** The ref the user named (a branch, a tag) when base is the commit it resolved to. */
-    ref: text(200).optional()
+    ref: text(200).optional(),
+    /** false: run it even when a result of the same test-run identity exists (a rerun, a flake check). */
+    reuse: z.literal(false).optional(),
+    /** The job this one runs again (`job rerun`). */
+    rerunOf: hex32.optional()
   }),
   'job.claim': () => z.object({ job: hex32, runner: hex32, leaseUntil: nonNegInt }),
   'job.progress': () => z.object({ job: hex32, step: text(200), state: text(100), detail: text(1 << 16).optional() }),

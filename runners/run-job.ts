@@ -110,7 +110,7 @@ class JobRun {
     const recipe = this.recipe()
     this.checkAbort()
     await this.identify(recipe)
-    const reusable = findReusable(ctx.views, this.testRun)
+    const reusable = req.reuse === false ? null : findReusable(ctx.views, this.testRun)
     if (reusable !== null) {
       await ctx.progress('reuse', 'done', reusable.id)
       return { ...(await this.body('reused', [])), reuses: reusable.id }

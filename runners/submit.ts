@@ -23,6 +23,8 @@ export interface SubmitOptions {
   profile?: string
   tags?: string[]
   priority?: number
+  /** false: run it even when a result of the same test-run identity exists. */
+  reuse?: false
 }
 
 /** A repo given as a path on this machine, not a URL (scheme:// or scp-like host:path). */
@@ -65,7 +67,8 @@ export async function jobRequestBody (views: Views, opts: SubmitOptions): Promis
     profile: opts.profile ?? 'default',
     tags: [...new Set(opts.tags ?? [])].sort(),
     priority: opts.priority ?? 0,
-    ...(base !== wanted ? { ref: wanted } : {})
+    ...(base !== wanted ? { ref: wanted } : {}),
+    ...(opts.reuse === false ? { reuse: false as const } : {})
   }
   return { body, refs: revision === null ? [] : [revision.id] }
 }

@@ -78,6 +78,10 @@ test('validateDraft names the field that is wrong', async (t) => {
   await code(t, () => validateDraft('note', { text: 'x' }, ['nothex']), 'SCHEMA', 'nothex')
   await code(t, () => validateDraft('result', { ...GOLDEN_DRAFTS.result.body, verdict: 'meh' }), 'SCHEMA', 'verdict')
   t.execution(() => validateDraft('note', { text: 'x', extra: 'kept for newer minor versions' }), 'unknown extra fields pass')
+  const job = GOLDEN_DRAFTS['job.request'].body
+  await code(t, () => validateDraft('job.request', { ...job, reuse: true }), 'SCHEMA', 'reuse')
+  await code(t, () => validateDraft('job.request', { ...job, rerunOf: 'nothex' }), 'SCHEMA', 'rerunOf')
+  t.execution(() => validateDraft('job.request', { ...job, reuse: false, rerunOf: 'a'.repeat(64) }), 'reuse: false and rerunOf pass')
 })
 
 test('blocks: batching, round trip, and garbage', async (t) => {

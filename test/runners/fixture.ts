@@ -6,6 +6,12 @@ import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CairnNode } from '../../node/node.js'
+import { resultsOfJob } from '../../node/views/results.js'
+import type { ResultEvent } from '../../node/views/results.js'
+import { Runner } from '../../runners/runner.js'
+import type { RunnerOptions } from '../../runners/runner.js'
+import { jobRequestBody } from '../../runners/submit.js'
+import type { SubmitOptions } from '../../runners/submit.js'
 import { connect, listen } from '../../node/net/sync.js'
 import { gitEnv } from '../helpers/git.js'
 import { repoRoot } from '../helpers/paths.js'
@@ -74,6 +80,26 @@ export async function postSeries (node: CairnNode, patchFile: string, opts: { se
   })
   return event.id
 }
+
+/** A runner on `node` in a temp workdir, stopped when the test ends; `lines` is its log. */
+export async function startRunner (t: TestInstance, node: CairnNode, opts: Partial<RunnerOptions> = {}): Promise<{ runner: Runner, lines: string[], workdir: string }> {
+  const workdir = opts.workdir ?? await t.tmp()
+  const lines: string[] = []
+  const runner = new Runner(node, { tags: [], workdir, jobs: 1, leaseMs: 5000, settleMs: 300, graceMs: 200, log: (l) => lines.push(l), ...opts })
+  await runner.start()
+  t.teardown(async () => await runner.stop(), { order: -2 })
+  return { runner, lines, workdir }
+}
+
+/** Post the job.request `cairn job submit` would; its EventId. */
+export async function submit (node: CairnNode, opts: SubmitOptions): Promise<string> {
+  const { body, refs } = await jobRequestBody(node.views, opts)
+  return (await node.post('job.request', body, refs)).id
+}
+
+/** The job's result, unless it was aborted. */
+export const settled = (node: CairnNode, job: string): ResultEvent | undefined =>
+  resultsOfJob(node.views, job).find((r) => r.body.verdict !== 'aborted')
 
 /** Keep `a` and `b` replicating live until the test ends. */
 export async function liveSync (t: TestInstance, a: CairnNode, b: CairnNode): Promise<void> {

@@ -1,35 +1,13 @@
 import test from 'brittle'
-import type { TestInstance } from 'brittle'
 import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { CairnNode } from '../../node/node.js'
 import { jobView } from '../../node/views/jobs.js'
 import { resultsOfJob } from '../../node/views/results.js'
-import type { ResultEvent } from '../../node/views/results.js'
 import { Runner } from '../../runners/runner.js'
-import type { RunnerOptions } from '../../runners/runner.js'
 import { jobRequestBody } from '../../runners/submit.js'
-import type { SubmitOptions } from '../../runners/submit.js'
 import { createNode, syncOnce } from '../helpers/nodes.js'
-import { allGone, fixture, liveSync, makeProject, postSeries, until } from './fixture.js'
-
-async function startRunner (t: TestInstance, node: CairnNode, opts: Partial<RunnerOptions> = {}): Promise<{ runner: Runner, lines: string[], workdir: string }> {
-  const workdir = opts.workdir ?? await t.tmp()
-  const lines: string[] = []
-  const runner = new Runner(node, { tags: [], workdir, jobs: 1, leaseMs: 5000, settleMs: 300, graceMs: 200, log: (l) => lines.push(l), ...opts })
-  await runner.start()
-  t.teardown(async () => await runner.stop(), { order: -2 })
-  return { runner, lines, workdir }
-}
-
-async function submit (node: CairnNode, opts: SubmitOptions): Promise<string> {
-  const { body, refs } = await jobRequestBody(node.views, opts)
-  return (await node.post('job.request', body, refs)).id
-}
-
-const settled = (node: CairnNode, job: string): ResultEvent | undefined =>
-  resultsOfJob(node.views, job).find((r) => r.body.verdict !== 'aborted')
+import { allGone, fixture, liveSync, makeProject, postSeries, settled, startRunner, submit, until } from './fixture.js'
 
 test('runner: two runners race for one job; one claim wins, one result is published', async (t) => {
   const dir = await t.tmp()
