@@ -116,7 +116,7 @@ declare module 'hyperswarm' {
   import type { EventEmitter } from 'node:events'
   import type HyperDHT from 'hyperdht'
   import type NoiseSecretStream from '@hyperswarm/secret-stream'
-  export interface PeerDiscovery { flushed (): Promise<void>, destroy (): Promise<void> }
+  export interface PeerDiscovery { flushed (): Promise<void>, refresh (opts?: { server?: boolean, client?: boolean }): Promise<void>, destroy (): Promise<void> }
   export default class Hyperswarm extends EventEmitter {
     constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Uint8Array, secretKey: Uint8Array } })
     readonly connections: Set<NoiseSecretStream>

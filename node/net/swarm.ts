@@ -1,5 +1,6 @@
 import DHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
+import type { PeerDiscovery } from 'hyperswarm'
 import type { CairnNode } from '../node.js'
 import { Session } from './replication.js'
 import type { HostPort } from './sync.js'
@@ -7,6 +8,22 @@ import type { HostPort } from './sync.js'
 /** A project is a swarm topic: blake2b of a namespaced project name, so unrelated swarms never meet. */
 function projectTopic (node: CairnNode, name: string): Uint8Array {
   return node.crypto.blake2b256(new TextEncoder().encode(`cairn/topic/v1/${name}`))
+}
+
+/**
+ * Seconds after joining at which the topic is looked up again. Two nodes
+ * that join at the same moment each look up before the other's announcement
+ * is stored, and hyperswarm's own refresh comes only every 10 minutes; its
+ * schedule takes over after the last of these.
+ */
+const EARLY_REFRESH_S = [1, 3, 7, 15, 31]
+
+/** Refresh the topic on EARLY_REFRESH_S; returns what stops the timers. Timers are unref'd: they never hold the process open. */
+function refreshEarly (discovery: PeerDiscovery, log: (msg: string) => void): () => void {
+  const timers = EARLY_REFRESH_S.map((s) => setTimeout(() => {
+    discovery.refresh().catch((err: Error) => log(`swarm: topic refresh failed: ${err.message}`))
+  }, s * 1000).unref())
+  return () => { for (const timer of timers) clearTimeout(timer) }
 }
 
 interface SwarmHandle {
@@ -31,11 +48,13 @@ export async function joinSwarm (node: CairnNode, opts: { bootstrap: HostPort[],
     session.closed.then(() => sessions.delete(session), () => {})
   })
   const discovery = swarm.join(projectTopic(node, opts.topic), { server: true, client: true })
+  const stopRefreshing = refreshEarly(discovery, opts.log ?? (() => {}))
   await discovery.flushed()
   return {
     swarm,
     sessions,
     destroy: async () => {
+      stopRefreshing()
       for (const s of sessions) s.destroy()
       await swarm.destroy()
       await dht.destroy()
