@@ -162,6 +162,34 @@ const bodySchemaBuilders = {
     commit: z.string().regex(/^[0-9a-f]{40,64}$/, 'expected a git commit id'),
     forced: z.boolean().optional()
   }),
+  /** A bisection's answer and the steps that prove it (protocol/bisect.ts says what they mean). */
+  bisect: () => {
+    const commit = z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'expected a full git commit id')
+    return z.object({
+      scheme: z.literal('cairn/bisect/v1'),
+      project: text(200),
+      repo: text(4096),
+      good: commit,
+      bad: commit,
+      /** The one test bisected; absent: the run's verdict. */
+      test: text(1000).optional(),
+      recipe: z.record(z.string(), z.unknown()),
+      profile: text(200),
+      tags: z.array(text(100)).max(64),
+      /** Commits in good..bad (first-parent), the candidates for the first bad one. */
+      commits: nonNegInt,
+      steps: z.array(z.object({
+        commit,
+        outcome: z.enum(['good', 'bad', 'skip']),
+        /** The results (EventIds) whose runs decided it; a flaky step lists every run. */
+        results: z.array(hex32).max(100),
+        flaky: z.boolean().optional()
+      })).max(10_000),
+      firstBad: commit.optional(),
+      /** When skipped steps leave more than one candidate: all of them, oldest first. */
+      candidates: z.array(commit).max(10_000).optional()
+    })
+  },
   'mail.raw': () => z.object({
     reason: text(2000),
     messageId: text(998).optional(),

@@ -24,9 +24,10 @@ export function summary (e: EventJson): string {
     case 'trust.set': return `${b.revoked === true ? 'revoke' : 'trust'} ${short(s(b.subject))} ${Array.isArray(b.roles) ? b.roles.join(',') : ''}`
     case 'identity.link': return `${s(b.name)} ${Array.isArray(b.emails) ? b.emails.join(', ') : ''}`.trim()
     case 'mail.raw': return `${s(b.subject)} (${s(b.reason)})`
+    case 'bisect': return `${s(b.test) || 'verdict'}: ${b.firstBad === undefined ? 'no single first bad commit' : `first bad ${s(b.firstBad).slice(0, 12)}`} in ${s(b.good).slice(0, 12)}..${s(b.bad).slice(0, 12)}`
     default: return JSON.stringify(b).slice(0, 160)
   }
 }
 
 /** Every type the protocol defines (protocol/schemas.ts), for filters. */
-export const EVENT_TYPES = ['identity.link', 'trust.set', 'note', 'series.revision', 'review', 'job.request', 'job.claim', 'job.progress', 'result', 'decision', 'merge', 'mail.raw']
+export const EVENT_TYPES = ['identity.link', 'trust.set', 'note', 'series.revision', 'review', 'job.request', 'job.claim', 'job.progress', 'result', 'decision', 'merge', 'bisect', 'mail.raw']
