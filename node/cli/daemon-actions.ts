@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
-import { BridgeState } from '../../bridges/email/ingest/bridge-state.js'
+import type { BridgeState } from '../../bridges/email/ingest/bridge-state.js'
 import { ingest } from '../../bridges/email/ingest/ingest.js'
 import { publicInboxSource } from '../../bridges/email/ingest/public-inbox.js'
 import type { MailSource } from '../../bridges/email/ingest/sources.js'
@@ -73,19 +73,14 @@ export function ciActions (node: CairnNode, config: CiConfig): CiActions {
 }
 
 /**
- * The email bridge for the watchers: each run opens the bridge state and
- * goes through the daemon's mail queue, which POST /api/ingest shares, so
+ * The email bridge for the watchers: each run goes through the daemon's
+ * mail queue and its open bridge state, which POST /api/ingest shares, so
  * the state has one writer at a time.
  */
 export function watchActions (node: CairnNode, queue: MailQueue): WatchActions {
-  const run = async (source: (state: BridgeState) => MailSource): Promise<string[]> => await queue(async () => {
-    const state = new BridgeState(node.paths.dir)
-    try {
-      const summary = await ingest(node, state, source(state))
-      return summary.mails === 0 ? [] : summaryLines(summary)
-    } finally {
-      state.close()
-    }
+  const run = async (source: (state: BridgeState) => MailSource): Promise<string[]> => await queue.run(async (state) => {
+    const summary = await ingest(node, state, source(state))
+    return summary.mails === 0 ? [] : summaryLines(summary)
   })
   return {
     ingestFiles: async (paths) => await run(() => filesSource(paths)),

@@ -86,10 +86,12 @@ function maintainerScope (views: Views, policy: Policy): MaintainerScope {
   return { lists, projects }
 }
 
+/** A revision is covered by its project (a series of a project the node publishes, whatever list it came by) or by its list. */
 function inScope (scope: MaintainerScope, revision: RevisionEvent): boolean {
   if (scope.lists.size === 0 && scope.projects.size === 0) return true
   const { project, source } = revision.body
-  if (source.list === undefined) return scope.projects.has(project)
+  if (scope.projects.has(project)) return true
+  if (source.list === undefined) return false
   const key = listKey(source.list)
   return scope.lists.has(key) || [...scope.lists].some((l) => sameList(l, key))
 }

@@ -141,3 +141,17 @@ test('planPass(): a maintainer decides only for the lists and projects it covers
   const policy = withMaintainers({ ...POLICY, maintainers: { file: 'MAINTAINERS', digest: null, parsed: null } }, 'EXT4\nM:\tTed <tytso@example.org>\nL:\tlinux-ext4@vger.kernel.org\nF:\tfs/ext4/\n')
   t.ok(plan(w, [lab], { ...quiet, policy }).intents.some((i) => i.revision.id === lab.id), 'a list its MAINTAINERS names (L:) is covered')
 })
+
+test('planPass(): a node whose own series name no list (cairn post) covers its project\'s revisions that came by a list', (t) => {
+  const w = new World()
+  const p = cast(w)
+  const own = w.revision(w.root, { series: 'posted@example.org', project: 'linux-xfs', patches: 1 })
+  const listed = (project: string, series: string): ReturnType<typeof w.revision> => {
+    const r = w.revision(p.erin, { series, project, patches: 1 })
+    return w.emit(p.erin, 'series.revision', { ...r.body, source: { messageIds: [`${series}-listed`], list: 'linux-ext4.vger.kernel.org' } })
+  }
+  const xfs = listed('linux-xfs', 'xfs@example.org')
+  const ext4 = listed('linux-ext4', 'ext4@example.org')
+  const decided = plan(w, [own, xfs, ext4], { template: null }).intents.map((i) => i.revision.id)
+  t.alike(decided, [own.id, xfs.id], 'its project is covered whatever list brought it; another project on that list is not')
+})

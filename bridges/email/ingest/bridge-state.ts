@@ -3,12 +3,21 @@ import { join } from 'node:path'
 import type { BlobRef } from '../../../protocol/schemas.js'
 import { FrameLog } from '../../../node/storage/frame-log.js'
 import type { MailRecord } from './mail-record.js'
+import { groupingKeys } from '../series/keys.js'
+import { Clusters } from './clusters.js'
 
-/** One frame: the mails of one batch, and where each source stands after them. */
+/** What one part of the archive publishes (regroup.ts): summed, the whole archive's figures. */
+export interface Tally { series: number, revisions: number, replies: number, trailers: number, raw: number }
+
+/** One frame: the mails of one batch, and where each source stands after them; or a grouping's outcome. */
 interface StateFrame {
   mails: MailRecord[]
   /** Source cursors (a public-inbox epoch -> its last commit read), set together with the mails. */
   cursors?: Record<string, string>
+  /** The first this many mails are grouped and published (a run without --match filtering). */
+  grouped?: number
+  /** The tally of each part grouped again, by its root. */
+  parts?: Array<[number, Tally]>
 }
 
 /**
@@ -16,7 +25,12 @@ interface StateFrame {
  * (`email/state.log`): every mail it has read (parsed, with its blob refs)
  * and how far each public-inbox epoch was read. Grouping is a function of
  * the whole archive (a reply read today may answer a patch read last week),
- * so each run groups every known mail again; the events already published
+ * but the archive falls into parts no grouping key ties together
+ * (clusters.ts): each run groups again the parts that got new mail
+ * (regroup.ts), and `grouped` says up to which mail that was done, so a run
+ * killed before its grouping frame groups those parts next time. The daemon
+ * keeps one BridgeState open across runs: opening reads the whole log. The
+ * events already published
  * are read from the node's own feed, never from here, so a crash between
  * appending events and writing this file cannot publish twice.
  *
@@ -33,6 +47,12 @@ export class BridgeState {
   private readonly contents = new Map<string, Map<string, MailRecord>>()
   readonly blobs = new Map<string, BlobRef>()
   readonly cursors = new Map<string, string>()
+  readonly clusters = new Clusters()
+  /** Mails before this index are grouped and published. */
+  grouped = 0
+  private readonly at = new Map<MailRecord, number>()
+  private readonly tally = new Map<number, Tally>()
+  private quarantined = 0
   private readonly log: FrameLog<StateFrame>
 
   constructor (home: string) {
@@ -60,12 +80,34 @@ export class BridgeState {
     this.apply(frame)
   }
 
+  /** Where a record sits in `mails`. */
+  indexOf (rec: MailRecord): number | undefined {
+    return this.at.get(rec)
+  }
+
+  /** Record that every mail so far is grouped, with the tallies of the parts grouped again. */
+  recordGrouping (parts: Array<[number, Tally]>): void {
+    const frame: StateFrame = { mails: [], grouped: this.mails.length, parts }
+    this.log.append(frame)
+    this.apply(frame)
+  }
+
+  /** The whole archive's figures, as last grouped: the parts' tallies, and every quarantined mail as a mail.raw. */
+  totals (): Tally {
+    const out: Tally = { series: 0, revisions: 0, replies: 0, trailers: 0, raw: this.quarantined }
+    for (const t of this.tally.values()) for (const k of Object.keys(out) as Array<keyof Tally>) out[k] += t[k]
+    return out
+  }
+
   close (): void {
     this.log.close()
   }
 
   private apply (frame: StateFrame): void {
     for (const m of frame.mails) {
+      this.at.set(m, this.mails.length)
+      if (m.mail === undefined) this.quarantined++
+      else this.join(this.mails.length, groupingKeys(m.mail))
       this.mails.push(m)
       this.byHash.add(m.hash)
       this.blobs.set(m.raw.hash, m.raw)
@@ -77,5 +119,20 @@ export class BridgeState {
       }
     }
     for (const [key, value] of Object.entries(frame.cursors ?? {})) this.cursors.set(key, value)
+    if (frame.grouped !== undefined) this.grouped = frame.grouped
+    for (const [root, t] of frame.parts ?? []) this.tally.set(root, t)
+  }
+
+  /** A new mail joins the parts it shares keys with: their tallies add up until the part is grouped again. */
+  private join (index: number, keys: readonly string[]): void {
+    for (const gone of this.clusters.add(index, keys)) {
+      const t = this.tally.get(gone)
+      if (t === undefined) continue
+      this.tally.delete(gone)
+      const into = this.clusters.find(gone)
+      const kept = this.tally.get(into)
+      if (kept === undefined) this.tally.set(into, t)
+      else for (const k of Object.keys(t) as Array<keyof Tally>) kept[k] += t[k]
+    }
   }
 }

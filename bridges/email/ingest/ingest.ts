@@ -1,23 +1,22 @@
 /**
  * The ingest pipeline: read mails from a source, keep the new ones (bytes
- * and diff in blobs, the parsed mail in the bridge state), then group the
- * whole archive into series and publish what changed. Reading is batched:
+ * and diff in blobs, the parsed mail in the bridge state), then group again
+ * the parts of the archive the new mails touch (regroup.ts) and publish
+ * what changed. Reading is batched:
  * one blob append and one state frame per batch, so a kill -9 loses at most
  * the batch in flight, which the next run reads again.
  */
 import type { CairnNode } from '../../../node/node.js'
-import type { BridgeState } from './bridge-state.js'
+import type { BridgeState, Tally } from './bridge-state.js'
 import { putBlobs } from './blob-batch.js'
-import { desiredEvents } from './bodies.js'
+import type { Desired } from './bodies.js'
 import { blobHash, parseRecord } from './mail-record.js'
-import { explainCopies, shorterCopies } from './copies.js'
 import type { MailRecord, ParsedRecord } from './mail-record.js'
-import { isFiltering, seriesMatcher } from './match.js'
+import { isFiltering } from './match.js'
 import type { MatchSpec } from './match.js'
 import { publish } from './publish.js'
 import type { PublishCounts } from './publish.js'
-import { buildSeries } from '../series/series.js'
-import type { ParsedMail } from '../parse/types.js'
+import { regroup } from './regroup.js'
 import type { MailSource } from './sources.js'
 
 export interface IngestOptions {
@@ -50,7 +49,7 @@ export interface IngestSummary {
   new: number
   duplicates: number
   quarantined: number
-  /** Everything the bridge knows after this run (all runs), as grouped now. */
+  /** Everything the bridge knows after this run (all runs), as grouped now; with --match, the parts this run grouped. */
   series: number
   revisions: number
   replies: number
@@ -146,36 +145,37 @@ export async function ingest (node: CairnNode, state: BridgeState, source: MailS
 
   progress.phase = 'group'
   report()
-  const records = new Map<ParsedMail, MailRecord>()
-  const quarantined: MailRecord[] = []
-  for (const rec of state.mails) {
-    if (rec.mail !== undefined) records.set(rec.mail, rec)
-    else quarantined.push(rec)
-  }
-  const result = buildSeries([...records.keys()], { superseded: shorterCopies(records.values()) })
-  explainCopies(result.unmatched, records, state)
   const filtering = opts.match !== undefined && isFiltering(opts.match)
-  const keep = filtering ? seriesMatcher(opts.match as MatchSpec, records) : undefined
-  const desired = desiredEvents(result, records, quarantined, keep === undefined ? {} : { keep })
+  const { desired, records, parts } = regroup(state, filtering ? opts.match : undefined)
 
   progress.phase = 'publish'
   report()
   const published = await publish(node, desired)
+  // A --match run publishes only some series: the parts stay to be grouped again by a run without it.
+  if (!filtering) state.recordGrouping(parts)
   const referenced = new Set([...desired.revisions.flatMap((d) => d.mails), ...desired.reviews.map((r) => r.record)].map((r) => r.raw.hash))
   for (const r of desired.raws) referenced.add(r.hash)
+  const totals = filtering ? tallyOf(desired) : state.totals()
   return {
     mails: progress.mails,
     new: progress.fresh,
     duplicates: progress.duplicates,
     quarantined: progress.quarantined,
+    ...totals,
+    filtered: filtering ? [...records.values()].filter((m) => !referenced.has(m.raw.hash)).length : 0,
+    published,
+    interrupted,
+    elapsedMs: Date.now() - started
+  }
+}
+
+/** The figures of one run's desired events (a --match run, which records no tally). */
+function tallyOf (desired: Desired): Tally {
+  return {
     series: new Set(desired.revisions.map((d) => d.body.series)).size,
     revisions: desired.revisions.length,
     replies: desired.reviews.length,
     trailers: desired.reviews.reduce((n, r) => n + r.body.trailers.length, 0),
-    raw: desired.raws.length,
-    filtered: filtering ? state.mails.filter((m) => !referenced.has(m.raw.hash)).length : 0,
-    published,
-    interrupted,
-    elapsedMs: Date.now() - started
+    raw: desired.raws.length
   }
 }

@@ -41,7 +41,7 @@ export function compareMails (a: ParsedMail, b: ParsedMail): number {
 }
 
 /** The header From: the person who sent the mail (mailinfo's author may be an in-body From:). */
-function senderOf (mail: ParsedMail): Person {
+export function senderOf (mail: ParsedMail): Person {
   const from = mail.headers.find(([name]) => name === 'from')
   const person = from === undefined ? undefined : parsePerson(from[1])
   return person === undefined ? { ...mail.author } : { name: person.name, email: person.email }

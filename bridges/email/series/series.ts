@@ -31,7 +31,7 @@ export function seriesIdOf (key: string): string {
 }
 
 // b4 puts these under the cover's `---`, or under a lone patch's diff
-const CHANGE_ID = /^change-id:[ \t]*(\S+)/im
+export const CHANGE_ID = /^change-id:[ \t]*(\S+)/im
 const BASE_COMMIT = /^base-commit:[ \t]*([0-9a-f]{7,64})\b/im
 
 function ownNodes (d: Draft): MailNode[] {

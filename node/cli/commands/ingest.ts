@@ -58,7 +58,7 @@ async function run (ctx: Context, kind: Kind, { values, positionals }: MboxArgs)
   const warn = (message: string): void => ctx.io.err(`warning: ${message}`)
   let summary: IngestSummary | null
   try {
-    summary = await withNode(ctx, async (node) => await ingestInto(node, { source: kind, input, ...options, progress: onProgress, warn, stopped: () => stop }), { onProgress: progressPrinter(ctx.io, 'index') })
+    summary = await withNode(ctx, async (node) => await ingestOnce(node, { source: kind, input, ...options, progress: onProgress, warn, stopped: () => stop }), { onProgress: progressPrinter(ctx.io, 'index') })
   } catch (err) {
     const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
     if (api === null) throw err
@@ -70,36 +70,58 @@ async function run (ctx: Context, kind: Kind, { values, positionals }: MboxArgs)
 
 type IngestOptionsIn = Pick<IngestRequest, 'format' | 'list' | 'project' | 'match'>
 
-/** One ingest run into an open node: the CLI's own, and the daemon's (POST /api/ingest). */
-async function ingestInto (node: CairnNode, req: IngestRequest): Promise<IngestSummary> {
+/** The CLI's own ingest run: it opens the bridge state for the run. */
+async function ingestOnce (node: CairnNode, req: IngestRequest): Promise<IngestSummary> {
   const state = new BridgeState(node.paths.dir)
   try {
-    const where = 'path' in req.input ? req.input.path : '-'
-    const stream = 'stream' in req.input ? req.input.stream : undefined
-    const source: MailSource = req.source === 'mbox'
-      ? mboxSource(where, { mboxrd: req.format !== 'mboxo', warn: req.warn, ...(stream === undefined ? {} : { stream }) })
-      : req.source === 'maildir' ? maildirSource(where) : req.source === 'public-inbox' ? publicInboxSource(where, state.cursors) : singleMailSource(stream)
-    return await runIngest(node, state, source, {
-      ...(req.list === undefined ? {} : { list: req.list }),
-      ...(req.project === undefined ? {} : { project: req.project }),
-      match: parseMatches(req.match),
-      onProgress: req.progress,
-      stopped: req.stopped
-    })
+    return await ingestInto(node, state, req)
   } finally {
     state.close()
   }
 }
 
-/** Runs one bridge job at a time: the bridge state in the home has one writer. */
-export type MailQueue = <T>(job: () => Promise<T>) => Promise<T>
+/** One ingest run into an open node and bridge state: the CLI's own, and the daemon's (POST /api/ingest). */
+async function ingestInto (node: CairnNode, state: BridgeState, req: IngestRequest): Promise<IngestSummary> {
+  const where = 'path' in req.input ? req.input.path : '-'
+  const stream = 'stream' in req.input ? req.input.stream : undefined
+  const source: MailSource = req.source === 'mbox'
+    ? mboxSource(where, { mboxrd: req.format !== 'mboxo', warn: req.warn, ...(stream === undefined ? {} : { stream }) })
+    : req.source === 'maildir' ? maildirSource(where) : req.source === 'public-inbox' ? publicInboxSource(where, state.cursors) : singleMailSource(stream)
+  return await runIngest(node, state, source, {
+    ...(req.list === undefined ? {} : { list: req.list }),
+    ...(req.project === undefined ? {} : { project: req.project }),
+    match: parseMatches(req.match),
+    onProgress: req.progress,
+    stopped: req.stopped
+  })
+}
 
-export function mailQueue (): MailQueue {
+/**
+ * Runs one bridge job at a time over the daemon's bridge state: the state
+ * in the home has one writer, and it stays open across runs (opening it
+ * reads the whole state log, which one mail must not pay for).
+ */
+export interface MailQueue {
+  run: <T>(job: (state: BridgeState) => Promise<T>) => Promise<T>
+  /** After the last job: close the state. */
+  close: () => Promise<void>
+}
+
+export function mailQueue (home: string): MailQueue {
   let queue: Promise<unknown> = Promise.resolve()
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    const run = queue.then(job)
-    queue = run.catch(() => {})
-    return await run
+  let state: BridgeState | null = null
+  const open = (): BridgeState => (state ??= new BridgeState(home))
+  return {
+    run: async <T>(job: (state: BridgeState) => Promise<T>): Promise<T> => {
+      const run = queue.then(async () => await job(open()))
+      queue = run.catch(() => {})
+      return await run
+    },
+    close: async () => {
+      await queue
+      state?.close()
+      state = null
+    }
   }
 }
 
@@ -109,7 +131,7 @@ export function mailQueue (): MailQueue {
  * daemon's one mail queue, which the mail watchers share.
  */
 export function daemonIngest (node: CairnNode, queue: MailQueue): Ingest {
-  return async (req) => await queue(async () => await ingestInto(node, req))
+  return async (req) => await queue.run(async (state) => await ingestInto(node, state, req))
 }
 
 /** Progress on stderr, at most once a second, only once the run has lasted a second. */
@@ -121,7 +143,7 @@ function progress (ctx: Context): (p: IngestProgress) => void {
     if (p.phase === 'read') {
       ctx.io.err(`ingest: ${p.mails} mails read (${(p.bytes / 1e6).toFixed(1)} MB, ${Math.round(p.mails / secs)} mails/s): ${p.fresh} new, ${p.duplicates} duplicates, ${p.quarantined} quarantined`)
     } else {
-      ctx.io.err(`ingest: ${p.phase === 'group' ? 'grouping every known mail into series' : 'publishing events'} (${secs.toFixed(1)} s)`)
+      ctx.io.err(`ingest: ${p.phase === 'group' ? 'grouping the new mails\' threads and senders into series' : 'publishing events'} (${secs.toFixed(1)} s)`)
     }
   }
 }

@@ -47,7 +47,7 @@ export const start: Command = {
     const node = fresh
       ? await CairnNode.init(ctx.home, values.name ?? userInfo().username)
       : await CairnNode.open(ctx.home)
-    const mail = mailQueue() // the bridge state's one writer: API ingest and watchers alike
+    const mail = mailQueue(node.paths.dir) // the bridge state's one writer: API ingest and watchers alike
     const watching = watched.length === 0 ? null : watchActions(node, mail)
     try {
       if (fresh) ctx.io.out(`created a new node in ${ctx.home}`)
@@ -74,6 +74,7 @@ export const start: Command = {
         await daemon.close()
       }
     } finally {
+      await mail.close()
       await node.close()
     }
   }

@@ -1,0 +1,38 @@
+/**
+ * Grouping keys: what ties one mail to another anywhere in buildSeries.
+ * Two mails that share no key, directly or through other mails, never
+ * affect each other's grouping, so the archive falls into parts (connected
+ * components over these keys) and a new mail needs only its own part
+ * grouped again: its thread, and its sender's postings.
+ *
+ * The ties buildSeries makes, each covered by a key:
+ * - threading (anchors, naked covers, partial rerolls, replies, links by
+ *   In-Reply-To), duplicate and cut-off copies: the Message-IDs a mail has
+ *   and names (`id:`);
+ * - one sender's covers and patches (orphans, unthreaded covers, siblings,
+ *   links by subject similarity; emailMatches compares the mailbox first):
+ *   `from:` for every mail but a Re: (a mail without Re: may become a naked
+ *   cover, whose sender leads its revision), so a reviewer's replies do not
+ *   tie every series they answer together;
+ * - a change-id (`change-id:`), in the same mails.
+ */
+import type { ParsedMail } from '../parse/types.js'
+import { senderOf } from './mails.js'
+import { CHANGE_ID } from './series.js'
+import { parseSubject } from './subject.js'
+
+/** The local part of an address, lowercased and without a +tag: what emailMatches requires equal. */
+function mailbox (email: string): string {
+  return email.trim().toLowerCase().replace(/\+[^@]+@/, '@').split('@')[0] ?? ''
+}
+
+export function groupingKeys (mail: ParsedMail): string[] {
+  const keys = new Set<string>()
+  for (const id of [mail.messageId, mail.inReplyTo, ...mail.references]) if (id !== '') keys.add('id:' + id)
+  if (!parseSubject(mail.rawSubject).isReply) {
+    keys.add('from:' + mailbox(senderOf(mail).email))
+    const changeId = CHANGE_ID.exec(mail.message + '\n' + mail.patch)?.[1]
+    if (changeId !== undefined) keys.add('change-id:' + changeId)
+  }
+  return [...keys]
+}
