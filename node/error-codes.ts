@@ -27,6 +27,7 @@ export const NODE_CODES = {
   JOB_AMBIGUOUS: 'a job id prefix that matches more than one job',
   JOB_CANCELLED: 'cancelling a job that is already cancelled',
   JOB_FINISHED: 'cancelling a job that has finished',
+  JOB_UNFINISHED: 'rerunning or cleaning a job that has not finished',
   JOB_UNKNOWN: 'a job id this node does not know',
   KEY_CORRUPT: 'the identity file does not hold a 32-byte hex seed',
   STORE_MOVED: 'the store was copied from another place (Corestore refuses a moved device file); two copies must never both run',

@@ -22,6 +22,7 @@ export function jobJson (j: JobView): JobJson {
     leaseUntil: j.leaseUntil,
     attempts: j.attempts,
     verdict: j.verdict,
-    result: j.result
+    result: j.result,
+    rerunOf: b.rerunOf ?? null
   }
 }

@@ -178,6 +178,8 @@ export interface JobJson {
   attempts: number
   verdict: string | null
   result: string | null
+  /** The job this one runs again (`job rerun`), which also means its result was not reused. */
+  rerunOf: string | null
 }
 
 export interface FeedJson {

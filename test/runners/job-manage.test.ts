@@ -1,7 +1,9 @@
 // Managing runs: jobs run again on purpose (reuse off, `job rerun`), their
 // local leftovers cleaned.
 import test from 'brittle'
+import { join } from 'node:path'
 import { jobRequest } from '../../node/views/jobs.js'
+import { cairn } from '../helpers/cli.js'
 import { createNode } from '../helpers/nodes.js'
 import { fixture, makeProject, settled, startRunner, submit, until } from './fixture.js'
 
@@ -21,4 +23,28 @@ test('job: reuse false runs the job again though a result of its test-run identi
   t.is(again.body.verdict, 'fail', 'run, not reused')
   t.is(again.body.testRun, first.body.testRun, 'same test-run identity')
   t.is(runner.published.length, 3)
+})
+
+test('CLI: job rerun submits the same inputs again, not reused; an unfinished job is refused', { timeout: 120_000 }, async (t) => {
+  const project = makeProject(await t.tmp())
+  const home = join(await t.tmp(), 'lab')
+  cairn(home, 'init', '--name', 'lab')
+  const recipe = fixture('recipe.json')
+  const job = cairn(home, 'job', 'submit', '--repo', project.repo, '--ref', 'main', '--recipe', recipe).stdout.trim()
+  const early = cairn(home, 'job', 'rerun', job.slice(0, 12))
+  t.is(early.status, 1)
+  t.ok(early.stderr.includes('JOB_UNFINISHED') && early.stderr.includes('queued'), early.stderr)
+  t.is(cairn(home, 'runner', 'start', '--tags', '', '--once').status, 0)
+  const rerun = cairn(home, 'job', 'rerun', job.slice(0, 12))
+  t.is(rerun.status, 0, rerun.stderr)
+  const again = rerun.stdout.trim()
+  const run = cairn(home, 'runner', 'start', '--tags', '', '--once')
+  t.ok(run.stdout.includes(`job ${again.slice(0, 12)}: fail (3 tests`), `run again, not reused: ${run.stdout}`)
+  const jobs = JSON.parse(cairn(home, 'job', 'list', '--json').stdout) as Array<{ id: string, base: string, rerunOf: string | null, verdict: string }>
+  const [first, second] = [jobs.find((j) => j.id === job), jobs.find((j) => j.id === again)]
+  t.alike([second?.rerunOf, second?.base, second?.verdict], [job, first?.base, 'fail'])
+  t.ok(cairn(home, 'job', 'list').stdout.includes(`(rerun of ${job.slice(0, 12)})`))
+  const unknown = cairn(home, 'job', 'rerun', 'f'.repeat(64))
+  t.is(unknown.status, 4)
+  t.ok(unknown.stderr.includes('JOB_UNKNOWN'), unknown.stderr)
 })

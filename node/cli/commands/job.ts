@@ -42,7 +42,8 @@ function jobLine (j: JobView): string {
   const what = b.revision !== undefined ? `series ${b.revision.slice(0, 12)} on ${(b.ref ?? b.base).slice(0, 12)}` : `baseline ${b.ref ?? b.base.slice(0, 12)}`
   const who = j.runner !== null ? ` runner ${j.runner.slice(0, 12)}` : ''
   const verdict = j.verdict !== null ? ` ${j.verdict}` : ''
-  return `${j.id.slice(0, 12)} ${j.state}${j.cancelled ? ' (cancelled)' : ''}${verdict} ${b.profile} ${what} ${b.repo}${b.tags.length > 0 ? ` [${b.tags.join(',')}]` : ''}${who}`
+  const rerun = b.rerunOf !== undefined ? ` (rerun of ${b.rerunOf.slice(0, 12)})` : ''
+  return `${j.id.slice(0, 12)} ${j.state}${j.cancelled ? ' (cancelled)' : ''}${rerun}${verdict} ${b.profile} ${what} ${b.repo}${b.tags.length > 0 ? ` [${b.tags.join(',')}]` : ''}${who}`
 }
 
 async function list (ctx: Context, { values }: Args<Subs[1]>): Promise<void> {
@@ -77,4 +78,16 @@ async function cancel (ctx: Context, { positionals }: Args<Subs[2]>): Promise<vo
   })
 }
 
-export const job: Command = { subcommands: { submit, list, cancel } }
+/** The same inputs as a finished job, run again: a flake check, a runner fixed since. */
+async function rerun (ctx: Context, { positionals }: Args<Subs[3]>): Promise<void> {
+  await withNodeToPost(ctx, async (node, post) => {
+    const j = findJob(node.views, positionals[0] as string, Date.now())
+    if (!isFinished(j)) throw new CairnError('JOB_UNFINISHED', `job ${j.id} is ${j.state}; rerun it once it has finished, or cancel it`)
+    const { reuse: _, rerunOf: __, ...inputs } = j.request.body
+    ctx.io.out(await post('job.request', { ...inputs, reuse: false, rerunOf: j.id }, j.request.refs))
+  })
+}
+
+const isFinished = (j: JobView): boolean => j.state === 'done' || j.state === 'failed' || j.state === 'aborted'
+
+export const job: Command = { subcommands: { submit, list, cancel, rerun } }

@@ -7,7 +7,7 @@ export const JOB_STATE_NAMES = ['queued', 'claimed', 'running', 'done', 'failed'
 
 export const jobSpec = {
   name: 'job',
-  summary: 'submit build/test jobs for runners, list them with their state, cancel one',
+  summary: 'submit build/test jobs for runners, list them with their state, cancel or rerun one',
   subcommands: [
     {
       name: 'submit',
@@ -29,7 +29,8 @@ export const jobSpec = {
       summary: 'jobs and their state',
       options: [JSON_OPTION, JSONL_OPTION, { name: 'state', type: 'string', value: 'STATE', choices: JOB_STATE_NAMES, description: 'only jobs in this state', example: '--state running' }]
     },
-    { name: 'cancel', summary: 'cancel a job (its author or a maintainer)', args: ['JOB'] }
+    { name: 'cancel', summary: 'cancel a job (its author or a maintainer)', args: ['JOB'] },
+    { name: 'rerun', summary: 'submit a finished job again with the same inputs, its result not reused; prints the new job id', args: ['JOB'] }
   ]
 } as const satisfies CommandSpec
 
