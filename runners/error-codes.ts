@@ -2,6 +2,7 @@
 export const RUNNERS_CODES = {
   APPLY_FAILED: 'a series revision does not apply onto its base',
   BAD_DURATION: 'a duration that is not like 90s, 10m or 1h30m',
+  BAD_GATE: 'a runner launch gate that cannot be used: a size, load or path that does not parse or exist, a script that is not executable',
   BASE: 'a base or ref that is not a commit of the repository',
   BASE_MISSING: 'a job with no base: neither --base, --ref nor the revision names one',
   BRANCH_EXISTS: 'applying onto a branch name the repository already has',

@@ -14,11 +14,13 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CairnNode } from '../node/node.js'
-import { CANCELLED, jobAnswers, jobsClaimedBy, jobView, listJobs, mayCancel } from '../node/views/jobs.js'
+import { CANCELLED, GATE_STEP, jobAnswers, jobsClaimedBy, jobView, listJobs, mayCancel } from '../node/views/jobs.js'
 import type { JobRequest, JobView } from '../node/views/jobs.js'
 import type { IndexedEvent, Views } from '../node/views/views.js'
 import { CairnError, isCairnError } from '../protocol/errors.js'
 import { ActiveSteps } from './active.js'
+import { closedGate } from './gates.js'
+import type { GateProbe, Gates } from './gates.js'
 import { servesTags } from './environment.js'
 import { formatMs } from './duration.js'
 import { seriesMails } from './patches.js'
@@ -42,6 +44,9 @@ export interface RunnerOptions {
   /** Between SIGTERM and SIGKILL of a step's process group. */
   graceMs?: number
   log?: (line: string) => void
+  /** What must hold before a job is taken (runners/gates.ts). */
+  gates?: Gates
+  gateProbe?: GateProbe
 }
 
 /**
@@ -62,6 +67,9 @@ export class Runner {
   readonly me: string
   private readonly running = new Map<string, Running>()
   private readonly waiting = new Set<string>()
+  /** job id -> the gate this runner last said it waits on, so each is posted once. */
+  private readonly gateNoted = new Map<string, string>()
+  private gateShut: string | null = null
   private readonly cache: RepoCache
   private readonly active: ActiveSteps
   private readonly settleMs: number
@@ -163,7 +171,12 @@ export class Runner {
 
   private async pumpOnce (): Promise<void> {
     if (this.stopping) return
-    for (const job of this.candidates()) {
+    const candidates = this.candidates()
+    if (candidates.length > 0 && this.running.size < this.opts.jobs && !await this.gatesOpen(candidates.slice(0, this.opts.jobs - this.running.size))) {
+      if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve()
+      return
+    }
+    for (const job of candidates) {
       if (this.running.size >= this.opts.jobs) break
       if (!await this.inputsHere(job.request)) continue
       if (this.stopping || this.running.has(job.id)) continue
@@ -180,6 +193,28 @@ export class Runner {
     if (this.running.size === 0) {
       for (const resolve of this.idleWaiters.splice(0)) resolve()
     }
+  }
+
+  /**
+   * Check the launch gates; when one is closed, say so once per job and gate
+   * (a `gate waiting` progress event: job list and the UI show it) and take nothing.
+   */
+  private async gatesOpen (next: JobView[]): Promise<boolean> {
+    if (this.opts.gates === undefined) return true
+    const closed = await closedGate(this.opts.gates, this.opts.gateProbe)
+    if (closed === null) {
+      if (this.gateShut !== null) this.log(`gate ${this.gateShut} open again`)
+      this.gateShut = null
+      return true
+    }
+    if (this.gateShut !== closed.gate) this.log(`gate ${closed.gate} closed: ${closed.why}; taking no job`)
+    this.gateShut = closed.gate
+    for (const job of next) {
+      if (this.gateNoted.get(job.id) === closed.gate || this.stopping) continue
+      this.gateNoted.set(job.id, closed.gate)
+      await this.node.post('job.progress', { job: job.id, step: GATE_STEP, state: 'waiting', detail: `${closed.gate}: ${closed.why}` }, [job.id])
+    }
+    return false
   }
 
   /** The series and its patch blobs must be here before claiming: a claim we cannot work on would only hold the job up. */

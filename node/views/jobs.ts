@@ -18,6 +18,9 @@ export const JOB_STATES: readonly JobStateName[] = ['queued', 'claimed', 'runnin
 /** The job.progress state that cancels a job (posted by `cairn job cancel`). */
 export const CANCELLED = 'cancelled'
 
+/** The job.progress step a runner posts when its launch gates keep it from taking a queued job. */
+export const GATE_STEP = 'gate waiting'
+
 export interface JobView {
   id: string
   request: JobRequest
@@ -34,6 +37,8 @@ export interface JobView {
   verdict: JobState['verdict']
   /** The result event that settled the job, if any. */
   result: string | null
+  /** Queued, and the last word of a runner is that a launch gate holds it back: which gate and why. */
+  waiting: string | null
 }
 
 interface JobIndex {
@@ -123,10 +128,11 @@ export function jobView (views: Views, id: string, now: number): JobView | null 
     if (e.body.verdict !== 'aborted') break // the machine stops at the first non-aborted result
   }
   const settled = folded.state === 'done' || folded.state === 'failed'
+  const state = cancelled && !settled ? 'aborted' : folded.state
   return {
     id,
     request,
-    state: cancelled && !settled ? 'aborted' : folded.state,
+    state,
     cancelled,
     leased: folded.state === 'claimed' || folded.state === 'running',
     runner: folded.runner,
@@ -134,8 +140,20 @@ export function jobView (views: Views, id: string, now: number): JobView | null 
     attempts: folded.attempts,
     expired: folded.expired,
     verdict: folded.verdict,
-    result
+    result,
+    waiting: state === 'queued' ? gateWaiting(answers, runners) : null
   }
+}
+
+/** The detail of the last `gate waiting` progress of a trusted runner, unless a claim came after it. */
+function gateWaiting (answers: readonly IndexedEvent[], runners: readonly string[]): string | null {
+  for (let i = answers.length - 1; i >= 0; i--) {
+    const e = answers[i] as IndexedEvent
+    if (!runners.includes(e.author)) continue
+    if (e.type === 'job.claim') return null
+    if (e.type === 'job.progress' && e.body.step === GATE_STEP) return e.body.detail ?? 'a launch gate'
+  }
+  return null
 }
 
 /** Every job, oldest first by (ts, id), optionally only those in one state. */

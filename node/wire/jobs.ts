@@ -23,6 +23,7 @@ export function jobJson (j: JobView): JobJson {
     attempts: j.attempts,
     verdict: j.verdict,
     result: j.result,
-    rerunOf: b.rerunOf ?? null
+    rerunOf: b.rerunOf ?? null,
+    waiting: j.waiting
   }
 }

@@ -180,6 +180,8 @@ export interface JobJson {
   result: string | null
   /** The job this one runs again (`job rerun`), which also means its result was not reused. */
   rerunOf: string | null
+  /** Queued and held back by a runner's launch gate: which gate and why. */
+  waiting: string | null
 }
 
 export interface FeedJson {

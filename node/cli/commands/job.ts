@@ -43,7 +43,8 @@ function jobLine (j: JobView): string {
   const who = j.runner !== null ? ` runner ${j.runner.slice(0, 12)}` : ''
   const verdict = j.verdict !== null ? ` ${j.verdict}` : ''
   const rerun = b.rerunOf !== undefined ? ` (rerun of ${b.rerunOf.slice(0, 12)})` : ''
-  return `${j.id.slice(0, 12)} ${j.state}${j.cancelled ? ' (cancelled)' : ''}${rerun}${verdict} ${b.profile} ${what} ${b.repo}${b.tags.length > 0 ? ` [${b.tags.join(',')}]` : ''}${who}`
+  const waiting = j.waiting !== null ? ` (gate ${j.waiting})` : ''
+  return `${j.id.slice(0, 12)} ${j.waiting !== null ? 'waiting' : j.state}${j.cancelled ? ' (cancelled)' : ''}${rerun}${verdict} ${b.profile} ${what} ${b.repo}${b.tags.length > 0 ? ` [${b.tags.join(',')}]` : ''}${who}${waiting}`
 }
 
 async function list (ctx: Context, { values }: Args<Subs[1]>): Promise<void> {

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path'
 import { parseDuration, formatMs } from '../../../runners/duration.js'
+import { parseGates } from '../../../runners/gates.js'
 import { flushToPeers, Runner } from '../../../runners/runner.js'
 import { isCairnError } from '../../../protocol/errors.js'
 import { connect, listen, parseHostPort, untilCaughtUp } from '../../net/sync.js'
@@ -30,6 +31,12 @@ async function start (ctx: Context, { values }: Args<(typeof runnerSpec)['subcom
   if (leaseMs < 1000) throw usageError(`--lease ${values.lease} is under a second; leases are renewed at a third of their length`)
   const listenAt = values.listen === undefined ? null : parseHostPort(values.listen, '--listen')
   const peers = (values.connect ?? []).map((c) => parseHostPort(c, '--connect'))
+  const gates = parseGates({
+    ...(values['gate-disk'] === undefined ? {} : { disk: values['gate-disk'] }),
+    ...(values['gate-load'] === undefined ? {} : { load: values['gate-load'] }),
+    ...(values['gate-mem'] === undefined ? {} : { mem: values['gate-mem'] }),
+    ...(values['gate-script'] === undefined ? {} : { script: values['gate-script'] })
+  })
   const log = (line: string): void => ctx.io.out(line)
   const warn = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
 
@@ -53,7 +60,7 @@ async function start (ctx: Context, { values }: Args<(typeof runnerSpec)['subcom
       }
       // --once decides what is left to do from what the peers hold: catch up first.
       if (values.once === true) for (const s of sessions) await untilCaughtUp(s, CATCH_UP_MS)
-      const r = new Runner(node, { tags, workdir, jobs, leaseMs, log })
+      const r = new Runner(node, { tags, workdir, jobs, leaseMs, log, gates })
       await r.start()
       cleanups.push(async () => await r.stop())
       log(`runner ready: identity ${node.identityKey}, tags ${tags.join(',') || '(none)'}, jobs ${jobs}, lease ${formatMs(leaseMs)}, workdir ${workdir}`)

@@ -47,7 +47,11 @@ export const runnerSpec = {
       { name: 'once', type: 'boolean', description: 'catch up with the peers, run what is left, then exit' },
       { name: 'lease', type: 'string', value: 'DURATION', default: '10m', description: 'how long a claim holds before it must be renewed', example: '--lease 30m' },
       { name: 'listen', type: 'string', value: 'HOST:PORT', description: 'serve direct sync here' },
-      { name: 'connect', type: 'string', value: 'HOST:PORT', multiple: true, description: 'sync with this peer; repeat for several' }
+      { name: 'connect', type: 'string', value: 'HOST:PORT', multiple: true, description: 'sync with this peer; repeat for several' },
+      { name: 'gate-disk', type: 'string', value: 'PATH:SIZE', multiple: true, description: 'take a job only while PATH has SIZE free; repeat for several', example: '--gate-disk /tmp:5G' },
+      { name: 'gate-load', type: 'string', value: 'N', description: 'take a job only while the one-minute load average is at most N', example: '--gate-load 8' },
+      { name: 'gate-mem', type: 'string', value: 'SIZE', description: 'take a job only while SIZE of memory is available', example: '--gate-mem 4G' },
+      { name: 'gate-script', type: 'string', value: 'FILE', description: 'take a job only while FILE exits 0 (its output says why not)' }
     ]
   }]
 } as const satisfies CommandSpec
