@@ -123,10 +123,15 @@ function ownJobs (views: Views, revision: RevisionView): Map<string, string[]> {
   return out
 }
 
-/** The newest result from a trusted runner for any of these jobs (a reused result resolved); null while none is in. */
+/**
+ * The newest result from a trusted runner for any of these jobs (a reused
+ * result resolved); null while none is in. A failed run is a result (an
+ * error or a patch that does not apply, with no tests: its verdict says
+ * so); an aborted one is not: the job goes back to the queue for another run.
+ */
 function requiredResult (views: Views, jobs: readonly string[]): ResultEvent | null {
   const runners = new Set(trustedRunners(views))
-  const results = jobs.flatMap((j) => resultsOfJob(views, j)).filter((r) => runners.has(r.author)).sort(byTsThenId)
+  const results = jobs.flatMap((j) => resultsOfJob(views, j)).filter((r) => runners.has(r.author) && r.body.verdict !== 'aborted').sort(byTsThenId)
   const last = results[results.length - 1]
   return last === undefined ? null : resolveResult(views, last)
 }

@@ -73,3 +73,18 @@ test('ci plan: what it leaves alone', async (t) => {
   t.alike(plan({ config: { ...CONFIG, series: { ...CONFIG.series, paths: ['fs/xfs/**'] } } }), [{ kind: 'read-paths', revision: rev }], 'a paths filter asks for the touched paths first')
   t.alike(plan({ config: { ...CONFIG, series: { ...CONFIG.series, paths: ['fs/xfs/**'] } }, touched: new Map([[rev, ['fs/ext4/a.c']]]) }), [], 'and they do not match')
 })
+
+test('ci plan: a run that failed without tests (an error, a patch that does not apply) gets its verdict; an aborted run waits for the next', async (t) => {
+  const { node, plan } = await world(t)
+  const rev = await revision(node, '[PATCH] xfs: does not apply')
+  await job(node, rev, 'build')
+  const tests = await job(node, rev, 'test')
+  const failed = async (verdict: 'aborted' | 'apply-failed', message: string): Promise<void> => {
+    await node.post('result', { job: tests, build: '', testRun: '', verdict, tests: [], logs: [], environment: {}, message }, [tests])
+    await node.indexer.run()
+  }
+  await failed('aborted', 'the runner stopped')
+  t.alike(plan(), [], 'aborted: the job is queued again, no verdict yet')
+  await failed('apply-failed', 'error: patch failed: fs/xfs/log.c:12')
+  t.alike(plan(), [{ kind: 'send-verdict', revision: rev }], 'a run that failed with no tests is a verdict')
+})

@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
 import { mailinfo } from '../../bridges/email/parse/mailinfo.js'
 import { splitMbox } from '../../bridges/email/parse/mbox.js'
+import { verdictMail } from '../../bridges/email/verdict/verdict.js'
 import { CairnNode } from '../../node/node.js'
+import { createNode } from '../helpers/nodes.js'
 import { cairn } from '../helpers/cli.js'
 import { repoRoot } from '../helpers/paths.js'
 import { DIFF, ingestSource, mailsOf, rawMail } from './ingest-fixture.js'
@@ -131,4 +133,23 @@ test('mail verdict --smtp: delivered to a real SMTP server on 127.0.0.1', { time
   t.ok(mail.message.includes('generic/002: fail'))
   const down = await cairnAsync(home, 'mail', 'verdict', 'c1@x', '--smtp', '127.0.0.1:1')
   t.ok(down.status === 1 && down.stderr.includes('SMTP'), down.stderr)
+})
+
+test('verdict mail: a run that failed with no tests (the patch did not apply) is a FAIL naming why; an aborted run before it does not count', async (t) => {
+  const { node } = await createNode(t, 'maintainer')
+  await ingestSource(node, mailsOf(rawMail({ id: 'f1@x', subject: '[PATCH] demo: stale', body: 'Old base.\n' + DIFF('a.c', 'a', 'b') })))
+  const rev = (node.views.byType.get('series.revision') ?? [])[0]?.id as string
+  const job = (await node.post('job.request', { project: 'demo', repo: '/srv/demo.git', base: 'a'.repeat(40), revision: rev, recipe: {}, profile: 'quick', tags: [], priority: 0 }, [rev])).id
+  const result = async (verdict: 'aborted' | 'apply-failed', message: string): Promise<void> => {
+    await node.post('result', { job, build: '', testRun: '', verdict, tests: [], logs: [], environment: {}, message }, [job])
+  }
+  await result('apply-failed', 'error: patch failed: a.c:1\nerror: a.c: patch does not apply')
+  await result('aborted', 'the runner stopped without finishing this job')
+  await node.indexer.run()
+  const mail = await verdictMail(node, rev)
+  t.is(mail.passed, false)
+  t.ok(mail.text.includes('FAIL  quick on'), 'the run is a failure')
+  t.ok(mail.text.includes('apply-failed, 0 tests'), 'with its verdict and no tests')
+  t.ok(mail.text.includes('    error: a.c: patch does not apply'), 'quoting why')
+  t.absent(mail.text.includes('the runner stopped'), 'the later aborted run is not the verdict')
 })

@@ -54,8 +54,10 @@ function runsOf (node: CairnNode, revision: RevisionView): Run[] {
   const runs: Run[] = []
   for (const job of jobs) {
     if (job.type !== 'job.request') continue
+    // an aborted run is no verdict (the job is queued again); the newest other result is, else the aborted one
     const results = [...resultsOfJob(node.views, job.id)].sort(byTsThenId)
-    const result = results[results.length - 1]
+    const finished = results.filter((r) => r.body.verdict !== 'aborted')
+    const result = finished[finished.length - 1] ?? results[results.length - 1]
     if (result === undefined) continue
     runs.push({ job: job.id, profile: job.body.profile, result, tests: resolveResult(node.views, result) ?? result })
   }
