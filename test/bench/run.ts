@@ -11,6 +11,7 @@ import { run as decide } from './decide.bench.js'
 import { run as api } from './api.bench.js'
 import { run as startup } from './startup.bench.js'
 import { run as viewsDb } from './views-db.bench.js'
+import { run as ingestOne } from './ingest-one.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -22,7 +23,8 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['ingest', ingest],
   ['api', api], // issue 6: HTTP latency over ~100k events
   ['startup', startup], // issue 18: cairn --help and cairn id beside node -e 0
-  ['views-db', viewsDb] // issue 12: candidates for the on-disk views, kill -9 trials included
+  ['views-db', viewsDb], // issue 12: candidates for the on-disk views, kill -9 trials included
+  ['ingest-one', async () => await ingestOne()] // issue 14: one mail into a 20,000-mail home
 ]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {

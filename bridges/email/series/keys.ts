@@ -11,15 +11,15 @@
  *   and names (`id:`);
  * - one sender's covers and patches (orphans, unthreaded covers, siblings,
  *   links by subject similarity; emailMatches compares the mailbox first):
- *   `from:` for every mail but a Re: (a mail without Re: may become a naked
- *   cover, whose sender leads its revision), so a reviewer's replies do not
- *   tie every series they answer together;
+ *   `from:` only for mails whose sender may lead a revision (mayLead: covers,
+ *   patches, a diffstat that may make a naked cover), so a reviewer's
+ *   replies and a maintainer's "Applied" notes do not tie every series they
+ *   answer together;
  * - a change-id (`change-id:`), in the same mails.
  */
 import type { ParsedMail } from '../parse/types.js'
-import { senderOf } from './mails.js'
+import { mayLead, senderOf } from './mails.js'
 import { CHANGE_ID } from './series.js'
-import { parseSubject } from './subject.js'
 
 /** The local part of an address, lowercased and without a +tag: what emailMatches requires equal. */
 function mailbox (email: string): string {
@@ -29,7 +29,7 @@ function mailbox (email: string): string {
 export function groupingKeys (mail: ParsedMail): string[] {
   const keys = new Set<string>()
   for (const id of [mail.messageId, mail.inReplyTo, ...mail.references]) if (id !== '') keys.add('id:' + id)
-  if (!parseSubject(mail.rawSubject).isReply) {
+  if (mayLead(mail)) {
     keys.add('from:' + mailbox(senderOf(mail).email))
     const changeId = CHANGE_ID.exec(mail.message + '\n' + mail.patch)?.[1]
     if (changeId !== undefined) keys.add('change-id:' + changeId)

@@ -56,6 +56,18 @@ function roleOf (mail: ParsedMail, subject: Subject, hasDiff: boolean): Role {
   return 'other'
 }
 
+/**
+ * Whether a mail's sender can speak for a revision: a cover or a patch, or
+ * a mail with a diffstat that may become another sender's naked cover (a
+ * naked cover from the patches' own sender needs no more than theirs).
+ * A Re:, a maintainer's "Applied" note or a pull request without a diffstat
+ * cannot, so their senders tie nothing together (series/keys.ts).
+ */
+export function mayLead (mail: ParsedMail): boolean {
+  const subject = parseSubject(mail.rawSubject)
+  return !subject.isReply && (subject.isCover || DIFF.test(mail.patch) || DIFFSTAT.test(mail.patch) || DIFFSTAT.test(mail.message))
+}
+
 export interface MailIndex {
   nodes: MailNode[]
   byId: Map<string, MailNode>
