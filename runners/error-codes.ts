@@ -7,6 +7,8 @@ export const RUNNERS_CODES = {
   BASE_MISSING: 'a job with no base: neither --base, --ref nor the revision names one',
   BRANCH_EXISTS: 'applying onto a branch name the repository already has',
   DIRTY: 'a repository with uncommitted changes, where applying would mix them in',
+  FLOW_NO_SERIES: 'cairn flow without a series: neither --series nor a --mbox holding one',
+  FLOW_UNSETTLED: 'cairn flow ended before its jobs gave results to compare (cancelled, interrupted, or the baseline errored)',
   PARSE_FSTESTS: 'fstests output (or results directory) that cannot be parsed',
   PARSE_JUNIT: 'JUnit XML that cannot be parsed',
   PARSE_KIND: 'a parser kind that is not one of tap, kselftest, junit, fstests',

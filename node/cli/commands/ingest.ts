@@ -71,7 +71,7 @@ async function run (ctx: Context, kind: Kind, { values, positionals }: MboxArgs)
 type IngestOptionsIn = Pick<IngestRequest, 'format' | 'list' | 'project' | 'match'>
 
 /** The CLI's own ingest run: it opens the bridge state for the run. */
-async function ingestOnce (node: CairnNode, req: IngestRequest): Promise<IngestSummary> {
+export async function ingestOnce (node: CairnNode, req: IngestRequest): Promise<IngestSummary> {
   const state = new BridgeState(node.paths.dir)
   try {
     return await ingestInto(node, state, req)

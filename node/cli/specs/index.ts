@@ -12,6 +12,7 @@ import { followSpec, idSpec, initSpec, logSpec, postSpec, recoverSpec, reindexSp
 import { mergeSpec, policySpec, reviewSpec, seriesSpec } from './review.js'
 import { startSpec } from './start.js'
 import { bootstrapSpec } from './bootstrap.js'
+import { flowSpec } from './flow.js'
 
 export const SPECS: readonly CommandSpec[] = [
   initSpec,
@@ -30,6 +31,7 @@ export const SPECS: readonly CommandSpec[] = [
   jobSpec,
   runnerSpec,
   resultsSpec,
+  flowSpec,
   policySpec,
   reviewSpec,
   mergeSpec,

@@ -1,0 +1,117 @@
+/**
+ * `cairn flow`: the mbox ingested (when given), runners/flow.ts for the jobs
+ * and the comparison, then what the maintainer would read: the policy's
+ * verdict (when a policy is set) and where the verdict mail would go.
+ */
+import { join, resolve } from 'node:path'
+import { parseRecord } from '../../../bridges/email/ingest/mail-record.js'
+import { mboxSource } from '../../../bridges/email/ingest/sources.js'
+import { verdictMail } from '../../../bridges/email/verdict/verdict.js'
+import type { VerdictMail } from '../../../bridges/email/verdict/verdict.js'
+import { compareText } from '../../../runners/result-report.js'
+import { flowRevision, runFlow } from '../../../runners/flow.js'
+import type { FlowJob, FlowOutcome } from '../../../runners/flow.js'
+import type { Decision } from '../../../machines/decide.js'
+import { isCairnError } from '../../../protocol/errors.js'
+import type { CairnNode } from '../../node.js'
+import { decideRevision } from '../../policy/decide.js'
+import { DiffCache } from '../../policy/diffs.js'
+import { readPolicy } from '../../policy/files.js'
+import type { PolicyRead } from '../../policy/files.js'
+import { resolveResult } from '../../views/results.js'
+import { statusCounts } from '../../wire/results.js'
+import type { Args, Command, Context } from '../command.js'
+import { usageError, withNode } from '../command.js'
+import type { flowSpec } from '../specs/flow.js'
+import { ingestOnce } from './ingest.js'
+
+export const flow: Command = { run }
+
+async function run (ctx: Context, { values }: Args<typeof flowSpec>): Promise<void> {
+  if (values.series !== undefined && values.mbox !== undefined) throw usageError('give --series ID or --mbox FILE, not both')
+  const tags = values.tags === undefined ? undefined : values.tags.split(',').map((t) => t.trim()).filter((t) => t !== '')
+  const json = values.json === true
+  const say = (line: string): void => { if (json) ctx.io.err(line); else ctx.io.out(line) }
+  await withNode(ctx, async (node) => {
+    let messageIds: string[] | undefined
+    if (values.mbox !== undefined) {
+      const path = resolve(values.mbox)
+      const s = await ingestOnce(node, { source: 'mbox', input: { path }, match: [], progress: () => {}, warn: (m) => ctx.io.err(`warning: ${m}`), stopped: () => false })
+      say(`ingested ${values.mbox}: ${s.mails} mails, ${s.new} new`)
+      messageIds = await messageIdsOf(path)
+    }
+    const revision = flowRevision(node.views, { ...(values.series === undefined ? {} : { series: values.series }), ...(messageIds === undefined ? {} : { messageIds }) })
+    say(`series ${revision.body.series} v${revision.body.version}: ${revision.body.subject} (revision ${revision.id.slice(0, 12)})`)
+    const outcome = await runFlow(node, {
+      repo: values.repo,
+      series: revision.id,
+      ...(values.base === undefined ? {} : { base: values.base }),
+      ...(values.recipe === undefined ? {} : { recipePath: values.recipe }),
+      ...(values.profile === undefined ? {} : { profile: values.profile }),
+      ...(tags === undefined ? {} : { tags }),
+      workdir: values.workdir === undefined ? join(ctx.home, 'runner') : resolve(values.workdir),
+      log: say,
+      stopped: ctx.stopped
+    })
+    const policy = readPolicy({ kind: 'home', home: ctx.home }) ?? readPolicy({ kind: 'repo', repo: values.repo })
+    const decision = policy === null ? null : await decideRevision(node.views, new DiffCache(node.blobs), policy.policy, outcome.revision)
+    const mail = await mailFor(node, outcome.revision.id)
+    if (outcome.comparison === null || outcome.comparison.counts.regressions > 0) process.exitCode = 1
+    if (json) ctx.io.out(JSON.stringify(flowJson(node, outcome, decision, mail)))
+    else for (const line of flowLines(node, outcome, policy, decision, mail)) ctx.io.out(line)
+  })
+}
+
+/** The Message-ID of each mail in the mbox as the bridge names it (format-patch writes none: then one from its bytes). */
+async function messageIdsOf (path: string): Promise<string[]> {
+  const ids: string[] = []
+  for await (const { raw, origin } of mboxSource(path, { mboxrd: true, warn: () => {} })) {
+    const id = parseRecord(raw, origin).mail?.messageId
+    if (id !== undefined && id !== '') ids.push(id)
+  }
+  return ids
+}
+
+/** The verdict mail as `cairn mail verdict` would make it, or why there is none. */
+async function mailFor (node: CairnNode, revision: string): Promise<VerdictMail | string> {
+  try {
+    return await verdictMail(node, revision)
+  } catch (err) {
+    if (isCairnError(err, 'NO_RECIPIENT')) return err.message
+    throw err
+  }
+}
+
+function jobLine (node: CairnNode, what: string, j: FlowJob): string {
+  const run = resolveResult(node.views, j.result) ?? j.result
+  const counts = Object.entries(statusCounts(run)).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')
+  const reused = run.id !== j.result.id ? `, reusing result ${run.id.slice(0, 12)}` : ''
+  return `${what} job ${j.job.slice(0, 12)}: ${run.body.verdict} (${counts || 'no tests'}${reused})`
+}
+
+function flowLines (node: CairnNode, o: FlowOutcome, policy: PolicyRead | null, d: Decision | null, mail: VerdictMail | string): string[] {
+  const out = [jobLine(node, 'baseline', o.baseline), jobLine(node, 'series', o.series)]
+  if (o.comparison !== null) out.push(compareText(o.comparison))
+  else out.push(`no comparison: the series run ended ${o.series.result.body.verdict}${o.series.result.body.message === undefined ? '' : `: ${o.series.result.body.message}`}`)
+  if (policy === null || d === null) out.push('policy: none set (cairn policy set FILE, or .cairn/policy.yaml in the repo)')
+  else out.push(`policy verdict: ${d.verdict} (${d.state}; ${policy.origin})`, ...d.reasons.map((r) => `  - ${r}`))
+  if (typeof mail === 'string') out.push(`verdict mail: none (${mail})`)
+  else out.push(`verdict mail: ${mail.passed ? 'pass' : 'fail'} to ${[...mail.to, ...mail.cc].join(', ')}, "${mail.subject}"; cairn mail verdict ${o.revision.id.slice(0, 12)} --smtp HOST:PORT sends it`)
+  return out
+}
+
+function flowJson (node: CairnNode, o: FlowOutcome, d: Decision | null, mail: VerdictMail | string): Record<string, unknown> {
+  const job = (j: FlowJob): Record<string, unknown> => {
+    const run = resolveResult(node.views, j.result) ?? j.result
+    return { job: j.job, posted: j.posted, result: j.result.id, verdict: run.body.verdict, reuses: j.result.body.reuses ?? null }
+  }
+  return {
+    revision: o.revision.id,
+    baseline: job(o.baseline),
+    series: job(o.series),
+    ranLocally: o.ranLocally,
+    comparison: o.comparison,
+    policy: d === null ? null : { verdict: d.verdict, state: d.state, reasons: d.reasons },
+    mail: typeof mail === 'string' ? null : { to: mail.to, cc: mail.cc, subject: mail.subject, passed: mail.passed }
+  }
+}
