@@ -6,7 +6,8 @@
 // sender's one-patch series, a reply to a patch of a typical part, and a
 // patch from the sender whose part is the largest. Printed per kind: the
 // grouping phase (regroup.ts), publishing, the whole run, and how many mails
-// the part grouped again holds. Also: opening the bridge state (what the
+// the part grouped again holds, and the run's CPU time (what a busy machine
+// moves less than wall time; hypercore's fsync is not in it). Also: opening the bridge state (what the
 // daemon no longer pays per run) and the old whole-archive grouping.
 // Run: npm run bench -- ingest-one   (or node --import tsx test/bench/ingest-one.bench.ts [copies])
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -48,11 +49,12 @@ async function * source (mails: Buffer[], origin: string): MailSource {
 const mail = (lines: string[], body: string): Buffer => Buffer.from(lines.join('\n') + '\n\n' + body)
 const DIFF = (n: number): string => `---\n f${n}.c | 2 +-\n 1 file changed\n\ndiff --git a/f${n}.c b/f${n}.c\n--- a/f${n}.c\n+++ b/f${n}.c\n@@ -1 +1 @@\n-a\n+b\n`
 
-interface Timing { groupMs: number, publishMs: number, totalMs: number, part: number }
+interface Timing { groupMs: number, publishMs: number, totalMs: number, cpuMs: number, part: number }
 
 /** Ingest one mail as the daemon would (node and state open), timing its phases. */
 async function one (node: CairnNode, state: BridgeState, raw: Buffer): Promise<Timing> {
   const t0 = process.hrtime.bigint()
+  const c0 = process.cpuUsage()
   let groupAt = 0
   let publishAt = 0
   const s = await ingest(node, state, source([raw], 'bench'), {
@@ -62,14 +64,15 @@ async function one (node: CairnNode, state: BridgeState, raw: Buffer): Promise<T
     }
   })
   const totalMs = ms(t0)
+  const cpu = process.cpuUsage(c0)
   if (s.new !== 1) throw new Error('the bench mail was not new')
   const part = state.clusters.membersOf(state.clusters.find(state.mails.length - 1)).length
-  return { groupMs: publishAt - groupAt, publishMs: totalMs - publishAt, totalMs, part }
+  return { groupMs: publishAt - groupAt, publishMs: totalMs - publishAt, totalMs, cpuMs: (cpu.user + cpu.system) / 1000, part }
 }
 
 function line (what: string, ts: Timing[]): string {
   const m = (f: (t: Timing) => number): string => median(ts.map(f)).toFixed(1)
-  return `  ${what.padEnd(34)} group ${m((t) => t.groupMs).padStart(7)} ms  publish ${m((t) => t.publishMs).padStart(7)} ms  run ${m((t) => t.totalMs).padStart(7)} ms  (part of ${m((t) => t.part)} mails; median of ${ts.length})`
+  return `  ${what.padEnd(34)} group ${m((t) => t.groupMs).padStart(7)} ms  publish ${m((t) => t.publishMs).padStart(7)} ms  run ${m((t) => t.totalMs).padStart(7)} ms  cpu ${m((t) => t.cpuMs).padStart(7)} ms  (part of ${m((t) => t.part)} mails; median of ${ts.length})`
 }
 
 export async function run (copies = 4): Promise<void> {

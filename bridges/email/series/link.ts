@@ -25,6 +25,8 @@ export interface LinkFacts {
   changeId?: string
   isResend: boolean
   isRfc: boolean
+  /** Patches the revision says it has (n of m/n). */
+  expected: number
   /** In-Reply-To and References of its own cover and patches. */
   refs: Set<string>
   /** Its own cover and patch Message-IDs and those of the replies to them. */
@@ -83,10 +85,17 @@ function similarity (a: LinkFacts, b: LinkFacts): number {
   return Math.max(title, patches)
 }
 
-/** A later posting may follow an earlier one: a higher version, a RESEND, or the PATCH after an RFC. */
+/**
+ * A later posting may follow an earlier one: a higher version, a RESEND, or
+ * the PATCH after an RFC. A RESEND of the same version is the same posting
+ * again, so it has as many patches: one patch of four resent alone (linux-rtc:
+ * `[PATCH RESEND] rtc: fsl-ftm-alarm: allow COMPILE_TEST` after its 1/4) is
+ * a series of its own, or it would take the whole posting's place.
+ */
 function mayFollow (older: LinkFacts, newer: LinkFacts): boolean {
   if (older.version < newer.version) return true
-  return older.version === newer.version && (newer.isResend || (older.isRfc && !newer.isRfc))
+  if (older.version !== newer.version) return false
+  return newer.isResend ? older.expected === newer.expected : older.isRfc && !newer.isRfc
 }
 
 const dateKey = (d: number): number => Number.isFinite(d) ? d : Infinity

@@ -79,6 +79,7 @@ function factsOf (d: Draft, replies: readonly ReplyDraft[]): Facts {
     title: titleNode?.subject.subject ?? '',
     patchSubjects: [...d.patches.values()].filter(p => p.carriedFrom === undefined).map(p => p.node.subject.subject),
     isResend: lead?.subject.isResend ?? false,
+    expected: expectedOf(d),
     isRfc: lead?.subject.isRfc ?? false,
     refs,
     ids
