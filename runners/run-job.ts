@@ -21,6 +21,8 @@ import { hostFacts, nixSystem, runnerClass } from './environment.js'
 import { runStep } from './exec.js'
 import type { StepOutcome } from './exec.js'
 import { gitEnv } from './git.js'
+import { StepTelemetry } from './telemetry.js'
+import type { Telemetry } from './telemetry.js'
 import { parse, parseAuto, parseFstestsResultsDir } from './parsers/index.js'
 import type { ParsedTest, ParseResult } from './parsers/index.js'
 import { seriesMails } from './patches.js'
@@ -45,9 +47,12 @@ interface JobContext {
   active: ActiveSteps
   progress: (step: string, state: string, detail?: string) => Promise<void>
   graceMs?: number
+  /** How often a build or test step's processes are sampled (runners/telemetry.ts); 0: not at all. */
+  telemetryMs?: number
 }
 
 const PROBE_TIMEOUT_MS = 60_000
+const TELEMETRY_MS = 1000
 const DETAIL_MAX = 60_000
 
 class Stop extends Error {
@@ -227,17 +232,20 @@ class JobRun {
     await this.ctx.progress(label, 'running')
     const log = join(this.ctx.dir, 'logs', `${kind}-${step.name}.log`)
     const stdout = kind === 'test' ? join(this.ctx.dir, 'logs', `${kind}-${step.name}.stdout`) : undefined
-    const outcome = await this.exec(label, step.run, step.timeoutMs, this.stepEnv(recipe, label), log, stdout)
+    const outcome = await this.exec(label, step.run, step.timeoutMs, this.stepEnv(recipe, label), log, stdout, this.ctx.telemetryMs ?? TELEMETRY_MS)
     this.logs.push(await storeLog(this.ctx.blobs, `${kind}-${step.name}.log`, log))
+    if (outcome.telemetry !== undefined) this.logs.push({ name: `telemetry/${kind}-${step.name}.json`, blob: await this.ctx.blobs.put(Buffer.from(JSON.stringify(outcome.telemetry))) })
     if (outcome.aborted) throw new Stop('aborted', reasonOf(this.ctx.signal))
     await this.ctx.progress(label, outcome.timedOut ? 'timeout' : outcome.code === 0 ? 'done' : 'failed', describe(outcome))
     return outcome
   }
 
-  private async exec (label: string, command: string, timeoutMs: number, env: Record<string, string>, logPath: string, stdoutPath?: string): Promise<StepOutcome> {
+  /** Run one command of the job; with `telemetryMs` > 0 its processes are sampled while it runs. */
+  private async exec (label: string, command: string, timeoutMs: number, env: Record<string, string>, logPath: string, stdoutPath?: string, telemetryMs = 0): Promise<StepOutcome & { telemetry?: Telemetry }> {
     let pgid = 0
+    let sampler: StepTelemetry | null = null
     try {
-      return await runStep({
+      const outcome = await runStep({
         command,
         cwd: (this.ws as Workspace).dir,
         env,
@@ -246,9 +254,16 @@ class JobRun {
         ...(stdoutPath === undefined ? {} : { stdoutPath }),
         signal: this.ctx.signal,
         ...(this.ctx.graceMs === undefined ? {} : { graceMs: this.ctx.graceMs }),
-        onStart: (id, marker) => { pgid = id; this.ctx.active.add({ job: this.ctx.request.id, step: label, pgid: id, started: Date.now(), marker }) }
+        onStart: (id, marker) => {
+          pgid = id
+          this.ctx.active.add({ job: this.ctx.request.id, step: label, pgid: id, started: Date.now(), marker })
+          if (telemetryMs > 0) sampler = new StepTelemetry(label, id, marker, telemetryMs)
+        }
       })
+      const telemetry = (sampler as StepTelemetry | null)?.stop() ?? null
+      return telemetry === null ? outcome : { ...outcome, telemetry }
     } finally {
+      (sampler as StepTelemetry | null)?.stop()
       if (pgid !== 0) this.ctx.active.remove(pgid)
     }
   }

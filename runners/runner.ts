@@ -47,6 +47,8 @@ export interface RunnerOptions {
   /** What must hold before a job is taken (runners/gates.ts). */
   gates?: Gates
   gateProbe?: GateProbe
+  /** How often a step's processes are sampled for the result's telemetry (default 1 s; 0: never). */
+  telemetryMs?: number
 }
 
 /**
@@ -285,7 +287,8 @@ export class Runner {
         progress: async (step, state, detail) => {
           await this.node.post('job.progress', { job: id, step, state, ...(detail === undefined ? {} : { detail: detail.slice(0, 60_000) }) }, [id])
         },
-        ...(this.opts.graceMs === undefined ? {} : { graceMs: this.opts.graceMs })
+        ...(this.opts.graceMs === undefined ? {} : { graceMs: this.opts.graceMs }),
+        ...(this.opts.telemetryMs === undefined ? {} : { telemetryMs: this.opts.telemetryMs })
       })
     } catch {
       body = { job: id, build: '', testRun: '', verdict: 'aborted', tests: [], logs: [], environment: {}, message: String(controller.signal.reason ?? 'aborted') }

@@ -96,7 +96,7 @@ export async function startLab (t: TestInstance, maint: CairnNode, lab: CairnNod
   await lab.trust(maint.identityKey, ['maintainer'])
   await maint.trust(lab.identityKey, ['runner'])
   await liveSync(t, maint, lab)
-  const runner = new Runner(lab, { tags: [], workdir: await t.tmp(), jobs: 1, leaseMs: 10_000, settleMs: 200, graceMs: 200 })
+  const runner = new Runner(lab, { tags: [], workdir: await t.tmp(), jobs: 1, leaseMs: 10_000, settleMs: 200, graceMs: 200, telemetryMs: 20 })
   await runner.start()
   t.teardown(async () => await runner.stop(), { order: -2 })
   return runner

@@ -1,10 +1,11 @@
-import { getJson } from '../api.js'
+import { getJson, getText } from '../api.js'
 import type { EventJson, TestJson } from '../api.js'
 import { badge, formatMs, h, kv, link, short, table, when } from '../dom.js'
 import type { Page, Params } from '../page.js'
 import { who } from '../people.js'
 import { isFailing } from '../status.js'
 import { historyHref } from './history.js'
+import { readTelemetry, telemetryChart } from '../telemetry-chart.js'
 
 interface ResultBody { job?: string, build: string, testRun: string, verdict: string, tests: TestJson[], logs: Array<{ name: string, blob: { hash: string, length: number } }>, environment: Record<string, string>, message?: string, reuses?: string }
 const DETAIL_CHARS = 400 // the table shows an excerpt; the event page and logs have all of it
@@ -53,5 +54,17 @@ export async function resultPage (params: Params): Promise<Page> {
     rows,
     h('h2', {}, 'Environment'),
     kv(Object.entries(b.environment).map(([k, v]) => [k, v])))
-  return { el }
+  const charts = await telemetryCharts(b.logs)
+  if (charts.length > 0) el.insertBefore(h('section', { id: 'telemetry' }, h('h2', {}, 'Telemetry'), ...charts.flatMap((c) => [h('h3', { class: 'mono' }, c.el.dataset.step ?? ''), c.el])), el.querySelector('#report')?.nextSibling ?? null)
+  return { el, dispose: () => { for (const c of charts) c.destroy() } }
+}
+
+/** One chart per step whose processes the runner sampled (its `telemetry/*.json` logs). */
+async function telemetryCharts (logs: ResultBody['logs']): Promise<Array<ReturnType<typeof telemetryChart>>> {
+  const out: Array<ReturnType<typeof telemetryChart>> = []
+  for (const l of logs.filter((x) => x.name.startsWith('telemetry/') && x.name.endsWith('.json'))) {
+    const d = readTelemetry(await getText(`/api/blobs/${l.blob.hash}`).catch(() => ''))
+    if (d !== null && d.t.length > 1) out.push(telemetryChart(d))
+  }
+  return out
 }
