@@ -31,8 +31,8 @@ const MAX_RUNS_PER_STEP = 5
 
 /**
  * How the runs of one step settle: all agreeing settle it; disagreeing runs
- * (a flake) settle only once one outcome holds a majority of at least two
- * more votes than any other; `null` asks for another run, until
+ * (a flake) settle once there are at least three and one outcome holds a
+ * strict majority of them; `null` asks for another run, until
  * MAX_RUNS_PER_STEP, after which the step is a flaky skip.
  */
 export function settleRuns (outcomes: readonly BisectOutcome[]): { outcome: BisectOutcome, flaky: boolean } | null {
@@ -40,8 +40,8 @@ export function settleRuns (outcomes: readonly BisectOutcome[]): { outcome: Bise
   const votes = new Map<BisectOutcome, number>()
   for (const o of outcomes) votes.set(o, (votes.get(o) ?? 0) + 1)
   if (votes.size === 1) return { outcome: outcomes[0] as BisectOutcome, flaky: false }
-  const [first, second] = [...votes.entries()].sort((x, y) => y[1] - x[1])
-  if (first !== undefined && second !== undefined && first[1] - second[1] >= 2) return { outcome: first[0], flaky: true }
+  const [lead, n] = [...votes.entries()].sort((x, y) => y[1] - x[1])[0] as [BisectOutcome, number]
+  if (outcomes.length >= 3 && n * 2 > outcomes.length) return { outcome: lead, flaky: true }
   return outcomes.length >= MAX_RUNS_PER_STEP ? { outcome: 'skip', flaky: true } : null
 }
 

@@ -32,6 +32,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   runner: async () => (await import('./commands/runner.js')).runner,
   results: async () => (await import('./commands/results.js')).results,
   flow: async () => (await import('./commands/flow.js')).flow,
+  bisect: async () => (await import('./commands/bisect.js')).bisectCommand,
   policy: async () => (await import('./commands/policy.js')).policy,
   review: async () => (await import('./commands/review.js')).review,
   merge: async () => (await import('./commands/merge.js')).merge,

@@ -19,9 +19,10 @@ test('bisect: runs that disagree settle only by a clear majority', (t) => {
   t.is(settleRuns([]), null)
   const split: BisectOutcome[] = ['bad', 'good']
   t.alike(settleRuns(['bad']), { outcome: 'bad', flaky: false })
-  t.is(settleRuns(split), null, 'a flake asks for another run')
-  t.is(settleRuns(['bad', 'good', 'good']), null, 'one vote ahead is not enough')
-  t.alike(settleRuns(['bad', 'good', 'good', 'good']), { outcome: 'good', flaky: true })
+  t.is(settleRuns(split), null, 'two runs that disagree ask for a third')
+  t.alike(settleRuns(['bad', 'good', 'good']), { outcome: 'good', flaky: true }, 'two of three settle it, marked flaky')
+  t.is(settleRuns(['bad', 'good', 'good', 'bad']), null, 'a tie asks for another run')
+  t.is(settleRuns(['bad', 'good', 'skip']), null, 'no majority')
   t.alike(settleRuns(['bad', 'good', 'bad', 'good', 'skip']), { outcome: 'skip', flaky: true }, 'still split after the cap: a flaky skip')
 })
 

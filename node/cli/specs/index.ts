@@ -13,6 +13,7 @@ import { mergeSpec, policySpec, reviewSpec, seriesSpec } from './review.js'
 import { startSpec } from './start.js'
 import { bootstrapSpec } from './bootstrap.js'
 import { flowSpec } from './flow.js'
+import { bisectSpec } from './bisect.js'
 
 export const SPECS: readonly CommandSpec[] = [
   initSpec,
@@ -32,6 +33,7 @@ export const SPECS: readonly CommandSpec[] = [
   runnerSpec,
   resultsSpec,
   flowSpec,
+  bisectSpec,
   policySpec,
   reviewSpec,
   mergeSpec,

@@ -1,0 +1,143 @@
+import test from 'brittle'
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { bisect, bisectRange } from '../../runners/bisect.js'
+import { bisectProblems } from '../../protocol/bisect.js'
+import { isCairnError } from '../../protocol/errors.js'
+import { CairnNode } from '../../node/node.js'
+import { cairn } from '../helpers/cli.js'
+import { createNode, syncOnce } from '../helpers/nodes.js'
+import { git, settled, startRunner, submit, until } from './fixture.js'
+
+const COMMITS = 64
+const BREAKS_AT = 40 // commit 40 breaks test "answer"
+const FLAKES_AT = 31 // the first commit the search tests: "answer" is wrong there on its first run only
+
+/**
+ * A repo of 64 commits, commit i writing i to `n`. Its TAP suite: "answer"
+ * fails from BREAKS_AT on, and is inverted at FLAKES_AT on that commit's
+ * first run; "flaky" passes on odd runs of a commit and fails on even ones.
+ * Runs are counted per commit in `runs/` (outside the repo).
+ */
+function makeRepo (dir: string, count = COMMITS): { repo: string, commits: string[], runs: string } {
+  const repo = join(dir, 'repo')
+  const runs = join(dir, 'runs')
+  mkdirSync(join(repo, '.cairn'), { recursive: true })
+  mkdirSync(runs)
+  git(repo, 'init', '-q', '-b', 'main')
+  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), 'test:\n  run: sh t.sh\n  parser: tap\n')
+  writeFileSync(join(repo, 't.sh'), [
+    'n=$(cat n)',
+    `f=${runs}/$n`,
+    'r=$(( $(cat "$f" 2>/dev/null || echo 0) + 1 )); echo $r > "$f"',
+    `bad=0; [ "$n" -ge ${BREAKS_AT} ] && bad=1`,
+    `[ "$n" -eq ${FLAKES_AT} ] && [ "$r" -eq 1 ] && bad=$((1 - bad))`,
+    'echo "TAP version 13"; echo 1..2',
+    'if [ $bad = 1 ]; then echo "not ok 1 - answer"; else echo "ok 1 - answer"; fi',
+    'if [ $((r % 2)) = 1 ]; then echo "ok 2 - flaky"; else echo "not ok 2 - flaky"; fi',
+    ''
+  ].join('\n'))
+  const commits: string[] = []
+  for (let i = 0; i < count; i++) {
+    writeFileSync(join(repo, 'n'), `${i}\n`)
+    git(repo, 'add', '.')
+    git(repo, 'commit', '-q', '-m', `commit ${i}`)
+    commits.push(git(repo, 'rev-parse', 'HEAD').trim())
+  }
+  return { repo, commits, runs }
+}
+
+/** Test runs so far, per commit number. */
+function runsOf (dir: string): Map<number, number> {
+  return new Map(readdirSync(dir).map((f) => [Number(f), Number(readFileSync(join(dir, f), 'utf8'))]))
+}
+const total = (m: Map<number, number>): number => [...m.values()].reduce((a, b) => a + b, 0)
+
+test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky step; again, and from another node, nothing runs', { timeout: 300_000 }, async (t) => {
+  const dir = await t.tmp()
+  const { repo, commits, runs } = makeRepo(dir)
+  const { node } = await createNode(t, 'lab')
+  await startRunner(t, node)
+
+  // Before the bisect, CI tested commit 31 twice (the second a rerun): the runs disagree on "answer".
+  for (const reuse of [undefined, false] as const) {
+    const job = await submit(node, { repo, ref: commits[FLAKES_AT] as string, ...(reuse === undefined ? {} : { reuse }) })
+    await until(`job at commit ${FLAKES_AT}`, () => settled(node, job))
+  }
+  t.alike(runsOf(runs), new Map([[FLAKES_AT, 2]]))
+
+  const lines: string[] = []
+  const out = await bisect(node, { repo, good: commits[0] as string, bad: 'main', test: 'answer', log: (l) => lines.push(l) })
+  t.is(out.body.firstBad, commits[BREAKS_AT], 'the commit that broke "answer"')
+  const counted = runsOf(runs)
+  t.is(total(counted) - 2, 6, `6 test runs: 5 steps and 1 rerun (${[...counted].map(([c, n]) => `${c}x${n}`).join(' ')})`)
+  t.is(counted.get(FLAKES_AT), 3, 'the flaky step ran a third time, and counted as its majority (good)')
+  t.is(out.jobs, 6)
+  t.is(out.ran, 6)
+  const flaky = out.body.steps.find((s) => s.commit === commits[FLAKES_AT])
+  t.alike([flaky?.outcome, flaky?.flaky, flaky?.results.length], ['good', true, 3], 'the flaky step lists its three runs')
+  t.ok(lines.some((l) => l.includes('runs disagree')), lines.join('\n'))
+  t.alike(bisectProblems(out.body, await bisectRange(repo, commits[0] as string, commits[COMMITS - 1] as string)), [], 'the steps prove the answer')
+  const event = node.views.events.get(out.event)
+  t.is(event?.type, 'bisect', 'published as a bisect event')
+
+  const again = await bisect(node, { repo, good: commits[0] as string, bad: 'main', test: 'answer' })
+  t.is(again.body.firstBad, commits[BREAKS_AT])
+  t.is(again.jobs, 0, 'a second bisect submits nothing')
+  t.is(total(runsOf(runs)), total(counted), 'and runs nothing')
+
+  // A lab that trusts this one as a runner reuses its runs too.
+  const { node: other } = await createNode(t, 'other')
+  await other.trust(node.identityKey, ['runner'])
+  await syncOnce(node, other)
+  const there = await bisect(other, { repo, good: commits[0] as string, bad: 'main', test: 'answer' })
+  t.is(there.body.firstBad, commits[BREAKS_AT])
+  t.is(there.jobs, 0, 'nothing submitted on the other node')
+})
+
+test('bisect: a range that is not good..bad is refused, naming why', async (t) => {
+  const dir = await t.tmp()
+  const repo = join(dir, 'repo')
+  mkdirSync(repo)
+  git(repo, 'init', '-q', '-b', 'main')
+  writeFileSync(join(repo, 'n'), '0\n')
+  mkdirSync(join(repo, '.cairn'))
+  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), 'test:\n  run: echo 1..0\n  parser: tap\n')
+  git(repo, 'add', '.')
+  git(repo, 'commit', '-q', '-m', 'one')
+  git(repo, 'commit', '-q', '--allow-empty', '-m', 'two')
+  const { node } = await createNode(t)
+  const refused = async (opts: { good: string, bad: string, repo?: string }, what: string): Promise<void> => {
+    try {
+      await bisect(node, { repo, ...opts })
+      t.fail(`${what}: not refused`)
+    } catch (err) {
+      t.ok(isCairnError(err, 'BISECT_RANGE') || isCairnError(err, 'BASE'), `${what}: ${(err as Error).message}`)
+    }
+  }
+  await refused({ good: 'main', bad: 'main~1' }, 'bad before good')
+  await refused({ good: 'nope', bad: 'main' }, 'an unknown good')
+  await refused({ good: 'main~1', bad: 'main', repo: 'https://git.example.org/x.git' }, 'a URL')
+})
+
+test('CLI: cairn bisect names the first bad commit and its proof; bisect check verifies it, and refuses a step its results contradict', { timeout: 300_000 }, async (t) => {
+  const dir = await t.tmp()
+  const { repo, commits } = makeRepo(dir, 44)
+  const home = join(dir, 'lab')
+  await (await CairnNode.init(home, 'lab')).close()
+  const r = cairn(home, 'bisect', '--repo', repo, '--good', commits[0] as string, '--bad', 'main', '--test', 'answer')
+  t.is(r.status, 0, r.stderr)
+  t.ok(r.stdout.includes(`first bad commit: ${commits[BREAKS_AT] as string}`), r.stdout)
+  const id = /bisect event ([0-9a-f]{64})/.exec(r.stdout)?.[1] as string
+  const ok = cairn(home, 'bisect', 'check', id.slice(0, 12), '--json')
+  t.alike(JSON.parse(ok.stdout), { event: id, ok: true, rangeChecked: true, problems: [] }, ok.stderr)
+
+  // The same steps, claiming the first bad commit one later: the results say otherwise.
+  const body = JSON.parse(cairn(home, 'bisect', '--repo', repo, '--good', commits[0] as string, '--bad', 'main', '--test', 'answer', '--json').stdout) as { steps: Array<{ commit: string, outcome: string }> }
+  const forged = { scheme: 'cairn/bisect/v1', project: 'repo', repo, good: commits[0], bad: commits[43], test: 'answer', recipe: {}, profile: 'default', tags: [], commits: 43, steps: body.steps.map((s) => s.commit === commits[BREAKS_AT] ? { ...s, outcome: 'good' } : s), firstBad: commits[BREAKS_AT + 1] }
+  const posted = cairn(home, 'post', 'bisect', '--body', JSON.stringify(forged)).stdout.trim()
+  const bad = cairn(home, 'bisect', 'check', posted)
+  t.is(bad.status, 1)
+  t.ok(bad.stderr.includes('BISECT_INCONSISTENT') && bad.stderr.includes('the step says good'), bad.stderr)
+  t.is(cairn(home, 'bisect', '--repo', repo, '--good', commits[0] as string).status, 2, 'a missing --bad is a usage error')
+})
