@@ -33,6 +33,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   results: async () => (await import('./commands/results.js')).results,
   flow: async () => (await import('./commands/flow.js')).flow,
   bisect: async () => (await import('./commands/bisect.js')).bisectCommand,
+  history: async () => (await import('./commands/history.js')).history,
   policy: async () => (await import('./commands/policy.js')).policy,
   review: async () => (await import('./commands/review.js')).review,
   merge: async () => (await import('./commands/merge.js')).merge,

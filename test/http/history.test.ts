@@ -16,7 +16,7 @@ const pass = (name: string, duration?: number): Test => duration === undefined ?
 const fail = (name: string): Test => ({ name, status: 'fail', detail: 'output mismatch' })
 const skip = (name: string): Test => ({ name, status: 'skip' })
 
-interface History { test?: string, suite?: string, total: number, counts: Record<string, number>, points: Array<Record<string, unknown>>, next: string | null }
+interface History { test?: string, suite?: string, order?: string, total: number, counts: Record<string, number>, points: Array<Record<string, unknown>>, next: string | null }
 
 /**
  * xfs-quick: baseline v6.12 (generic/002 passes), the series v2 (it fails),
@@ -159,4 +159,23 @@ test('GET /api/history: ETag and 304 until a new result changes the history', as
   t.is(after.status, 200, 'a new result: the new history')
   t.is(after.body.total, 7)
   t.is(after.body.points[0]?.changedFrom, 'fail', 'back to pass')
+})
+
+test('GET /api/history?order=release: by the release tested, newest release first; a series on a release\'s commit counts there', async (t) => {
+  const { get, ids, node } = await app(t)
+  // v6.12 tested again after v6.13 was: by time it is the newest point, by release it is not.
+  const again = await node.post('job.request', { project: 'linux', repo: REPO, base: 'a'.repeat(40), recipe: {}, profile: 'xfs-quick', tags: [], priority: 5, ref: 'v6.12' })
+  const late = await node.post('result', { job: again.id, build: 'late', testRun: 'late', verdict: 'pass', tests: [pass('generic/002')], logs: [], environment: ENV })
+  await node.indexer.run()
+  const byTime = (await get('/api/history?test=generic/002&profile=xfs-quick')).body
+  t.is(byTime.points[0]?.id, late.id)
+  const r = await get('/api/history?test=generic/002&profile=xfs-quick&order=release')
+  t.is(r.status, 200)
+  t.is(r.body.order, 'release')
+  t.alike(r.body.points.map((p) => [p.id, p.release]), [[ids.v613, 'v6.13'], [late.id, 'v6.12'], [ids.rerun, 'v6.12'], [ids.series, 'v6.12'], [ids.v612, 'v6.12']])
+  t.alike(r.body.points.map((p) => p.changedFrom), [null, 'fail', null, 'pass', null], 'changes read in release order')
+  const paged = await get('/api/history?test=generic/002&order=release&cursor=abc')
+  t.is(paged.status, 400)
+  t.ok(paged.body.message?.includes('order=release'), paged.body.message)
+  t.is((await get('/api/history?test=generic/002&order=ts')).status, 400, 'an unknown order')
 })

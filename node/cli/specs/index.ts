@@ -14,6 +14,7 @@ import { startSpec } from './start.js'
 import { bootstrapSpec } from './bootstrap.js'
 import { flowSpec } from './flow.js'
 import { bisectSpec } from './bisect.js'
+import { historySpec } from './history.js'
 
 export const SPECS: readonly CommandSpec[] = [
   initSpec,
@@ -34,6 +35,7 @@ export const SPECS: readonly CommandSpec[] = [
   resultsSpec,
   flowSpec,
   bisectSpec,
+  historySpec,
   policySpec,
   reviewSpec,
   mergeSpec,

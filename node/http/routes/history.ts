@@ -2,15 +2,20 @@ import type { FastifyInstance } from 'fastify'
 import { CairnError } from '../../../protocol/errors.js'
 import { suiteHistory, testHistory } from '../../views/history.js'
 import type { History, HistoryFilter, HistoryKind, SuitePoint, TestPoint } from '../../views/history.js'
+import { byRelease } from '../../views/history-order.js'
 import type { RouteContext } from '../context.js'
 import { paginate, parseLimit } from '../page.js'
 import { hex64, strictQuery } from '../query.js'
 
-interface HistoryQuery { test?: string, suite?: string, profile?: string, runner?: string, kind?: HistoryKind, limit?: string, cursor?: string }
+interface HistoryQuery { test?: string, suite?: string, profile?: string, runner?: string, kind?: HistoryKind, order?: 'time' | 'release', limit?: string, cursor?: string }
 
 const NEEDS_ONE = 'history needs a test or a suite: /api/history?test=NAME or /api/history?suite=PREFIX'
 
-/** A test's or a suite's status across results (node/views/history.ts), newest first in pages. */
+/**
+ * A test's or a suite's status across results (node/views/history.ts), newest
+ * first in pages; `order=release` by what was tested (views/history-order.ts),
+ * the newest releases first, in one page (a cursor follows run time).
+ */
 export function historyRoutes (app: FastifyInstance, { node }: RouteContext): void {
   app.get<{ Querystring: HistoryQuery }>('/api/history', {
     schema: {
@@ -20,17 +25,24 @@ export function historyRoutes (app: FastifyInstance, { node }: RouteContext): vo
         profile: { type: 'string', maxLength: 200 },
         runner: hex64,
         kind: { type: 'string', enum: ['baseline', 'revision'] },
+        order: { type: 'string', enum: ['time', 'release'] },
         limit: { type: 'string' },
         cursor: { type: 'string', maxLength: 200 }
       })
     }
   }, async (request) => {
-    const { test, suite, profile, runner, kind, cursor } = request.query
+    const { test, suite, profile, runner, kind, order, cursor } = request.query
     if (test === undefined && suite === undefined) throw new CairnError('BAD_QUERY', NEEDS_ONE)
     if (test !== undefined && suite !== undefined) throw new CairnError('BAD_QUERY', `${NEEDS_ONE}, not both`)
+    if (order === 'release' && cursor !== undefined) throw new CairnError('BAD_QUERY', 'order=release is one page (the newest releases, up to limit); a cursor pages by run time')
     const filter: HistoryFilter = { ...(profile !== undefined ? { profile } : {}), ...(runner !== undefined ? { runner } : {}), ...(kind !== undefined ? { kind } : {}) }
     const history: History<TestPoint | SuitePoint> = test !== undefined ? testHistory(node.views, test, filter) : suiteHistory(node.views, suite as string, filter)
+    const head = { ...(test !== undefined ? { test } : { suite }), filter, order: order ?? 'time', total: history.points.length, counts: history.counts }
+    if (order === 'release') {
+      const points = byRelease(history).points
+      return { ...head, points: points.slice(Math.max(0, points.length - parseLimit(request.query.limit))).reverse(), next: null }
+    }
     const page = paginate(history.points, { limit: parseLimit(request.query.limit), newest: true, ...(cursor !== undefined ? { cursor } : {}) })
-    return { ...(test !== undefined ? { test } : { suite }), filter, total: history.points.length, counts: history.counts, points: page.items, next: page.next }
+    return { ...head, points: page.items, next: page.next }
   })
 }

@@ -1,0 +1,45 @@
+/**
+ * `cairn history NAME`: a test's history when some result holds a test of
+ * that name, else the suite's; by release unless --order time.
+ */
+import { CairnError } from '../../../protocol/errors.js'
+import { suiteHistory, testHistory } from '../../views/history.js'
+import type { History, HistoryFilter, HistoryKind, SuitePoint, TestPoint } from '../../views/history.js'
+import { byRelease } from '../../views/history-order.js'
+import { allResults } from '../../views/results.js'
+import type { Views } from '../../views/views.js'
+import type { Args, Command, Context } from '../command.js'
+import { withNodeToRead } from '../command.js'
+import type { historySpec } from '../specs/history.js'
+
+export const history: Command = { run }
+
+type Point = (TestPoint | SuitePoint) & { release?: string | null }
+
+async function run (ctx: Context, { values, positionals }: Args<typeof historySpec>): Promise<void> {
+  const name = positionals[0] as string
+  const filter: HistoryFilter = { ...(values.profile === undefined ? {} : { profile: values.profile }), ...(values.kind === undefined ? {} : { kind: values.kind as HistoryKind }) }
+  await withNodeToRead(ctx, async (node) => {
+    const of = holdsTest(node.views, name) ? 'test' : 'suite'
+    const found: History<TestPoint | SuitePoint> = of === 'test' ? testHistory(node.views, name, filter) : suiteHistory(node.views, name, filter)
+    if (found.points.every((p) => p.outcome === 'missing')) throw new CairnError('NOT_FOUND', `no result here holds a test or suite "${name}"${values.profile === undefined ? '' : ` with profile ${values.profile}`}; cairn results list --test NAME shows what is here`)
+    const h: History<Point> = values.order === 'time' ? found : byRelease(found)
+    if (values.json === true) {
+      ctx.io.out(JSON.stringify({ [of]: name, order: values.order, counts: h.counts, points: h.points }))
+      return
+    }
+    ctx.io.out(`${of} ${name}, by ${values.order === 'time' ? 'run time' : 'release'}, oldest first: ${Object.entries(h.counts).map(([k, n]) => `${k} ${n}`).join(', ')}`)
+    for (const p of h.points) ctx.io.out(line(p))
+  })
+}
+
+function holdsTest (views: Views, name: string): boolean {
+  return allResults(views).some((e) => e.body.tests.some((t) => t.name === name))
+}
+
+function line (p: Point): string {
+  const release = p.release === undefined ? '' : `${(p.release ?? '-').padEnd(12)} `
+  const what = 'status' in p ? p.status : `${p.outcome} (${p.counts.fail + p.counts.error + p.counts.xpass} failing of ${p.total})`
+  const was = p.changedFrom === null ? '' : ` (was ${p.changedFrom})`
+  return `${release}${what.padEnd(8)}${was.padEnd(12)} ${p.label}  ${new Date(p.ts).toISOString().slice(0, 16).replace('T', ' ')}  result ${p.id.slice(0, 12)}${p.verdict === 'reused' ? ' (reused)' : ''}`
+}
