@@ -52,6 +52,7 @@ in
       name = mkOption { type = types.str; default = config.networking.hostName; defaultText = lib.literalExpression "config.networking.hostName"; description = "What a new identity signs as (first start only)."; };
       listen = mkOption { type = types.nullOr hostPort; default = null; example = "0.0.0.0:7421"; description = "Serve direct sync (TCP) here: runners and peers --connect to it."; };
       bootstrap = mkOption { type = types.listOf hostPort; default = [ ]; example = [ "10.0.0.1:49737" ]; description = "DHT bootstrap nodes: with any, the node joins the project swarm (never the public DHT)."; };
+      reachable = mkOption { type = types.bool; default = false; description = "The host is behind no NAT or firewall on the lab network (peers reach its address directly): the swarm says so, so peers connect to it at once (cairn start --reachable). Set it on every node of a flat lab network."; };
       topic = mkOption { type = types.str; default = "default"; example = "linux-xfs"; description = "The swarm topic: the project's nodes meet there."; };
       http = mkOption { type = types.either (types.enum [ "off" ]) hostPort; default = "127.0.0.1:7420"; description = "Serve the HTTP API and web UI here, or \"off\"."; };
       httpAllowFrom = mkOption { type = types.listOf types.str; default = [ ]; example = [ "10.0.0.0/8" ]; description = "Let these remote addresses (ADDR[/BITS]) in; needs a non-loopback http address."; };

@@ -53,7 +53,7 @@ rec {
   nodeArgs = n:
     [ "--home" n.home "start" "--name" n.name "--http" n.http ]
     ++ when (n.listen != null) [ "--listen" n.listen ]
-    ++ when (n.bootstrap != [ ]) ([ "--swarm" "--topic" n.topic ] ++ repeat "--bootstrap" n.bootstrap)
+    ++ when (n.bootstrap != [ ]) ([ "--swarm" "--topic" n.topic ] ++ repeat "--bootstrap" n.bootstrap ++ when n.reachable [ "--reachable" ])
     ++ when (n.httpAllowFrom != [ ]) ([ "--http-allow-remote" ] ++ repeat "--http-allow-from" n.httpAllowFrom)
     ++ when n.maintainer.enable (
       [ "--maintainer" ]

@@ -97,7 +97,7 @@ declare module 'compact-encoding' {
 
 declare module 'hyperdht' {
   export default class HyperDHT {
-    constructor (opts?: { bootstrap?: Array<{ host: string, port: number } | string>, host?: string, port?: number, ephemeral?: boolean })
+    constructor (opts?: { bootstrap?: Array<{ host: string, port: number } | string>, host?: string, port?: number, ephemeral?: boolean, firewalled?: boolean })
     /** A first node that needs no other: it listens on `port` and announces `host` (an IPv4 address) as its own. */
     static bootstrapper (port: number, host: string, opts?: { host?: string }): HyperDHT
     fullyBootstrapped (): Promise<void>

@@ -58,6 +58,13 @@ export interface HttpPlan extends HostPort {
   ingest?: Ingest
 }
 
+export interface SwarmPlan {
+  bootstrap: HostPort[]
+  topic: string
+  /** The host is behind no NAT or firewall: peers connect to it directly (DHT firewalled: false). */
+  reachable: boolean
+}
+
 export interface MaintainerPlan {
   /** What auto-submitted jobs name; null: none are submitted. */
   template: JobTemplate | null
@@ -90,9 +97,9 @@ export async function startSync ({ node, out, log, live }: DaemonEnv, at: HostPo
 }
 
 /** The project's swarm, found through the site's own bootstrap nodes. */
-export async function startSwarm ({ node, out, log, live }: DaemonEnv, opts: { bootstrap: HostPort[], topic: string }): Promise<Component> {
+export async function startSwarm ({ node, out, log, live }: DaemonEnv, opts: SwarmPlan): Promise<Component> {
   const swarm = await joinSwarm(node, { ...opts, log })
-  out(`swarm    joined topic "${opts.topic}"`)
+  out(`swarm    joined topic "${opts.topic}"${opts.reachable ? ' (reachable)' : ''}`)
   live.add('swarm', swarm.sessions)
   return { name: 'swarm', close: swarm.destroy }
 }

@@ -1,13 +1,13 @@
 import type { CairnNode } from '../node.js'
 import type { HostPort } from '../net/sync.js'
-import type { CiPlan, Component, HttpPlan, MaintainerPlan, WatchPlan } from './components.js'
+import type { CiPlan, Component, HttpPlan, MaintainerPlan, SwarmPlan, WatchPlan } from './components.js'
 import { LiveSessions, startCi, startHttp, startMaintainer, startSwarm, startSync, startWatch } from './components.js'
 import { clearDaemonRecord } from './record.js'
 
 /** What the daemon runs; null: not that part. */
 export interface DaemonOptions {
   listen: HostPort | null
-  swarm: { bootstrap: HostPort[], topic: string } | null
+  swarm: SwarmPlan | null
   http: HttpPlan | null
   maintainer: MaintainerPlan | null
   ci: CiPlan | null

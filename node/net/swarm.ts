@@ -37,9 +37,12 @@ interface SwarmHandle {
  * only ever the bootstrap list we are given: a node never reaches for the
  * public DHT by itself. On loopback-only bootstraps the DHT binds loopback.
  */
-export async function joinSwarm (node: CairnNode, opts: { bootstrap: HostPort[], topic: string, log?: (msg: string) => void }): Promise<SwarmHandle> {
+export async function joinSwarm (node: CairnNode, opts: { bootstrap: HostPort[], topic: string, reachable?: boolean, log?: (msg: string) => void }): Promise<SwarmHandle> {
   const loopback = opts.bootstrap.every((b) => b.host === '127.0.0.1' || b.host === 'localhost')
-  const dht = new DHT({ bootstrap: opts.bootstrap, ...(loopback ? { host: '127.0.0.1' } : {}) })
+  // A DHT node starts out firewalled and only learns otherwise after minutes of
+  // NAT samples from many peers; a small private network may never supply them,
+  // so a host behind no NAT says so (reachable) and peers connect to it directly.
+  const dht = new DHT({ bootstrap: opts.bootstrap, ...(loopback ? { host: '127.0.0.1' } : {}), ...(opts.reachable === true ? { firewalled: false } : {}) })
   const swarm = new Hyperswarm({ dht })
   const sessions = new Set<Session>()
   swarm.on('connection', (conn) => {

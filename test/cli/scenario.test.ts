@@ -54,7 +54,8 @@ test('CLI errors: code and advice on stderr, non-zero exit', async (t) => {
     [['trust', 'add', 'a'.repeat(64), '--role', 'pope'], 2, /unknown role/],
     [['sync', '--connect', 'nowhere'], 1, /BAD_ADDRESS.*HOST:PORT/],
     [['sync', '--connect', '127.0.0.1:1', '--once'], 1, /CONNECT_FAILED/],
-    [['start', '--swarm'], 2, /needs at least one --bootstrap/]
+    [['start', '--swarm'], 2, /needs at least one --bootstrap/],
+    [['start', '--reachable'], 2, /--reachable go with --swarm/]
   ]
   for (const [args, status, message] of more) {
     const r = cairn(home, ...args)

@@ -44,7 +44,7 @@ test('the NixOS module evaluates (stub lib, no nixpkgs): options, and services a
     package: '/stub/cairn',
     user: 'cairn',
     group: 'cairn',
-    node: { enable: true, home: '/var/lib/cairn/node', name: 'lab1', listen: '0.0.0.0:7421', bootstrap: ['10.0.0.1:49737'], topic: 'linux-xfs', http: '127.0.0.1:7420', httpAllowFrom: [], policyFile: '/etc/cairn/policy.yaml', maintainer: { enable: true, jobsRepo: 'https://git.example.org/linux.git', jobsTags: ['x86_64'] }, openFirewall: true, extraArgs: [] },
+    node: { enable: true, home: '/var/lib/cairn/node', name: 'lab1', listen: '0.0.0.0:7421', bootstrap: ['10.0.0.1:49737'], reachable: true, topic: 'linux-xfs', http: '127.0.0.1:7420', httpAllowFrom: [], policyFile: '/etc/cairn/policy.yaml', maintainer: { enable: true, jobsRepo: 'https://git.example.org/linux.git', jobsTags: ['x86_64'] }, openFirewall: true, extraArgs: [] },
     runner: { enable: true, home: '/var/lib/cairn/runner', name: 'lab1-runner', tags: ['x86_64', 'kvm'], jobs: 2, lease: '30m', workdir: '/srv/cairn-builds', connect: ['10.0.0.2:7421'], listen: null, path: [], kvm: false, extraArgs: [] },
     bootstrap: { enable: true, listen: '10.0.0.1:49737', openFirewall: true }
   }
@@ -55,7 +55,7 @@ test('the NixOS module evaluates (stub lib, no nixpkgs): options, and services a
   t.is(r.status, 0, r.stderr)
   type Service = { serviceConfig: Record<string, unknown>, preStart?: string }
   const { options, config } = JSON.parse(r.stdout) as { options: Record<string, unknown>, config: { systemd: { services: Record<string, Service>, tmpfiles: { rules: string[] } }, networking: { firewall: Record<string, number[]> } } }
-  t.alike(Object.keys(options.node as object).sort(), ['bootstrap', 'enable', 'extraArgs', 'home', 'http', 'httpAllowFrom', 'listen', 'maintainer', 'name', 'openFirewall', 'policyFile', 'topic'])
+  t.alike(Object.keys(options.node as object).sort(), ['bootstrap', 'enable', 'extraArgs', 'home', 'http', 'httpAllowFrom', 'listen', 'maintainer', 'name', 'openFirewall', 'policyFile', 'reachable', 'topic'])
   t.alike(Object.keys(options.runner as object).sort(), ['connect', 'enable', 'extraArgs', 'home', 'jobs', 'kvm', 'lease', 'listen', 'name', 'path', 'tags', 'workdir'])
   t.alike(Object.keys(options.bootstrap as object).sort(), ['enable', 'listen', 'openFirewall'])
 
@@ -82,6 +82,7 @@ test('the NixOS module evaluates (stub lib, no nixpkgs): options, and services a
   }
   accepts(execArgs(String(services['cairn-node']?.serviceConfig.ExecStart)))
   accepts(execArgs(String(services['cairn-runner']?.serviceConfig.ExecStart)))
+  t.ok(execArgs(String(services['cairn-node']?.serviceConfig.ExecStart)).includes('--reachable'), 'reachable = true: the node starts with --reachable')
   t.alike(execArgs(String(services['cairn-bootstrap']?.serviceConfig.ExecStart)), ['bootstrap', '--listen', '10.0.0.1:49737'])
   t.ok(services['cairn-node']?.preStart?.includes('policy set "/etc/cairn/policy.yaml"'), 'the policy file is set before the node starts')
   t.ok(services['cairn-runner']?.preStart?.includes('init --name "lab1-runner"'), 'the runner makes its identity on first start')

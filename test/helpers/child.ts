@@ -4,12 +4,17 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 
-/** Run a helper script next to this file as a child node process, compiled (.js) or under tsx (.ts). */
-export function spawnHelper (name: string, args: string[]): { child: ChildProcess, lines: AsyncIterableIterator<string> } {
+/** The argv that runs a helper script next to this file, compiled (.js) or under tsx (.ts). */
+export function helperArgv (name: string, args: string[]): string[] {
   const js = fileURLToPath(new URL(`./${name}.js`, import.meta.url))
   const ts = fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
-  const argv = existsSync(js) ? [js] : ['--import', 'tsx', ts]
-  const child = spawn(process.execPath, [...argv, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  return [process.execPath, ...(existsSync(js) ? [js] : ['--import', 'tsx', ts]), ...args]
+}
+
+/** Run a helper script next to this file as a child node process. */
+export function spawnHelper (name: string, args: string[]): { child: ChildProcess, lines: AsyncIterableIterator<string> } {
+  const [node, ...argv] = helperArgv(name, args)
+  const child = spawn(node ?? process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] })
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]()
   return { child, lines }
 }

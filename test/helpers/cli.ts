@@ -14,9 +14,19 @@ export function cliArgv (): string[] {
 
 interface CliResult { status: number, stdout: string, stderr: string }
 
-export function cairn (home: string, ...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [...cliArgv(), '--home', home, ...args], { encoding: 'utf8', env: { ...process.env, CAIRN_HOME: '' } })
+/** The argv of `cairn --home HOME ARGS` in this test's flavour, to run here or on another host (helpers/netns.ts). */
+export function cairnArgv (home: string, ...args: string[]): string[] {
+  return [process.execPath, ...cliArgv(), '--home', home, ...args]
+}
+
+/** Run `argv` to the end, with `input` on stdin when given. */
+export function runArgv (argv: readonly string[], input?: string | Buffer): CliResult {
+  const r = spawnSync(argv[0] ?? '', argv.slice(1), { ...(input === undefined ? {} : { input }), encoding: 'utf8', env: { ...process.env, CAIRN_HOME: '' } })
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+}
+
+export function cairn (home: string, ...args: string[]): CliResult {
+  return runArgv(cairnArgv(home, ...args))
 }
 
 /** Start a long-running cairn command and wait for the first stdout line matching `ready`. */
@@ -31,8 +41,7 @@ export async function cairnBackground (home: string, ready: RegExp, ...args: str
 
 /** `cairn --home HOME ARGS` with `input` on stdin. */
 export function cairnIn (home: string, input: string | Buffer, ...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [...cliArgv(), '--home', home, ...args], { input, encoding: 'utf8', env: { ...process.env, CAIRN_HOME: '' } })
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+  return runArgv(cairnArgv(home, ...args), input)
 }
 
 /** A long-running `cairn` child whose output lines (stdout, and stderr prefixed) are all kept, to wait on or count. */
@@ -46,7 +55,13 @@ export interface CairnChild {
 
 /** Start `cairn ARGS` in the background; it is killed on teardown if still running. */
 export function cairnChild (t: TestInstance, home: string, ...args: string[]): CairnChild {
-  const child = spawn(process.execPath, [...cliArgv(), '--home', home, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CAIRN_HOME: '' } })
+  return watchedChild(t, cairnArgv(home, ...args))
+}
+
+/** Start `argv` in the background with its lines kept, as cairnChild does (another host's cairn, a helper script). */
+export function watchedChild (t: TestInstance, argv: readonly string[]): CairnChild {
+  const args = argv.slice(1)
+  const child = spawn(argv[0] ?? '', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CAIRN_HOME: '' } })
   const lines: string[] = []
   const waiters = new Set<() => void>()
   const push = (line: string): void => { lines.push(line); for (const w of waiters) w() }

@@ -20,7 +20,7 @@ export const start: Command = {
   async run (ctx, { values }: Args<typeof startSpec>) {
     const bootstrap = (values.bootstrap ?? []).map((b) => parseHostPort(b, '--bootstrap'))
     if (values.swarm === true && bootstrap.length === 0) throw usageError('--swarm needs at least one --bootstrap HOST:PORT (cairn never reaches for the public DHT by itself)')
-    if (values.swarm !== true && (bootstrap.length > 0 || values.topic !== undefined)) throw usageError('--bootstrap and --topic go with --swarm')
+    if (values.swarm !== true && (bootstrap.length > 0 || values.topic !== undefined || values.reachable === true)) throw usageError('--bootstrap, --topic and --reachable go with --swarm')
     const httpOff = values.http === 'off'
     const http = values.http === undefined || httpOff ? DEFAULT_HTTP : parseHostPort(values.http, '--http')
     const allowRemote = values['http-allow-remote'] === true
@@ -57,7 +57,7 @@ export const start: Command = {
       if (node.viewLogLoad.cut !== null) log(node.viewLogLoad.cut)
       const daemon = await startDaemon(node, {
         listen,
-        swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default' } : null,
+        swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default', reachable: values.reachable === true } : null,
         http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined, ingest: daemonIngest(node, mail) },
         maintainer: maintainer ? { template } : null,
         ci: ci === null ? null : { ...ci, actions: ciActions(node, ci.config) },

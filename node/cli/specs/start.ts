@@ -8,6 +8,7 @@ export const startSpec = {
     { name: 'listen', type: 'string', value: 'HOST:PORT', description: 'serve direct sync here', example: '--listen 0.0.0.0:7421' },
     { name: 'swarm', type: 'boolean', description: 'join the project swarm (needs --bootstrap)' },
     { name: 'bootstrap', type: 'string', value: 'HOST:PORT', multiple: true, description: 'a DHT bootstrap node for --swarm; repeat for several', example: '--bootstrap dht.example.org:49737' },
+    { name: 'reachable', type: 'boolean', description: 'with --swarm: this host is behind no NAT or firewall (its address is one peers reach directly), so peers connect to it instead of waiting for the DHT to find that out' },
     { name: 'topic', type: 'string', value: 'NAME', description: 'the swarm topic (default: "default")' },
     { name: 'http', type: 'string', value: 'HOST:PORT|off', description: 'serve the HTTP API and web UI here, or off (default: 127.0.0.1:7420)', example: '--http 127.0.0.1:8080' },
     { name: 'http-allow-remote', type: 'boolean', description: 'let non-loopback clients in (with a non-loopback --http)' },
