@@ -3,11 +3,13 @@ import { h } from './dom.js'
 
 /**
  * The history chart (uPlot, served by the node from node_modules: no CDN).
- * x is the result's time; a test's chart puts each run in a lane by outcome
+ * x is the release tested (each run a step, labelled where the release
+ * changes) or the result's time; a test's chart puts each run in a lane by outcome
  * with its duration on a second axis, a suite's chart draws its pass,
  * failing and skipped counts.
  */
-interface ChartPoint { ts: number, outcome: string, duration?: number, counts?: Record<string, number> }
+interface ChartPoint { ts: number, outcome: string, duration?: number, counts?: Record<string, number>, release?: string | null, label: string }
+export type Axis = 'release' | 'time'
 export interface Chart { el: HTMLElement, destroy: () => void }
 
 const LANES = ['fail', 'missing', 'skip', 'pass'] // bottom to top
@@ -22,14 +24,24 @@ function chartWidth (): number {
 }
 
 /** Room around the first and last point, so their dots are not cut at the edges (x is in seconds). */
-const xScale: uPlot.Scale = { time: true, range: (_u, min, max) => { const pad = Math.max((max - min) * 0.03, 60); return [min - pad, max + pad] } }
+const timeScale: uPlot.Scale = { time: true, range: (_u, min, max) => { const pad = Math.max((max - min) * 0.03, 60); return [min - pad, max + pad] } }
 
-/** uPlot wants the x values ascending and in seconds. */
-function seconds (points: readonly ChartPoint[]): number[] {
-  return points.map((p) => p.ts / 1000)
+interface XAxis { scale: uPlot.Scale, axis: uPlot.Axis, values: number[] }
+
+/** By release: x is the point's place, ticked and labelled where the release changes; by time: seconds (uPlot wants them ascending). */
+function xAxis (points: readonly ChartPoint[], axis: Axis): XAxis {
+  const stroke = color('--muted')
+  if (axis === 'time') return { scale: timeScale, axis: { stroke }, values: points.map((p) => p.ts / 1000) }
+  const name = (p: ChartPoint | undefined): string => p === undefined ? '' : p.release ?? p.label
+  const ticks = points.flatMap((p, i) => i === 0 || name(points[i - 1]) !== name(p) ? [i] : [])
+  return {
+    scale: { time: false, range: () => [-0.5, points.length - 0.5] },
+    axis: { stroke, splits: () => ticks, values: (_u, splits) => splits.map((s) => name(points[s])) },
+    values: points.map((_p, i) => i)
+  }
 }
 
-function testChart (points: readonly ChartPoint[]): uPlot.Options & { data: uPlot.AlignedData } {
+function testChart (points: readonly ChartPoint[], x: XAxis): uPlot.Options & { data: uPlot.AlignedData } {
   const lane = (p: ChartPoint): number => LANES.indexOf(p.outcome)
   const only = (outcome: string): Array<number | null> => points.map((p) => p.outcome === outcome ? lane(p) : null)
   const dot = (label: string, stroke: string): uPlot.Series => ({ label, stroke, fill: stroke, paths: () => null, points: { show: true, size: 9, fill: stroke } })
@@ -37,9 +49,9 @@ function testChart (points: readonly ChartPoint[]): uPlot.Options & { data: uPlo
   return {
     width: chartWidth(),
     height: HEIGHT,
-    scales: { x: xScale, lane: { range: [-0.5, LANES.length - 0.5] }, ms: { range: (_u, min, max) => [0, Math.max(max, min, 1) * 1.1] } },
+    scales: { x: x.scale, lane: { range: [-0.5, LANES.length - 0.5] }, ms: { range: (_u, min, max) => [0, Math.max(max, min, 1) * 1.1] } },
     axes: [
-      { stroke: color('--muted') },
+      x.axis,
       { scale: 'lane', stroke: color('--muted'), splits: () => LANES.map((_l, i) => i), values: (_u, splits) => splits.map((s) => LANES[s] ?? ''), size: 64 },
       ...(hasDuration ? [{ scale: 'ms', side: 1, stroke: color('--muted'), values: (_u: uPlot, splits: number[]) => splits.map((s) => `${s} ms`), grid: { show: false }, size: 70 }] : [])
     ],
@@ -50,7 +62,7 @@ function testChart (points: readonly ChartPoint[]): uPlot.Options & { data: uPlo
       ...(hasDuration ? [{ label: 'duration', scale: 'ms', stroke: color('--accent'), width: 1, dash: [4, 4], spanGaps: true, value: (_u: uPlot, v: number | null) => v === null ? '—' : `${v} ms` }] : [])
     ],
     data: [
-      seconds(points),
+      x.values,
       points.map(lane),
       only('pass'), only('fail'), only('skip'), only('missing'),
       ...(hasDuration ? [points.map((p) => p.duration ?? null)] : [])
@@ -58,23 +70,25 @@ function testChart (points: readonly ChartPoint[]): uPlot.Options & { data: uPlo
   }
 }
 
-function suiteChart (points: readonly ChartPoint[]): uPlot.Options & { data: uPlot.AlignedData } {
+function suiteChart (points: readonly ChartPoint[], x: XAxis): uPlot.Options & { data: uPlot.AlignedData } {
   const sum = (p: ChartPoint, ...keys: string[]): number => keys.reduce((n, k) => n + (p.counts?.[k] ?? 0), 0)
   const line = (label: string, stroke: string): uPlot.Series => ({ label, stroke, width: 2, points: { show: true, size: 7, fill: stroke } })
   return {
     width: chartWidth(),
     height: HEIGHT,
-    scales: { x: xScale, y: { range: (_u, _min, max) => [0, Math.max(max, 1) * 1.1] } },
-    axes: [{ stroke: color('--muted') }, { stroke: color('--muted') }],
+    scales: { x: x.scale, y: { range: (_u, _min, max) => [0, Math.max(max, 1) * 1.1] } },
+    axes: [x.axis, { stroke: color('--muted') }],
     series: [{}, line('pass', color('--ok')), line('failing', color('--bad')), line('skipped', color('--muted'))],
-    data: [seconds(points), points.map((p) => sum(p, 'pass', 'xfail')), points.map((p) => sum(p, 'fail', 'error', 'xpass')), points.map((p) => sum(p, 'skip'))]
+    data: [x.values, points.map((p) => sum(p, 'pass', 'xfail')), points.map((p) => sum(p, 'fail', 'error', 'xpass')), points.map((p) => sum(p, 'skip'))]
   }
 }
 
 /** Draw the points (oldest first); `data-outcomes` on the element lists them for tests and screen readers' sake. */
-export function historyChart (points: readonly ChartPoint[], kind: 'test' | 'suite'): Chart {
-  const el = h('div', { class: 'chart', id: 'history-chart', 'data-outcomes': points.map((p) => p.outcome).join(' '), role: 'img', 'aria-label': `${kind} outcomes over time, oldest first: ${points.map((p) => p.outcome).join(', ')}` })
-  const { data, ...opts } = kind === 'test' ? testChart(points) : suiteChart(points)
+export function historyChart (points: readonly ChartPoint[], kind: 'test' | 'suite', axis: Axis): Chart {
+  const by = axis === 'release' ? 'by release' : 'over time'
+  const el = h('div', { class: 'chart', id: 'history-chart', 'data-axis': axis, 'data-outcomes': points.map((p) => p.outcome).join(' '), 'data-releases': points.map((p) => p.release ?? '-').join(' '), role: 'img', 'aria-label': `${kind} outcomes ${by}, oldest first: ${points.map((p) => p.outcome).join(', ')}` })
+  const x = xAxis(points, axis)
+  const { data, ...opts } = kind === 'test' ? testChart(points, x) : suiteChart(points, x)
   const plot = new uPlot(opts, data, el)
   const resize = (): void => plot.setSize({ width: chartWidth(), height: HEIGHT })
   window.addEventListener('resize', resize)

@@ -1,7 +1,7 @@
 import { getJson, query } from '../api.js'
 import { badge, formatMs, h, link, replace, short, table, when } from '../dom.js'
 import { historyChart } from '../history-chart.js'
-import type { Chart } from '../history-chart.js'
+import type { Axis, Chart } from '../history-chart.js'
 import type { Page, Params } from '../page.js'
 import { throttled } from '../page.js'
 import { who } from '../people.js'
@@ -19,6 +19,8 @@ interface Point {
   ref: string | null
   revision: string | null
   label: string
+  /** With order=release: the ref tested (node/views/history-order.ts). */
+  release?: string | null
   outcome: string
   changedFrom: string | null
   previous: string | null
@@ -35,9 +37,9 @@ const OUTCOMES = ['pass', 'fail', 'skip', 'missing']
 /** Events that can change a history: a new result, or a job that puts a result in scope. */
 const RELEVANT = new Set(['result', 'job.request'])
 
-/** `#/history?test=NAME` or `?suite=PREFIX`, with `profile` and `kind` filters. */
-export function historyHref (params: { test?: string, suite?: string, profile?: string | null, kind?: string }): string {
-  return `#/history${query({ test: params.test, suite: params.suite, profile: params.profile ?? undefined, kind: params.kind })}`
+/** `#/history?test=NAME` or `?suite=PREFIX`, with `profile` and `kind` filters, by release unless `order=time`. */
+export function historyHref (params: { test?: string, suite?: string, profile?: string | null, kind?: string, order?: string }): string {
+  return `#/history${query({ test: params.test, suite: params.suite, profile: params.profile ?? undefined, kind: params.kind, order: params.order === 'time' ? 'time' : undefined })}`
 }
 
 /** The suites a test belongs to, as links: `generic/001` is in `generic`. */
@@ -51,14 +53,15 @@ function suiteLinks (name: string): Array<HTMLElement | string> {
   return out
 }
 
-function form (of: 'test' | 'suite', name: string, profile: string, kind: string): HTMLElement {
+function form (of: 'test' | 'suite', name: string, profile: string, kind: string, order: Axis): HTMLElement {
   const which = h('select', { name: 'of', 'aria-label': 'test or suite' }, h('option', { value: 'test', selected: of === 'test' }, 'test'), h('option', { value: 'suite', selected: of === 'suite' }, 'suite'))
   const input = h('input', { name: 'name', value: name, size: 40, placeholder: 'generic/001, or a suite: generic', 'aria-label': 'test or suite name' })
   const prof = h('input', { name: 'profile', value: profile, size: 14, placeholder: 'any profile', 'aria-label': 'profile' })
   const kinds = h('select', { name: 'kind', 'aria-label': 'kind' }, ...[['', 'baselines and series'], ['baseline', 'baselines only'], ['revision', 'series only']].map(([v, l]) => h('option', { value: v ?? '', selected: v === kind }, l ?? '')))
-  const go = (): void => { location.hash = historyHref({ [which.value]: input.value.trim(), profile: prof.value.trim(), kind: kinds.value }) }
-  for (const el of [which, input, prof, kinds]) el.addEventListener('change', go)
-  return h('div', { class: 'filters' }, which, input, prof, kinds)
+  const orders = h('select', { name: 'order', 'aria-label': 'order' }, h('option', { value: 'release', selected: order === 'release' }, 'by release'), h('option', { value: 'time', selected: order === 'time' }, 'by run time'))
+  const go = (): void => { location.hash = historyHref({ [which.value]: input.value.trim(), profile: prof.value.trim(), kind: kinds.value, order: orders.value }) }
+  for (const el of [which, input, prof, kinds, orders]) el.addEventListener('change', go)
+  return h('div', { class: 'filters' }, which, input, prof, kinds, orders)
 }
 
 function testedCell (p: Point): HTMLElement {
@@ -95,24 +98,26 @@ export async function historyPage (_params: Params, q: URLSearchParams): Promise
   const name = of === 'suite' ? suite : q.get('test') ?? ''
   const profile = q.get('profile') ?? ''
   const kind = q.get('kind') ?? ''
-  const head = h('div', {}, h('h1', {}, 'History'), form(of, name, profile, kind))
+  const order: Axis = q.get('order') === 'time' ? 'time' : 'release'
+  const head = h('div', {}, h('h1', {}, 'History'), form(of, name, profile, kind, order))
   if (name === '') {
     return { el: h('section', {}, head, h('p', { class: 'muted' }, 'Name a test or a suite, or follow a test\'s link on a ', link('#/results', 'result'), ' or comparison page.')) }
   }
   const body = h('div', {})
   let chart: Chart | null = null
   const render = async (): Promise<void> => {
-    const d = await getJson<HistoryJson>(`/api/history${query({ [of]: name, profile, kind, limit: LIMIT })}`)
+    const d = await getJson<HistoryJson>(`/api/history${query({ [of]: name, profile, kind, order, limit: LIMIT })}`)
     const byId = new Map(d.points.map((p) => [p.id, p]))
     chart?.destroy()
-    chart = d.points.length === 0 ? null : historyChart([...d.points].reverse(), of)
+    chart = d.points.length === 0 ? null : historyChart([...d.points].reverse(), of, order)
     const card = (outcome: string): HTMLElement => h('div', { class: 'card' }, h('div', { class: `n ${outcome === 'fail' ? 'bad' : outcome === 'pass' ? 'ok' : ''}` }, d.counts[outcome] ?? 0), h('div', { class: 'l' }, outcome))
     replace(body,
       h('div', { class: 'cards', id: 'history-counts' }, ...OUTCOMES.map(card)),
       d.total === 0 ? h('p', { class: 'muted' }, `No result on this node holds ${of} ${name}.`) : [lastChange(d.points), chart?.el],
       d.total > d.points.length ? h('p', { class: 'muted' }, `The newest ${d.points.length} of ${d.total} results.`) : null,
-      d.total === 0 ? null : h('div', { id: 'history-points' }, table(['when', 'result', 'tested', 'profile', 'runner', of === 'test' ? 'status' : 'tests', ...(of === 'test' ? [['time', 'num'] as [string, string]] : []), ''],
+      d.total === 0 ? null : h('div', { id: 'history-points' }, table([...(order === 'release' ? ['release'] : []), 'when', 'result', 'tested', 'profile', 'runner', of === 'test' ? 'status' : 'tests', ...(of === 'test' ? [['time', 'num'] as [string, string]] : []), ''],
         d.points.map((p) => h('tr', { 'data-id': p.id, 'data-outcome': p.outcome },
+          order === 'release' ? h('td', { class: 'release' }, p.release ?? '—') : null,
           h('td', { class: 'mono' }, when(p.ts)),
           h('td', {}, link(`#/result/${p.id}`, h('span', { class: 'mono' }, short(p.id))), p.verdict === 'reused' ? [' ', badge('reused')] : null),
           testedCell(p),
