@@ -12,6 +12,7 @@ import { run as api } from './api.bench.js'
 import { run as startup } from './startup.bench.js'
 import { run as viewsDb } from './views-db.bench.js'
 import { run as ingestOne } from './ingest-one.bench.js'
+import { run as b4Compare } from './b4-compare.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -24,7 +25,8 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['api', api], // issue 6: HTTP latency over ~100k events
   ['startup', startup], // issue 18: cairn --help and cairn id beside node -e 0
   ['views-db', viewsDb], // issue 12: candidates for the on-disk views, kill -9 trials included
-  ['ingest-one', async () => await ingestOne()] // issue 14: one mail into a 20,000-mail home
+  ['ingest-one', async () => await ingestOne()], // issue 14: one mail into a 20,000-mail home
+  ['b4-compare', async () => await b4Compare()] // issue 15: series, versions and trailers beside b4 am
 ]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {

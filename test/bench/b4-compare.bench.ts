@@ -1,0 +1,125 @@
+// cairn's series grouping beside b4 (issue 15): on linux-rtc-5000, a seeded
+// sample of cover letters; for each, `b4 am` (Debian b4 0.12) over the same
+// mails against cairn's grouping (buildSeries over every mail of the
+// corpus): patches in the revision, version, and the trailers of each patch.
+// b4 0.12 needs three things here, each found from its stderr: a HOME with
+// a .gitconfig (user.name and user.email; attestation-policy off, or it checks
+// DKIM), an -o folder that exists (else FileNotFoundError, exit 1), and
+// Subject headers unfolded (a folded Subject raises "Header values may not
+// contain linefeed" in Python 3.11's email package, exit 1); unfolding is
+// what RFC 5322 says the header means.
+// Run: npm run bench -- b4-compare   (or node --import tsx test/bench/b4-compare.bench.ts [samples])
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { mailinfo } from '../../bridges/email/parse/mailinfo.js'
+import { splitMbox } from '../../bridges/email/parse/mbox.js'
+import type { ParsedMail } from '../../bridges/email/parse/types.js'
+import { buildSeries } from '../../bridges/email/series/series.js'
+import type { Revision } from '../../bridges/email/series/series.js'
+import { corpus, hasShared } from '../helpers/paths.js'
+
+interface Posting { count: number, version: number, trailers: string[][] }
+
+const norm = (key: string, value: string): string => `${key.toLowerCase()}: ${value.replace(/\s+/g, ' ').trim().toLowerCase()}`
+
+function cairnPosting (rev: Revision): Posting {
+  const present = rev.patches.filter((p) => !p.missing)
+  return {
+    count: present.length,
+    version: rev.version,
+    trailers: present.map((p) => p.missing ? [] : [...new Set([...p.own, ...p.collected].map((t) => norm(t.key, t.value)))].sort())
+  }
+}
+
+/** The trailers b4 wrote: the last paragraph of each commit message. */
+function b4Posting (mbx: Buffer): Posting {
+  const mails = splitMbox(mbx, { mboxrd: false }).map((raw) => mailinfo(raw))
+  const version = Number(/\bv(\d+)\b/i.exec(/\[([^\]]*)\]/.exec(mails[0]?.rawSubject ?? '')?.[1] ?? '')?.[1] ?? 1)
+  const trailers = mails.map((m) => {
+    const last = m.message.trimEnd().split(/\n\s*\n/).pop() ?? ''
+    return [...new Set(last.split('\n').map((l) => /^([A-Za-z][\w-]*):\s*(.+)$/.exec(l)).filter((x) => x !== null).map((x) => norm(x[1] as string, x[2] as string)))].sort()
+  })
+  return { count: mails.length, version, trailers }
+}
+
+/** A seeded shuffle's first n. */
+function sample<T> (xs: readonly T[], n: number, seed = 15): T[] {
+  const a = [...xs]
+  let s = seed
+  for (let i = a.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) >>> 0
+    const j = s % (i + 1)
+    ;[a[i], a[j]] = [a[j] as T, a[i] as T]
+  }
+  return a.slice(0, n)
+}
+
+export async function run (samples = 30): Promise<void> {
+  if (!hasShared) {
+    console.log('b4-compare bench: skipped, no ../shared/corpora')
+    return
+  }
+  if (spawnSync('b4', ['--version']).status !== 0) {
+    console.log('b4-compare bench: skipped, no b4 (apt-get install b4)')
+    return
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-b4-compare-'))
+  try {
+    const home = join(dir, 'home')
+    mkdirSync(home)
+    writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Bench\n\temail = bench@example.org\n[b4]\n\tattestation-policy = off\n')
+    const raw = readFileSync(corpus('linux-rtc', 'linux-rtc-5000.mboxrd'))
+    const mbox = join(dir, 'unfolded.mbox')
+    writeFileSync(mbox, raw.toString('latin1').replace(/^(Subject:[^\n]*)((?:\n[ \t][^\n]*)+)/gim, (_m, first: string, rest: string) => first + rest.replace(/\n[ \t]+/g, ' ')), 'latin1')
+
+    let t0 = Date.now()
+    const mails = splitMbox(raw, { mboxrd: true }).flatMap((r): ParsedMail[] => { try { return [mailinfo(r)] } catch { return [] } })
+    const result = buildSeries(mails)
+    const cairnMs = Date.now() - t0
+    const byCover = new Map<string, Revision>()
+    for (const s of result.series) for (const rev of s.revisions) if (rev.cover !== undefined && rev.cover.inheritedFrom === undefined && !rev.cover.naked) byCover.set(rev.cover.messageId, rev)
+    const picked = sample([...byCover.keys()].sort(), samples)
+
+    const agree = { count: 0, version: 0, trailers: 0 }
+    const differences: string[] = []
+    t0 = Date.now()
+    for (const [n, id] of picked.entries()) {
+      const out = join(dir, `out${n}`)
+      mkdirSync(out)
+      const r = spawnSync('b4', ['-q', '-n', 'am', '-m', mbox, '-o', out, id], { env: { ...process.env, HOME: home }, encoding: 'utf8' })
+      const file = readdirSync(out).find((f) => f.endsWith('.mbx'))
+      const rev = byCover.get(id) as Revision
+      const ours = cairnPosting(rev)
+      if (r.status !== 0 || file === undefined) {
+        differences.push(`<${id}>: b4 exit ${String(r.status)}: ${r.stderr.trim().split('\n').pop() ?? ''}`)
+        continue
+      }
+      const theirs = b4Posting(readFileSync(join(out, file)))
+      const same = { count: ours.count === theirs.count, version: ours.version === theirs.version, trailers: JSON.stringify(ours.trailers) === JSON.stringify(theirs.trailers) }
+      for (const k of ['count', 'version', 'trailers'] as const) if (same[k]) agree[k]++
+      if (!same.count || !same.version || !same.trailers) {
+        const trailerDiff = ours.trailers.flatMap((ts, i) => {
+          const b = new Set(theirs.trailers[i] ?? [])
+          const a = new Set(ts)
+          return [...ts.filter((x) => !b.has(x)).map((x) => `patch ${i + 1} cairn only: ${x}`), ...[...b].filter((x) => !a.has(x)).map((x) => `patch ${i + 1} b4 only: ${x}`)]
+        })
+        differences.push(`<${id}> v${rev.version} "${rev.subject}": cairn ${ours.count} patches v${ours.version}, b4 ${theirs.count} v${theirs.version}${trailerDiff.length > 0 ? '; ' + trailerDiff.slice(0, 4).join('; ') : ''}`)
+      }
+    }
+    const b4Ms = Date.now() - t0
+    const pct = (k: number): string => `${k}/${picked.length} (${(100 * k / picked.length).toFixed(0)}%)`
+    console.log(`b4-compare bench: ${picked.length} of ${byCover.size} cover letters of linux-rtc-5000 (seeded sample), b4 ${spawnSync('b4', ['--version'], { encoding: 'utf8' }).stdout.trim()}`)
+    console.log(`  agree on patch count ${pct(agree.count)}, version ${pct(agree.version)}, trailers of every patch ${pct(agree.trailers)}`)
+    console.log(`  cairn parsed and grouped all ${mails.length} mails in ${cairnMs} ms; b4 am took ${(b4Ms / picked.length / 1000).toFixed(1)} s per series`)
+    for (const d of differences) console.log(`  differs: ${d}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run(Number(process.argv[2] ?? 30)).catch((err) => { console.error(err); process.exitCode = 1 })
+}
