@@ -12,7 +12,9 @@ import { changes, inSuite, outcomeCounts, outcomeOf, suiteIn, testIn } from '../
 import type { Change, Outcome, SuiteInResult, TestInResult } from '../../protocol/history.js'
 import type { ResultTest } from '../../protocol/results.js'
 import type { Views } from './views.js'
-import { allResults, requestOf, resolveResult } from './results.js'
+import { testedOf } from '../wire/tested.js'
+import type { TestedJson } from '../wire/types.js'
+import { allResults, resolveResult } from './results.js'
 import type { ResultEvent } from './results.js'
 
 export type HistoryKind = 'baseline' | 'revision'
@@ -26,8 +28,8 @@ export interface HistoryFilter {
   kind?: HistoryKind
 }
 
-/** What a result tested, from its job request (null fields where this node does not have the job). */
-interface Tested {
+/** A result and what it tested (wire/tested.ts; null fields where this node does not have the job). */
+interface Tested extends TestedJson {
   /** The result's EventId. */
   id: string
   ts: number
@@ -36,17 +38,6 @@ interface Tested {
   /** The run whose tests were read: the result itself, or the one a `reused` result reuses (null: not here). */
   tested: string | null
   job: string | null
-  kind: HistoryKind | null
-  repo: string | null
-  profile: string | null
-  /** The commit tested (a baseline) or the series was applied on. */
-  base: string | null
-  /** The ref the job named (a tag or branch), when base is the commit it resolved to. */
-  ref: string | null
-  revision: string | null
-  series: { id: string, version: number, subject: string } | null
-  /** A short name for a person: `v6.13`, `xfs: fix iget (v2)`, `build 1a2b3c4d5e6f`. */
-  label: string
   build: string
   testRun: string
 }
@@ -62,17 +53,8 @@ export interface History<P> {
 interface Candidate { tested: Tested, tests: readonly ResultTest[], scope: string | null }
 
 function describe (views: Views, e: ResultEvent): Candidate {
-  const request = requestOf(views, e)
   const run = resolveResult(views, e)
-  const b = request?.body
-  const revisionEvent = b?.revision === undefined ? undefined : views.events.get(b.revision)
-  const series = revisionEvent?.type === 'series.revision'
-    ? { id: revisionEvent.body.series, version: revisionEvent.body.version, subject: revisionEvent.body.subject }
-    : null
-  const kind: HistoryKind | null = b === undefined ? null : b.revision === undefined ? 'baseline' : 'revision'
-  const label = series !== null
-    ? `${series.subject} (v${series.version})`
-    : kind === 'baseline' ? b?.ref ?? b?.base.slice(0, 12) ?? '' : kind === 'revision' ? `revision ${b?.revision?.slice(0, 12) ?? ''}` : `build ${e.body.build.slice(0, 12)}`
+  const what = testedOf(views, e)
   const tested: Tested = {
     id: e.id,
     ts: e.ts,
@@ -80,18 +62,11 @@ function describe (views: Views, e: ResultEvent): Candidate {
     verdict: e.body.verdict,
     tested: run?.id ?? null,
     job: e.body.job ?? null,
-    kind,
-    repo: b?.repo ?? null,
-    profile: b?.profile ?? null,
-    base: b?.base ?? null,
-    ref: b?.ref ?? null,
-    revision: b?.revision ?? null,
-    series,
-    label,
+    ...what,
     build: e.body.build,
     testRun: e.body.testRun
   }
-  return { tested, tests: run?.body.tests ?? [], scope: b === undefined ? null : `${b.repo}\n${b.profile}` }
+  return { tested, tests: run?.body.tests ?? [], scope: what.repo === null || what.profile === null ? null : `${what.repo}\n${what.profile}` }
 }
 
 /** What every result tested, oldest first; derived once per views version. */

@@ -10,6 +10,7 @@ import { summarise } from '../../protocol/result-summary.js'
 import { requestOf, resolveResult, staleResults } from '../views/results.js'
 import type { ResultEvent } from '../views/results.js'
 import type { Views } from '../views/views.js'
+import { testedOf } from './tested.js'
 import type { ChangeJson, ComparedResultJson, ComparisonJson, ResultRowJson, ResultSummaryJson } from './types.js'
 
 interface TestsSummary { counts: Record<TestStatus, number>, failing: string[] }
@@ -32,9 +33,11 @@ export function statusCounts (e: ResultEvent): Record<TestStatus, number> {
   return { ...testsSummary(e).counts }
 }
 
-/** A result without its (possibly huge) test list: counts per status and the failing names instead. */
-export function resultRow (e: ResultEvent): ResultRowJson {
-  const { tests, ...rest } = e.body
+/** A result without its (possibly huge) test list: counts per status and the failing names instead, a reused result's from the run it stands for. */
+export function resultRow (views: Views, e: ResultEvent): ResultRowJson {
+  const { tests: _tests, ...rest } = e.body
+  const run = resolveResult(views, e)
+  const counted = run ?? e
   return {
     id: e.id,
     type: e.type,
@@ -44,9 +47,12 @@ export function resultRow (e: ResultEvent): ResultRowJson {
     feed: e.feed,
     seq: e.seq,
     body: rest,
-    total: tests.length,
-    counts: statusCounts(e),
-    failing: [...testsSummary(e).failing]
+    total: run === null ? 0 : run.body.tests.length,
+    counts: statusCounts(counted),
+    failing: run === null ? [] : [...testsSummary(run).failing],
+    run: run?.id ?? null,
+    tested: testedOf(views, e),
+    stale: staleResults(views).has(e.id)
   }
 }
 
@@ -75,7 +81,8 @@ export function resultSummaryJson (views: Views, e: ResultEvent): ResultSummaryJ
     total: s.total,
     counts: s.counts,
     stale: staleResults(views).has(e.id),
-    message: e.body.message ?? null
+    message: e.body.message ?? null,
+    tested: testedOf(views, e)
   }
 }
 

@@ -40,7 +40,25 @@ interface ResultHeadJson {
   message?: string | undefined
 }
 
-/** The API's result row (`/api/results`, a revision's results, `/api/compare`'s a and b): counts and failing names instead of the tests. */
+/** What a result tested, from its job request (node/wire/tested.ts); null fields where this node lacks the job. */
+export interface TestedJson {
+  kind: 'baseline' | 'revision' | null
+  repo: string | null
+  profile: string | null
+  /** The commit tested (a baseline) or the series was applied on. */
+  base: string | null
+  /** The ref the job named (a tag or branch), when base is the commit it resolved to. */
+  ref: string | null
+  revision: string | null
+  series: { id: string, version: number, subject: string } | null
+  /** A short name for a person: `v6.13`, `xfs: fix iget (v2)`, `build 1a2b3c4d5e6f`. */
+  label: string
+}
+
+/**
+ * The API's result row (`/api/results`, a revision's results, `/api/compare`'s a and b): counts and failing names instead of the tests.
+ * A reused result's counts are those of the run it stands for (`run`).
+ */
 export interface ResultRowJson {
   id: string
   type: 'result'
@@ -54,6 +72,11 @@ export interface ResultRowJson {
   counts: Record<TestStatusJson, number>
   /** The first 20 failing tests' names. */
   failing: string[]
+  /** The run the counts are from: the result itself, or the one a reused result stands for (null: not here, counts empty). */
+  run: string | null
+  tested: TestedJson
+  /** A newer result for the same series or baseline and profile has another test-run identity. */
+  stale: boolean
 }
 
 /** The CLI's result row (`results list --json`; README documents it), a reused result resolved to the run it stands for. */
@@ -74,6 +97,7 @@ export interface ResultSummaryJson {
   counts: Record<TestStatusJson, number>
   stale: boolean
   message: string | null
+  tested: TestedJson
 }
 
 /** One test's status on each side of a comparison, null where it is absent. */

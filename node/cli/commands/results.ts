@@ -29,7 +29,8 @@ async function list (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
       const counts = Object.entries(r.counts as Record<string, number>).filter(([, n]) => n > 0).map(([k, n]) => `${k}:${n}`).join(' ')
       const verdict = r.verdict === 'reused' ? `reused(${String(r.effectiveVerdict)})` : String(r.verdict)
       const test = r.test === undefined ? '' : ` ${(r.test as { name: string, status: string }).name}=${(r.test as { status: string }).status}`
-      return `${String(r.id).slice(0, 12)} ${verdict} job ${String(r.job ?? '-').slice(0, 12)} ${String(r.profile ?? '-')} ${counts || 'no tests'}${test}${r.stale === true ? ' (stale)' : ''}`
+      const tested = (r.tested as { label: string }).label
+      return `${String(r.id).slice(0, 12)} ${verdict} job ${String(r.job ?? '-').slice(0, 12)} ${String(r.profile ?? '-')} ${tested} ${counts || 'no tests'}${test}${r.stale === true ? ' (stale)' : ''}`
     })
   })
 }

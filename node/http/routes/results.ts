@@ -9,6 +9,7 @@ import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
 import { paginate, parseLimit } from '../page.js'
 import { resultRow, statusCounts } from '../../wire/results.js'
+import { resolveResult } from '../../views/results.js'
 import type { ResultEvent } from '../../views/results.js'
 import { strictQuery } from '../query.js'
 import { sortedEvents } from './read.js'
@@ -18,6 +19,12 @@ function resultById (views: Views, id: string, what: string): ResultEvent {
   const e = views.events.get(id)
   if (e?.type !== 'result') throw notFound(`${what}: no result ${id} in this node's views`)
   return e as ResultEvent
+}
+
+function runOf (views: Views, e: ResultEvent, what: string): ResultEvent {
+  const run = resolveResult(views, e)
+  if (run === null) throw notFound(`${what}: result ${e.id} reuses ${e.body.reuses ?? '?'}, which is not here; sync with its runner`)
+  return run
 }
 
 /** Results (per-run summary and per-test table) and A/B comparison of any two. */
@@ -33,7 +40,7 @@ export function resultRoutes (app: FastifyInstance, { node }: RouteContext): voi
     if (build !== undefined) list = list.filter((e) => e.body.build === build)
     if (job !== undefined) list = list.filter((e) => e.body.job === job)
     const page = paginate(list, { limit: parseLimit(request.query.limit), newest: true, ...(cursor !== undefined ? { cursor } : {}) })
-    return { total: list.length, results: page.items.map(resultRow), next: page.next }
+    return { total: list.length, results: page.items.map((e) => resultRow(views, e)), next: page.next }
   })
 
   app.get<{ Params: { id: string } }>('/api/results/:id', async (request) => {
@@ -49,6 +56,8 @@ export function resultRoutes (app: FastifyInstance, { node }: RouteContext): voi
     if (a === undefined || b === undefined) throw new CairnError('BAD_QUERY', 'compare needs two results: /api/compare?a=RESULT_ID&b=RESULT_ID')
     const ra = resultById(views, a, 'a')
     const rb = resultById(views, b, 'b')
-    return { a: resultRow(ra), b: resultRow(rb), comparison: compareResults(ra.body.tests, rb.body.tests) }
+    // A reused result is compared as the run it stands for.
+    const [runA, runB] = [runOf(views, ra, 'a'), runOf(views, rb, 'b')]
+    return { a: resultRow(views, ra), b: resultRow(views, rb), comparison: compareResults(runA.body.tests, runB.body.tests) }
   })
 }

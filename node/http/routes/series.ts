@@ -99,7 +99,7 @@ export function seriesRoutes (app: FastifyInstance, { node }: RouteContext): voi
       reviews: (view?.reviews ?? []).map(eventJson),
       trailers: [...trailers].map(([index, t]) => ({ index, own: t.own, collected: t.collected })),
       jobs: jobs.map(eventJson),
-      results: results.map(resultRow),
+      results: results.map((e) => resultRow(views, e)),
       decisions: decisions.map(eventJson)
     }
   })

@@ -7,9 +7,18 @@ import { who } from '../people.js'
 
 const VERDICTS = ['pass', 'fail', 'error', 'apply-failed', 'aborted', 'reused']
 
+/** A reused result's counts are the run's it stands for (the API resolves it), said so. */
 export function countsText (r: ResultRow): string {
   const c = r.counts
-  return `${r.total} tests: ${c.pass ?? 0} pass, ${(c.fail ?? 0) + (c.error ?? 0) + (c.xpass ?? 0)} failing, ${c.skip ?? 0} skipped`
+  const of = r.run !== null && r.run !== r.id ? ` (run ${short(r.run)})` : r.run === null ? ' (its run is not here)' : ''
+  return `${r.total} tests: ${c.pass ?? 0} pass, ${(c.fail ?? 0) + (c.error ?? 0) + (c.xpass ?? 0)} failing, ${c.skip ?? 0} skipped${of}`
+}
+
+/** What the result tested: the series revision (linked) or the baseline's ref or commit; stale marked. */
+function testedCell (r: ResultRow): HTMLElement {
+  const t = r.tested
+  const what = t.revision !== null ? link(`#/revision/${t.revision}`, t.label) : h('span', { title: t.base ?? '' }, t.label)
+  return h('td', { class: 'tested' }, what, t.profile === null ? '' : h('span', { class: 'muted' }, ` ${t.profile}`), r.stale ? [' ', badge('stale', 'skip')] : null)
 }
 
 /** Every result, newest first; pick two to compare. */
@@ -30,11 +39,12 @@ export async function resultsPage (_params: Params, q: URLSearchParams): Promise
     }
     list.replaceChildren(r.total === 0
       ? h('p', { class: 'muted' }, 'No result on this node yet: runners publish them.')
-      : table(['A', 'B', 'result', 'verdict', 'tests', 'build', 'test run', 'runner', 'when'], r.results.map((x) => h('tr', { 'data-id': x.id },
+      : table(['A', 'B', 'result', 'verdict', 'tested', 'tests', 'build', 'test run', 'runner', 'when'], r.results.map((x) => h('tr', { 'data-id': x.id },
         h('td', {}, radio('a', x.id)),
         h('td', {}, radio('b', x.id)),
         h('td', {}, link(`#/result/${x.id}`, h('span', { class: 'mono' }, short(x.id)))),
         h('td', {}, badge(x.body.verdict)),
+        testedCell(x),
         h('td', {}, countsText(x)),
         h('td', { class: 'mono', title: x.body.build }, x.body.build.slice(0, 16)),
         h('td', { class: 'mono', title: x.body.testRun }, x.body.testRun.slice(0, 16)),
