@@ -36,7 +36,7 @@ export function compareText (c: ComparisonJson): string {
   ]
   const groups: Array<[string, ChangeJson[]]> = [
     ['Regressions', c.regressions], ['Fixes', c.fixes], ['Still failing', c.stillFailing],
-    ['New', c.new], ['Removed', c.removed], ['Other changes', c.otherChanges]
+    ['New', c.new], ['Removed', c.removed], ['Other changes', c.otherChanges], ['Flaky (in the flake ledger; not regressions)', c.flaky]
   ]
   for (const [title, list] of groups) {
     if (list.length === 0) continue

@@ -34,6 +34,8 @@ const LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   flow: async () => (await import('./commands/flow.js')).flow,
   bisect: async () => (await import('./commands/bisect.js')).bisectCommand,
   history: async () => (await import('./commands/history.js')).history,
+  flakes: async () => (await import('./commands/ledger.js')).flakes,
+  regressions: async () => (await import('./commands/ledger.js')).regressions,
   policy: async () => (await import('./commands/policy.js')).policy,
   review: async () => (await import('./commands/review.js')).review,
   merge: async () => (await import('./commands/merge.js')).merge,

@@ -12,6 +12,7 @@ import type { LiveSession } from './peers.js'
 import { seriesSummaries } from './series.js'
 import { blobRoutes } from './routes/blobs.js'
 import { historyRoutes } from './routes/history.js'
+import { ledgerRoutes } from './routes/ledger.js'
 import { ingestRoutes } from './routes/ingest.js'
 import type { Ingest } from './routes/ingest.js'
 import { interdiffRoutes } from './routes/interdiff.js'
@@ -88,6 +89,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
   interdiffRoutes(app, ctx)
   resultRoutes(app, ctx)
   historyRoutes(app, ctx)
+  ledgerRoutes(app, ctx)
   writeRoutes(app, ctx)
   ingestRoutes(app, ctx, opts.ingest)
   streamRoutes(app, ctx)

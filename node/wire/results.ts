@@ -7,6 +7,7 @@ import { CairnError } from '../../protocol/errors.js'
 import { compareResults, isFailing } from '../../protocol/results.js'
 import type { ResultTest, TestStatus } from '../../protocol/results.js'
 import { summarise } from '../../protocol/result-summary.js'
+import { flakyTests } from '../views/flakes.js'
 import { requestOf, resolveResult, staleResults } from '../views/results.js'
 import type { ResultEvent } from '../views/results.js'
 import type { Views } from '../views/views.js'
@@ -96,7 +97,7 @@ export function compareJson (views: Views, a: ResultEvent, b: ResultEvent): Comp
   const c = compareResults(ta.tests, tb.tests)
   const both = (x: { name: string, a: ResultTest, b: ResultTest }): ChangeJson => ({ name: x.name, a: x.a.status, b: x.b.status })
   const head = (e: ResultEvent, source: ResultEvent | null): ComparedResultJson => ({ id: e.id, build: e.body.build, testRun: e.body.testRun, verdict: source?.body.verdict ?? e.body.verdict })
-  return {
+  return splitFlaky(views, [ta.source, tb.source], {
     resultA: head(a, ta.source),
     resultB: head(b, tb.source),
     regressions: c.regressions.map(both),
@@ -105,6 +106,21 @@ export function compareJson (views: Views, a: ResultEvent, b: ResultEvent): Comp
     removed: c.removed.map((x) => ({ name: x.name, a: x.a.status, b: null })),
     stillFailing: c.stillFailing.map(both),
     otherChanges: c.otherChanges.map(both),
+    flaky: [],
     counts: c.counts
-  }
+  })
+}
+
+/**
+ * Regressions and fixes of tests the flake ledger holds flaky under either
+ * side's test-run identity, moved to `flaky`: a flake is not a regression
+ * (nor its passing run a fix). The counts follow.
+ */
+function splitFlaky (views: Views, sources: Array<ResultEvent | null>, c: ComparisonJson): ComparisonJson {
+  const flaky = flakyTests(views, sources.flatMap((s) => s === null ? [] : [s.body.testRun]))
+  if (flaky.size === 0) return c
+  const moved = [...c.regressions, ...c.fixes].filter((x) => flaky.has(x.name)).sort((x, y) => x.name < y.name ? -1 : x.name > y.name ? 1 : 0)
+  const regressions = c.regressions.filter((x) => !flaky.has(x.name))
+  const fixes = c.fixes.filter((x) => !flaky.has(x.name))
+  return { ...c, regressions, fixes, flaky: moved, counts: { ...c.counts, regressions: regressions.length, fixes: fixes.length } }
 }

@@ -127,6 +127,8 @@ export interface ComparisonJson {
   removed: ChangeJson[]
   stillFailing: ChangeJson[]
   otherChanges: ChangeJson[]
+  /** Regressions and fixes of tests the flake ledger holds flaky under A's or B's test-run identity (not counted as either). */
+  flaky: ChangeJson[]
   counts: CompareCountsJson
 }
 

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../spec.js'
-import { JSON_OPTION } from '../spec.js'
+import { JSON_OPTION, JSONL_OPTION } from '../spec.js'
 
 /* Bisecting a range over published results, and checking a published bisect. */
 
@@ -30,4 +30,21 @@ export const bisectSpec = {
   ],
   subcommands: [bisectCheckSpec],
   examples: ['cairn bisect --repo ~/src/linux --good v6.8 --bad v6.9 --test generic/001', 'cairn bisect check 3f2a9c01']
+} as const satisfies CommandSpec
+
+export const flakesSpec = {
+  name: 'flakes',
+  summary: 'the flake ledger: tests whose runs of one test-run identity disagree, with the runs and runners',
+  options: [JSON_OPTION, JSONL_OPTION, { name: 'test', type: 'string', value: 'NAME', description: 'only this test' }]
+} as const satisfies CommandSpec
+
+export const regressionsSpec = {
+  name: 'regressions',
+  summary: "regressions over each tree's baseline results: first seen, still failing, fixed by which result and commit",
+  options: [
+    JSON_OPTION,
+    JSONL_OPTION,
+    { name: 'state', type: 'string', value: 'STATE', choices: ['failing', 'fixed'], description: 'only open (failing) or fixed ones' },
+    { name: 'project', type: 'string', value: 'NAME', description: 'only this project' }
+  ]
 } as const satisfies CommandSpec

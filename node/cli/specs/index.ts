@@ -13,7 +13,7 @@ import { mergeSpec, policySpec, reviewSpec, seriesSpec } from './review.js'
 import { startSpec } from './start.js'
 import { bootstrapSpec } from './bootstrap.js'
 import { flowSpec } from './flow.js'
-import { bisectSpec } from './bisect.js'
+import { bisectSpec, flakesSpec, regressionsSpec } from './bisect.js'
 import { historySpec } from './history.js'
 
 export const SPECS: readonly CommandSpec[] = [
@@ -36,6 +36,8 @@ export const SPECS: readonly CommandSpec[] = [
   flowSpec,
   bisectSpec,
   historySpec,
+  flakesSpec,
+  regressionsSpec,
   policySpec,
   reviewSpec,
   mergeSpec,

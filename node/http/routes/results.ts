@@ -10,6 +10,7 @@ import { notFound } from '../errors.js'
 import { paginate, parseLimit } from '../page.js'
 import { resultRow, statusCounts } from '../../wire/results.js'
 import { resolveResult } from '../../views/results.js'
+import { flakyTests } from '../../views/flakes.js'
 import type { ResultEvent } from '../../views/results.js'
 import { strictQuery } from '../query.js'
 import { sortedEvents } from './read.js'
@@ -56,8 +57,9 @@ export function resultRoutes (app: FastifyInstance, { node }: RouteContext): voi
     if (a === undefined || b === undefined) throw new CairnError('BAD_QUERY', 'compare needs two results: /api/compare?a=RESULT_ID&b=RESULT_ID')
     const ra = resultById(views, a, 'a')
     const rb = resultById(views, b, 'b')
-    // A reused result is compared as the run it stands for.
+    // A reused result is compared as the run it stands for; tests the flake ledger holds flaky under either run's identity are listed apart.
     const [runA, runB] = [runOf(views, ra, 'a'), runOf(views, rb, 'b')]
-    return { a: resultRow(views, ra), b: resultRow(views, rb), comparison: compareResults(runA.body.tests, runB.body.tests) }
+    const flaky = [...flakyTests(views, [runA.body.testRun, runB.body.testRun])].sort()
+    return { a: resultRow(views, ra), b: resultRow(views, rb), comparison: compareResults(runA.body.tests, runB.body.tests), flaky }
   })
 }

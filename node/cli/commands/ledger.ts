@@ -1,0 +1,28 @@
+import { flakes as flakeLedger } from '../../views/flakes.js'
+import { regressions as tracked } from '../../views/regressions.js'
+import type { Sighting } from '../../views/regressions.js'
+import type { Args, Command, Context } from '../command.js'
+import { withNodeToRead } from '../command.js'
+import { printRows } from '../output.js'
+import type { flakesSpec, regressionsSpec } from '../specs/bisect.js'
+
+const at = (s: Sighting): string => `${s.ref ?? s.commit.slice(0, 12)} (result ${s.result.slice(0, 12)})`
+
+async function listFlakes (ctx: Context, { values }: Args<typeof flakesSpec>): Promise<void> {
+  await withNodeToRead(ctx, async (node) => {
+    const rows = flakeLedger(node.views).filter((f) => values.test === undefined || f.test === values.test)
+    printRows(ctx.io, values, rows, (f) => f, (f) =>
+      `${f.test} flaky under ${f.testRun.slice(0, 16)}: ${f.runs.map((r) => `${r.status} (result ${r.result.slice(0, 12)}, runner ${r.runner.slice(0, 12)})`).join(', ')}`)
+  })
+}
+
+async function listRegressions (ctx: Context, { values }: Args<typeof regressionsSpec>): Promise<void> {
+  await withNodeToRead(ctx, async (node) => {
+    const rows = tracked(node.views).filter((r) => (values.state === undefined || r.state === values.state) && (values.project === undefined || r.project === values.project))
+    printRows(ctx.io, values, rows, (r) => r, (r) =>
+      `${r.test} ${r.state === 'failing' ? 'FAILING' : 'fixed'} in ${r.project}/${r.profile}: passed at ${at(r.lastPass)}, first failed at ${at(r.firstSeen)}, ${r.fixedBy === null ? `still failing at ${at(r.lastSeen)}` : `fixed at ${at(r.fixedBy)}`}`)
+  })
+}
+
+export const flakes: Command = { run: listFlakes }
+export const regressions: Command = { run: listRegressions }
