@@ -268,7 +268,7 @@ export class CairnNode {
       }
     })
     for (const core of cores) {
-      if (core.length > 0) await (core as Hypercore & { clear: (start: number, end: number) => Promise<unknown> }).clear(0, core.length) // free its blocks
+      if (core.length > 0) await core.clear(0, core.length) // free its blocks
       await core.close()
     }
     if (indexed) await this.reindex()

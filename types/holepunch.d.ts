@@ -33,6 +33,8 @@ declare module 'hypercore' {
     append (blocks: Uint8Array | Uint8Array[]): Promise<{ length: number, byteLength: number }>
     get (index: number, opts?: { wait?: boolean, timeout?: number }): Promise<Buffer | null>
     has (start: number, end?: number): Promise<boolean>
+    /** Free the local copy of blocks [start, end) (end: start + 1); the core keeps its length and can fetch them again from a peer. */
+    clear (start: number, end?: number): Promise<unknown>
     update (opts?: { wait?: boolean, force?: boolean }): Promise<boolean>
     download (range?: { start?: number, end?: number, linear?: boolean }): Download
     findingPeers (): () => void

@@ -37,6 +37,20 @@ export class BlobStore {
     return ref
   }
 
+  /**
+   * Free this node's copy of a blob (`job clean`). Its blocks stay in the
+   * core's signed tree: a peer that holds them serves them again. Answers
+   * the bytes freed (0 when it was not here).
+   */
+  async drop (ref: BlobRef): Promise<number> {
+    const core = ref.core === toHex(this.own.key) ? this.own : this.open(ref.core)
+    const count = Math.max(1, Math.ceil(ref.length / BLOB_BLOCK_BYTES))
+    if (ref.offset + count > core.length || !(await core.has(ref.offset, ref.offset + count))) return 0
+    await core.clear(ref.offset, ref.offset + count)
+    if (this.known.get(ref.hash)?.offset === ref.offset) this.known.delete(ref.hash) // the same content stored again must be appended anew
+    return ref.length
+  }
+
   async get (ref: BlobRef, opts: { wait?: boolean } = {}): Promise<Buffer> {
     const core = ref.core === toHex(this.own.key) ? this.own : this.open(ref.core)
     const count = Math.max(1, Math.ceil(ref.length / BLOB_BLOCK_BYTES))

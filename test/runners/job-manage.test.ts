@@ -1,8 +1,10 @@
 // Managing runs: jobs run again on purpose (reuse off, `job rerun`), their
 // local leftovers cleaned.
 import test from 'brittle'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { jobRequest } from '../../node/views/jobs.js'
+import { cleanJob } from '../../runners/clean.js'
 import { cairn } from '../helpers/cli.js'
 import { createNode } from '../helpers/nodes.js'
 import { fixture, makeProject, settled, startRunner, submit, until } from './fixture.js'
@@ -47,4 +49,28 @@ test('CLI: job rerun submits the same inputs again, not reused; an unfinished jo
   const unknown = cairn(home, 'job', 'rerun', 'f'.repeat(64))
   t.is(unknown.status, 4)
   t.ok(unknown.stderr.includes('JOB_UNKNOWN'), unknown.stderr)
+})
+
+test('job clean: a finished job\'s leftover work directory and this node\'s copy of its logs are freed; its result stays', async (t) => {
+  const project = makeProject(await t.tmp())
+  const { node } = await createNode(t, 'lab')
+  const { workdir } = await startRunner(t, node)
+  const job = await submit(node, { repo: project.repo, ref: 'main', recipePath: fixture('recipe.json') })
+  const result = await until('the run', () => settled(node, job))
+  const log = result.body.logs[0]
+  if (log === undefined) throw new Error('no log stored')
+  const text = await node.blobs.get(log.blob)
+  t.ok(text.byteLength > 0, 'the log is here')
+  const leftover = join(workdir, 'jobs', job, 'src')
+  mkdirSync(leftover, { recursive: true }) // as a runner killed mid-job leaves it
+  const cleaned = await cleanJob(node, job, workdir)
+  t.is(cleaned.dir, join(workdir, 'jobs', job))
+  t.absent(existsSync(leftover))
+  t.is(cleaned.blobs, new Set(result.body.logs.map((l) => l.blob.hash)).size, 'every log and artifact freed')
+  await t.exception(async () => await node.blobs.get(log.blob), /BLOB_MISSING/, 'the log is no longer here')
+  t.is(settled(node, job)?.id, result.id, 'the result stays')
+  t.alike(await cleanJob(node, job, workdir), { job, dir: null, blobs: 0, bytes: 0 }, 'cleaning again frees nothing')
+  const stored = await node.blobs.put(text)
+  t.ok(stored.offset > log.blob.offset, 'the same content stored again is appended anew, not pointed at the freed blocks')
+  t.alike(await node.blobs.get(stored), text)
 })

@@ -1,3 +1,5 @@
+import { join, resolve } from 'node:path'
+import { cleanJob } from '../../../runners/clean.js'
 import { jobRequestBody } from '../../../runners/submit.js'
 import { CairnError } from '../../../protocol/errors.js'
 import { CANCELLED, JOB_STATES, jobView, listJobs, mayCancel } from '../../views/jobs.js'
@@ -5,7 +7,7 @@ import type { JobStateName, JobView } from '../../views/jobs.js'
 import type { Views } from '../../views/views.js'
 import { jobJson } from '../../wire/jobs.js'
 import type { Args, Command, Context } from '../command.js'
-import { usageError, withNodeToPost, withNodeToRead } from '../command.js'
+import { usageError, withNode, withNodeToPost, withNodeToRead } from '../command.js'
 import { printRows } from '../output.js'
 import type { jobSpec } from '../specs/jobs.js'
 
@@ -91,4 +93,13 @@ async function rerun (ctx: Context, { positionals }: Args<Subs[3]>): Promise<voi
 
 const isFinished = (j: JobView): boolean => j.state === 'done' || j.state === 'failed' || j.state === 'aborted'
 
-export const job: Command = { subcommands: { submit, list, cancel, rerun } }
+async function clean (ctx: Context, { values, positionals }: Args<Subs[4]>): Promise<void> {
+  await withNode(ctx, async (node) => {
+    const j = findJob(node.views, positionals[0] as string, Date.now())
+    if (!isFinished(j)) throw new CairnError('JOB_UNFINISHED', `job ${j.id} is ${j.state}; clean it once it has finished, or cancel it`)
+    const c = await cleanJob(node, j.id, values.workdir === undefined ? join(ctx.home, 'runner') : resolve(values.workdir))
+    ctx.io.out(`job ${j.id.slice(0, 12)}: ${c.dir === null ? 'no work directory' : `removed ${c.dir}`}; freed ${c.blobs} blob(s), ${c.bytes} bytes`)
+  })
+}
+
+export const job: Command = { subcommands: { submit, list, cancel, rerun, clean } }

@@ -30,7 +30,13 @@ export const jobSpec = {
       options: [JSON_OPTION, JSONL_OPTION, { name: 'state', type: 'string', value: 'STATE', choices: JOB_STATE_NAMES, description: 'only jobs in this state', example: '--state running' }]
     },
     { name: 'cancel', summary: 'cancel a job (its author or a maintainer)', args: ['JOB'] },
-    { name: 'rerun', summary: 'submit a finished job again with the same inputs, its result not reused; prints the new job id', args: ['JOB'] }
+    { name: 'rerun', summary: 'submit a finished job again with the same inputs, its result not reused; prints the new job id', args: ['JOB'] },
+    {
+      name: 'clean',
+      summary: "free what a finished job left here: its work directory and this node's copy of its logs and artifacts (results stay)",
+      args: ['JOB'],
+      options: [{ name: 'workdir', type: 'string', value: 'DIR', description: 'the runner workdir (default: HOME/runner)' }]
+    }
   ]
 } as const satisfies CommandSpec
 
