@@ -10,6 +10,7 @@ export const NODE_CODES = {
   BAD_JSON: 'a request body or --body that is not JSON',
   BAD_KEY: 'a feed key that is not 64 hex characters',
   BAD_LIMITS: 'announcement caps (per peer, total) that are not non-negative integers',
+  BAD_SCOPE: 'a --project or --list name that cannot be a scope, or an interest past its limit',
   BAD_QUERY: 'a query parameter that is unknown or out of range',
   BAD_REQUEST: 'a request the HTTP server refused before any route saw it',
   BLOB_CORRUPT: 'a stored blob does not match its hash',

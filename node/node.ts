@@ -25,6 +25,7 @@ import { Views } from './views/views.js'
 import type { IndexedEvent } from './views/views.js'
 import { announceLimits, choose, chosenByLink, migrateFollow } from './net/follow-policy.js'
 import type { AnnounceLimits, Announced, FeedKind, Follow } from './net/follow-policy.js'
+import { ownScopes, widenInterest } from './net/scopes.js'
 
 export type { FeedKind, Follow } from './net/follow-policy.js'
 
@@ -36,6 +37,8 @@ interface State {
   follows: Record<string, Follow>
   /** Feeds the user unfollowed by key: no announcement brings them back, only `follow`. */
   unfollowed?: string[]
+  /** Follow by interest: the scopes (project:NAME, list:NAME) announced feeds must share to be adopted (net/scopes.ts). */
+  interest?: string[]
   /** Caps on announced feeds (OpenOptions.announceLimits wins); defaults DEFAULT_ANNOUNCE_LIMITS. */
   announceLimits?: Partial<AnnounceLimits>
 }
@@ -202,7 +205,7 @@ export class CairnNode {
   async adoptAnnounced (page: readonly Announced[], from: string): Promise<{ adopted: string[], ignored: number }> {
     if (this.readOnly || this.closed) return { adopted: [], ignored: 0 }
     const linked = chosenByLink(this.views, (feed) => this.state.follows[feed]?.via === 'followed')
-    const { adopt, ignored } = choose(this.state.follows, page.filter((e) => !this.isOwn(e.key)), from, this.limits, linked, this.refused)
+    const { adopt, ignored } = choose(this.state.follows, page.filter((e) => !this.isOwn(e.key)), from, this.limits, linked, this.refused, this.state.interest)
     this.ignoredAnnounced += ignored
     if (adopt.size > 0) {
       for (const [key, f] of adopt) this.state.follows[key] = f
@@ -210,6 +213,14 @@ export class CairnNode {
       for (const [key, f] of adopt) await this.openCore(key, f.kind)
     }
     return { adopted: [...adopt.keys()], ignored }
+  }
+
+  /** Adopt announced feeds only in these scopes from now on (feeds carried stay); returns the whole interest. */
+  widenInterest (scopes: readonly string[]): string[] {
+    this.assertWritable('follow')
+    this.state.interest = widenInterest(this.state.interest ?? [], scopes)
+    this.saveState()
+    return this.state.interest
   }
 
   /** Stop carrying a feed, and refuse it from announcements until followed again. False if it was not carried. */
@@ -279,15 +290,16 @@ export class CairnNode {
   }
 
   /** Every core this node carries, own first: what replication offers peers. */
-  carried (): Array<{ key: string, kind: FeedKind, hops: number, core: Hypercore }> {
-    const out: Array<{ key: string, kind: FeedKind, hops: number, core: Hypercore }> = [
-      { key: this.feedKey, kind: 'events', hops: 0, core: this.feed.core },
-      { key: this.blobsKey, kind: 'blobs', hops: 0, core: this.blobCore }
+  carried (): Array<{ key: string, kind: FeedKind, hops: number, core: Hypercore, scopes: string[] }> {
+    const own = ownScopes(this.views, this.feedKey)
+    const out: Array<{ key: string, kind: FeedKind, hops: number, core: Hypercore, scopes: string[] }> = [
+      { key: this.feedKey, kind: 'events', hops: 0, core: this.feed.core, scopes: own },
+      { key: this.blobsKey, kind: 'blobs', hops: 0, core: this.blobCore, scopes: own }
     ]
     const follows = Object.entries(this.state.follows).sort(([, a], [, b]) => rank(a) - rank(b))
     for (const [key, f] of follows) {
       const core = this.cores.get(key)
-      if (core !== undefined) out.push({ key, kind: f.kind, hops: f.hops, core })
+      if (core !== undefined) out.push({ key, kind: f.kind, hops: f.hops, core, scopes: f.scopes ?? [] })
     }
     return out
   }

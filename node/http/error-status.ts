@@ -71,6 +71,7 @@ const NODE: Record<NodeCode, number> = {
   HOME_CORRUPT: 500,
   HOME_LOCKED: 500,
   BAD_LIMITS: 400,
+  BAD_SCOPE: 400,
   PEER_TIMEOUT: 504,
   OWN_FEED: 400,
   INTERNAL: 500,

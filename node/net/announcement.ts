@@ -1,6 +1,7 @@
 import { pack, unpackExact } from '../../protocol/codec.js'
 import { isHex32 } from '../../protocol/hex.js'
 import type { Announced } from './follow-policy.js'
+import { isScope, MAX_SCOPES } from './scopes.js'
 
 /**
  * Feeds per announcement page. A page stays near 100 KB however many cores a
@@ -37,9 +38,15 @@ export function parsePage (message: Uint8Array): Page | null {
   const out: Announced[] = []
   for (const e of feeds as unknown[]) {
     if (typeof e !== 'object' || e === null) return null
-    const { key, kind, length, hops } = e as Record<string, unknown>
+    const { key, kind, length, hops, scopes } = e as Record<string, unknown>
     if (!isHex32(key) || (kind !== 'events' && kind !== 'blobs') || !isCount(length) || !isCount(hops)) return null
-    out.push({ key, kind, length, hops })
+    if (scopes === undefined) {
+      out.push({ key, kind, length, hops })
+      continue
+    }
+    // Bounded, or the page is not one: adopted scopes are stored with the feed.
+    if (!Array.isArray(scopes) || scopes.length > MAX_SCOPES || !scopes.every(isScope)) return null
+    out.push({ key, kind, length, hops, scopes: [...new Set(scopes)] })
   }
   return { round, heard, last, feeds: out }
 }

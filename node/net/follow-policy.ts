@@ -1,5 +1,6 @@
 import { CairnError } from '../../protocol/errors.js'
 import type { Views } from '../views/views.js'
+import { inScope } from './scopes.js'
 
 export type FeedKind = 'events' | 'blobs'
 
@@ -19,6 +20,8 @@ export interface Follow {
   via: FollowReason
   /** The peer (host, or transport key) that announced it, for via 'announced' and 'linked'. */
   from?: string
+  /** What the feed is about, as announced when it was adopted (net/scopes.ts): announced on with it. */
+  scopes?: string[]
 }
 
 /** How many announced (not chosen) feeds a node adopts: per announcing peer, and in all. */
@@ -27,8 +30,8 @@ export interface AnnounceLimits { perPeer: number, total: number }
 /** A lab with a few hundred feeds stays well inside these; a flood stops at them. */
 export const DEFAULT_ANNOUNCE_LIMITS: AnnounceLimits = { perPeer: 1_000, total: 10_000 }
 
-/** One feed as a peer announces it. */
-export interface Announced { key: string, kind: FeedKind, length: number, hops: number }
+/** One feed as a peer announces it; scopes: what it is about (net/scopes.ts), none from older peers. */
+export interface Announced { key: string, kind: FeedKind, length: number, hops: number, scopes?: string[] }
 
 /** Feeds spread at most this many hops from their writer: enough for lab -> maintainer -> developer chains, bounded against spam. */
 export const MAX_HOPS = 4
@@ -72,7 +75,8 @@ export function chosenByLink (views: Views, followedByUser: (feed: string) => bo
 /**
  * Which feeds of one announcement page to adopt. Feeds already carried are
  * left exactly as they are (kind and hops are ours); linked feeds are taken
- * with the link's kind; the rest only while the caps have room. Returns the
+ * with the link's kind; the rest only when in the node's interest (net/scopes.ts)
+ * and while the caps have room. Returns the
  * new follows and how many announced feeds were turned away.
  */
 export function choose (
@@ -81,7 +85,8 @@ export function choose (
   from: string,
   limits: AnnounceLimits,
   linked: ReadonlyMap<string, FeedKind>,
-  refused: ReadonlySet<string>
+  refused: ReadonlySet<string>,
+  interest: readonly string[] = []
 ): { adopt: Map<string, Follow>, ignored: number } {
   let total = 0
   let fromPeer = 0
@@ -103,8 +108,10 @@ export function choose (
     const kind = linked.get(e.key)
     if (kind !== undefined) {
       adopt.set(e.key, { kind, hops, via: 'linked', from })
+    } else if (!inScope(e.scopes, interest)) {
+      continue // not wanted, so not counted against the caps
     } else if (fromPeer < limits.perPeer && total < limits.total) {
-      adopt.set(e.key, { kind: e.kind, hops, via: 'announced', from })
+      adopt.set(e.key, { kind: e.kind, hops, via: 'announced', from, ...(e.scopes === undefined || e.scopes.length === 0 ? {} : { scopes: e.scopes }) })
       fromPeer++
       total++
     } else {

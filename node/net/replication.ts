@@ -104,7 +104,7 @@ export class Session {
     this.announceTimer = null
     if (this.announceMessage === null) return
     this.round++
-    const list = this.node.carried().map(({ key, kind, hops, core }) => ({ key, kind, length: core.contiguousLength, hops }))
+    const list = this.node.carried().map(({ key, kind, hops, core, scopes }) => ({ key, kind, length: core.contiguousLength, hops, ...(scopes.length === 0 ? {} : { scopes }) }))
     for (const { key } of list) if (!this.offered.has(key)) this.offered.set(key, this.round)
     for (const page of encodePages(list, this.round, this.heard)) this.announceMessage.send(page)
   }

@@ -54,9 +54,13 @@ export const logSpec = {
 
 export const followSpec = {
   name: 'follow',
-  summary: 'replicate and index that feed',
-  args: ['FEEDKEY'],
-  examples: ['cairn follow "$(cairn --home A id --json | jq -r .feed)"']
+  summary: 'replicate and index that feed; with --project/--list, adopt announced feeds only of those projects and lists (feeds that name none still come)',
+  args: ['[FEEDKEY]'],
+  options: [
+    { name: 'project', type: 'string', value: 'NAME', multiple: true, description: 'follow by interest: announced feeds about this project; repeat for several', example: '--project linux-xfs' },
+    { name: 'list', type: 'string', value: 'NAME', multiple: true, description: 'follow by interest: announced feeds of this mailing list; repeat for several', example: '--list linux-xfs@vger.kernel.org' }
+  ],
+  examples: ['cairn follow "$(cairn --home A id --json | jq -r .feed)"', 'cairn follow --project linux-xfs']
 } as const satisfies CommandSpec
 
 export const unfollowSpec = {
