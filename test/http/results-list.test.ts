@@ -2,8 +2,12 @@
 // result counts the run it stands for, stale results are marked, and a
 // comparison reads a reused result as its run.
 import test from 'brittle'
+import { join } from 'node:path'
+import { CairnNode } from '../../node/node.js'
+import { setArchivedBefore } from '../../node/storage/archive-setting.js'
 import { createHttpApp } from '../../node/http/server.js'
 import type { BodyOf } from '../../protocol/schemas.js'
+import { cairn } from '../helpers/cli.js'
 import { createNode } from '../helpers/nodes.js'
 import { fillMaintainer } from './fill.js'
 
@@ -45,4 +49,39 @@ test('GET /api/results: what each result tested, a reused result\'s counts from 
   t.is(missing.status, 404)
   t.ok(String(missing.json.message).includes('not here'), missing.json.message)
   t.is(((await get('/api/results')).json.results as Row[]).find((x) => x.id === gone.id)?.run, null, 'its run is not here: run null')
+})
+
+test('archive: results published before a date leave /api/results and results list, stay with archived=1 / --archived, and come back on --restore', { timeout: 60_000 }, async (t) => {
+  const { node, home } = await createNode(t, 'lab')
+  const old = await node.postMany([{ type: 'result', ts: Date.UTC(2025, 0, 1), body: { build: 'old', testRun: 'old', verdict: 'pass', tests: [{ name: 't', status: 'pass' }], logs: [], environment: {} } }])
+  const fresh = await node.post('result', { build: 'new', testRun: 'new', verdict: 'pass', tests: [{ name: 't', status: 'pass' }], logs: [], environment: {} })
+  await node.indexer.run()
+  const server = createHttpApp(node, { token: 'x'.repeat(64) })
+  t.teardown(() => server.close(), { order: -1 })
+  const ids = async (q = ''): Promise<string[]> => ((await server.inject({ url: `/api/results${q}` })).json().results as Row[]).map((r) => r.id)
+  t.alike(await ids(), [fresh.id, old[0]?.id])
+  setArchivedBefore(home, Date.UTC(2026, 0, 1))
+  t.alike(await ids(), [fresh.id], 'the old result is archived')
+  t.alike(await ids('?archived=1'), [fresh.id, old[0]?.id], 'archived=1 includes it')
+  t.is((await server.inject({ url: '/api/results?archived=yes' })).statusCode, 400)
+  setArchivedBefore(home, null)
+  t.alike(await ids(), [fresh.id, old[0]?.id], 'restored')
+})
+
+test('CLI: results archive --before DATE, results list --archived, --restore; a bad date is a usage error', { timeout: 60_000 }, async (t) => {
+  const home = join(await t.tmp(), 'lab')
+  const node = await CairnNode.init(home, 'lab')
+  await node.postMany([{ type: 'result', ts: Date.UTC(2025, 0, 1), body: { build: 'old', testRun: 'old', verdict: 'pass', tests: [], logs: [], environment: {} } }])
+  await node.post('result', { build: 'new', testRun: 'new', verdict: 'pass', tests: [], logs: [], environment: {} })
+  await node.close()
+  const count = (...args: string[]): number => (JSON.parse(cairn(home, 'results', 'list', '--json', ...args).stdout) as unknown[]).length
+  t.is(count(), 2)
+  const a = cairn(home, 'results', 'archive', '--before', '2026-01-01')
+  t.is(a.status, 0, a.stderr)
+  t.ok(a.stdout.startsWith('archived 1 result(s) published before 2026-01-01T00:00:00.000Z'), a.stdout)
+  t.alike([count(), count('--archived')], [1, 2])
+  t.is(cairn(home, 'results', 'archive', '--before', 'last tuesday').status, 2)
+  t.is(cairn(home, 'results', 'archive').status, 2, 'neither --before nor --restore')
+  t.is(cairn(home, 'results', 'archive', '--restore').status, 0)
+  t.is(count(), 2, 'back')
 })

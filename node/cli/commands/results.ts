@@ -4,7 +4,8 @@ import { renderReport } from '../../../protocol/result-summary.js'
 import { allResults, resultsOfBuild, resultsOfSeries, resultsOfTestRun } from '../../views/results.js'
 import type { ResultEvent } from '../../views/results.js'
 import type { Args, Command, Context } from '../command.js'
-import { withNodeToRead } from '../command.js'
+import { usageError, withNodeToRead } from '../command.js'
+import { setArchivedBefore, withoutArchived } from '../../storage/archive-setting.js'
 import { printRows } from '../output.js'
 import type { resultsSpec } from '../specs/jobs.js'
 
@@ -13,7 +14,7 @@ type Subs = (typeof resultsSpec)['subcommands']
 async function list (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
   await withNodeToRead(ctx, async (node) => {
     const views = node.views
-    let list: ResultEvent[] = allResults(views)
+    let list: ResultEvent[] = withoutArchived(ctx.home, allResults(views), values.archived === true)
     if (values.series !== undefined) list = intersect(list, resultsOfSeries(views, values.series))
     if (values.build !== undefined) list = intersect(list, [...resultsOfBuild(views, values.build), ...resultsOfTestRun(views, values.build)])
     const rows = list.flatMap((e) => {
@@ -86,4 +87,21 @@ async function compare (ctx: Context, { values, positionals }: Args<Subs[2]>): P
   })
 }
 
-export const results: Command = { subcommands: { list, show, compare } }
+/** Set or clear this node's archive cut-off (node/storage/archive-setting.ts). */
+async function archive (ctx: Context, { values }: Args<Subs[3]>): Promise<void> {
+  if ((values.before === undefined) === (values.restore !== true)) throw usageError('give --before DATE (archive what is older) or --restore (bring everything back)')
+  if (values.restore === true) {
+    setArchivedBefore(ctx.home, null)
+    ctx.io.out('no result is archived now')
+    return
+  }
+  const before = Date.parse(values.before as string)
+  if (Number.isNaN(before)) throw usageError(`--before "${values.before as string}" is not a date (like 2026-01-01 or 2026-01-01T12:00:00Z)`)
+  await withNodeToRead(ctx, async (node) => {
+    const older = allResults(node.views).filter((e) => e.ts < before).length
+    setArchivedBefore(ctx.home, before)
+    ctx.io.out(`archived ${older} result(s) published before ${new Date(before).toISOString()}; they stay on the feeds (results list --archived shows them, results archive --restore brings them back)`)
+  })
+}
+
+export const results: Command = { subcommands: { list, show, compare, archive } }

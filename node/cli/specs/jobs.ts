@@ -62,9 +62,11 @@ export const runnerSpec = {
   }]
 } as const satisfies CommandSpec
 
+const ARCHIVED_OPTION = { name: 'archived', type: 'boolean', description: 'include archived results (cairn results archive)' } as const
+
 export const resultsSpec = {
   name: 'results',
-  summary: 'test results: list and filter, show one (with its logs), compare two (regressions first)',
+  summary: 'test results: list and filter, show one (with its logs), compare two (regressions first), archive old ones',
   subcommands: [
     {
       name: 'list',
@@ -74,10 +76,19 @@ export const resultsSpec = {
         JSONL_OPTION,
         { name: 'series', type: 'string', value: 'ID', description: 'only results of this series' },
         { name: 'build', type: 'string', value: 'IDENTITY', description: 'only results of this build or test-run identity' },
-        { name: 'test', type: 'string', value: 'NAME', description: 'only results with this test, and its status', example: '--test generic/001' }
+        { name: 'test', type: 'string', value: 'NAME', description: 'only results with this test, and its status', example: '--test generic/001' },
+        ARCHIVED_OPTION
       ]
     },
     { name: 'show', summary: 'one result: verdict, tests, logs', args: ['RESULT|IDENTITY|JOB'], options: [JSON_OPTION, { name: 'log', type: 'boolean', description: 'print the logs themselves' }] },
-    { name: 'compare', summary: 'two results side by side, regressions first', args: ['A', 'B'], options: [JSON_OPTION] }
+    { name: 'compare', summary: 'two results side by side, regressions first', args: ['A', 'B'], options: [JSON_OPTION] },
+    {
+      name: 'archive',
+      summary: 'take results published before a date out of the lists (they stay on the feeds), or bring them back',
+      options: [
+        { name: 'before', type: 'string', value: 'DATE', description: 'archive results published before this date', example: '--before 2026-01-01' },
+        { name: 'restore', type: 'boolean', description: 'bring every archived result back into the lists' }
+      ]
+    }
   ]
 } as const satisfies CommandSpec

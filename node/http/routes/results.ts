@@ -13,6 +13,7 @@ import { resolveResult } from '../../views/results.js'
 import { flakyTests } from '../../views/flakes.js'
 import type { ResultEvent } from '../../views/results.js'
 import { strictQuery } from '../query.js'
+import { withoutArchived } from '../../storage/archive-setting.js'
 import { sortedEvents } from './read.js'
 
 function resultById (views: Views, id: string, what: string): ResultEvent {
@@ -32,11 +33,11 @@ function runOf (views: Views, e: ResultEvent, what: string): ResultEvent {
 export function resultRoutes (app: FastifyInstance, { node }: RouteContext): void {
   const views = node.views
 
-  app.get<{ Querystring: { verdict?: string, build?: string, job?: string, limit?: string, cursor?: string } }>('/api/results', {
-    schema: { querystring: strictQuery({ verdict: { type: 'string', maxLength: 50 }, build: { type: 'string', maxLength: 200 }, job: { type: 'string', maxLength: 64 }, limit: { type: 'string' }, cursor: { type: 'string', maxLength: 200 } }) }
+  app.get<{ Querystring: { verdict?: string, build?: string, job?: string, archived?: '0' | '1', limit?: string, cursor?: string } }>('/api/results', {
+    schema: { querystring: strictQuery({ verdict: { type: 'string', maxLength: 50 }, build: { type: 'string', maxLength: 200 }, job: { type: 'string', maxLength: 64 }, archived: { type: 'string', enum: ['0', '1'] }, limit: { type: 'string' }, cursor: { type: 'string', maxLength: 200 } }) }
   }, async (request) => {
     const { verdict, build, job, cursor } = request.query
-    let list = sortedEvents(views, { type: 'result' }) as ResultEvent[]
+    let list = withoutArchived(node.paths.dir, sortedEvents(views, { type: 'result' }) as ResultEvent[], request.query.archived === '1')
     if (verdict !== undefined) list = list.filter((e) => e.body.verdict === verdict)
     if (build !== undefined) list = list.filter((e) => e.body.build === build)
     if (job !== undefined) list = list.filter((e) => e.body.job === job)
