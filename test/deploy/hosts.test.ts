@@ -2,7 +2,9 @@
 // address on a private 10.x bridge, each cairn in its own process, started as
 // the units start them. A private bootstrap node; two nodes that meet through
 // the DHT; runners on further hosts that reach one node directly; a series
-// arrives at one end and its result comes back from another host.
+// arrives at one end and its result comes back from another host; then the
+// lab host is cut off (its link down) until the others drop it, submits a
+// job meanwhile, rejoins, and everything converges.
 import test from 'brittle'
 import { join } from 'node:path'
 import { CairnNode } from '../../node/node.js'
@@ -40,7 +42,7 @@ async function homes (dir: string, names: string[], roles: Record<string, Record
   return out
 }
 
-test('hosts: a series ingested on one host is tested by the runner with its tags on another, the result reaches the first through the swarm', { skip: skip ?? false, timeout: 180_000 }, async (t) => {
+test('hosts: a series ingested on one host is tested by the runner with its tags on another, the result reaches the first through the swarm; a host cut off and back converges', { skip: skip ?? false, timeout: 180_000 }, async (t) => {
   if (skip !== null) t.comment(`skipped: ${skip}`)
   const dir = await t.tmp()
   const project = makeProject(dir)
@@ -97,6 +99,24 @@ test('hosts: a series ingested on one host is tested by the runner with its tags
   t.alike(jobs.map((j) => [j.id, j.state, j.verdict, j.revision]), [[job, 'done', 'pass', revisionId]], 'the lab sees the job done, for that revision')
   t.alike(seen(watchRev).filter((e) => e.event === 'event').map((e) => e.data.type).filter((type) => type === 'series.revision' || type === 'job.request' || type === 'result'),
     ['series.revision', 'job.request', 'result'], 'the reviewer host saw each step once, in order')
+
+
+  // The lab host is cut off while work goes on there, then rejoins.
+  labHost.link(false)
+  const cutAt = Date.now()
+  await rev.waitFor(new RegExp(`peer ${labHost.addr.replace(/\./g, '\\.')}:\\d+: connection timed out`), 120_000)
+  t.comment(`the reviewer dropped the lab ${Date.now() - cutAt} ms after the cut`)
+  const baseline = runArgv(labHost.exec(cairnArgv(home('lab'), 'job', 'submit', '--repo', project.repo, '--ref', 'main', '--tags', 'x86_64')))
+  if (baseline.status !== 0) throw new Error(`job submit failed: ${baseline.stderr}`)
+  const second = baseline.stdout.trim()
+  labHost.link(true)
+  await x86.waitFor(new RegExp(`job ${second.slice(0, 12)}: fail`), 120_000)
+  t.pass('after the lab host rejoined, its job reached the runner (the baseline has its known failure)')
+  await watchLab.waitFor(new RegExp(`"type":"result".*"job":"${second}"`), 60_000)
+  const results = seen(watchLab).filter((e) => e.data.type === 'result').map((e) => e.data.body?.job)
+  t.alike(results, [job, second], 'and its result came back: one result per job, none lost or twice')
+  const list = (host: Host, name: string): unknown => JSON.parse(runArgv(host.exec(cairnArgv(home(name), 'job', 'list', '--json'))).stdout)
+  t.alike(list(revHost, 'rev'), list(labHost, 'lab'), 'the reviewer host holds the same jobs, in the same states')
 
   for (const c of [x86, arm, watchLab, watchRev]) await killed(c.child, 'SIGTERM')
   for (const c of [lab, rev, boot]) {

@@ -38,6 +38,8 @@ export interface Host {
   addr: string
   /** argv that runs `argv` on this host. */
   exec: (argv: readonly string[]) => string[]
+  /** Cut it off the network (its bridge port down) or bring it back. */
+  link: (up: boolean) => void
 }
 
 /**
@@ -68,7 +70,8 @@ export function makeHosts (t: TestInstance, count: number): Host[] {
     hosts.push({
       ns,
       addr,
-      exec: (argv) => ['ip', 'netns', 'exec', ns, ...argv]
+      exec: (argv) => ['ip', 'netns', 'exec', ns, ...argv],
+      link: (up) => { ip('-n', hub, 'link', 'set', `p${i}`, up ? 'up' : 'down') }
     })
   }
   return hosts
