@@ -1,13 +1,14 @@
 // cairn's series grouping beside b4 (issue 15): on linux-rtc-5000, a seeded
-// sample of cover letters; for each, `b4 am` (Debian b4 0.12) over the same
-// mails against cairn's grouping (buildSeries over every mail of the
+// sample of cover letters; for each, `b4 am -t` (Debian b4 0.12; -t applies
+// a cover letter's trailers to every patch, as current b4 and cairn do) over
+// the same mails against cairn's grouping (buildSeries over every mail of the
 // corpus): patches in the revision, version, and the trailers of each patch.
 // b4 0.12 needs three things here, each found from its stderr: a HOME with
 // a .gitconfig (user.name and user.email; attestation-policy off, or it checks
 // DKIM), an -o folder that exists (else FileNotFoundError, exit 1), and
-// Subject headers unfolded (a folded Subject raises "Header values may not
-// contain linefeed" in Python 3.11's email package, exit 1); unfolding is
-// what RFC 5322 says the header means.
+// headers unfolded (a folded Subject raises "Header values may not contain
+// linefeed" in Python 3.11's email package, exit 1); unfolding is what
+// RFC 5322 says a header means.
 // Run: npm run bench -- b4-compare   (or node --import tsx test/bench/b4-compare.bench.ts [samples])
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -23,7 +24,8 @@ import { corpus, hasShared } from '../helpers/paths.js'
 
 interface Posting { count: number, version: number, trailers: string[][] }
 
-const norm = (key: string, value: string): string => `${key.toLowerCase()}: ${value.replace(/\s+/g, ' ').trim().toLowerCase()}`
+/** A trailer as both sides spell it: a trailing ` # comment` (b4 keeps it in the value, cairn apart) dropped. */
+const norm = (key: string, value: string): string => `${key.toLowerCase()}: ${value.replace(/\s+#[^#]+$/, '').replace(/\s+/g, ' ').trim().toLowerCase()}`
 
 function cairnPosting (rev: Revision): Posting {
   const present = rev.patches.filter((p) => !p.missing)
@@ -43,6 +45,22 @@ function b4Posting (mbx: Buffer): Posting {
     return [...new Set(last.split('\n').map((l) => /^([A-Za-z][\w-]*):\s*(.+)$/.exec(l)).filter((x) => x !== null).map((x) => norm(x[1] as string, x[2] as string)))].sort()
   })
   return { count: mails.length, version, trailers }
+}
+
+/** Every mail's header lines unfolded (RFC 5322: a fold is whitespace); bodies untouched. */
+function unfoldHeaders (mbox: string): string {
+  const out: string[] = []
+  let inHeader = false
+  for (const line of mbox.split('\n')) {
+    if (line.startsWith('From ') && (out.length === 0 || out[out.length - 1] === '')) inHeader = true
+    else if (line === '') inHeader = false
+    else if (inHeader && /^[ \t]/.test(line) && out.length > 0) {
+      out[out.length - 1] += ' ' + line.trim()
+      continue
+    }
+    out.push(line)
+  }
+  return out.join('\n')
 }
 
 /** A seeded shuffle's first n. */
@@ -73,7 +91,7 @@ export async function run (samples = 30): Promise<void> {
     writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Bench\n\temail = bench@example.org\n[b4]\n\tattestation-policy = off\n')
     const raw = readFileSync(corpus('linux-rtc', 'linux-rtc-5000.mboxrd'))
     const mbox = join(dir, 'unfolded.mbox')
-    writeFileSync(mbox, raw.toString('latin1').replace(/^(Subject:[^\n]*)((?:\n[ \t][^\n]*)+)/gim, (_m, first: string, rest: string) => first + rest.replace(/\n[ \t]+/g, ' ')), 'latin1')
+    writeFileSync(mbox, unfoldHeaders(raw.toString('latin1')), 'latin1')
 
     let t0 = Date.now()
     const mails = splitMbox(raw, { mboxrd: true }).flatMap((r): ParsedMail[] => { try { return [mailinfo(r)] } catch { return [] } })
@@ -89,7 +107,7 @@ export async function run (samples = 30): Promise<void> {
     for (const [n, id] of picked.entries()) {
       const out = join(dir, `out${n}`)
       mkdirSync(out)
-      const r = spawnSync('b4', ['-q', '-n', 'am', '-m', mbox, '-o', out, id], { env: { ...process.env, HOME: home }, encoding: 'utf8' })
+      const r = spawnSync('b4', ['-q', '-n', 'am', '-t', '-m', mbox, '-o', out, id], { env: { ...process.env, HOME: home }, encoding: 'utf8' })
       const file = readdirSync(out).find((f) => f.endsWith('.mbx'))
       const rev = byCover.get(id) as Revision
       const ours = cairnPosting(rev)
