@@ -30,6 +30,7 @@ test('CLI: cairn flow from a repo and an mbox to a comparison and a verdict; run
   t.ok(/baseline job [0-9a-f]{12}: fail \(pass 2, fail 1\)/.test(lines), lines)
   t.ok(/series job [0-9a-f]{12}: pass \(pass 3\)/.test(lines), 'the series fixes the failing test')
   t.ok(/Fixes \(1\):\n {2}answer {2}fail -> pass/.test(lines), 'the comparison names the fix')
+  t.ok(lines.includes('verdict: pass (no regression against the base; 1 fixed)'), 'the verdict')
   t.ok(lines.includes('policy: none set'))
   t.ok(/verdict mail: pass to .*dev@example\.org|verdict mail: pass to /.test(lines), lines)
 
@@ -40,6 +41,12 @@ test('CLI: cairn flow from a repo and an mbox to a comparison and a verdict; run
   t.alike([j.baseline.verdict, j.series.verdict], ['fail', 'pass'])
   t.alike(j.comparison?.fixes, [{ name: 'answer', a: 'fail', b: 'pass' }])
   t.absent(again.stderr.includes('claimed'), 'nothing ran')
+  t.is((JSON.parse(again.stdout) as { verdict: string }).verdict, 'pass')
+
+  const broken = cairn(home, 'flow', '--repo', project.repo, '--mbox', project.broken, '--base', 'main')
+  t.is(broken.status, 1, 'a series that does not apply fails the flow')
+  t.ok(broken.stdout.includes('baseline job') && broken.stdout.includes('(posted before'), 'the baseline is the one already run')
+  t.ok(broken.stdout.includes('verdict: fail (the series run ended apply-failed)'), broken.stdout)
 })
 
 test('CLI: cairn flow without a series is FLOW_NO_SERIES', async (t) => {

@@ -56,7 +56,7 @@ async function run (ctx: Context, { values }: Args<typeof flowSpec>): Promise<vo
     const policy = readPolicy({ kind: 'home', home: ctx.home }) ?? readPolicy({ kind: 'repo', repo: values.repo })
     const decision = policy === null ? null : await decideRevision(node.views, new DiffCache(node.blobs), policy.policy, outcome.revision)
     const mail = await mailFor(node, outcome.revision.id)
-    if (outcome.comparison === null || outcome.comparison.counts.regressions > 0) process.exitCode = 1
+    if (verdictOf(outcome) === 'fail') process.exitCode = 1
     if (json) ctx.io.out(JSON.stringify(flowJson(node, outcome, decision, mail)))
     else for (const line of flowLines(node, outcome, policy, decision, mail)) ctx.io.out(line)
   })
@@ -93,11 +93,22 @@ function flowLines (node: CairnNode, o: FlowOutcome, policy: PolicyRead | null, 
   const out = [jobLine(node, 'baseline', o.baseline), jobLine(node, 'series', o.series)]
   if (o.comparison !== null) out.push(compareText(o.comparison))
   else out.push(`no comparison: the series run ended ${o.series.result.body.verdict}${o.series.result.body.message === undefined ? '' : `: ${o.series.result.body.message}`}`)
+  out.push(`verdict: ${verdictOf(o)} (${verdictWhy(o)})`)
   if (policy === null || d === null) out.push('policy: none set (cairn policy set FILE, or .cairn/policy.yaml in the repo)')
   else out.push(`policy verdict: ${d.verdict} (${d.state}; ${policy.origin})`, ...d.reasons.map((r) => `  - ${r}`))
   if (typeof mail === 'string') out.push(`verdict mail: none (${mail})`)
   else out.push(`verdict mail: ${mail.passed ? 'pass' : 'fail'} to ${[...mail.to, ...mail.cc].join(', ')}, "${mail.subject}"; cairn mail verdict ${o.revision.id.slice(0, 12)} --smtp HOST:PORT sends it`)
   return out
+}
+
+/** The flow's own verdict: the series passes when it ran and regressed nothing against its base. */
+const verdictOf = (o: FlowOutcome): 'pass' | 'fail' => o.comparison !== null && o.comparison.counts.regressions === 0 ? 'pass' : 'fail'
+
+function verdictWhy (o: FlowOutcome): string {
+  if (o.comparison === null) return `the series run ended ${o.series.result.body.verdict}`
+  const c = o.comparison
+  const names = c.regressions.slice(0, 5).map((r) => r.name).join(', ')
+  return c.counts.regressions === 0 ? `no regression against the base; ${c.counts.fixes} fixed` : `${c.counts.regressions} regression(s): ${names}${c.counts.regressions > 5 ? ', ...' : ''}`
 }
 
 function flowJson (node: CairnNode, o: FlowOutcome, d: Decision | null, mail: VerdictMail | string): Record<string, unknown> {
@@ -110,6 +121,7 @@ function flowJson (node: CairnNode, o: FlowOutcome, d: Decision | null, mail: Ve
     baseline: job(o.baseline),
     series: job(o.series),
     ranLocally: o.ranLocally,
+    verdict: verdictOf(o),
     comparison: o.comparison,
     policy: d === null ? null : { verdict: d.verdict, state: d.state, reasons: d.reasons },
     mail: typeof mail === 'string' ? null : { to: mail.to, cc: mail.cc, subject: mail.subject, passed: mail.passed }
