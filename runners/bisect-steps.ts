@@ -7,6 +7,7 @@
  * any trusted runner already tested is not run again. A reused result is
  * the run it stands for: one vote, not two.
  */
+import { flakyTests } from '../node/views/flakes.js'
 import { jobRequest, trustedRunners } from '../node/views/jobs.js'
 import type { JobRequest } from '../node/views/jobs.js'
 import { allResults, resolveResult, resultsOfTestRun } from '../node/views/results.js'
@@ -14,6 +15,7 @@ import type { ResultEvent } from '../node/views/results.js'
 import type { Views } from '../node/views/views.js'
 import { outcomeOfStatus, outcomeOfVerdict, settleRuns } from '../protocol/bisect.js'
 import type { BisectOutcome } from '../protocol/bisect.js'
+import { isFailing } from '../protocol/results.js'
 import type { BodyOf } from '../protocol/schemas.js'
 
 /** What a bisect tests at every commit: a baseline job.request with `base` left to fill in. */
@@ -38,10 +40,16 @@ function sameTest (request: JobRequest, template: JobTemplate): boolean {
   return b.revision === undefined && b.profile === template.profile && stable(b.tags) === stable(template.tags) && stable(b.recipe) === stable(template.recipe)
 }
 
-/** What one run says about the step. */
-function outcomeOf (run: ResultEvent, test: string | undefined): BisectOutcome {
-  if (test === undefined || (run.body.verdict !== 'pass' && run.body.verdict !== 'fail')) return outcomeOfVerdict(run.body.verdict)
-  return outcomeOfStatus(run.body.tests.find((t) => t.name === test)?.status)
+/**
+ * What one run says about the step: the bisected test's status, or with no
+ * test the verdict, where a run failing only tests the flake ledger holds
+ * flaky under its own test-run identity counts as good.
+ */
+function outcomeOf (views: Views, run: ResultEvent, test: string | undefined): BisectOutcome {
+  if (run.body.verdict !== 'pass' && run.body.verdict !== 'fail') return outcomeOfVerdict(run.body.verdict)
+  if (test !== undefined) return outcomeOfStatus(run.body.tests.find((t) => t.name === test)?.status)
+  const flaky = flakyTests(views, [run.body.testRun])
+  return run.body.tests.some((t) => isFailing(t.status) && !flaky.has(t.name)) ? 'bad' : 'good'
 }
 
 /**
@@ -68,10 +76,10 @@ export function knownRuns (views: Views, template: JobTemplate, test: string | u
         if (!trusted.has(e.author) || e.body.verdict === 'aborted') continue
         const source = resolveResult(views, e)
         if (source === null || runs.has(source.id)) continue
-        runs.set(source.id, { result: e.id, outcome: outcomeOf(source, test) })
+        runs.set(source.id, { result: e.id, outcome: outcomeOf(views, source, test) })
       }
     }
-    for (const e of direct.get(commit) ?? []) runs.set(e.id, { result: e.id, outcome: outcomeOf(e, test) })
+    for (const e of direct.get(commit) ?? []) runs.set(e.id, { result: e.id, outcome: outcomeOf(views, e, test) })
     const list = [...runs.values()]
     out.set(commit, { runs: list, settled: settleRuns(list.map((r) => r.outcome)) })
   }
@@ -125,7 +133,7 @@ export function stepProblems (views: Views, body: BodyOf<'bisect'>): string[] {
       if (request !== null && request.body.base !== step.commit) problems.push(`step ${at}: result ${id.slice(0, 12)} tested ${request.body.base.slice(0, 12)}`)
       const source = resolveResult(views, e)
       if (source === null) { problems.push(`step ${at}: result ${id.slice(0, 12)} reuses a run that is not here`); continue }
-      outcomes.push(outcomeOf(source, body.test))
+      outcomes.push(outcomeOf(views, source, body.test))
     }
     const settled = settleRuns(outcomes)
     if (settled?.outcome !== step.outcome) problems.push(`step ${at}: its runs say ${settled?.outcome ?? `nothing settled (${outcomes.join(', ') || 'no runs'})`}, the step says ${step.outcome}`)

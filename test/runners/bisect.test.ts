@@ -3,6 +3,9 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { bisect, bisectRange } from '../../runners/bisect.js'
 import { bisectProblems } from '../../protocol/bisect.js'
+import { flakes } from '../../node/views/flakes.js'
+import type { ResultEvent } from '../../node/views/results.js'
+import { compareJson } from '../../node/wire/results.js'
 import { isCairnError } from '../../protocol/errors.js'
 import { CairnNode } from '../../node/node.js'
 import { cairn } from '../helpers/cli.js'
@@ -59,18 +62,23 @@ test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky 
   const { node } = await createNode(t, 'lab')
   await startRunner(t, node)
 
-  // Before the bisect, CI tested commit 31 twice (the second a rerun): the runs disagree on "answer".
-  for (const reuse of [undefined, false] as const) {
-    const job = await submit(node, { repo, ref: commits[FLAKES_AT] as string, ...(reuse === undefined ? {} : { reuse }) })
-    await until(`job at commit ${FLAKES_AT}`, () => settled(node, job))
+  // Before the bisect, CI tested commit 31 twice (the second a rerun): the runs disagree on "answer" (and "flaky").
+  // It tested the tip twice too: "answer" fails both times, "flaky" only the second.
+  const tip: string[] = []
+  for (const at of [FLAKES_AT, COMMITS - 1]) {
+    for (const reuse of [undefined, false] as const) {
+      const job = await submit(node, { repo, ref: commits[at] as string, ...(reuse === undefined ? {} : { reuse }) })
+      const r = await until(`job at commit ${at}`, () => settled(node, job))
+      if (at === COMMITS - 1) tip.push(r.id)
+    }
   }
-  t.alike(runsOf(runs), new Map([[FLAKES_AT, 2]]))
+  t.alike(runsOf(runs), new Map([[FLAKES_AT, 2], [COMMITS - 1, 2]]))
 
   const lines: string[] = []
   const out = await bisect(node, { repo, good: commits[0] as string, bad: 'main', test: 'answer', log: (l) => lines.push(l) })
   t.is(out.body.firstBad, commits[BREAKS_AT], 'the commit that broke "answer"')
   const counted = runsOf(runs)
-  t.is(total(counted) - 2, 6, `6 test runs: 5 steps and 1 rerun (${[...counted].map(([c, n]) => `${c}x${n}`).join(' ')})`)
+  t.is(total(counted) - 4, 6, `6 test runs: 5 steps and 1 rerun (${[...counted].map(([c, n]) => `${c}x${n}`).join(' ')})`)
   t.is(counted.get(FLAKES_AT), 3, 'the flaky step ran a third time, and counted as its majority (good)')
   t.is(out.jobs, 6)
   t.is(out.ran, 6)
@@ -85,6 +93,16 @@ test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky 
   t.is(again.body.firstBad, commits[BREAKS_AT])
   t.is(again.jobs, 0, 'a second bisect submits nothing')
   t.is(total(runsOf(runs)), total(counted), 'and runs nothing')
+
+  // The flake ledger: commit 31's runs disagree on both tests, the tip's on "flaky". Compare keeps "flaky" apart from the regression.
+  t.alike(flakes(node.views).map((f) => [f.test, f.runs.length]), [['answer', 3], ['flaky', 3], ['flaky', 2]])
+  const lastGood = out.body.steps.filter((s) => s.outcome === 'good' && s.flaky !== true).pop()?.results[0] as string
+  const c = compareJson(node.views, node.views.events.get(lastGood) as ResultEvent, node.views.events.get(tip[1] as string) as ResultEvent)
+  t.alike([c.regressions.map((x) => x.name), c.flaky.map((x) => x.name)], [['answer'], ['flaky']], 'the regression, and the flaky test apart')
+
+  // Bisecting the verdict: failures of tests flaky under a run's identity are not believed, so commit 31 is good and nothing runs.
+  const verdict = await bisect(node, { repo, good: commits[0] as string, bad: 'main' })
+  t.alike([verdict.body.firstBad, verdict.jobs], [commits[BREAKS_AT], 0], 'the verdict bisect agrees, from the cache')
 
   // A lab that trusts this one as a runner reuses its runs too.
   const { node: other } = await createNode(t, 'other')
