@@ -34,6 +34,8 @@ test('CLI: cairn flow from a repo and an mbox to a comparison and a verdict; run
   t.ok(lines.includes('policy: none set'))
   t.ok(/verdict mail: pass to .*dev@example\.org|verdict mail: pass to /.test(lines), lines)
 
+  // The repo's policy, read from its work tree: one review wanted, none given.
+  writeFileSync(join(project.repo, '.cairn', 'policy.yaml'), 'reviews: { required: 1, role: reviewer }\ntests: { required: [default] }\nveto: [Nacked-by]\n')
   const again = cairn(home, 'flow', '--repo', project.repo, '--mbox', project.fix, '--base', 'main', '--json')
   t.is(again.status, 0, again.stderr)
   const j = JSON.parse(again.stdout) as FlowJson
@@ -42,6 +44,7 @@ test('CLI: cairn flow from a repo and an mbox to a comparison and a verdict; run
   t.alike(j.comparison?.fixes, [{ name: 'answer', a: 'fail', b: 'pass' }])
   t.absent(again.stderr.includes('claimed'), 'nothing ran')
   t.is((JSON.parse(again.stdout) as { verdict: string }).verdict, 'pass')
+  t.is(j.policy?.verdict, 'needs-review', 'the policy\'s verdict: tests pass, a review is missing')
 
   const broken = cairn(home, 'flow', '--repo', project.repo, '--mbox', project.broken, '--base', 'main')
   t.is(broken.status, 1, 'a series that does not apply fails the flow')
