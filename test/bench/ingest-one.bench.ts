@@ -21,6 +21,7 @@ import { splitMbox } from '../../bridges/email/parse/mbox.js'
 import { buildSeries } from '../../bridges/email/series/series.js'
 import type { ParsedMail } from '../../bridges/email/parse/types.js'
 import { CairnNode } from '../../node/node.js'
+import { cairn, cairnBackground, cairnIn } from '../helpers/cli.js'
 import { corpus, hasShared } from '../helpers/paths.js'
 
 const TRIALS = 5
@@ -85,6 +86,7 @@ export async function run (copies = 4): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'cairn-ingest-one-bench-'))
   const node = await CairnNode.init(home, 'bench')
   let state = new BridgeState(home)
+  let closed = false
   try {
     let t0 = process.hrtime.bigint()
     const fill = await ingest(node, state, source(mails, 'fill'))
@@ -119,10 +121,37 @@ export async function run (copies = 4): Promise<void> {
       for (let n = 0; n < TRIALS; n++) ts.push(await one(node, state, make(n)))
       console.log(line(what, ts))
     }
-  } finally {
     state.close()
     await node.close()
+    closed = true
+    await besideDaemon(home)
+  } finally {
+    if (!closed) {
+      state.close()
+      await node.close()
+    }
     rmSync(home, { recursive: true, force: true })
+  }
+}
+
+/**
+ * `cairn ingest mail < FILE` as an MDA runs it beside `cairn start`: the
+ * whole command's wall time, beside `cairn --help` (process start) in the
+ * same flavour (dist/ when the bench runs compiled, else tsx).
+ */
+async function besideDaemon (home: string): Promise<void> {
+  const wall = (f: () => void): number => { const t0 = process.hrtime.bigint(); f(); return ms(t0) }
+  const { child } = await cairnBackground(home, /^http\s+(\S+)/, 'start', '--http', '127.0.0.1:0')
+  try {
+    const help = median(Array.from({ length: TRIALS }, () => wall(() => cairn(home, '--help'))))
+    const runs = Array.from({ length: TRIALS }, (_x, n) => wall(() => {
+      const r = cairnIn(home, mail([`From: MDA ${n} <mda${n}@example.org>`, `Subject: [PATCH] rtc: mda ${n}`, 'Date: Mon, 1 Jan 2024 10:00:00 +0000', `Message-ID: <bench-mda-${n}@example.org>`], `A change.\n${DIFF(n)}`), 'ingest', 'mail')
+      if (r.status !== 0) throw new Error(`cairn ingest mail: ${r.stderr}`)
+    }))
+    console.log(`  cairn ingest mail beside the daemon ${median(runs).toFixed(0)} ms  (the whole command; cairn --help takes ${help.toFixed(0)} ms; median of ${TRIALS})`)
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((resolve) => child.once('exit', resolve))
   }
 }
 
