@@ -19,7 +19,7 @@ import type { CiActions } from '../daemon/ci.js'
 import type { WatchActions } from '../daemon/watch.js'
 import type { CairnNode } from '../node.js'
 import { summaryLines } from './commands/ingest.js'
-import type { MailQueue } from './commands/ingest.js'
+import type { MailQueue } from './ingest-local.js'
 
 /** Read and check `--ci FILE`; its relative paths (repo, recipe, outbox) are taken from the file's folder. */
 export function loadCiConfig (file: string): CiConfig {

@@ -23,7 +23,7 @@ import { statusCounts } from '../../wire/results.js'
 import type { Args, Command, Context } from '../command.js'
 import { usageError, withNode } from '../command.js'
 import type { flowSpec } from '../specs/flow.js'
-import { ingestOnce } from './ingest.js'
+import { ingestOnce } from '../ingest-local.js'
 
 export const flow: Command = { run }
 

@@ -1,17 +1,13 @@
-import { BridgeState } from '../../../bridges/email/ingest/bridge-state.js'
-import { ingest as runIngest } from '../../../bridges/email/ingest/ingest.js'
 import type { IngestProgress, IngestSummary } from '../../../bridges/email/ingest/ingest.js'
 import { parseMatches } from '../../../bridges/email/ingest/match.js'
-import { publicInboxSource } from '../../../bridges/email/ingest/public-inbox.js'
-import { maildirSource, mboxSource, singleMailSource } from '../../../bridges/email/ingest/sources.js'
-import type { MailSource } from '../../../bridges/email/ingest/sources.js'
 import { resolve } from 'node:path'
 import { isCairnError } from '../../../protocol/errors.js'
 import { daemonApi } from '../../daemon/record.js'
-import type { Ingest, IngestRequest } from '../../http/routes/ingest.js'
-import type { CairnNode } from '../../node.js'
+import type { DaemonApi } from '../../daemon/record.js'
+import type { IngestRequest } from '../../http/routes/ingest.js'
+import { lockPid } from '../../storage/home.js'
+import { homePaths } from '../../storage/home.js'
 import type { Args, Command, Context } from '../command.js'
-import { withNode } from '../command.js'
 import { ingestThroughDaemon } from '../daemon-api.js'
 import { progressPrinter } from '../progress.js'
 import type { ingestSpec } from '../specs/mail.js'
@@ -56,13 +52,20 @@ async function run (ctx: Context, kind: Kind, { values, positionals }: MboxArgs)
   const report = progress(ctx)
   const onProgress = (p: unknown): void => report(p as IngestProgress)
   const warn = (message: string): void => ctx.io.err(`warning: ${message}`)
+  const throughDaemon = async (api: DaemonApi): Promise<IngestSummary | null> =>
+    await ingestThroughDaemon(api, { source: kind, input: stdin ? input : { path: resolve(where) }, ...options }, { progress: onProgress, warn }, ctx.stopped) as IngestSummary | null
   let summary: IngestSummary | null
-  try {
-    summary = await withNode(ctx, async (node) => await ingestOnce(node, { source: kind, input, ...options, progress: onProgress, warn, stopped: () => stop }), { onProgress: progressPrinter(ctx.io, 'index') })
-  } catch (err) {
-    const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
-    if (api === null) throw err
-    summary = await ingestThroughDaemon(api, { source: kind, input: stdin ? input : { path: resolve(where) }, ...options }, { progress: onProgress, warn }, ctx.stopped) as IngestSummary | null
+  const running = liveDaemon(ctx.home)
+  if (running !== null) summary = await throughDaemon(running) // an MDA's one mail: no node or bridge code loaded
+  else {
+    try {
+      const [{ withNode }, { ingestOnce }] = await Promise.all([import('../command.js'), import('../ingest-local.js')])
+      summary = await withNode(ctx, async (node) => await ingestOnce(node, { source: kind, input, ...options, progress: onProgress, warn, stopped: () => stop }), { onProgress: progressPrinter(ctx.io, 'index') })
+    } catch (err) {
+      const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
+      if (api === null) throw err
+      summary = await throughDaemon(api)
+    }
   }
   if (summary === null) ctx.io.out('ingest: interrupted: the daemon keeps and publishes the mails it read')
   else print(summary)
@@ -70,68 +73,17 @@ async function run (ctx: Context, kind: Kind, { values, positionals }: MboxArgs)
 
 type IngestOptionsIn = Pick<IngestRequest, 'format' | 'list' | 'project' | 'match'>
 
-/** The CLI's own ingest run: it opens the bridge state for the run. */
-export async function ingestOnce (node: CairnNode, req: IngestRequest): Promise<IngestSummary> {
-  const state = new BridgeState(node.paths.dir)
+/** The daemon holding the home, when its record names a live lock holder; else null (the run opens the home, which says HOME_LOCKED if it must). */
+function liveDaemon (home: string): DaemonApi | null {
+  const api = daemonApi(home)
+  const pid = lockPid(homePaths(home).lock)
+  if (api === null || pid === null) return null
   try {
-    return await ingestInto(node, state, req)
-  } finally {
-    state.close()
+    process.kill(pid, 0)
+    return api
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? api : null
   }
-}
-
-/** One ingest run into an open node and bridge state: the CLI's own, and the daemon's (POST /api/ingest). */
-async function ingestInto (node: CairnNode, state: BridgeState, req: IngestRequest): Promise<IngestSummary> {
-  const where = 'path' in req.input ? req.input.path : '-'
-  const stream = 'stream' in req.input ? req.input.stream : undefined
-  const source: MailSource = req.source === 'mbox'
-    ? mboxSource(where, { mboxrd: req.format !== 'mboxo', warn: req.warn, ...(stream === undefined ? {} : { stream }) })
-    : req.source === 'maildir' ? maildirSource(where) : req.source === 'public-inbox' ? publicInboxSource(where, state.cursors) : singleMailSource(stream)
-  return await runIngest(node, state, source, {
-    ...(req.list === undefined ? {} : { list: req.list }),
-    ...(req.project === undefined ? {} : { project: req.project }),
-    match: parseMatches(req.match),
-    onProgress: req.progress,
-    stopped: req.stopped
-  })
-}
-
-/**
- * Runs one bridge job at a time over the daemon's bridge state: the state
- * in the home has one writer, and it stays open across runs (opening it
- * reads the whole state log, which one mail must not pay for).
- */
-export interface MailQueue {
-  run: <T>(job: (state: BridgeState) => Promise<T>) => Promise<T>
-  /** After the last job: close the state. */
-  close: () => Promise<void>
-}
-
-export function mailQueue (home: string): MailQueue {
-  let queue: Promise<unknown> = Promise.resolve()
-  let state: BridgeState | null = null
-  const open = (): BridgeState => (state ??= new BridgeState(home))
-  return {
-    run: async <T>(job: (state: BridgeState) => Promise<T>): Promise<T> => {
-      const run = queue.then(async () => await job(open()))
-      queue = run.catch(() => {})
-      return await run
-    },
-    close: async () => {
-      await queue
-      state?.close()
-      state = null
-    }
-  }
-}
-
-/**
- * The daemon's ingest capability (HttpOptions.ingest), composed in by
- * `cairn start`: node/http may not import the bridge. Runs go through the
- * daemon's one mail queue, which the mail watchers share.
- */
-export function daemonIngest (node: CairnNode, queue: MailQueue): Ingest {
-  return async (req) => await queue.run(async (state) => await ingestInto(node, state, req))
 }
 
 /** Progress on stderr, at most once a second, only once the run has lasted a second. */

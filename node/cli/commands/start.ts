@@ -13,7 +13,7 @@ import { ciActions, loadCiConfig, watchActions } from '../daemon-actions.js'
 import type { Args, Command } from '../command.js'
 import { usageError } from '../command.js'
 import type { startSpec } from '../specs/start.js'
-import { daemonIngest, mailQueue } from './ingest.js'
+import { daemonIngest, mailQueue } from '../ingest-local.js'
 
 /** The options are declared in specs/start.ts (parser, help, completion and man page). */
 export const start: Command = {
