@@ -11,6 +11,7 @@ import { etagOnSend } from './etag.js'
 import type { LiveSession } from './peers.js'
 import { seriesSummaries } from './series.js'
 import { blobRoutes } from './routes/blobs.js'
+import { exportRoutes } from './routes/exports.js'
 import { historyRoutes } from './routes/history.js'
 import { ledgerRoutes } from './routes/ledger.js'
 import { ingestRoutes } from './routes/ingest.js'
@@ -90,6 +91,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
   resultRoutes(app, ctx)
   historyRoutes(app, ctx)
   ledgerRoutes(app, ctx)
+  exportRoutes(app, ctx)
   writeRoutes(app, ctx)
   ingestRoutes(app, ctx, opts.ingest)
   streamRoutes(app, ctx)
