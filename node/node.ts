@@ -78,6 +78,8 @@ export class CairnNode {
   private readonly indexedCores = new Set<Hypercore>()
   private readonly refused: Set<string>
   private closed = false
+  /** Called when the node starts closing: its replication sessions end with it. */
+  private readonly closers = new Set<() => void>()
 
   private constructor (
     readonly paths: HomePaths,
@@ -356,9 +358,17 @@ export class CairnNode {
     }
   }
 
+  /** Call `fn` when the node starts closing, at once if it has; returns what cancels that. */
+  onClose (fn: () => void): () => void {
+    if (this.closed) fn()
+    else this.closers.add(fn)
+    return () => { this.closers.delete(fn) }
+  }
+
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
+    for (const fn of [...this.closers]) fn()
     await this.indexer.stop() // a pass in progress finishes its frame; no new one starts
     await this.pool.destroy()
     this.viewLog.close()

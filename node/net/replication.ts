@@ -38,6 +38,10 @@ export class Session {
   private announceTimer: NodeJS.Timeout | null = null
   private readonly announceMessage: { send: (m: Uint8Array | null) => boolean } | null
   private gotAnnouncement!: () => void
+  private resolveClosed!: () => void
+  private unwatchNode = (): void => {}
+  /** Set when the stream closed or the session was destroyed: pages still queued are dropped, nothing more is tracked or sent. */
+  private ended = false
   /** Pages are handled one at a time, in order. */
   private handling = Promise.resolve()
   private round = 0
@@ -49,6 +53,7 @@ export class Session {
   private readonly log: (msg: string) => void
   /** Resolves when the peer's first whole announcement has been handled. */
   readonly announced = new Promise<void>((resolve) => { this.gotAnnouncement = resolve })
+  /** Resolves when the session ends: its stream closed, it was destroyed, or its node closed. */
   readonly closed: Promise<void>
   garbage = 0
   /** Announced feeds the follow policy turned away in this session. */
@@ -59,6 +64,14 @@ export class Session {
   constructor (readonly node: CairnNode, readonly stream: NoiseSecretStream, opts: SessionOptions = {}) {
     this.log = opts.log ?? (() => {})
     this.label = opts.peer ?? null
+    this.closed = new Promise((resolve) => { this.resolveClosed = resolve })
+    this.unwatchNode = node.onClose(() => this.destroy())
+    // A stream that closed before we got it, or a node closing (its store refuses to replicate): end at once rather than throw in a connection handler.
+    if (this.ended || stream.destroyed) {
+      this.announceMessage = null
+      this.destroy()
+      return
+    }
     node.store.replicate(stream)
     const mux = Protomux.from(stream)
     const channel = mux.createChannel({
@@ -70,7 +83,7 @@ export class Session {
       : channel.addMessage({ encoding: c.buffer, onmessage: (m) => this.queue(m) })
     channel?.open()
     for (const { core } of node.carried()) this.track(core)
-    this.closed = new Promise((resolve) => stream.once('close', () => { this.stop(); resolve() }))
+    stream.once('close', () => this.stop())
     stream.on('error', (err: Error) => this.log(`peer ${this.peer}: ${err.message}`))
   }
 
@@ -102,7 +115,7 @@ export class Session {
   announce (): void {
     if (this.announceTimer !== null) clearTimeout(this.announceTimer)
     this.announceTimer = null
-    if (this.announceMessage === null) return
+    if (this.announceMessage === null || this.ended) return
     this.round++
     const list = this.node.carried().map(({ key, kind, hops, core, scopes }) => ({ key, kind, length: core.contiguousLength, hops, ...(scopes.length === 0 ? {} : { scopes }) }))
     for (const { key } of list) if (!this.offered.has(key)) this.offered.set(key, this.round)
@@ -136,6 +149,7 @@ export class Session {
 
   /** Download a core live and re-announce as it grows, so the peer can tell when it is caught up. */
   private track (core: Hypercore): void {
+    if (this.ended) return
     this.downloads.push(core.download({ start: 0, end: -1, linear: true })) // in order: the indexer may only index a contiguous prefix
     const changed = (): void => {
       this.moved++
@@ -179,6 +193,9 @@ export class Session {
   }
 
   private stop (): void {
+    this.ended = true
+    this.unwatchNode()
+    this.resolveClosed()
     for (const d of this.downloads.splice(0)) d.destroy()
     for (const unwatch of this.watched.splice(0)) unwatch()
     if (this.announceTimer !== null) clearTimeout(this.announceTimer)
@@ -192,6 +209,7 @@ export class Session {
   }
 
   private async onPage (message: Uint8Array | null): Promise<void> {
+    if (this.ended) return // the peer is gone: what it announced is judged again when it comes back
     this.moved++
     const page = message === null ? null : parsePage(message)
     if (page === null) {
@@ -205,6 +223,7 @@ export class Session {
     }
     const { adopted, ignored } = await this.node.adoptAnnounced(page.feeds, this.source)
     this.ignored += ignored
+    if (this.ended) return // closed while we adopted: the follows stay, nothing here downloads them
     for (const key of adopted) this.track(this.node.coreFor(key))
     if (adopted.length > 0) this.adoptedThisRound = true
     this.peerHeard = Math.max(this.peerHeard, page.heard)
