@@ -52,8 +52,7 @@ export const NODE_CODES = {
   UNAUTHORIZED: 'a write without the node\'s API token',
   UNKNOWN_REVISION: 'a ref that is not a series.revision this node has indexed',
   UNSUPPORTED_MEDIA_TYPE: 'a request body that is not application/json',
-  USAGE: 'a command line (or a flag\'s value) that is wrong; the CLI exits 2',
-  VIEW_LOG: 'the stored view log is malformed or disagrees with the feeds; it is rebuilt'
+  USAGE: 'a command line (or a flag\'s value) that is wrong; the CLI exits 2'
 }
 
 export type NodeCode = keyof typeof NODE_CODES

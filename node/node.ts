@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs'
 import Corestore from 'corestore'
 import { discoveryKey } from 'hypercore-crypto'
 import type Hypercore from 'hypercore'
@@ -16,11 +17,11 @@ import { recordCoreKeys } from './storage/keys.js'
 import { assertPrivateHome, ensureDir, homePaths, isInitialised, makePrivate, readJson, writeJson } from './storage/home.js'
 import { lockPid, takePidLock } from './storage/pid-lock.js'
 import type { HomePaths } from './storage/home.js'
-import { applyFrame, Indexer } from './views/indexer.js'
+import { Indexer } from './views/indexer.js'
 import type { IndexProgress } from './views/indexer.js'
 import { OwnFeed } from './storage/own-feed.js'
-import { ViewLog } from './views/view-log.js'
-import type { ViewLogLoad } from './views/view-log.js'
+import { openDb } from './views/db/schema.js'
+import { staleViews } from './views/check.js'
 import { Views } from './views/views.js'
 import type { IndexedEvent } from './views/views.js'
 import { announceLimits, choose, chosenByLink, migrateFollow } from './net/follow-policy.js'
@@ -65,8 +66,8 @@ export interface OpenOptions {
 export class CairnNode {
   readonly views: Views
   readonly indexer: Indexer
-  /** How the views came back from the view log on open: what was cut, and why, is indexed again. */
-  viewLogLoad: ViewLogLoad = { frames: 0, events: 0, cut: null }
+  /** Why the views were rebuilt from the feeds on open (views/check.ts), or null. */
+  rebuilt: string | null = null
   readonly blobs: BlobStore
   /** How many caps on announced feeds apply here (OpenOptions, state.json, defaults). */
   readonly limits: AnnounceLimits
@@ -89,7 +90,7 @@ export class CairnNode {
     readonly feed: OwnFeed,
     readonly blobCore: Hypercore,
     private readonly state: State,
-    private readonly viewLog: ViewLog,
+    views: Views,
     private readonly unlock: (() => void) | null,
     private readonly pool: CryptoPool,
     onProgress?: (p: IndexProgress) => void,
@@ -97,10 +98,10 @@ export class CairnNode {
   ) {
     this.limits = announceLimits(limits, state.announceLimits)
     this.refused = new Set(state.unfollowed ?? [])
-    this.views = new Views(toHex(identity.publicKey))
+    this.views = views
     this.cores.set(toHex(feed.core.key), feed.core)
     this.cores.set(toHex(blobCore.key), blobCore)
-    this.indexer = new Indexer(this.views, viewLog, crypto, pool, feed, () => this.eventFeeds(), onProgress)
+    this.indexer = new Indexer(this.views, crypto, pool, feed, () => this.eventFeeds(), onProgress)
     this.blobs = new BlobStore(blobCore, crypto, (key) => this.coreFor(key), new Map<string, BlobRef>())
   }
 
@@ -138,14 +139,16 @@ export class CairnNode {
       if (!readOnly) recordCoreKeys(paths, { feed: toHex(events.key), blobs: toHex(blobs.key) }) // for `cairn id`, also in homes made before keys.json
       const recorded = new LengthRecord(paths.ownLength, state.ownLength ?? 0, readOnly)
       opened.push(() => recorded.close())
-      const viewLog = new ViewLog(paths.views, crypto, { readOnly })
-      opened.push(() => viewLog.close())
+      const db = openDb(paths.views, readOnly)
+      const views = new Views(toHex(identity.publicKey), db.db, db.indexes)
+      opened.push(() => views.close())
       const pool = new CryptoPool()
       opened.push(async () => await pool.destroy())
-      const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, viewLog, unlock, pool, opts.onProgress, opts.announceLimits)
+      const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, views, unlock, pool, opts.onProgress, opts.announceLimits)
       for (const [key, follow] of Object.entries(state.follows)) await node.openCore(key, follow.kind)
-      node.viewLogLoad = await viewLog.load((feed) => node.coreForMaybe(feed), (frame) => applyFrame(node.views, frame))
+      node.rebuilt = await node.checkViews(db.fresh)
       await node.indexer.run()
+      if (!readOnly) rmSync(paths.viewLog, { force: true }) // an earlier release's views, rebuilt above
       return node
     } catch (err) {
       for (const close of opened.reverse()) await Promise.resolve().then(close).catch(() => {})
@@ -277,7 +280,7 @@ export class CairnNode {
         this.cores.delete(key)
         this.indexedCores.delete(core)
         cores.push(core)
-        if ((this.views.checkpoints.get(key) ?? 0) > 0) indexed = true
+        if (this.views.checkpoint(key) > 0) indexed = true
       }
     })
     for (const core of cores) {
@@ -317,8 +320,7 @@ export class CairnNode {
   }
 
   log (filter: { type?: string, author?: string, limit?: number } = {}): IndexedEvent[] {
-    const list = this.views.query(filter)
-    return filter.limit !== undefined ? list.slice(-filter.limit) : list
+    return this.views.query(filter)
   }
 
   /** Start the crypto threads now rather than on the first large batch (a daemon will need them). */
@@ -329,11 +331,15 @@ export class CairnNode {
   /** Drop the views and index every feed again from block 0. */
   async reindex (): Promise<void> {
     this.assertWritable('reindex')
-    await this.indexer.between(() => {
-      this.viewLog.reset()
-      this.views.clear()
-    })
+    await this.indexer.between(() => this.views.clear())
     await this.indexer.run()
+  }
+
+  /** Before the first pass: rebuild views an earlier release left, or over blocks that are gone (views/check.ts). */
+  private async checkViews (fresh: boolean): Promise<string | null> {
+    const why = staleViews(this.views, fresh, existsSync(this.paths.viewLog), (key) => this.cores.get(key))
+    if (why !== null && !fresh) await this.indexer.between(() => this.views.clear())
+    return why
   }
 
   status (): NodeStatus {
@@ -343,7 +349,7 @@ export class CairnNode {
       hops,
       length: core.length,
       contiguous: core.contiguousLength,
-      indexed: kind === 'events' ? (this.views.checkpoints.get(key) ?? 0) : null,
+      indexed: kind === 'events' ? this.views.checkpoint(key) : null,
       peers: core.peers.length
     }))
     return {
@@ -351,8 +357,8 @@ export class CairnNode {
       feed: this.feedKey,
       blobs: this.blobsKey,
       name: this.name,
-      events: this.views.events.size,
-      rejected: this.views.rejected.length,
+      events: this.views.count,
+      rejected: this.views.rejectionCount,
       ownMissingBlocks: this.feed.missingBlocks(),
       feeds
     }
@@ -371,7 +377,7 @@ export class CairnNode {
     for (const fn of [...this.closers]) fn()
     await this.indexer.stop() // a pass in progress finishes its frame; no new one starts
     await this.pool.destroy()
-    this.viewLog.close()
+    this.views.close()
     this.feed.close()
     await this.store.close()
     this.unlock?.()
@@ -424,7 +430,6 @@ export function trustBody (subject: string, roles: Role[], revoked = false): Bod
   return revoked ? { subject, roles: [], revoked: true } : { subject, roles }
 }
 
-/** Who holds the home, for messages: "another cairn process (pid N)". */
 /** Nearer and chosen feeds first: under a peer's caps, they are the ones adopted. */
 function rank (f: Follow): number {
   return (f.via === 'announced' ? 1000 : 0) + f.hops

@@ -126,7 +126,7 @@ export function stepProblems (views: Views, body: BodyOf<'bisect'>): string[] {
     const at = step.commit.slice(0, 12)
     const outcomes: BisectOutcome[] = []
     for (const id of step.results) {
-      const e = views.events.get(id)
+      const e = views.event(id)
       if (e?.type !== 'result') { problems.push(`step ${at}: result ${id.slice(0, 12)} is not here`); continue }
       if (!trusted.has(e.author)) problems.push(`step ${at}: result ${id.slice(0, 12)} is by ${e.author.slice(0, 12)}, not a trusted runner`)
       const request = e.body.job === undefined ? null : jobRequest(views, e.body.job)

@@ -151,7 +151,7 @@ class Search {
     this.jobs++
     this.log(`${commit.slice(0, 12)}: job ${request.id.slice(0, 12)} submitted`)
     const result = await this.settled(request.id)
-    const event = this.node.views.events.get(result)
+    const event = this.node.views.event(result)
     if (event?.type === 'result' && event.body.verdict !== 'reused') this.ran++
   }
 

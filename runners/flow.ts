@@ -53,7 +53,7 @@ export function flowRevision (views: Views, pick: { series?: string, messageIds?
   if (pick.series !== undefined) return findRevision(views, pick.series)
   const bare = (m: string): string => m.replace(/^<|>$/g, '')
   const ids = new Set((pick.messageIds ?? []).map(bare))
-  const all = (views.byType.get('series.revision') ?? []) as RevisionEvent[]
+  const all = (views.ofType('series.revision')) as RevisionEvent[]
   const found = all.filter((e) => e.body.source?.messageIds?.some((m) => ids.has(bare(m))) === true)
   const newest = found.sort((a, b) => a.ts - b.ts)[found.length - 1]
   if (newest === undefined) {
@@ -123,7 +123,7 @@ const usable = (j: JobView): boolean => !j.cancelled && j.state !== 'aborted' &&
 function servedElsewhere (views: Views, tags: readonly string[], me: string): boolean {
   const others = new Set(trustedRunners(views).filter((r) => r !== me))
   const since = Date.now() - SERVING_WINDOW_MS
-  return (views.byType.get('job.claim') ?? []).some((e) => {
+  return (views.ofType('job.claim')).some((e) => {
     if (e.type !== 'job.claim' || e.ts < since || !others.has(e.author)) return false
     const served = jobRequest(views, e.body.job)?.body.tags ?? []
     return tags.every((t) => served.includes(t))
@@ -136,7 +136,7 @@ async function settled (views: Views, job: string, stopped: Promise<void>): Prom
     let unsubscribe = (): void => {}
     const check = (): boolean => {
       const view = jobView(views, job, Date.now())
-      const result = view?.result === null || view?.result === undefined ? undefined : views.events.get(view.result)
+      const result = view?.result === null || view?.result === undefined ? undefined : views.event(view.result)
       if (result !== undefined && result.type === 'result' && result.body.verdict !== 'aborted') {
         unsubscribe()
         resolve(result as ResultEvent)

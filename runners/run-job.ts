@@ -172,7 +172,7 @@ class JobRun {
   private async patches (): Promise<Buffer[]> {
     const revision = this.ctx.request.body.revision
     if (revision === undefined) return []
-    const event = this.ctx.views.events.get(revision)
+    const event = this.ctx.views.event(revision)
     if (event?.type !== 'series.revision') throw new Stop('error', `series revision ${revision} is not known to this runner; it must follow the feed that published it`)
     try {
       return await seriesMails(event, this.ctx.blobs)

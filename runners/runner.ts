@@ -223,7 +223,7 @@ export class Runner {
   private async inputsHere (request: JobRequest): Promise<boolean> {
     const revision = request.body.revision
     if (revision === undefined) return true
-    const event = this.node.views.events.get(revision)
+    const event = this.node.views.event(revision)
     let why: string | null = null
     if (event?.type !== 'series.revision') why = `series revision ${short(revision)} not here yet`
     else {

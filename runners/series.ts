@@ -9,7 +9,7 @@ type RevisionEvent = IndexedEvent & { type: 'series.revision' }
  * prefix of one (8+ characters), or a series id (the newest version of it).
  */
 export function findRevision (views: Views, ref: string): RevisionEvent {
-  const all = (views.byType.get('series.revision') ?? []) as RevisionEvent[]
+  const all = (views.ofType('series.revision')) as RevisionEvent[]
   const exact = all.find((e) => e.id === ref)
   if (exact !== undefined) return exact
   if (/^[0-9a-f]{8,63}$/.test(ref)) {

@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs'
 import { isCairnError } from '../../protocol/errors.js'
 import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import { postThroughDaemon } from './daemon-api.js'
 import { daemonApi } from '../daemon/record.js'
 import type { CairnNode, OpenOptions } from '../node.js'
 import { CairnNode as Node } from '../node.js'
+import { homePaths } from '../storage/home.js'
+import { progressPrinter } from './progress.js'
 
 import type { Context } from './spec.js'
 
@@ -12,7 +15,16 @@ export { usageError } from './parse.js'
 
 /** Open the node of this home for the duration of `fn`, then close it. */
 export async function withNode<T> (ctx: Context, fn: (node: CairnNode) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
-  return await using(await Node.open(ctx.home, opts), fn)
+  return await using(await open(ctx, opts), fn)
+}
+
+/** A home of an earlier release rebuilds its views from the feeds on its first writable open: say so first, with progress. */
+async function open (ctx: Context, opts: OpenOptions = {}): Promise<CairnNode> {
+  if (opts.readOnly !== true && existsSync(homePaths(ctx.home).viewLog)) {
+    ctx.io.err('rebuilding the views from the feeds: this home was made by an earlier release (views.log becomes views.sqlite)')
+    opts = { ...opts, onProgress: opts.onProgress ?? progressPrinter(ctx.io, 'rebuilding the views') }
+  }
+  return await Node.open(ctx.home, opts)
 }
 
 /**
@@ -23,7 +35,7 @@ export async function withNode<T> (ctx: Context, fn: (node: CairnNode) => Promis
 export async function withNodeToRead<T> (ctx: Context, fn: (node: CairnNode) => Promise<T>): Promise<T> {
   let node: CairnNode
   try {
-    node = await Node.open(ctx.home)
+    node = await open(ctx)
   } catch (err) {
     if (!isCairnError(err, 'HOME_LOCKED')) throw err
     node = await Node.open(ctx.home, { readOnly: true })

@@ -1,5 +1,5 @@
 import type { IndexProgress } from '../views/indexer.js'
-import type { Io } from './command.js'
+import type { Io } from './spec.js'
 
 /** Index progress on stderr at most once a second, so long reindexes and catch-ups show they are moving. */
 export function progressPrinter (io: Io, label: string, intervalMs = 1000): (p: IndexProgress) => void {

@@ -90,7 +90,7 @@ export function planCi (input: CiPlanInput): CiIntent[] {
 }
 
 function ownNotes (views: Views, subject: string): IndexedEvent[] {
-  return (views.byType.get('note') ?? []).filter((e) => e.type === 'note' && e.author === views.root && e.body.subject === subject).sort(byTsThenId)
+  return (views.ofType('note')).filter((e) => e.type === 'note' && e.author === views.root && e.body.subject === subject).sort(byTsThenId)
 }
 
 /** Revision EventId -> this node's verdict record naming it. */
@@ -107,7 +107,7 @@ function hasOutcome (views: Views, record: IndexedEvent): boolean {
 /** When the revision first arrived: the oldest of its events (a republication is not a new revision). */
 function firstSeen (views: Views, revision: RevisionView): number {
   let ts = revision.ts
-  for (const id of revision.eventIds) ts = Math.min(ts, views.events.get(id)?.ts ?? ts)
+  for (const id of revision.eventIds) ts = Math.min(ts, views.event(id)?.ts ?? ts)
   return ts
 }
 

@@ -77,7 +77,7 @@ function maintainerScope (views: Views, policy: Policy): MaintainerScope {
   const lists = new Set<string>()
   const projects = new Set<string>()
   for (const section of policy.maintainers?.parsed?.sections ?? []) for (const l of section.lists) lists.add(listKey(l))
-  for (const e of views.byType.get('series.revision') ?? []) {
+  for (const e of views.ofType('series.revision')) {
     if (e.author !== views.root) continue
     const { project, source } = (e as RevisionEvent).body
     if (source.list !== undefined) lists.add(listKey(source.list))
@@ -141,7 +141,7 @@ function planRevision (input: PlanInput, revision: RevisionEvent): Intent | null
  */
 export function revisionsToPlan (views: Views, arrived: readonly IndexedEvent[] | 'all', waiting: Iterable<string>): RevisionEvent[] {
   const ids = new Set<string>(waiting)
-  const all = (): void => { for (const e of views.byType.get('series.revision') ?? []) ids.add(e.id) }
+  const all = (): void => { for (const e of views.ofType('series.revision')) ids.add(e.id) }
   if (arrived === 'all') all()
   else {
     for (const e of arrived) {

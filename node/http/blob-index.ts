@@ -13,7 +13,7 @@ interface BlobEntry { ref: BlobRef, event: string }
 export function blobIndex (views: Views): Map<string, BlobEntry> {
   return views.derive('http:blob-index', (v) => {
     const index = new Map<string, BlobEntry>()
-    for (const event of v.events.values()) collect(event.body, event.id, index, 0)
+    for (const event of v.query()) collect(event.body, event.id, index, 0)
     return index
   })
 }

@@ -94,8 +94,7 @@ const NODE: Record<NodeCode, number> = {
   READ_ONLY: 500,
   RECOVER_FAILED: 500,
   TOKEN_CORRUPT: 500,
-  USAGE: 500,
-  VIEW_LOG: 500
+  USAGE: 500
 }
 
 /** The codes a route can throw: node/'s and those of the packages node/ builds on. */

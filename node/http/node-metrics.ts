@@ -53,7 +53,7 @@ export function nodeMetrics (node: CairnNode, peers: number, now = Date.now()): 
   const status = node.status()
   return [
     { name: 'cairn_node', type: 'info', help: 'This node', samples: [{ suffix: '_info', labels: { identity: node.identityKey, name: node.name }, value: 1 }] },
-    { name: 'cairn_events', type: 'gauge', help: 'Events in this node\'s views, by type', samples: [...node.views.byType].sort(([a], [b]) => a.localeCompare(b)).map(([type, list]) => ({ labels: { type }, value: list.length })) },
+    { name: 'cairn_events', type: 'gauge', help: 'Events in this node\'s views, by type', samples: Object.entries(node.views.countsByType()).map(([type, n]) => ({ labels: { type }, value: n })) },
     { name: 'cairn_rejected_events', type: 'gauge', help: 'Events refused by the indexer', samples: [{ value: status.rejected }] },
     { name: 'cairn_feeds', type: 'gauge', help: 'Feeds this node carries, by kind', samples: counted(status.feeds.map((f) => ({ kind: f.kind }))) },
     { name: 'cairn_peers', type: 'gauge', help: 'Connected replication peers', samples: [{ value: peers }] },

@@ -63,7 +63,7 @@ export function migrateFollow (raw: Partial<Follow> & { kind: FeedKind, hops: nu
  */
 export function chosenByLink (views: Views, followedByUser: (feed: string) => boolean): Map<string, FeedKind> {
   const out = new Map<string, FeedKind>()
-  for (const e of views.byType.get('identity.link') ?? []) {
+  for (const e of views.ofType('identity.link')) {
     if (e.type !== 'identity.link' || e.feed !== e.body.feed) continue
     if (e.author !== views.root && !views.trust.has(e.author) && !followedByUser(e.feed)) continue
     out.set(e.body.feed, 'events')

@@ -41,7 +41,7 @@ export function widenInterest (interest: readonly string[], added: readonly stri
 export function ownScopes (views: Views, feed: string): string[] {
   return views.derive(`scopes/${feed}`, (v) => {
     const scopes = new Set<string>()
-    for (const e of v.byType.get('series.revision') ?? []) {
+    for (const e of v.ofType('series.revision')) {
       if (e.type !== 'series.revision' || e.feed !== feed) continue
       for (const s of [`project:${e.body.project}`, ...(e.body.source.list === undefined ? [] : [`list:${e.body.source.list}`])]) if (isScope(s)) scopes.add(s)
     }

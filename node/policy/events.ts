@@ -30,7 +30,7 @@ function push<V> (map: Map<string, V[]>, key: string, value: V): void {
 export function policyIndex (views: Views): PolicyIndex {
   return views.derive('policy/index', (v) => {
     const index: PolicyIndex = { bySeries: new Map(), reviewsByTarget: new Map(), jobsByRevision: new Map(), resultsByJob: new Map(), resultsById: new Map(), reusedBy: new Map(), mergesByRevision: new Map(), replacedBy: new Map() }
-    const of = <T extends CairnEvent['type']>(type: T): Array<Indexed<T>> => (v.byType.get(type) ?? []) as Array<Indexed<T>>
+    const of = <T extends CairnEvent['type']>(type: T): Array<Indexed<T>> => (v.ofType(type)) as Array<Indexed<T>>
     for (const e of of('series.revision')) {
       push(index.bySeries, seriesKey(e.body), e)
       for (const old of e.body.replaces ?? []) push(index.replacedBy, old, e)
@@ -48,7 +48,7 @@ export function policyIndex (views: Views): PolicyIndex {
 }
 
 export function revisionEvent (views: Views, id: string): RevisionEvent | null {
-  const e = views.events.get(id)
+  const e = views.event(id)
   return e !== undefined && e.type === 'series.revision' ? e as RevisionEvent : null
 }
 
@@ -117,7 +117,7 @@ export function affectedBy (views: Views, e: IndexedEvent): string[] | 'all' {
     case 'result': {
       const out = new Set<string>()
       const visit = (r: IndexedEvent & CairnEvent<'result'>, hops: number): void => {
-        const job = r.body.job === undefined ? undefined : views.events.get(r.body.job)
+        const job = r.body.job === undefined ? undefined : views.event(r.body.job)
         if (job !== undefined && job.type === 'job.request' && job.body.revision !== undefined) out.add(job.body.revision)
         if (hops < REUSE_HOPS) for (const by of index.reusedBy.get(r.id) ?? []) visit(by, hops + 1)
       }

@@ -26,9 +26,9 @@ export async function checkDecision (views: Views, diffs: DiffCache, decision: D
   if (revision === null) {
     return { ok: false, problems: [`the revision it decides on (${decision.body.revision.slice(0, 8)}) is not here; sync with the node that published it`], replay: null, mode }
   }
-  const trust = foldTrust(views.byType.get('trust.set') ?? [], decision.author)
+  const trust = foldTrust(views.ofType('trust.set'), decision.author)
   const ctx = await decideContext(views, diffs, revision, { trust, identities: views.identities })
-  const listed = decision.body.inputs.map((id) => views.events.get(id)).filter((e): e is NonNullable<typeof e> => e !== undefined)
+  const listed = decision.body.inputs.map((id) => views.event(id)).filter((e): e is NonNullable<typeof e> => e !== undefined)
   const events: AnyEvent[] = mode === 'as-made' ? listed : [...eventsFor(views, revision), ...listed]
   const result = verifyDecision(decision.body, events, policy, ctx)
   if (!result.ok && trust.size === 0) {

@@ -6,7 +6,7 @@ import { FRAME_HEADER_BYTES, readFrames } from './frames.js'
 
 /**
  * An append-only local file of frames `[u32 length][u32 crc32][msgpack]`
- * (the node's view log, the email bridge's state). A frame is written whole
+ * (the email bridge's state). A frame is written whole
  * or, after a crash mid-write (kill -9), cut off on the next open: what it
  * described is simply read again from its source.
  */

@@ -8,8 +8,7 @@ export const FRAME_HEADER_BYTES = 8
  * The intact frames `[u32 length][u32 crc32][body]` of an open frame file,
  * each decoded by `decode`, with the offset it starts at; reading stops at
  * the first torn, corrupt or undecodable frame, and `end` is where that one
- * starts. Apart from frame-log.ts so that a reader can bring a decoder
- * lighter than protocol/codec.ts (`cairn id`: views/view-log-format.ts).
+ * starts. Apart from frame-log.ts so that a reader can bring its own decoder.
  */
 export function readFrames<T> (fd: number, decode: (body: Buffer, index: number) => T): { frames: Array<{ frame: T, at: number }>, end: number, size: number } {
   const size = fstatSync(fd).size

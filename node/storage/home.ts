@@ -8,7 +8,10 @@ export interface HomePaths {
   dir: string
   identity: string
   store: string
+  /** The views' database (node/views/db/). */
   views: string
+  /** The views of releases before views.sqlite: removed once rebuilt. */
+  viewLog: string
   state: string
   /** The own feed's and blobs core's public keys (storage/keys.ts), so reading them needs no store. */
   keys: string
@@ -29,7 +32,8 @@ export function homePaths (dir: string): HomePaths {
     dir,
     identity: join(dir, 'identity.key'),
     store: join(dir, 'store'),
-    views: join(dir, 'views.log'),
+    views: join(dir, 'views.sqlite'),
+    viewLog: join(dir, 'views.log'),
     state: join(dir, 'state.json'),
     keys: join(dir, 'keys.json'),
     ownLength: join(dir, 'own-length'),

@@ -15,7 +15,7 @@ export type DecisionEvent = IndexedEvent & CairnEvent<'decision'>
 function byRevision (views: Views): Map<string, DecisionEvent[]> {
   return deriveOver(views, ['decision'], 'decisions/by-revision', (v) => {
     const out = new Map<string, DecisionEvent[]>()
-    for (const e of (v.byType.get('decision') ?? []) as DecisionEvent[]) {
+    for (const e of (v.ofType('decision')) as DecisionEvent[]) {
       const list = out.get(e.body.revision)
       if (list === undefined) out.set(e.body.revision, [e])
       else list.push(e)
@@ -40,13 +40,13 @@ export function latestDecision (views: Views, revision: string, author: string):
 /** A decision by its EventId or a unique prefix of it (8+ hex characters). */
 export function findDecision (views: Views, ref: string): DecisionEvent {
   const wanted = ref.trim().toLowerCase()
-  const exact = views.events.get(wanted)
+  const exact = views.event(wanted)
   if (exact !== undefined) {
     if (exact.type !== 'decision') throw new CairnError('NOT_A_DECISION', `${wanted} is a ${exact.type} event, not a decision`)
     return exact as DecisionEvent
   }
   if (/^[0-9a-f]{8,63}$/.test(wanted)) {
-    const matches = ((views.byType.get('decision') ?? []) as DecisionEvent[]).filter((e) => e.id.startsWith(wanted))
+    const matches = ((views.ofType('decision')) as DecisionEvent[]).filter((e) => e.id.startsWith(wanted))
     if (matches.length > 1) throw new CairnError('AMBIGUOUS', `"${ref}" is the start of ${matches.length} decision ids; give more of it`)
     if (matches[0] !== undefined) return matches[0]
   }

@@ -4,10 +4,9 @@ import { isCairnError } from '../../protocol/errors.js'
 import { openBlock, reopenBlock } from '../crypto/jobs.js'
 import type { OpenedBlock } from '../crypto/jobs.js'
 import type { CryptoPool } from '../crypto/pool.js'
-import type { Frame, ViewLog } from './view-log.js'
-import type { IndexedEvent, Views } from './views.js'
+import type { Frame, IndexedEvent, Views } from './views.js'
 
-/** How many blocks one frame of the view log covers at most: bounds the work lost to a crash. */
+/** How many blocks one frame (one transaction of the views) covers at most: bounds the work lost to a crash. */
 const BLOCKS_PER_FRAME = 64
 /** Blocks handed to the crypto pool ahead of the frame being written: keeps every worker busy. */
 const IN_FLIGHT_BLOCKS = 4 * BLOCKS_PER_FRAME
@@ -39,7 +38,6 @@ export class Indexer {
 
   constructor (
     private readonly views: Views,
-    private readonly log: ViewLog,
     private readonly crypto: Crypto,
     private readonly pool: CryptoPool,
     private readonly own: SignedHere,
@@ -49,7 +47,7 @@ export class Indexer {
 
   /** Index what is available now; concurrent calls coalesce into one more pass. */
   async run (): Promise<void> {
-    if (this.stopped) return
+    if (this.stopped || !this.views.indexes) return
     if (this.running !== null) {
       this.again = true
       return await this.running
@@ -93,7 +91,7 @@ export class Indexer {
    * reading, verifying and writing overlap.
    */
   private async indexFeed (feed: string, core: Hypercore): Promise<void> {
-    const from = this.views.checkpoints.get(feed) ?? 0
+    const from = this.views.checkpoint(feed)
     const end = core.contiguousLength
     if (from >= end) return
     const inline = end - from === 1
@@ -111,8 +109,7 @@ export class Indexer {
       if (count === 0) return
       const opened = await Promise.all(pending.splice(0, count))
       const frame: Frame = { feed, length: written + count, events: opened.flatMap((o) => o.events), rejected: opened.flatMap((o) => o.rejected) }
-      this.log.append(frame, written)
-      applyFrame(this.views, frame)
+      this.views.commit(frame)
       this.onProgress({ feed, length: frame.length, events: frame.events.length, rejected: frame.rejected.length })
       written = frame.length
     }
@@ -142,10 +139,4 @@ export class Indexer {
     this.counts.signedHere += events.length
     return Promise.resolve({ events, rejected: [] })
   }
-}
-
-export function applyFrame (views: Views, frame: Frame): void {
-  for (const e of frame.events) views.apply(e)
-  for (const r of frame.rejected) views.reject(r)
-  views.checkpoints.set(frame.feed, frame.length)
 }

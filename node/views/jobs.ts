@@ -52,11 +52,11 @@ interface JobIndex {
 function jobIndex (views: Views): JobIndex {
   return deriveOver(views, ['job.request', 'job.claim', 'job.progress', 'result'], 'jobs/index', (v) => {
     const requests = new Map<string, JobRequest>()
-    for (const e of v.byType.get('job.request') ?? []) requests.set(e.id, e as JobRequest)
+    for (const e of v.ofType('job.request')) requests.set(e.id, e as JobRequest)
     const answers = new Map<string, IndexedEvent[]>()
     const claimedBy = new Map<string, Set<string>>()
     for (const type of ['job.claim', 'job.progress', 'result'] as const) {
-      for (const e of v.byType.get(type) ?? []) {
+      for (const e of v.ofType(type)) {
         const job = (e.body as { job?: string }).job
         if (job === undefined) continue
         const list = answers.get(job)
@@ -101,7 +101,7 @@ export function jobsOfRevision (views: Views, revision: string): JobRequest[] {
   // Apart from jobIndex: claims and progress arrive often and do not change this.
   const byRevision = deriveOver(views, ['job.request'], 'jobs/by-revision', (v) => {
     const out = new Map<string, JobRequest[]>()
-    for (const e of (v.byType.get('job.request') ?? []) as JobRequest[]) {
+    for (const e of (v.ofType('job.request')) as JobRequest[]) {
       if (e.body.revision === undefined) continue
       const list = out.get(e.body.revision)
       if (list === undefined) out.set(e.body.revision, [e])

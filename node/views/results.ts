@@ -32,7 +32,7 @@ function push (map: Map<string, ResultEvent[]>, key: string, e: ResultEvent): vo
 
 function resultIndex (views: Views): ResultIndex {
   return deriveOver(views, ['result'], 'results/index', (v) => {
-    const all = [...(v.byType.get('result') ?? [])].sort(byTsThenId) as ResultEvent[]
+    const all = [...(v.ofType('result'))].sort(byTsThenId) as ResultEvent[]
     const index: ResultIndex = { all, byId: new Map(), byJob: new Map(), byBuild: new Map(), byTestRun: new Map() }
     for (const e of all) {
       index.byId.set(e.id, e)
@@ -147,7 +147,7 @@ export function resultsOfSeries (views: Views, series: string): ResultEvent[] {
     const revision = revisionOf(views, e)
     if (revision === null) return false
     if (revision === series || (series.length >= 8 && revision.startsWith(series))) return true
-    const event = views.events.get(revision)
+    const event = views.event(revision)
     return event?.type === 'series.revision' && event.body.series === series
   })
 }

@@ -1,81 +1,141 @@
+import type { Database as Db, Statement } from 'better-sqlite3'
 import { foldIdentities, foldTrust } from '../../machines/trust.js'
 import type { Identity } from '../../machines/trust.js'
-import type { AnyEvent } from '../../protocol/event.js'
 import type { EventType, Role } from '../../protocol/schemas.js'
+import { FeedRegistry } from './db/registry.js'
+import { blob, EVENT_COLUMNS, eventOf } from './db/rows.js'
+import type { EventRow } from './db/rows.js'
+import { TypeCounts } from './db/type-counts.js'
+import { ViewsWriter } from './db/writer.js'
+import type { Frame, IndexedEvent, Rejection } from './indexed.js'
 
-/** An event as the views keep it: the verified event and where it was read. */
-export type IndexedEvent = AnyEvent & { feed: string, seq: number }
+export type { Frame, IndexedEvent, Rejection } from './indexed.js'
+export { byTsThenId } from './indexed.js'
 
-export interface Rejection {
-  feed: string
-  seq: number
-  /** Position of the event inside its block; absent when the whole block was rejected. */
-  index?: number
-  code: string
-  reason: string
-}
-
-/** The order every node agrees on across feeds: (ts, EventId), never arrival. */
-export function byTsThenId (a: { ts: number, id: string }, b: { ts: number, id: string }): number {
-  return a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-}
+/** Log order (indexed.ts, inFeedOrder), by the key each row keeps. */
+const LOG_ORDER = 'e.kts, e.kid, e.n'
+const NEWEST_FIRST = 'e.kts DESC, e.kid DESC, e.n DESC'
 
 /**
- * The order `log` shows, the same on every node: (ts, EventId) across
- * feeds, while each feed's events keep their feed order (events written
- * before ts was kept increasing, in one millisecond or across a clock step
- * back). An event sorts by the greatest (ts, id) of its feed up to it, then
- * by its place. `list` holds each feed's events in feed order, as the views do.
- */
-export function inFeedOrder (list: readonly IndexedEvent[]): IndexedEvent[] {
-  const latest = new Map<string, { ts: number, id: string }>()
-  const keyed = list.map((event, place) => {
-    const before = latest.get(event.feed)
-    const key = before !== undefined && byTsThenId(before, event) > 0 ? before : event
-    latest.set(event.feed, key)
-    return { ts: key.ts, id: key.id, place, event }
-  })
-  return keyed.sort((a, b) => byTsThenId(a, b) || a.place - b.place).map((k) => k.event)
-}
-
-/**
- * Local, derived, disposable views: a pure fold over verified events.
- * `apply` must be deterministic and touch only the views (autobase's rule),
- * so reindex from the feeds gives the same views.
+ * Local, derived, disposable views over the verified events, kept in
+ * HOME/views.sqlite (views/db/): events by id, type, author and log order,
+ * checkpoints, rejections. Only the indexer writes them, a frame per
+ * transaction (db/writer.ts); opening a home reads no event back.
+ * Derived indexes (series, jobs, results...) are folded from `ofType` rows
+ * and cached per version (`derive`, derive-over.ts).
  */
 export class Views {
-  readonly events = new Map<string, IndexedEvent>()
-  readonly byType = new Map<EventType, IndexedEvent[]>()
-  readonly byAuthor = new Map<string, IndexedEvent[]>()
-  readonly rejected: Rejection[] = []
-  /** Per feed (hex key): how many blocks have been indexed. */
-  readonly checkpoints = new Map<string, number>()
-  duplicates = 0
-  /** Bumped by every change: derived indexes are valid for one version. */
-  version = 0
+  private readonly statements = new Map<string, Statement>()
   private readonly memos = new Map<string, { version: number, value: unknown }>()
   private readonly listeners = new Set<(event: IndexedEvent) => void>()
+  private readonly registry: FeedRegistry
+  private readonly counts: TypeCounts
+  private readonly writer: ViewsWriter | null
 
-  constructor (readonly root: string) {}
+  /** indexes: this process writes the views (it holds the home, or they are in memory). */
+  constructor (readonly root: string, private readonly db: Db, indexes: boolean) {
+    this.registry = new FeedRegistry(db)
+    this.counts = new TypeCounts(db)
+    this.writer = indexes ? new ViewsWriter(db, this.registry, this.counts) : null
+  }
 
-  clear (): void {
-    for (const map of [this.events, this.byType, this.byAuthor, this.checkpoints, this.memos]) map.clear()
-    this.rejected.length = 0
-    this.duplicates = 0
-    this.version++
+  /** False beside the process that holds the home: it indexes, this one reads what it committed. */
+  get indexes (): boolean {
+    return this.writer !== null
+  }
+
+  /** Changes with every committed frame (in any process): derived indexes are valid for one version. */
+  get version (): number {
+    return this.meta('version')
+  }
+
+  /** Changes with every clear: rows numbered before it are gone. */
+  get generation (): number {
+    return this.meta('generation')
+  }
+
+  get duplicates (): number {
+    return this.meta('duplicates')
+  }
+
+  get count (): number {
+    return Object.values(this.countsByType()).reduce((a, b) => a + b, 0)
+  }
+
+  countsByType (): Record<string, number> {
+    return this.counts.byType()
+  }
+
+  event (id: string): IndexedEvent | undefined {
+    const row = this.q(`SELECT ${EVENT_COLUMNS} WHERE e.id = ?`).get(blob(id)) as EventRow | undefined
+    return row === undefined ? undefined : eventOf(row)
+  }
+
+  has (id: string): boolean {
+    return this.q('SELECT 1 FROM events WHERE id = ?').get(blob(id)) !== undefined
+  }
+
+  /** Events of a type, in the order they were indexed; `after`: only those indexed after row `after` (lastOfType). */
+  ofType (type: EventType, after = 0): IndexedEvent[] {
+    return this.rows(`WHERE e.type = ? AND e.n > ? ORDER BY e.n`, type, after)
+  }
+
+  /** The row number of the last event of `type` indexed (0: none): what ofType(type, after) continues from. */
+  lastOfType (type: EventType): number {
+    return (this.q('SELECT max(n) AS n FROM events WHERE type = ?').get(type) as { n: number | null }).n ?? 0
+  }
+
+  /** Events in log order (indexed.ts), optionally filtered; `limit`: the last so many. */
+  query (filter: { type?: string, author?: string, limit?: number } = {}): IndexedEvent[] {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (filter.type !== undefined) { where.push('e.type = ?'); params.push(filter.type) }
+    if (filter.author !== undefined) { where.push('e.author = ?'); params.push(blob(filter.author)) }
+    const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
+    if (filter.limit === undefined) return this.rows(`${clause} ORDER BY ${LOG_ORDER}`, ...params)
+    return this.rows(`${clause} ORDER BY ${NEWEST_FIRST} LIMIT ?`, ...params, filter.limit).reverse()
+  }
+
+  /** How many blocks of `feed` (hex key) have been indexed. */
+  checkpoint (feed: string): number {
+    return this.registry.checkpoint(feed)
+  }
+
+  checkpoints (): Map<string, number> {
+    return this.registry.checkpoints()
+  }
+
+  /** Rejections in the order found; `limit`: the last so many. */
+  rejections (limit?: number): Rejection[] {
+    const sql = 'SELECT feed, seq, idx, code, reason FROM rejections'
+    const rows = (limit === undefined ? this.q(`${sql} ORDER BY n`).all() : this.q(`${sql} ORDER BY n DESC LIMIT ?`).all(limit).reverse()) as Array<{ feed: Buffer, seq: number, idx: number | null, code: string, reason: string }>
+    return rows.map((r) => ({ feed: r.feed.toString('hex'), seq: r.seq, ...(r.idx === null ? {} : { index: r.idx }), code: r.code, reason: r.reason }))
+  }
+
+  get rejectionCount (): number {
+    return (this.q('SELECT count(*) AS n FROM rejections').get() as { n: number }).n
   }
 
   /**
    * A derived index (series by Message-ID, results by build identity...),
-   * computed on demand from the fold and cached until the views change. Domain
-   * views live in node/views/*.ts as pure functions over this class.
+   * computed on demand and cached until the views change. It is computed
+   * from one snapshot of the file (a reader beside the writer sees no frame
+   * land half way). Domain views live in node/views/*.ts.
    */
   derive<T> (key: string, compute: (views: Views) => T): T {
-    const memo = this.memos.get(key)
-    if (memo !== undefined && memo.version === this.version) return memo.value as T
-    const value = compute(this)
-    this.memos.set(key, { version: this.version, value })
-    return value
+    return this.read(() => {
+      const version = this.version
+      const memo = this.memos.get(key)
+      if (memo !== undefined && memo.version === version) return memo.value as T
+      const value = compute(this)
+      this.memos.set(key, { version, value })
+      return value
+    })
+  }
+
+  /** Run `fn` on one snapshot of the views (nested calls join it). */
+  read<T> (fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn).deferred()
   }
 
   /** Be told of every event as it enters the views (live pages, the daemon's policy loop). */
@@ -84,46 +144,51 @@ export class Views {
     return () => this.listeners.delete(listener)
   }
 
-  apply (event: IndexedEvent): void {
-    if (this.events.has(event.id)) {
-      this.duplicates++ // the same signed event relayed in two feeds
-      return
-    }
-    this.version++
-    this.events.set(event.id, event)
-    push(this.byType, event.type, event)
-    push(this.byAuthor, event.author, event)
-    for (const listener of this.listeners) listener(event)
+  /** The indexer's step: the frame's rows and checkpoint in one transaction, then the listeners. */
+  commit (frame: Frame): void {
+    const accepted = this.writable().commit(frame)
+    for (const event of accepted) for (const listener of this.listeners) listener(event)
   }
 
-  reject (rejection: Rejection): void {
-    this.version++
-    this.rejected.push(rejection)
+  /** Drop every view and checkpoint (reindex). */
+  clear (): void {
+    this.writable().clear()
+    this.memos.clear()
   }
 
-  /** All events in log order (inFeedOrder), optionally filtered. */
-  query (filter: { type?: string, author?: string } = {}): IndexedEvent[] {
-    let list: IndexedEvent[]
-    if (filter.type !== undefined) list = this.byType.get(filter.type as EventType) ?? []
-    else if (filter.author !== undefined) list = this.byAuthor.get(filter.author) ?? []
-    else list = [...this.events.values()]
-    if (filter.type !== undefined && filter.author !== undefined) list = list.filter((e) => e.author === filter.author)
-    return inFeedOrder(list)
+  close (): void {
+    this.db.close()
   }
 
   /** Trust as this node's own identity set it (machines/trust.ts is the one definition policies use too). */
   get trust (): Map<string, Set<Role>> {
-    return this.derive('trust', (v) => foldTrust(v.byType.get('trust.set') ?? [], v.root))
+    return this.derive('trust', (v) => foldTrust(v.ofType('trust.set'), v.root))
   }
 
   /** Names and emails identities claim for themselves (identity.link). */
   get identities (): Map<string, Identity> {
-    return this.derive('identities', (v) => foldIdentities(v.byType.get('identity.link') ?? []))
+    return this.derive('identities', (v) => foldIdentities(v.ofType('identity.link')))
   }
-}
 
-function push<K, V> (map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)
-  if (list === undefined) map.set(key, [value])
-  else list.push(value)
+  private writable (): ViewsWriter {
+    if (this.writer === null) throw new Error('these views are read beside the process that writes them')
+    return this.writer
+  }
+
+  private meta (key: string): number {
+    return (this.q('SELECT value FROM meta WHERE key = ?').get(key) as { value: number }).value
+  }
+
+  private rows (where: string, ...params: unknown[]): IndexedEvent[] {
+    return (this.q(`SELECT ${EVENT_COLUMNS} ${where}`).all(...params) as EventRow[]).map(eventOf)
+  }
+
+  private q (sql: string): Statement {
+    let statement = this.statements.get(sql)
+    if (statement === undefined) {
+      statement = this.db.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
 }

@@ -11,7 +11,7 @@ import type { TestedJson } from './types.js'
 
 export function testedOf (views: Views, e: ResultEvent): TestedJson {
   const b = requestOf(views, e)?.body
-  const revisionEvent = b?.revision === undefined ? undefined : views.events.get(b.revision)
+  const revisionEvent = b?.revision === undefined ? undefined : views.event(b.revision)
   const series = revisionEvent?.type === 'series.revision'
     ? { id: revisionEvent.body.series, version: revisionEvent.body.version, subject: revisionEvent.body.subject }
     : null

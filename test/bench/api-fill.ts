@@ -204,7 +204,7 @@ export async function fillApiNode (node: CairnNode, opts: FillOptions): Promise<
   const richIndex = revisions.indexOf(bigRevisions[bigRevisions.length - 1] as Revision)
   const v2 = revisions.findIndex((r) => r.version === 2)
   return {
-    events: node.views.events.size,
+    events: node.views.count,
     series: seriesCount,
     richRevision: (revEvents[richIndex] as CairnEvent).id,
     query: 'reclaim folio',

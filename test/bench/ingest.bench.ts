@@ -38,7 +38,7 @@ async function cairnPass (): Promise<{ mails: number, events: number, totalMs: n
     const s = await ingest(node, state, mboxSource(MBOX, { mboxrd: true }))
     const totalMs = ms(t0)
     const events = s.published['series.revision'] + s.published.review + s.published['mail.raw']
-    if (node.views.events.size !== events) throw new Error(`indexed ${node.views.events.size} events, published ${events}`)
+    if (node.views.count !== events) throw new Error(`indexed ${node.views.count} events, published ${events}`)
     return { mails: s.mails, events, totalMs }
   } finally {
     state.close()

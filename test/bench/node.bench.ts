@@ -144,7 +144,7 @@ export async function run (): Promise<void> {
     let tenth: { at: number, events: number, cpu: NodeJS.CpuUsage } | null = null
     const b = await CairnNode.init(join(dir, 'b'), 'b', {
       onProgress: () => {
-        if (tenth === null && b.views.events.size >= EVENTS / 10) tenth = { at: performance.now(), events: b.views.events.size, cpu: process.cpuUsage() }
+        if (tenth === null && b.views.count >= EVENTS / 10) tenth = { at: performance.now(), events: b.views.count, cpu: process.cpuUsage() }
       }
     })
     await b.warmCrypto()
@@ -161,7 +161,7 @@ export async function run (): Promise<void> {
     })
     for (const s of sessions) s.destroy()
     server.close()
-    if (!ok || b.views.events.size !== EVENTS) throw new Error(`sync incomplete: ${b.views.events.size} events`)
+    if (!ok || b.views.count !== EVENTS) throw new Error(`sync incomplete: ${b.views.count} events`)
     const syncRate = EVENTS / (syncMs / 1000)
     console.log(`  cairn sync+index over loopback  ${rate(EVENTS, syncMs)} events (${cpuPer(EVENTS)}, both nodes): ${(100 * syncRate / rawDownloadRate).toFixed(0)}% of raw download()`)
     const steady = tenth as { at: number, events: number, cpu: NodeJS.CpuUsage } | null

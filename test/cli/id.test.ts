@@ -10,7 +10,7 @@ import { cairn, cliArgv } from '../helpers/cli.js'
 async function openedId (home: string): Promise<string> {
   const node = await CairnNode.open(home)
   try {
-    return JSON.stringify({ identity: node.identityKey, feed: node.feedKey, blobs: node.blobsKey, name: node.name, feedLength: node.feed.core.length, events: node.views.events.size, follows: node.follows().length })
+    return JSON.stringify({ identity: node.identityKey, feed: node.feedKey, blobs: node.blobsKey, name: node.name, feedLength: node.feed.core.length, events: node.views.count, follows: node.follows().length })
   } finally {
     await node.close()
   }

@@ -6,7 +6,8 @@ import { planPass, revisionsToPlan } from '../../node/daemon/maintainer-plan.js'
 import type { DiffRead, Intent, PlanInput } from '../../node/daemon/maintainer-plan.js'
 import { revisionEvent } from '../../node/policy/events.js'
 import type { RevisionEvent } from '../../node/policy/events.js'
-import { Views } from '../../node/views/views.js'
+import type { Views } from '../../node/views/views.js'
+import { applyEvent, memoryViews } from '../helpers/views.js'
 import { cast, World } from '../machines/fixtures.js'
 
 const POLICY = parsePolicy(`reviews: { required: 2, role: reviewer }
@@ -21,8 +22,8 @@ const TEMPLATE = { repo: 'https://git.example.org/xfs.git', base: 'HEAD', tags: 
 const XFS = { touched: ['fs/xfs/log.c'], patchIds: null }
 
 function viewsOf (w: World): Views {
-  const views = new Views(w.root.key)
-  w.events.forEach((e, seq) => views.apply({ ...e, feed: 'f'.repeat(64), seq }))
+  const views = memoryViews(w.root.key)
+  w.events.forEach((e, seq) => applyEvent(views, { ...e, feed: 'f'.repeat(64), seq }))
   return views
 }
 
@@ -30,7 +31,7 @@ function viewsOf (w: World): Views {
 function plan (w: World, revisions: Array<{ id: string }>, over: Partial<Omit<PlanInput, 'views' | 'revisions'>> = {}): { intents: Intent[], views: Views } {
   const views = viewsOf(w)
   const revs = revisions.map((r) => revisionEvent(views, r.id) as RevisionEvent)
-  const diffs = new Map<string, DiffRead>((views.byType.get('series.revision') ?? []).map((r) => [r.id, XFS]))
+  const diffs = new Map<string, DiffRead>((views.ofType('series.revision')).map((r) => [r.id, XFS]))
   const intents = planPass({ views, policy: POLICY, template: TEMPLATE, revisions: revs, diffs, submitted: new Set(), ...over })
   return { intents, views }
 }
@@ -113,7 +114,7 @@ test('revisionsToPlan(): every revision, or those the arrived events affect, wit
   const trust = w.trust(p.dave, 'reviewer')
   const views = viewsOf(w)
   const ids = (arrived: Parameters<typeof revisionsToPlan>[1], waiting: string[] = []): string[] => revisionsToPlan(views, arrived, waiting).map((r) => r.id)
-  const at = (e: { id: string }): NonNullable<ReturnType<typeof views.events.get>> => views.events.get(e.id) as NonNullable<ReturnType<typeof views.events.get>>
+  const at = (e: { id: string }): NonNullable<ReturnType<typeof views.event>> => views.event(e.id) as NonNullable<ReturnType<typeof views.event>>
   t.alike(ids('all'), [v1.id, other.id, v2.id])
   t.alike(ids([at(review)]), [v1.id, v2.id], 'a review of v1 may carry over to v2')
   t.alike(ids([at(note)]), [], 'a note affects no decision')

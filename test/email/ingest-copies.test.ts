@@ -22,7 +22,7 @@ const SERIES = [
 const MBOX = SERIES.map((m) => FROM_LINE + m + '\n').join('')
 
 const rawReasons = (node: CairnNode): string[] =>
-  (node.views.byType.get('mail.raw') ?? []).map((e) => e.type === 'mail.raw' ? `${e.body.messageId ?? ''}: ${e.body.reason}` : '')
+  (node.views.ofType('mail.raw')).map((e) => e.type === 'mail.raw' ? `${e.body.messageId ?? ''}: ${e.body.reason}` : '')
 
 test('mbox junk: a BOM or a stray line before the first From line is skipped with a warning, not one quarantined mail', async (t) => {
   const tmp = await t.tmp()
@@ -98,7 +98,7 @@ test('git format-patch without --thread (no Message-ID): mails named by their by
   const { node } = await createNode(t)
   const s = await ingestSource(node, mboxSource(file, { mboxrd: false }))
   t.alike([s.mails, s.revisions, s.raw], [3, 1, 0], 'one revision, nothing kept as mail.raw')
-  const latest = [...(node.views.byType.get('series.revision') ?? [])].pop()
+  const latest = [...(node.views.ofType('series.revision'))].pop()
   const body = latest?.type === 'series.revision' ? latest.body : undefined
   t.ok(body?.cover?.messageId?.endsWith('@cairn.local') === true, 'the cover has an identity from its bytes')
   t.alike(body?.patches.map((p) => p.subject), ['demo: add one', 'demo: add two'])

@@ -84,7 +84,7 @@ export function normalizedEvents (node: CairnNode): string[] {
     return value
   }
   const out: string[] = []
-  for (const e of node.views.byAuthor.get(node.identityKey) ?? []) {
+  for (const e of node.views.query({ author: node.identityKey })) {
     if (e.type !== 'series.revision' && e.type !== 'review' && e.type !== 'mail.raw') continue
     const body = e.type === 'review' ? { ...e.body, target: { ...e.body.target, revision: slot(e.body.target.revision) } } : e.body
     out.push(`${e.type} ${JSON.stringify(norm(body))}`)

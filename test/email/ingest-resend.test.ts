@@ -35,7 +35,7 @@ test('RESEND of a whole posting (rn5t618 v5, v6): the resent posting is the revi
   t.ok(v5?.body.resend === true && v5.body.total === 5, 'v5 in force is the RESEND, five patches')
   t.is(v5?.body.source.messageIds.length, 12, 'both postings\' Message-IDs find it (cover and five patches each)')
   t.ok((v5?.reviews.length ?? 0) >= 3, 'the replies to the original v5 cover count for v5')
-  const earlier = (node.views.byType.get('mail.raw') ?? []).filter((e) => e.type === 'mail.raw' && e.body.reason.startsWith('an earlier posting of v5'))
+  const earlier = (node.views.ofType('mail.raw')).filter((e) => e.type === 'mail.raw' && e.body.reason.startsWith('an earlier posting of v5'))
   t.is(earlier.length, 6, 'the original v5\'s six mails are kept, saying what became of them')
   t.is(s.revisions.map((r) => r.version).join(','), '1,2,3,4,5,6,7', 'every version, each once')
   t.ok(summary.raw >= 12, 'the original v5 and v6 postings are kept as mail.raw')
@@ -49,5 +49,5 @@ test('one patch of four resent alone (fsl-ftm-alarm) is a series of its own: the
   const [original, resend] = series.sort((a, b) => a.latest.body.total - b.latest.body.total).reverse() as [SeriesView, SeriesView]
   t.alike([original.latest.body.total, original.latest.body.patches.filter((p) => p.missing !== true).length, original.latest.body.resend], [4, 4, undefined], 'the original v1: all four patches in force')
   t.alike([resend.latest.body.total, resend.latest.body.resend], [1, true], 'the RESEND: one patch')
-  t.is((node.views.byType.get('mail.raw') ?? []).length, 0, 'no mail set aside')
+  t.is((node.views.ofType('mail.raw')).length, 0, 'no mail set aside')
 })

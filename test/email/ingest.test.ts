@@ -101,7 +101,7 @@ test('patchwork-mail: every file, fuzz/ included, ends in an event or a mail.raw
   t.comment(`patchwork-mail: ${files.length} files -> ${summary.series} series, ${summary.replies} replies, ${summary.raw} mail.raw (${summary.quarantined} quarantined), ${summary.duplicates} duplicates`)
   t.is(summary.mails, files.length)
   const where = new Map<string, string>()
-  for (const e of node.views.byAuthor.get(node.identityKey) ?? []) {
+  for (const e of node.views.query({ author: node.identityKey })) {
     if (e.type === 'mail.raw') {
       t.ok(e.body.reason.trim() !== '', `mail.raw ${e.body.messageId ?? e.body.mail.hash} has a reason`)
       where.set(e.body.mail.hash, `mail.raw: ${e.body.reason}`)
@@ -142,7 +142,7 @@ test('re-ingesting the same mails is a no-op: nothing new, nothing published', a
   const copy = 'Received: from relay.example.org\nX-Archive: elsewhere\n' + REVIEW
   const third = await ingestSource(node, mailsOf(copy))
   t.alike([third.new, third.published['mail.raw']], [1, 1], 'same Message-ID and content, other bytes: kept, as mail.raw')
-  const raw = (node.views.byType.get('mail.raw') ?? [])[0]
+  const raw = (node.views.ofType('mail.raw'))[0]
   t.ok(raw?.type === 'mail.raw' && raw.body.reason === 'duplicate Message-ID <r1@x>: a copy of a mail already read, with other headers; lost to a reply in v1 of series c1@x', 'saying whose copy it is')
   t.alike(normalizedEvents(node).filter((e) => !e.startsWith('mail.raw')), events, 'nothing else changed')
 })
@@ -200,7 +200,7 @@ test('duplicates, quarantine and nothing dropped: a second mail under a used Mes
   const other = rawMail({ id: 'p1@x', subject: 'Totally different', date: 'Wed, 8 Jan 2025 10:00:00 +0000', body: 'Not the patch.\n' })
   const s = await ingestSource(node, mailsOf(...V1, other, 'this is not a mail at all', ''))
   t.is(s.quarantined, 2)
-  const raws = (node.views.byType.get('mail.raw') ?? []).map((e) => e.type === 'mail.raw' ? e.body.reason : '')
+  const raws = (node.views.ofType('mail.raw')).map((e) => e.type === 'mail.raw' ? e.body.reason : '')
   t.ok(raws.some((r) => r.startsWith('duplicate Message-ID <p1@x>')), 'the later mail under p1@x')
   t.is(raws.filter((r) => r.startsWith('MAIL_PARSE')).length, 2, 'garbage and an empty mail, with the parser error')
   t.is(findSeries(node.views, 'p1@x').latest.body.patches[0]?.subject, 'demo: one', 'the first mail keeps its place')
@@ -234,7 +234,7 @@ test('a RESEND of a version is that revision: one slot, earlier Message-IDs find
   t.is(s.latest.body.resend, true, 'the resend is the posting in force')
   t.alike(s.latest.body.source.messageIds, ['oc@x', 'o1@x', 'rc@x', 'r1@x'])
   t.is(s.latest.reviews[0]?.body.trailers[0]?.key, 'Acked-by', 'the ack of the first posting counts')
-  const raws = (node.views.byType.get('mail.raw') ?? []).map((e) => e.type === 'mail.raw' ? `${e.body.messageId ?? ''}: ${e.body.reason}` : '')
+  const raws = (node.views.ofType('mail.raw')).map((e) => e.type === 'mail.raw' ? `${e.body.messageId ?? ''}: ${e.body.reason}` : '')
   t.ok(raws.every((r) => r.includes('an earlier posting of v2') && r.includes('posted again as <rc@x>')), raws.join('; '))
   const again = await ingestSource(node, mailsOf(...v2('o', 'Tue, 7 Jan 2025 10:00:00 +0000')))
   t.alike(again.published, { 'series.revision': 0, review: 0, 'mail.raw': 0, fallbacks: 0 })

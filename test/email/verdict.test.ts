@@ -31,7 +31,7 @@ async function fill (home: string): Promise<void> {
       rawMail({ id: 'e1@x', subject: '[PATCH] untested', body: 'Nothing ran.\n' + DIFF('x.c', 'x', 'y') })
     ), { list: 'demo@lists.example.org' })
     const revision = (ref: string): string => {
-      const e = (node.views.byType.get('series.revision') ?? []).find((x) => x.type === 'series.revision' && x.body.series === ref)
+      const e = (node.views.ofType('series.revision')).find((x) => x.type === 'series.revision' && x.body.series === ref)
       if (e === undefined) throw new Error(`no revision ${ref}`)
       return e.id
     }
@@ -138,7 +138,7 @@ test('mail verdict --smtp: delivered to a real SMTP server on 127.0.0.1', { time
 test('verdict mail: a run that failed with no tests (the patch did not apply) is a FAIL naming why; an aborted run before it does not count', async (t) => {
   const { node } = await createNode(t, 'maintainer')
   await ingestSource(node, mailsOf(rawMail({ id: 'f1@x', subject: '[PATCH] demo: stale', body: 'Old base.\n' + DIFF('a.c', 'a', 'b') })))
-  const rev = (node.views.byType.get('series.revision') ?? [])[0]?.id as string
+  const rev = (node.views.ofType('series.revision'))[0]?.id as string
   const job = (await node.post('job.request', { project: 'demo', repo: '/srv/demo.git', base: 'a'.repeat(40), revision: rev, recipe: {}, profile: 'quick', tags: [], priority: 0 }, [rev])).id
   const result = async (verdict: 'aborted' | 'apply-failed', message: string): Promise<void> => {
     await node.post('result', { job, build: '', testRun: '', verdict, tests: [], logs: [], environment: {}, message }, [job])

@@ -47,7 +47,7 @@ test('writes land as events on the node\'s own feed: reviews, jobs, trust, notes
   t.is(note.status, 201)
   const any = await api.post('/api/events', { type: 'note', body: { text: 'any type, as cairn post' }, refs: [v2.id] })
   t.is(any.status, 201)
-  const posted = node.views.events.get((await any.json() as { id: string }).id)
+  const posted = node.views.event((await any.json() as { id: string }).id)
   t.alike(posted?.type === 'note' ? [posted.body.text, posted.refs] : null, ['any type, as cairn post', [v2.id]])
   t.is(node.feed.core.length, before + 5, 'five blocks appended')
   const types = node.log({ author: node.identityKey }).slice(-5).map((e) => e.type)
@@ -59,7 +59,7 @@ test('writes without the token, or with a wrong one, are refused with 401 and ap
   const { v2 } = await fillMaintainer(node)
   const api = await serve(t, node, home)
   const length = node.feed.core.length
-  const events = node.views.events.size
+  const events = node.views.count
   const bodies: Array<[string, unknown]> = [
     ['/api/reviews', { target: { revision: v2.id }, trailers: [] }],
     ['/api/jobs', { project: 'p', repo: 'r', base: 'b', recipe: {}, profile: 'x', tags: [], priority: 0 }],
@@ -78,7 +78,7 @@ test('writes without the token, or with a wrong one, are refused with 401 and ap
     t.is(bad.status, 401, `${path}: the token is checked before the body is read`)
   }
   t.is(node.feed.core.length, length, 'nothing appended')
-  t.is(node.views.events.size, events, 'nothing indexed')
+  t.is(node.views.count, events, 'nothing indexed')
 })
 
 test('bad bodies: not JSON, wrong content type, schema errors name the field; nothing appended', async (t) => {
@@ -169,7 +169,7 @@ test('non-loopback clients are refused by default; --http-allow-from lets a pref
   for (const host of ['127.0.0.1:7420', 'localhost:7420', '[::1]:7420', 'localhost']) {
     t.is((await app.inject({ url: '/api/status', headers: { host } })).statusCode, 200, `Host ${host}: served`)
   }
-  t.is(node.views.events.size, 0, 'nothing appended')
+  t.is(node.views.count, 0, 'nothing appended')
 
   const { parseAllow } = await import('../../node/http/access.js')
   const open = createHttpApp(node, { token, allowFrom: [parseAllow('10.0.0.0/8'), parseAllow('2001:db8::/32')], hostNames: ['node.lab'] })

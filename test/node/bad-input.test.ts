@@ -29,9 +29,9 @@ test('a peer feed with a bad signature, a truncated block, garbage and an unknow
   t.ok(await syncOnce(a, b))
 
   t.alike(b.log({ author: a.identityKey }).map((e) => e.type === 'note' ? e.body.text : ''), ['first good', 'last good'], 'only the good events are in the views')
-  const reasons = b.views.rejected.filter((r) => r.feed === a.feedKey).map((r) => `${r.seq}:${r.index ?? '-'}:${r.code}`)
+  const reasons = b.views.rejections().filter((r) => r.feed === a.feedKey).map((r) => `${r.seq}:${r.index ?? '-'}:${r.code}`)
   t.alike(reasons, ['0:1:INVALID_SIGNATURE', '0:2:UNKNOWN_VERSION', '1:-:DECODE', '2:-:DECODE'], 'each bad input is recorded with feed, block, position and code')
-  t.ok(b.views.rejected.every((r) => r.reason.length > 10), 'with a readable reason')
+  t.ok(b.views.rejections().every((r) => r.reason.length > 10), 'with a readable reason')
 
   const core = b.coreFor(a.feedKey)
   t.is(core.length, 4, 'all four blocks are stored')

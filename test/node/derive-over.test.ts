@@ -5,7 +5,7 @@ import { createNode } from '../helpers/nodes.js'
 test('deriveOver: a value derived from some event types is kept until one of those types arrives', async (t) => {
   const { node } = await createNode(t)
   let computed = 0
-  const reviews = (): number => deriveOver(node.views, ['review', 'note'], 'test/count', (v) => { computed++; return (v.byType.get('review')?.length ?? 0) + (v.byType.get('note')?.length ?? 0) })
+  const reviews = (): number => deriveOver(node.views, ['review', 'note'], 'test/count', (v) => { computed++; return v.ofType('review').length + v.ofType('note').length })
 
   t.is(reviews(), 0)
   t.is(reviews(), 0)

@@ -1,6 +1,6 @@
 import test from 'brittle'
 import { CairnNode } from '../../node/node.js'
-import { inFeedOrder } from '../../node/views/views.js'
+import { inFeedOrder } from '../../node/views/indexed.js'
 import { createNode, syncOnce } from '../helpers/nodes.js'
 
 function frozenClock (t: { teardown: (fn: () => void) => void }, at: number): { set: (ms: number) => void } {

@@ -65,7 +65,7 @@ test('follow by interest over real replication: the node carries the feeds of it
   t.ok(await syncOnce(hub, c))
   const carried = c.follows().map((f) => f.key).sort()
   t.alike(carried, [a.feedKey, a.blobsKey, hub.feedKey, hub.blobsKey].sort(), 'xfs\'s feeds and the hub\'s own, not net\'s')
-  t.alike(c.views.byType.get('series.revision')?.map((e) => e.type === 'series.revision' ? e.body.project : ''), ['xfs'])
+  t.alike(c.views.ofType('series.revision').map((e) => e.type === 'series.revision' ? e.body.project : ''), ['xfs'])
 })
 
 test('cairn follow --project/--list: the interest is kept in state.json; names that cannot be scopes are BAD_SCOPE', async (t) => {

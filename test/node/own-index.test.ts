@@ -36,7 +36,7 @@ test('a block in the own feed that this process did not sign is verified like an
   await node.postMany([{ type: 'note', body: { text: 'signed here after them' } }])
   await node.indexer.run()
   t.alike(node.indexer.counts, { verified: 2, signedHere: 2 })
-  t.alike(node.views.rejected.map((r) => `${r.seq}:${r.code}`), ['2:INVALID_SIGNATURE'], 'the forged event is rejected')
+  t.alike(node.views.rejections().map((r) => `${r.seq}:${r.code}`), ['2:INVALID_SIGNATURE'], 'the forged event is rejected')
   t.is(node.log().length, 3, 'the event signed elsewhere is in, after its signature was checked')
   t.is(node.feed.hasUnindexed, false, 'no EventId is left waiting for a block that was already indexed')
 })

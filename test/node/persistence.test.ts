@@ -1,9 +1,8 @@
 import test from 'brittle'
 import type { TestInstance } from 'brittle'
-import { chmodSync, closeSync, openSync, readFileSync, statSync, writeSync, fstatSync } from 'node:fs'
-import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { CairnNode } from '../../node/node.js'
-import { FrameLog } from '../../node/storage/frame-log.js'
 import { homePaths } from '../../node/storage/home.js'
 import { encodeBlock } from '../../protocol/block.js'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
@@ -15,8 +14,8 @@ import { createNode, syncOnce } from '../helpers/nodes.js'
 function snapshot (node: CairnNode): unknown {
   return {
     events: node.log().map((e) => [e.id, e.feed, e.seq]),
-    rejected: node.views.rejected,
-    checkpoints: [...node.views.checkpoints].sort(),
+    rejected: node.views.rejections(),
+    checkpoints: [...node.views.checkpoints()].sort(),
     trust: [...node.views.trust].map(([k, r]) => [k, [...r].sort()]).sort(),
     identities: [...node.views.identities].sort()
   }
@@ -68,43 +67,17 @@ test('reindex while a pass is indexing waits for it, then rebuilds every event (
   t.ok(await syncOnce(a, b))
   const before = snapshot(b)
   const first = b.reindex()
-  while (b.views.events.size === 0) await new Promise((resolve) => setImmediate(resolve))
-  t.ok(b.views.events.size < 10_000, `a pass is under way (${b.views.events.size} events in)`)
+  while (b.views.count === 0) await new Promise((resolve) => setImmediate(resolve))
+  t.ok(b.views.count < 10_000, `a pass is under way (${b.views.count} events in)`)
   const second = b.reindex()
   await Promise.all([first, second])
   t.alike(snapshot(b), before, 'every event indexed once')
   await b.close()
   b = await CairnNode.open(home)
   t.teardown(() => b.close())
-  t.is(b.viewLogLoad.cut, null, 'the view log replays whole')
+  t.is(b.rebuilt, null, 'the views reopen as committed')
   t.alike(snapshot(b), before)
 })
-
-test('a torn view log tail is cut and those blocks are indexed again', async (t) => {
-  const home = await t.tmp()
-  let node = await CairnNode.init(home, 'a')
-  for (let i = 0; i < 5; i++) await node.post('note', { text: `n${i}` })
-  const before = snapshot(node)
-  await node.close()
-  const fd = openSync(homePaths(home).views, 'r+')
-  const size = fstatSync(fd).size
-  writeSync(fd, Buffer.from([0x00, 0x00, 0x10]), 0, 3, size) // half a frame header: a crash mid-write
-  closeSync(fd)
-  node = await CairnNode.open(home)
-  t.teardown(() => node.close())
-  t.alike(snapshot(node), before)
-  t.is(statSync(join(home, 'views.log')).size, size, 'the torn bytes were cut')
-})
-
-/** Rewrite a home's view log frame by frame (the header is frame 0). */
-function rewriteViewLog (home: string, edit: (frames: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): void {
-  const path = homePaths(home).views
-  const log = new FrameLog<Record<string, unknown>>(path)
-  const frames = edit(log.read().frames.map((f) => f.frame))
-  log.reset()
-  for (const f of frames) log.append(f)
-  log.close()
-}
 
 /** B follows A, whose feed holds good events and a forged one; B indexes it and closes. */
 async function nodeWithAForgedEvent (t: TestInstance): Promise<{ home: string, before: unknown }> {
@@ -119,52 +92,56 @@ async function nodeWithAForgedEvent (t: TestInstance): Promise<{ home: string, b
   await a.postMany(Array.from({ length: 300 }, (_, i) => ({ type: 'note' as const, body: { text: `bulk ${i}` } })))
   await b.follow(a.feedKey)
   t.ok(await syncOnce(a, b))
-  t.is(b.views.rejected.length, 2, 'the forged event and the garbage block are rejected')
+  t.is(b.views.rejectionCount, 2, 'the forged event and the garbage block are rejected')
   const before = snapshot(b)
   await b.close()
   return { home, before }
 }
 
-test('the view log keeps no event bodies, and reopens to the same views without taking a rejected event back', async (t) => {
+/** Set PRAGMA user_version of a closed home's views file. */
+function setSchemaVersion (home: string, version: number): void {
+  const db = new Database(homePaths(home).views)
+  db.pragma(`user_version = ${version}`)
+  db.close()
+}
+
+test('views.sqlite is 0600, holds its rows, and reopens to the same views without taking a rejected event back', async (t) => {
   const { home, before } = await nodeWithAForgedEvent(t)
-  const log = readFileSync(homePaths(home).views)
-  t.is(log.includes('first good'), false, 'no event body in the view log')
-  t.ok(log.byteLength < 20_000, `the view log is small (${log.byteLength} bytes for 301 events)`)
+  const path = homePaths(home).views
+  t.is(statSync(path).mode & 0o777, 0o600)
+  const db = new Database(path, { readonly: true })
+  t.alike(db.prepare('SELECT type, n FROM type_counts').all(), [{ type: 'note', n: 301 }])
+  t.is((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n, 301)
+  db.close()
   const b = await CairnNode.open(home)
   t.teardown(() => b.close())
   t.alike(snapshot(b), before, 'the same views, the forged event still rejected')
   t.is(b.log().some((e) => e.type === 'note' && e.body.text === 'forged text'), false)
-  t.alike(b.viewLogLoad, { frames: b.viewLogLoad.frames, events: 301, cut: null })
+  t.is(b.rebuilt, null)
+  t.alike(b.log({ limit: 2 }).map((e) => e.id), b.log().slice(-2).map((e) => e.id), 'log --limit reads the newest rows')
 })
 
-test('a view log frame whose blocks are not the ones verified, or are gone, is cut there and indexed again', async (t) => {
+test('a views file of another version is remade and the views rebuilt from the feeds', async (t) => {
   const { home, before } = await nodeWithAForgedEvent(t)
-  rewriteViewLog(home, (frames) => frames.map((f, i) => i === 1 ? { ...f, digest: new Uint8Array(32) } : f))
-  let b = await CairnNode.open(home)
-  t.ok(/^view log frame 1: VIEW_LOG: blocks 0\.\.\d+ of feed [0-9a-f]{64} are not the ones verified; indexed again from the feed$/.test(b.viewLogLoad.cut ?? ''), b.viewLogLoad.cut ?? 'not cut')
-  t.alike(snapshot(b), before, 'the same views after verifying again')
-  await b.close()
-
-  rewriteViewLog(home, (frames) => frames.map((f, i) => i === frames.length - 1 ? { ...f, length: (f.length as number) + 3 } : f))
-  b = await CairnNode.open(home)
-  t.ok(/VIEW_LOG: block \d+ of feed [0-9a-f]{64} is no longer stored/.test(b.viewLogLoad.cut ?? ''), b.viewLogLoad.cut ?? 'not cut')
-  t.alike(snapshot(b), before)
-  await b.close()
-
-  rewriteViewLog(home, (frames) => [...frames.slice(0, 1), null as unknown as Record<string, unknown>, ...frames.slice(1)]) // a frame no version of cairn writes
-  b = await CairnNode.open(home)
-  t.teardown(() => b.close())
-  t.ok(/^view log frame 1: unreadable \(TypeError/.test(b.viewLogLoad.cut ?? ''), b.viewLogLoad.cut ?? 'not cut')
-  t.alike(snapshot(b), before, 'a frame that cannot be read is cut like one that does not match')
-})
-
-test('a view log of another version is dropped and the views rebuilt from the feeds', async (t) => {
-  const { home, before } = await nodeWithAForgedEvent(t)
-  rewriteViewLog(home, () => [{ feed: 'f'.repeat(64), length: 1, events: [], rejected: [] }]) // what cairn wrote before version 2
+  setSchemaVersion(home, 99)
   const b = await CairnNode.open(home)
   t.teardown(() => b.close())
-  t.ok(/another version/.test(b.viewLogLoad.cut ?? ''), b.viewLogLoad.cut ?? 'not cut')
   t.alike(snapshot(b), before)
+})
+
+test('a home of an earlier release (views.log) is rebuilt from the feeds once, says so, and views.log goes', async (t) => {
+  const { home, before } = await nodeWithAForgedEvent(t)
+  const paths = homePaths(home)
+  for (const suffix of ['', '-wal', '-shm']) rmSync(paths.views + suffix, { force: true })
+  writeFileSync(paths.viewLog, Buffer.from('what the view log held'), { mode: 0o600 })
+  let b = await CairnNode.open(home)
+  t.is(b.rebuilt, 'the views of an earlier release (views.log) are rebuilt from the feeds into views.sqlite')
+  t.alike(snapshot(b), before)
+  t.is(existsSync(paths.viewLog), false, 'views.log is removed')
+  await b.close()
+  b = await CairnNode.open(home)
+  t.teardown(() => b.close())
+  t.is(b.rebuilt, null, 'once')
 })
 
 test('a second process on the same home is refused with who holds it', async (t) => {

@@ -49,7 +49,7 @@ test('a damaged store that reopens short refuses to append and recovers its feed
   t.ok(await untilCaughtUp(toB, 20_000))
   await new Promise((resolve) => setTimeout(resolve, 200))
   await b.indexer.run()
-  t.ok(b.views.events.has(after.id), 'B accepts the new block: no fork')
+  t.ok(b.views.has(after.id), 'B accepts the new block: no fork')
   toB.destroy()
   for (const s of sessions) s.destroy()
   await new Promise((resolve) => server.close(resolve))

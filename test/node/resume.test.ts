@@ -2,7 +2,7 @@ import test from 'brittle'
 import { connect, listen, untilCaughtUp } from '../../node/net/sync.js'
 import { createNode } from '../helpers/nodes.js'
 
-test('a peer that disconnects mid-sync resumes where it stopped', async (t) => {
+test('a peer that disconnects mid-sync resumes where it stopped', { timeout: 60_000 }, async (t) => {
   const { node: a } = await createNode(t, 'a')
   const { node: b } = await createNode(t, 'b')
   const drafts = Array.from({ length: 20_000 }, (_, i) => ({ type: 'note' as const, body: { text: `${i} ${'y'.repeat(900)}` } }))

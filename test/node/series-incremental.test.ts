@@ -8,7 +8,8 @@ import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import { seriesRoutes } from '../../node/http/routes/series.js'
 import type { RouteContext } from '../../node/http/context.js'
 import { seriesSummaries } from '../../node/http/series.js'
-import { Views } from '../../node/views/views.js'
+import type { Views } from '../../node/views/views.js'
+import { applyEvent, memoryViews } from '../helpers/views.js'
 import type { IndexedEvent } from '../../node/views/views.js'
 import { seriesIndex } from '../../node/views/series/index.js'
 
@@ -129,7 +130,7 @@ async function observe (views: Views, server: FastifyInstance): Promise<Record<s
   const summaries = seriesSummaries(views).map((s) => ({ ts: s.ts, id: s.id, state: s.state, list: s.list, files: s.files, onEveryPatch: [...s.onEveryPatch].sort(), searchText: s.searchText, json: s.json() }))
   const pages = []
   for (const url of ['/api/series?limit=500', '/api/series?state=reviewed', '/api/series?limit=2']) pages.push((await server.inject(url)).body)
-  for (const id of (views.byType.get('series.revision') ?? []).map((e) => e.id).sort()) {
+  for (const id of (views.ofType('series.revision')).map((e) => e.id).sort()) {
     const res = await server.inject(`/api/revisions/${id}`)
     pages.push([res.statusCode, res.body])
   }
@@ -145,8 +146,8 @@ async function observe (views: Views, server: FastifyInstance): Promise<Record<s
 
 /** What a build over these events gives: a new Views, folded in the order given. */
 async function built (root: string, events: readonly IndexedEvent[]): Promise<Record<string, unknown>> {
-  const views = new Views(root)
-  for (const e of events) views.apply(e)
+  const views = memoryViews(root)
+  for (const e of events) applyEvent(views, e)
   const server = app(views)
   try {
     return await observe(views, server)
@@ -166,20 +167,20 @@ test('series index, summaries and routes: folded event by event, in any order, t
     const order = shuffle
       ? all.map((e, i) => ({ e, key: steps[i]?.key ?? 0 })).sort((a, b) => a.key - b.key).map((x) => x.e)
       : [...all].sort((a, b) => a.ts - b.ts || a.seq - b.seq)
-    const views = new Views(AUTHORS[0] as string)
+    const views = memoryViews(AUTHORS[0] as string)
     const server = app(views)
     try {
       const applied: IndexedEvent[] = []
       let last = seriesIndex(views)
       let revisions = 0
       for (const [i, e] of order.entries()) {
-        views.apply(e)
+        applyEvent(views, e)
         applied.push(e)
         if (e.type === 'series.revision') revisions++
         const { query, reindex } = steps[i] as { query: boolean, reindex: boolean }
         if (reindex) {
           views.clear()
-          for (const again of [...applied].reverse()) views.apply(again)
+          for (const again of [...applied].reverse()) applyEvent(views, again)
           revisions = 0
         }
         // Not after every event: several new events are folded at once.

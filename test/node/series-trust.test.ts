@@ -2,12 +2,13 @@ import test from 'brittle'
 import { foldTrust } from '../../machines/trust.js'
 import { ROLES } from '../../protocol/schemas.js'
 import { seriesIndex, seriesState } from '../../node/views/series/index.js'
-import { Views } from '../../node/views/views.js'
+import type { Views } from '../../node/views/views.js'
+import { applyEvent, memoryViews } from '../helpers/views.js'
 import { cast, World } from '../machines/fixtures.js'
 
 function viewsOf (w: World): Views {
-  const views = new Views(w.root.key)
-  w.events.forEach((e, seq) => views.apply({ ...e, feed: 'f'.repeat(64), seq }))
+  const views = memoryViews(w.root.key)
+  w.events.forEach((e, seq) => applyEvent(views, { ...e, feed: 'f'.repeat(64), seq }))
   return views
 }
 
@@ -28,7 +29,7 @@ test('series state: merges and decisions count only from identities trusted as m
   const views = viewsOf(w)
   t.is(state(views), 'rejected', 'this node\'s own decision counts without trusting itself first')
 
-  views.apply({ ...w.trust(p.mallory, 'maintainer'), feed: 'f'.repeat(64), seq: w.events.length - 1 })
+  applyEvent(views, { ...w.trust(p.mallory, 'maintainer'), feed: 'f'.repeat(64), seq: w.events.length - 1 })
   t.is(state(views), 'merged', 'once trusted as maintainer, its merge counts (the state facts follow a trust change)')
 })
 

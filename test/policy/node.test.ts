@@ -11,17 +11,18 @@ import type { RevisionEvent } from '../../node/policy/events.js'
 import { homePolicyPaths, readPolicy } from '../../node/policy/files.js'
 import { PolicyHolder } from '../../node/policy/holder.js'
 import { setHomePolicy } from '../../node/policy/set.js'
-import { Views } from '../../node/views/views.js'
+import type { Views } from '../../node/views/views.js'
+import { applyEvent, memoryViews } from '../helpers/views.js'
 import { BUILD_1, cast, World } from '../machines/fixtures.js'
 import { makeRepo, publishRevision, SMALLEST_POLICY } from './fixture.js'
 import { createNode } from '../helpers/nodes.js'
 import { parseTrailer } from '../../node/cli/commands/review.js'
 
 function viewsOf (w: World, order: number[] = w.events.map((_, i) => i)): Views {
-  const views = new Views(w.root.key)
+  const views = memoryViews(w.root.key)
   order.forEach((i, seq) => {
     const e = w.events[i]
-    if (e !== undefined) views.apply({ ...e, feed: 'f'.repeat(64), seq })
+    if (e !== undefined) applyEvent(views, { ...e, feed: 'f'.repeat(64), seq })
   })
   return views
 }
@@ -50,7 +51,7 @@ test('decideRevision() over a revision\'s share of the events gives the decision
 
   const reference = (views: Views, rev: RevisionEvent): string => {
     const ctx = { trust: views.trust, identities: views.identities, touched: new Map([[rev.id, [] as string[]]]), patchIds: new Map<string, string[]>() }
-    return JSON.stringify(decide({ ...ctx, revision: rev.id, events: [...views.events.values()] }, policy))
+    return JSON.stringify(decide({ ...ctx, revision: rev.id, events: views.query() }, policy))
   }
   for (let round = 0; round < 20; round++) {
     const order = w.events.map((_, i) => i).sort(() => Math.random() - 0.5)

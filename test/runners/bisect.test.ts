@@ -86,7 +86,7 @@ test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky 
   t.alike([flaky?.outcome, flaky?.flaky, flaky?.results.length], ['good', true, 3], 'the flaky step lists its three runs')
   t.ok(lines.some((l) => l.includes('runs disagree')), lines.join('\n'))
   t.alike(bisectProblems(out.body, await bisectRange(repo, commits[0] as string, commits[COMMITS - 1] as string)), [], 'the steps prove the answer')
-  const event = node.views.events.get(out.event)
+  const event = node.views.event(out.event)
   t.is(event?.type, 'bisect', 'published as a bisect event')
 
   const again = await bisect(node, { repo, good: commits[0] as string, bad: 'main', test: 'answer' })
@@ -97,7 +97,7 @@ test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky 
   // The flake ledger: commit 31's runs disagree on both tests, the tip's on "flaky". Compare keeps "flaky" apart from the regression.
   t.alike(flakes(node.views).map((f) => [f.test, f.runs.length]), [['answer', 3], ['flaky', 3], ['flaky', 2]])
   const lastGood = out.body.steps.filter((s) => s.outcome === 'good' && s.flaky !== true).pop()?.results[0] as string
-  const c = compareJson(node.views, node.views.events.get(lastGood) as ResultEvent, node.views.events.get(tip[1] as string) as ResultEvent)
+  const c = compareJson(node.views, node.views.event(lastGood) as ResultEvent, node.views.event(tip[1] as string) as ResultEvent)
   t.alike([c.regressions.map((x) => x.name), c.flaky.map((x) => x.name)], [['answer'], ['flaky']], 'the regression, and the flaky test apart')
 
   // Bisecting the verdict: failures of tests flaky under a run's identity are not believed, so commit 31 is good and nothing runs.

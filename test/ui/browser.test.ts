@@ -93,7 +93,7 @@ async function fillNodes (t: TestInstance): Promise<Filled> {
   t.is(baseline.body.verdict, 'pass', 'the release passes')
   t.is(run.body.verdict, 'fail', 'the series fails')
   t.alike(run.body.tests.map((x) => [x.name, x.status]), [['math/adds', 'pass'], [REGRESSED, 'fail'], ['math/subtracts', 'pass']], 'one test regressed')
-  t.comment(`filled in ${Date.now() - filling} ms: ${maint.views.events.size} events (corpus ingest ${ingestMs} ms, two runner jobs on the lab ${Date.now() - jobsStarted} ms)`)
+  t.comment(`filled in ${Date.now() - filling} ms: ${maint.views.count} events (corpus ingest ${ingestMs} ms, two runner jobs on the lab ${Date.now() - jobsStarted} ms)`)
   return { maint, lab, home, ingested, project, revision, baseline, run }
 }
 

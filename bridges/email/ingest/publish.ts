@@ -43,7 +43,7 @@ export interface PublishCounts {
 }
 
 function publishedBy (node: CairnNode): Published {
-  const own = [...(node.views.byAuthor.get(node.identityKey) ?? [])].sort(byTsThenId)
+  const own = node.views.query({ author: node.identityKey }).sort(byTsThenId)
   const out: Published = { slots: new Map(), slotOf: new Map(), claimed: new Map(), reviews: new Map(), raws: new Map(), latestTs: own[own.length - 1]?.ts ?? 0 }
   const replacedBy = new Map<string, string>()
   for (const e of own) if (e.type === 'series.revision') for (const old of e.body.replaces ?? []) replacedBy.set(old, e.id)

@@ -50,7 +50,7 @@ interface Run {
 
 function runsOf (node: CairnNode, revision: RevisionView): Run[] {
   const ids = new Set(revision.eventIds)
-  const jobs = (node.views.byType.get('job.request') ?? []).filter((e) => e.type === 'job.request' && e.body.revision !== undefined && ids.has(e.body.revision)).sort(byTsThenId)
+  const jobs = (node.views.ofType('job.request')).filter((e) => e.type === 'job.request' && e.body.revision !== undefined && ids.has(e.body.revision)).sort(byTsThenId)
   const runs: Run[] = []
   for (const job of jobs) {
     if (job.type !== 'job.request') continue

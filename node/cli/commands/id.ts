@@ -5,7 +5,7 @@ import type { idPublishSpec, idSpec } from '../specs/node.js'
 import { homePaths, readJson } from '../../storage/home.js'
 import { readHomeKeys } from '../../storage/keys.js'
 import { LengthRecord } from '../../storage/length-record.js'
-import { readRecordedViews } from '../../views/view-log-format.js'
+import { readRecordedViews } from '../../views/db/recorded.js'
 
 /** What `cairn id` prints, in this order. */
 interface IdInfo {
@@ -47,8 +47,8 @@ export const id: Command = {
 /**
  * The answer from the home's records, without opening the store or replaying
  * the views: the keys (storage/keys.ts), state.json, the own feed's length
- * record and the counts the view log recorded. Null when a record is missing
- * or the view log is not clean or lags the own feed (a crash between append
+ * record and the counts in the views' file. Null when a record is missing
+ * or the views' file is not of this release or lags the own feed (a crash between append
  * and index): opening the node repairs that and answers. identity.key is
  * checked as opening does (NOT_INITIALISED, KEY_PERMISSIONS, KEY_CORRUPT).
  */
@@ -56,13 +56,13 @@ function recordedInfo (home: string): IdInfo | null {
   const paths = homePaths(home)
   const keys = readHomeKeys(paths)
   if (keys === null) return null
-  const views = readRecordedViews(paths.views)
+  const views = readRecordedViews(paths.views, keys.feed)
   if (views === null) return null
   const state = readJson<{ name: string, ownLength?: number, follows?: Record<string, unknown> }>(paths.state, { name: '', follows: {} })
   const record = new LengthRecord(paths.ownLength, state.ownLength ?? 0, true)
   const feedLength = record.get()
   record.close()
-  if ((views.checkpoints.get(keys.feed) ?? 0) !== feedLength) return null
+  if (views.checkpoint !== feedLength) return null
   return { ...keys, name: state.name, feedLength, events: views.events, follows: Object.keys(state.follows ?? {}).length }
 }
 
@@ -74,7 +74,7 @@ async function openedInfo (ctx: Context): Promise<IdInfo> {
     blobs: node.blobsKey,
     name: node.name,
     feedLength: node.feed.core.length,
-    events: node.views.events.size,
+    events: node.views.count,
     follows: node.follows().length
   }))
 }

@@ -30,7 +30,7 @@ function mergePolicy (home: string, repo: string): PolicyRead {
  */
 function trustedView (views: Views, revision: { id: string }): RevisionView {
   const view = seriesIndex(views).byRevisionEvent.get(revision.id)
-  const event = views.events.get(revision.id)
+  const event = views.event(revision.id)
   if (view === undefined || event === undefined || event.type !== 'series.revision') throw new CairnError('NOT_FOUND', `revision ${revision.id} is not indexed`)
   const reviews = view.reviews.filter((r) => hasRole(views.trust, r.author, 'reviewer', 'maintainer', 'bridge'))
   // The event decided on, even when a later republication of the same version is the one in force.

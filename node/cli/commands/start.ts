@@ -53,8 +53,8 @@ export const start: Command = {
       if (fresh) ctx.io.out(`created a new node in ${ctx.home}`)
       ctx.io.out(`identity ${node.identityKey} (${node.name})`)
       ctx.io.out(`feed     ${node.feedKey}`)
-      ctx.io.out(`events   ${node.views.events.size} indexed from ${node.status().feeds.filter((f) => f.kind === 'events').length} feed(s)`)
-      if (node.viewLogLoad.cut !== null) log(node.viewLogLoad.cut)
+      ctx.io.out(`events   ${node.views.count} indexed from ${node.status().feeds.filter((f) => f.kind === 'events').length} feed(s)`)
+      if (node.rebuilt !== null) log(node.rebuilt)
       const daemon = await startDaemon(node, {
         listen,
         swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default', reachable: values.reachable === true } : null,

@@ -7,7 +7,7 @@ export const status: Command = {
     await withNodeToRead(ctx, async (node) => {
       const s = node.status()
       if (values.json === true) {
-        ctx.io.out(JSON.stringify({ ...s, rejections: node.views.rejected }))
+        ctx.io.out(JSON.stringify({ ...s, rejections: node.views.rejections() }))
         return
       }
       ctx.io.out(`identity ${s.identity} (${s.name})`)
@@ -16,7 +16,7 @@ export const status: Command = {
       for (const f of s.feeds) {
         ctx.io.out(`${f.kind.padEnd(6)} ${f.key} length ${f.length} here ${f.contiguous}${f.indexed !== null ? ` indexed ${f.indexed}` : ''} hops ${f.hops}`)
       }
-      for (const r of node.views.rejected) ctx.io.out(`rejected ${r.feed.slice(0, 12)} block ${r.seq}${r.index !== undefined ? ` event ${r.index}` : ''}: ${r.reason}`)
+      for (const r of node.views.rejections()) ctx.io.out(`rejected ${r.feed.slice(0, 12)} block ${r.seq}${r.index !== undefined ? ` event ${r.index}` : ''}: ${r.reason}`)
     })
   }
 }

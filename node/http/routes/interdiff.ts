@@ -19,7 +19,7 @@ const USAGE = 'interdiff needs two revisions: /api/interdiff?from=REVISION_ID&to
 function revisionById (views: Views, id: string | undefined, what: 'from' | 'to'): RevisionEvent {
   if (id === undefined) throw new CairnError('BAD_QUERY', `${USAGE} (${what} is missing)`)
   if (!isHex32(id)) throw new CairnError('BAD_ID', `${what}: "${id}" is not an EventId (64 lowercase hex characters)`)
-  const e = views.events.get(id)
+  const e = views.event(id)
   if (e === undefined) throw notFound(`${what}: no event ${id} in this node's views`)
   if (e.type !== 'series.revision') throw notFound(`${what}: ${id} is a ${e.type} event, not a series.revision`)
   return e as RevisionEvent

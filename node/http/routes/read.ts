@@ -24,7 +24,7 @@ export function sortedEvents (views: Views, filter: { type?: string, author?: st
 function referencedBy (views: Views): Map<string, string[]> {
   return views.derive('http:referenced-by', (v) => {
     const out = new Map<string, string[]>()
-    for (const e of v.events.values()) {
+    for (const e of v.query()) {
       for (const ref of e.refs) {
         const list = out.get(ref)
         if (list === undefined) out.set(ref, [e.id])
@@ -51,7 +51,7 @@ export function readRoutes (app: FastifyInstance, { node, sessions }: RouteConte
   app.get('/api/status', async () => {
     const s = node.status()
     const types: Record<string, number> = {}
-    for (const [type, list] of views.byType) types[type] = list.length
+    Object.assign(types, views.countsByType())
     return { ...s, types, trusted: views.trust.size, identities: views.identities.size }
   })
 
@@ -88,7 +88,7 @@ export function readRoutes (app: FastifyInstance, { node, sessions }: RouteConte
     schema: { querystring: strictQuery({ limit: { type: 'string' } }) }
   }, async (request) => {
     const limit = parseLimit(request.query.limit)
-    return { total: views.rejected.length, rejections: views.rejected.slice(-limit).reverse() }
+    return { total: views.rejectionCount, rejections: views.rejections(limit).reverse() }
   })
 
   app.get<{ Querystring: { type?: string, author?: string, limit?: string, cursor?: string, order?: 'newest' | 'oldest' } }>('/api/events', {
@@ -112,7 +112,7 @@ export function readRoutes (app: FastifyInstance, { node, sessions }: RouteConte
   app.get<{ Params: { id: string } }>('/api/events/:id', async (request) => {
     const { id } = request.params
     if (!isHex32(id)) throw new CairnError('BAD_ID', `"${id}" is not an EventId (64 lowercase hex characters)`)
-    const event = views.events.get(id)
+    const event = views.event(id)
     if (event === undefined) throw notFound(`no event ${id} in this node's views`)
     return {
       event: eventJson(event),
@@ -128,8 +128,8 @@ export function readRoutes (app: FastifyInstance, { node, sessions }: RouteConte
 function feedAuthors (views: Views): Map<string, string> {
   return views.derive('http:feed-authors', (v) => {
     const out = new Map<string, string>()
-    for (const e of v.events.values()) if (!out.has(e.feed)) out.set(e.feed, e.author)
-    for (const e of v.byType.get('identity.link') ?? []) {
+    for (const e of v.query()) if (!out.has(e.feed)) out.set(e.feed, e.author)
+    for (const e of v.ofType('identity.link')) {
       if (e.type !== 'identity.link') continue
       if (!out.has(e.body.feed)) out.set(e.body.feed, e.author)
       if (e.body.blobs !== undefined && !out.has(e.body.blobs)) out.set(e.body.blobs, e.author)

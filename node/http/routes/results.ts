@@ -18,7 +18,7 @@ import { sortedEvents } from './read.js'
 
 function resultById (views: Views, id: string, what: string): ResultEvent {
   if (!isHex32(id)) throw new CairnError('BAD_ID', `${what}: "${id}" is not an EventId (64 lowercase hex characters)`)
-  const e = views.events.get(id)
+  const e = views.event(id)
   if (e?.type !== 'result') throw notFound(`${what}: no result ${id} in this node's views`)
   return e as ResultEvent
 }
@@ -47,7 +47,7 @@ export function resultRoutes (app: FastifyInstance, { node }: RouteContext): voi
 
   app.get<{ Params: { id: string } }>('/api/results/:id', async (request) => {
     const e = resultById(views, request.params.id, 'result')
-    const job = e.body.job === undefined ? undefined : views.events.get(e.body.job)
+    const job = e.body.job === undefined ? undefined : views.event(e.body.job)
     return { result: eventJson(e), counts: statusCounts(e), report: renderReport(e.body.tests, { width: 0 }), job: job === undefined ? null : eventJson(job) }
   })
 

@@ -45,7 +45,7 @@ function patchesByBlob (views: Views): Map<string, BlobPatchJson[]> {
       if (list === undefined) out.set(hash, [use])
       else list.push(use)
     }
-    for (const e of v.byType.get('series.revision') ?? []) {
+    for (const e of v.ofType('series.revision')) {
       if (e.type !== 'series.revision') continue
       const b = e.body
       const at = { revision: e.id, series: b.series, project: b.project, version: b.version }
@@ -80,7 +80,7 @@ export function seriesRoutes (app: FastifyInstance, { node }: RouteContext): voi
   app.get<{ Params: { id: string } }>('/api/revisions/:id', async (request) => {
     const { id } = request.params
     if (!isHex32(id)) throw new CairnError('BAD_ID', `"${id}" is not an EventId (64 lowercase hex characters)`)
-    const rev = views.events.get(id)
+    const rev = views.event(id)
     if (rev?.type !== 'series.revision') throw notFound(`no series.revision ${id} in this node's views`)
     const view = revisionOfEvent(views, id)
     const series = view === null ? null : findSeries(views, view.series)

@@ -31,7 +31,7 @@ export function streamRoutes (app: FastifyInstance, { node }: RouteContext): voi
       connection: 'keep-alive'
     })
     res.write(`retry: ${RETRY_MS}\n: cairn events as they are indexed\n\n`)
-    res.write(`event: hello\ndata: ${JSON.stringify({ events: node.views.events.size, identity: node.identityKey })}\n\n`)
+    res.write(`event: hello\ndata: ${JSON.stringify({ events: node.views.count, identity: node.identityKey })}\n\n`)
     open.add(res)
     const unsubscribe = node.views.subscribe((event) => {
       if (only !== undefined && event.type !== only) return

@@ -42,7 +42,7 @@ const routes: Array<WriteRoute<EventType>> = [
 ]
 
 function requireRevision (node: CairnNode, id: string, field: string): void {
-  if (node.views.events.get(id)?.type !== 'series.revision') {
+  if (node.views.event(id)?.type !== 'series.revision') {
     throw new CairnError('UNKNOWN_REVISION', `${field}: ${id} is not a series.revision this node has indexed; sync first`)
   }
 }
@@ -72,7 +72,7 @@ export function writeRoutes (app: FastifyInstance, { node, token }: RouteContext
       validateDraft(route.type, body)
       const refs = route.refs(body as BodyOf<EventType>, node)
       const event = await node.post(route.type, body as BodyOf<EventType>, refs)
-      const indexed = node.views.events.get(event.id)
+      const indexed = node.views.event(event.id)
       void reply.code(201).header('location', `/api/events/${event.id}`)
       return { id: event.id, event: indexed !== undefined ? eventJson(indexed) : event }
     })

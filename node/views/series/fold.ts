@@ -30,7 +30,7 @@ function replacements (views: Views, events: readonly RevisionEvent[]): Map<stri
   const replacedBy = new Map<string, string>()
   for (const e of events) {
     for (const old of e.body.replaces ?? []) {
-      const target = views.events.get(old)
+      const target = views.event(old)
       if (target?.type === 'series.revision' && target.author === e.author && old !== e.id) replacedBy.set(old, e.id)
     }
   }
@@ -64,7 +64,7 @@ const revisionKey = (e: RevisionEvent): string => `${e.body.series}\u0000${e.bod
 const reviewKey = (e: ReviewEvent): string => e.body.messageId === undefined ? e.id : `${e.author}\u0000${e.body.messageId}`
 
 function sortedOfType<E extends IndexedEvent> (views: Views, type: EventType): E[] {
-  return [...(views.byType.get(type) ?? [])].sort(byTsThenId) as E[]
+  return [...(views.ofType(type))].sort(byTsThenId) as E[]
 }
 
 

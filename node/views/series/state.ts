@@ -83,7 +83,7 @@ interface StateFacts {
 /** What seriesState reads besides the series, brought up to date when an event of STATE_TYPES arrives (a list of many series asks for each). */
 function stateFacts (views: Views): StateFacts {
   const empty = (): StateFacts => ({ merges: new Map(), decisions: new Map(), jobs: new Map(), verdicts: new Map() })
-  return deriveOverIncrementally(views, STATE_TYPES, 'series/state', (v) => addFacts(empty(), STATE_TYPES.map((t) => v.byType.get(t) ?? [])), addFacts)
+  return deriveOverIncrementally(views, STATE_TYPES, 'series/state', (v) => addFacts(empty(), STATE_TYPES.map((t) => v.ofType(t))), addFacts)
 }
 
 /** Adds events of STATE_TYPES (in that order) to the facts: they only ever add, in arrival order, as a build does. */
@@ -101,13 +101,13 @@ function addFacts (facts: StateFacts, [merges, decisions, jobs, results]: Readon
  * revision of the job a result is for; every revision when trust changed.
  */
 export function revisionsNamed (views: Views, [merges, decisions, jobs, results, trust]: ReadonlyArray<readonly IndexedEvent[]>): string[] {
-  if ((trust ?? []).length > 0) return (views.byType.get('series.revision') ?? []).map((e) => e.id)
+  if ((trust ?? []).length > 0) return (views.ofType('series.revision')).map((e) => e.id)
   const out: string[] = []
   for (const e of [...merges ?? [], ...decisions ?? [], ...jobs ?? []]) {
     if ((e.type === 'merge' || e.type === 'decision' || e.type === 'job.request') && e.body.revision !== undefined) out.push(e.body.revision)
   }
   for (const e of results ?? []) {
-    const job = e.type === 'result' && e.body.job !== undefined ? views.events.get(e.body.job) : undefined
+    const job = e.type === 'result' && e.body.job !== undefined ? views.event(e.body.job) : undefined
     if (job?.type === 'job.request' && job.body.revision !== undefined) out.push(job.body.revision)
   }
   return out

@@ -1,0 +1,18 @@
+import type Hypercore from 'hypercore'
+import type { Views } from './views.js'
+
+/**
+ * Why the views must be rebuilt from the feeds on open, or null: a new file
+ * beside an earlier release's views.log (said, it is rebuilt anyway), or a
+ * feed now shorter than its checkpoint (cleared, or truncated by a damaged
+ * store): views over blocks that are gone.
+ */
+export function staleViews (views: Views, fresh: boolean, hadViewLog: boolean, coreFor: (key: string) => Hypercore | undefined): string | null {
+  if (fresh) return hadViewLog ? 'the views of an earlier release (views.log) are rebuilt from the feeds into views.sqlite' : null
+  if (!views.indexes) return null
+  for (const [key, length] of views.checkpoints()) {
+    const core = coreFor(key)
+    if (core === undefined || core.contiguousLength < length) return `feed ${key} holds fewer blocks than the views had indexed; the views are rebuilt from the feeds`
+  }
+  return null
+}

@@ -1,0 +1,32 @@
+import type { Database as Db, Statement } from 'better-sqlite3'
+import { byTsThenId } from '../indexed.js'
+import type { IndexedEvent } from '../indexed.js'
+import type { FeedRow } from './registry.js'
+import { blob, contentOf } from './rows.js'
+
+/**
+ * Writes one event's rows, within the writer's transaction. The same signed
+ * event relayed in a second feed (or twice in one) is a duplicate: the first
+ * copy stands. An accepted event's log-order key is the greatest (ts, id) of
+ * its feed up to it (indexed.ts, inFeedOrder), carried in the feed's row.
+ */
+export class Applier {
+  private readonly insert: Statement
+
+  constructor (db: Db) {
+    this.insert = db.prepare('INSERT OR IGNORE INTO events (id, type, author, ts, feed, seq, kts, kid, refs, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+  }
+
+  /** False when the event is a duplicate (nothing written). */
+  apply (event: IndexedEvent, feed: FeedRow): boolean {
+    const key = feed.kts !== null && feed.kid !== null && byTsThenId({ ts: feed.kts, id: feed.kid.toString('hex') }, event) > 0
+      ? { kts: feed.kts, kid: feed.kid }
+      : { kts: event.ts, kid: blob(event.id) }
+    const { refs, body } = contentOf(event)
+    const { changes } = this.insert.run(blob(event.id), event.type, blob(event.author), event.ts, feed.n, event.seq, key.kts, key.kid, refs, body)
+    if (changes === 0) return false
+    feed.kts = key.kts
+    feed.kid = key.kid
+    return true
+  }
+}

@@ -1,0 +1,74 @@
+import Database from 'better-sqlite3'
+import type { Database as Db } from 'better-sqlite3'
+import { chmodSync, existsSync } from 'node:fs'
+
+/** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
+export const SCHEMA_VERSION = 1
+
+/**
+ * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
+ * log order), checkpoints, rejections. `kts`/`kid` is the event's log-order
+ * key (indexed.ts, inFeedOrder): the greatest (ts, id) of its feed up to it,
+ * fixed when it is inserted, so `log --limit N` is an index range read.
+ */
+const SCHEMA = `
+CREATE TABLE feeds (n INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, length INTEGER NOT NULL,
+  kts INTEGER, kid BLOB);
+CREATE TABLE events (n INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, type TEXT NOT NULL,
+  author BLOB NOT NULL, ts INTEGER NOT NULL, feed INTEGER NOT NULL, seq INTEGER NOT NULL,
+  kts INTEGER NOT NULL, kid BLOB NOT NULL, refs BLOB, body BLOB NOT NULL);
+CREATE INDEX events_order ON events (kts, kid, n);
+CREATE INDEX events_type ON events (type, n);
+CREATE INDEX events_type_order ON events (type, kts, kid, n);
+CREATE INDEX events_author_order ON events (author, kts, kid, n);
+CREATE TABLE type_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE rejections (n INTEGER PRIMARY KEY, feed BLOB NOT NULL, seq INTEGER NOT NULL, idx INTEGER,
+  code TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO meta VALUES ('duplicates', 0), ('version', 0), ('generation', 0);
+`
+
+/** The views' database as opened: `indexes` when this process writes it (a file it holds, or memory). */
+interface OpenedDb { db: Db, fresh: boolean, indexes: boolean }
+
+/**
+ * Open (and create, writable) HOME/views.sqlite: WAL, so readers beside the
+ * writer see committed frames and never block it; synchronous NORMAL, so a
+ * commit survives kill -9 without an fsync per frame (the feeds are the
+ * truth; a power cut loses frames the indexer then indexes again). Another
+ * version, or no file, is remade empty (`fresh`): the indexer rebuilds it.
+ * Read-only (beside the process holding the home) the file is read as that
+ * process commits it; when it is missing or of another version the views
+ * are indexed in memory instead, as that process will rebuild its own.
+ */
+export function openDb (path: string, readOnly: boolean): OpenedDb {
+  if (readOnly) {
+    if (existsSync(path)) {
+      const db = new Database(path, { readonly: true, fileMustExist: true })
+      if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return { db, fresh: false, indexes: false }
+      db.close()
+    }
+    return { db: memoryDb(), fresh: true, indexes: true }
+  }
+  const existed = existsSync(path)
+  const db = new Database(path)
+  chmodSync(path, 0o600) // -wal and -shm take the database file's mode
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  if (existed && db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return { db, fresh: false, indexes: true }
+  db.transaction(() => {
+    for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>) {
+      db.exec(`DROP TABLE IF EXISTS "${name}"`)
+    }
+    db.exec(SCHEMA)
+    db.pragma(`user_version = ${SCHEMA_VERSION}`)
+  })()
+  return { db, fresh: true, indexes: true }
+}
+
+/** Views in memory, of this schema: a read-only open beside a holder whose file is not (yet) of this release; tests. */
+export function memoryDb (): Db {
+  const db = new Database(':memory:')
+  db.exec(SCHEMA)
+  return db
+}

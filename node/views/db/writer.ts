@@ -1,0 +1,49 @@
+import type { Database as Db, Statement, Transaction } from 'better-sqlite3'
+import type { Frame, IndexedEvent } from '../indexed.js'
+import { Applier } from './applier.js'
+import type { FeedRegistry } from './registry.js'
+import { blob } from './rows.js'
+import type { TypeCounts } from './type-counts.js'
+
+/**
+ * The views' one writer. A frame (one feed's events and rejections up to its
+ * new checkpoint) is one transaction: its rows and the checkpoint commit
+ * together, so a crash between frames loses nothing and repeats nothing.
+ */
+export class ViewsWriter {
+  private readonly commitTx: Transaction<(frame: Frame) => IndexedEvent[]>
+  private readonly clearTx: Transaction<() => void>
+
+  constructor (db: Db, registry: FeedRegistry, counts: TypeCounts) {
+    const applier = new Applier(db)
+    const reject: Statement = db.prepare('INSERT INTO rejections (feed, seq, idx, code, reason) VALUES (?, ?, ?, ?, ?)')
+    const bump: Statement = db.prepare('UPDATE meta SET value = value + ? WHERE key = ?')
+    this.commitTx = db.transaction((frame: Frame) => {
+      const feed = registry.row(frame.feed)
+      const accepted = frame.events.filter((e) => applier.apply(e, feed))
+      for (const r of frame.rejected) reject.run(blob(r.feed), r.seq, r.index ?? null, r.code, r.reason)
+      feed.length = frame.length
+      registry.save(feed)
+      counts.record(accepted.map((e) => e.type))
+      if (accepted.length < frame.events.length) bump.run(frame.events.length - accepted.length, 'duplicates')
+      bump.run(1, 'version')
+      return accepted
+    })
+    this.clearTx = db.transaction(() => {
+      for (const table of ['events', 'feeds', 'type_counts', 'rejections']) db.exec(`DELETE FROM ${table}`)
+      db.exec("UPDATE meta SET value = 0 WHERE key = 'duplicates'")
+      bump.run(1, 'version')
+      bump.run(1, 'generation')
+    })
+  }
+
+  /** Commit a frame (BEGIN IMMEDIATE); returns its events that were new to the views. */
+  commit (frame: Frame): IndexedEvent[] {
+    return this.commitTx.immediate(frame)
+  }
+
+  /** Drop every view and checkpoint in one transaction: the indexer applies every frame again. */
+  clear (): void {
+    this.clearTx.immediate()
+  }
+}
