@@ -26,7 +26,7 @@ import { Views } from './views/views.js'
 import type { IndexedEvent } from './views/views.js'
 import { announceLimits, choose, chosenByLink, migrateFollow } from './net/follow-policy.js'
 import type { AnnounceLimits, Announced, FeedKind, Follow } from './net/follow-policy.js'
-import { ownScopes, widenInterest } from './net/scopes.js'
+import { ownScopes } from './net/scopes.js'
 
 export type { FeedKind, Follow } from './net/follow-policy.js'
 
@@ -220,10 +220,10 @@ export class CairnNode {
     return { adopted: [...adopt.keys()], ignored }
   }
 
-  /** Adopt announced feeds only in these scopes from now on (feeds carried stay); returns the whole interest. */
-  widenInterest (scopes: readonly string[]): string[] {
+  /** Change the scopes announced feeds must share to be adopted from now on (feeds carried stay); returns the interest. */
+  setInterest (change: (interest: readonly string[]) => string[]): string[] {
     this.assertWritable('follow')
-    this.state.interest = widenInterest(this.state.interest ?? [], scopes)
+    this.state.interest = change(this.state.interest ?? [])
     this.saveState()
     return this.state.interest
   }

@@ -19,8 +19,13 @@ export function isScope (value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_SCOPE_LENGTH && SCOPE.test(value)
 }
 
+/** The scopes --project and --list name (cairn follow, unfollow). */
+export function scopesOf (values: { project?: string[], list?: string[] }): string[] {
+  return [...(values.project ?? []).map((p) => scopeOf('project', p)), ...(values.list ?? []).map((l) => scopeOf('list', l))]
+}
+
 /** `kind:NAME` from a --project or --list value, or BAD_SCOPE naming what is wrong with it. */
-export function scopeOf (kind: 'project' | 'list', name: string): string {
+function scopeOf (kind: 'project' | 'list', name: string): string {
   const scope = `${kind}:${name}`
   if (!isScope(scope)) throw new CairnError('BAD_SCOPE', `--${kind} ${JSON.stringify(name)}: a ${kind} name is 1 to ${MAX_SCOPE_LENGTH - kind.length - 1} printable characters without spaces`)
   return scope
@@ -31,6 +36,11 @@ export function widenInterest (interest: readonly string[], added: readonly stri
   const out = [...new Set([...interest, ...added])].sort()
   if (out.length > MAX_INTEREST) throw new CairnError('BAD_SCOPE', `an interest holds at most ${MAX_INTEREST} projects and lists; this would make it ${out.length}`)
   return out
+}
+
+/** How a command shows an interest. */
+export function describeInterest (interest: readonly string[]): string {
+  return interest.length === 0 ? 'interest none: every announced feed is adopted (within the caps)' : `interest ${interest.join(' ')}`
 }
 
 /**

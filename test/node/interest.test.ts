@@ -61,14 +61,14 @@ test('follow by interest over real replication: the node carries the feeds of it
   t.ok(await syncOnce(b, hub))
   t.alike(hub.follows().map((f) => [f.key, f.scopes]).sort(), [[a.feedKey, ['list:linux-xfs', 'project:xfs']], [a.blobsKey, ['list:linux-xfs', 'project:xfs']], [b.feedKey, ['list:netdev', 'project:net']], [b.blobsKey, ['list:netdev', 'project:net']]].sort(), 'the hub follows by no interest: all of them, scopes kept')
 
-  c.widenInterest(['project:xfs'])
+  c.setInterest(() => ['project:xfs'])
   t.ok(await syncOnce(hub, c))
   const carried = c.follows().map((f) => f.key).sort()
   t.alike(carried, [a.feedKey, a.blobsKey, hub.feedKey, hub.blobsKey].sort(), 'xfs\'s feeds and the hub\'s own, not net\'s')
   t.alike(c.views.ofType('series.revision').map((e) => e.type === 'series.revision' ? e.body.project : ''), ['xfs'])
 })
 
-test('cairn follow --project/--list: the interest is kept in state.json; names that cannot be scopes are BAD_SCOPE', async (t) => {
+test('cairn follow --project/--list: the interest is kept in state.json, unfollow --project/--list narrows it; names that cannot be scopes are BAD_SCOPE', async (t) => {
   const home = join(await t.tmp(), 'h')
   t.is(cairn(home, 'init', '--name', 'lab').status, 0)
   const r = cairn(home, 'follow', '--project', 'xfs', '--list', 'linux-xfs@vger.kernel.org')
@@ -83,11 +83,17 @@ test('cairn follow --project/--list: the interest is kept in state.json; names t
   const none = cairn(home, 'follow')
   t.is(none.status, 2)
   t.ok(/needs a FEEDKEY, or --project\/--list NAME/.test(none.stderr), none.stderr.trim())
+
+  t.is(cairn(home, 'unfollow', '--list', 'linux-xfs@vger.kernel.org').stdout.trim(), 'interest project:xfs')
+  t.is(cairn(home, 'unfollow', '--project', 'xfs').stdout.trim(), 'interest none: every announced feed is adopted (within the caps)')
+  const both = cairn(home, 'unfollow', '--announced', '--project', 'xfs')
+  t.is(both.status, 2, 'one thing at a time')
+  t.ok(/give a FEEDKEY, --announced, or --project\/--list NAME/.test(both.stderr), both.stderr.trim())
 })
 
 test('a fake peer\'s out-of-scope feeds leave no trace in state.json', async (t) => {
   const { node, home } = await createNode(t, 'lab')
-  node.widenInterest(['project:xfs'])
+  node.setInterest(() => ['project:xfs'])
   const peer = fakePeer(t, node)
   peer.announce([feed(net, ['project:net']), feed(xfs, ['project:xfs'])])
   await until(() => node.follows().length === 1)

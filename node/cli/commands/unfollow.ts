@@ -1,3 +1,4 @@
+import { describeInterest, scopesOf } from '../../net/scopes.js'
 import type { Args, Command } from '../command.js'
 import { usageError, withNode } from '../command.js'
 import type { unfollowSpec } from '../specs/node.js'
@@ -5,15 +6,18 @@ import type { unfollowSpec } from '../specs/node.js'
 export const unfollow: Command = {
   async run (ctx, { values, positionals }: Args<typeof unfollowSpec>) {
     const key = positionals[0]?.toLowerCase()
-    if ((key === undefined) === (values.announced !== true)) throw usageError('give a FEEDKEY or --announced')
+    const scopes = scopesOf(values)
+    if ([key !== undefined, values.announced === true, scopes.length > 0].filter(Boolean).length !== 1) throw usageError('give a FEEDKEY, --announced, or --project/--list NAME')
     if (values.from !== undefined && values.announced !== true) throw usageError('--from goes with --announced')
     await withNode(ctx, async (node) => {
       if (key !== undefined) {
         ctx.io.out(await node.unfollow(key) ? `unfollowed ${key}` : `was not following ${key}; announcements of it are refused from now on`)
-        return
+      } else if (scopes.length > 0) {
+        ctx.io.out(describeInterest(node.setInterest((interest) => interest.filter((s) => !scopes.includes(s)))))
+      } else {
+        const dropped = await node.forgetAnnounced(values.from)
+        ctx.io.out(`forgot ${dropped.length} announced feed${dropped.length === 1 ? '' : 's'}${values.from === undefined ? '' : ` from ${values.from}`}`)
       }
-      const dropped = await node.forgetAnnounced(values.from)
-      ctx.io.out(`forgot ${dropped.length} announced feed${dropped.length === 1 ? '' : 's'}${values.from === undefined ? '' : ` from ${values.from}`}`)
     })
   }
 }

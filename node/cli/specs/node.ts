@@ -65,13 +65,15 @@ export const followSpec = {
 
 export const unfollowSpec = {
   name: 'unfollow',
-  summary: 'stop carrying a feed (and refuse it from announcements until followed again); --announced forgets every feed only a peer announced',
+  summary: 'stop carrying a feed (and refuse it from announcements until followed again); --announced forgets every feed only a peer announced; --project/--list narrow the interest',
   args: ['[FEEDKEY]'],
   options: [
     { name: 'announced', type: 'boolean', description: 'instead of one FEEDKEY: forget every feed adopted from announcements that is not followed, trusted or linked' },
-    { name: 'from', type: 'string', value: 'HOST', description: 'with --announced: only the feeds announced by this peer host', example: '--from 192.0.2.7' }
+    { name: 'from', type: 'string', value: 'HOST', description: 'with --announced: only the feeds announced by this peer host', example: '--from 192.0.2.7' },
+    { name: 'project', type: 'string', value: 'NAME', multiple: true, description: 'take this project out of the interest (cairn follow --project); the feeds carried stay', example: '--project linux-xfs' },
+    { name: 'list', type: 'string', value: 'NAME', multiple: true, description: 'take this list out of the interest', example: '--list linux-xfs@vger.kernel.org' }
   ],
-  examples: ['cairn unfollow --announced']
+  examples: ['cairn unfollow --announced', 'cairn unfollow --project linux-xfs']
 } as const satisfies CommandSpec
 
 const ROLE_LIST = 'reviewer, maintainer, runner, bridge'
