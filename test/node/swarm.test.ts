@@ -4,14 +4,7 @@ import createTestnet from 'hyperdht/testnet.js'
 import { joinSwarm } from '../../node/net/swarm.js'
 import type { CairnNode } from '../../node/node.js'
 import { createNode } from '../helpers/nodes.js'
-
-async function until (what: string, ok: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+import { until } from '../runners/fixture.js'
 
 test('three nodes on a loopback hyperswarm testnet converge on the same events', async (t) => {
   const testnet = await createTestnet(3, { host: '127.0.0.1' })
