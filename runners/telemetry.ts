@@ -3,8 +3,11 @@
  * and any that left it but carry the step's marker) are sampled from Linux
  * /proc: CPU, resident memory, I/O and how many there are. The series is
  * stored as a blob of the result (`telemetry/<kind>-<step>.json`) and drawn
- * by the UI; a step over before the first interval has none. Elsewhere than Linux, or for processes not ours to read, the
- * samples are empty, never an error.
+ * by the UI. A sample is taken as the step starts, every interval while it
+ * runs, and once more when it has ended (what outlived it, usually nothing),
+ * so even a step shorter than one interval has two points to draw.
+ * Elsewhere than Linux, or for processes not ours to read, the samples are
+ * empty, never an error.
  *
  * CPU counts the processes' own time and that of the children they waited
  * for (utime+stime+cutime+cstime), so work done by short-lived children
@@ -13,6 +16,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
 
 /** What `telemetry/*.json` holds: one array per column, x first (ms since the step started). */
 export interface Telemetry {
@@ -70,18 +74,22 @@ function readProc (pid: string, pgid: number, marker: string): ProcSample | null
 /** Samples one step's processes every `intervalMs` until `stop()`. */
 export class StepTelemetry {
   private readonly series: Telemetry
-  private readonly started = Date.now()
+  // performance.now(): sub-millisecond, so a quick step's start and end samples still differ in time
+  private readonly started = performance.now()
   private timer: NodeJS.Timeout | null = null
+  private stopped = false
   private lastTicks = 0
   private lastAt = this.started
 
   constructor (step: string, private readonly pgid: number, private readonly marker: string, intervalMs: number) {
     this.series = { v: 1, step, intervalMs, t: [], cpu: [], rssBytes: [], readBytes: [], writeBytes: [], procs: [] }
+    this.sample()
     this.timer = setInterval(() => this.sample(), intervalMs)
     this.timer.unref()
   }
 
   private sample (): void {
+    const now = performance.now() // when the reading began: the first sample is the step's start
     let pids: string[]
     try {
       pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
@@ -98,13 +106,12 @@ export class StepTelemetry {
       total.write += s.write
       total.procs++
     }
-    const now = Date.now()
-    // Processes that ended take their ticks with them: never draw a negative use.
-    const cpu = Math.max(0, total.cpuTicks - this.lastTicks) / clockTicks() / Math.max(0.001, (now - this.lastAt) / 1000) * 100
+    const s = this.series
+    // Processes that ended take their ticks with them: never draw a negative use. The first sample has no interval behind it.
+    const cpu = s.t.length === 0 ? 0 : Math.max(0, total.cpuTicks - this.lastTicks) / clockTicks() / Math.max(0.001, (now - this.lastAt) / 1000) * 100
     this.lastTicks = total.cpuTicks
     this.lastAt = now
-    const s = this.series
-    s.t.push(now - this.started)
+    s.t.push(Math.round((now - this.started) * 1000) / 1000)
     s.cpu.push(Math.round(cpu * 10) / 10)
     s.rssBytes.push(total.rss)
     s.readBytes.push(total.read)
@@ -122,10 +129,12 @@ export class StepTelemetry {
     this.timer.unref()
   }
 
-  /** Stop sampling; the series so far, or null when the step ended before the first sample. */
+  /** Stop sampling, with a last sample the first time; the series (null only where /proc cannot be listed). */
   stop (): Telemetry | null {
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
+    if (!this.stopped) this.sample()
+    this.stopped = true
     return this.series.t.length === 0 ? null : this.series
   }
 }

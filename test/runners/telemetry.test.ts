@@ -42,3 +42,16 @@ test('telemetry: telemetryMs 0 stores none', async (t) => {
   const { result } = await runOne(t, 'sleep 0.2; echo 1..1; echo ok 1 - quick\n', 0)
   t.alike(result.body.logs.map((l) => l.name), ['test-test.log'])
 })
+
+test('telemetry: a step shorter than one interval still has a sample at its start and one at its end', async (t) => {
+  const { node, result } = await runOne(t, 'echo 1..1; echo ok 1 - quick\n', 60_000)
+  t.is(result.body.verdict, 'pass', result.body.message ?? '')
+  const ref = result.body.logs.find((l) => l.name === 'telemetry/test-test.json')?.blob
+  t.ok(ref !== undefined, 'the quick step has a telemetry blob')
+  if (ref === undefined) return
+  const series = JSON.parse((await node.blobs.get(ref)).toString('utf8')) as Telemetry
+  t.is(series.t.length, 2, 'start and end, no interval sample between')
+  t.ok((series.t[0] as number) < 1, `the first at the start (${series.t[0]} ms)`)
+  t.ok((series.t[1] as number) > (series.t[0] as number), 'the last after it')
+  t.is(series.cpu[0], 0, 'no CPU figure without an interval behind it')
+})

@@ -177,8 +177,12 @@ async function projectSeriesToProvenance (t: TestInstance, { page, server, revis
   t.ok(report.includes(`Failures: ${REGRESSED}`), 'fstests-style Failures line')
   t.ok(report.includes('Verdict: fail'), 'verdict')
   t.ok((await page.locator('main').innerText()).includes('lab-3'), 'the runner, by name')
-  // The telemetry chart is not checked here: this lab's steps end within one sampling
-  // interval on a quiet machine, so whether a chart exists depended on load (an open item of issue 19).
+  const charts = page.locator('#telemetry .telemetry-chart')
+  // Drawn once the telemetry blobs arrive: wait for the first, not a count taken at once. Every
+  // sampled step has a start and an end sample, however quick it was (runners/telemetry.ts).
+  await charts.first().waitFor()
+  t.ok(await charts.count() >= 1, 'a telemetry chart per sampled step')
+  t.ok(Number(await charts.first().getAttribute('data-samples')) >= 2 && await charts.first().locator('canvas').count() === 1, 'drawn by uPlot from the telemetry blob, from two samples or more')
   await shot(page, 'result')
   await page.locator('a', { hasText: 'test-test.log' }).click()
   await shown(page, '/blob/:hash')
