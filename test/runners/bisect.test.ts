@@ -161,3 +161,20 @@ test('CLI: cairn bisect names the first bad commit and its proof; bisect check v
   t.ok(bad.stderr.includes('BISECT_INCONSISTENT') && bad.stderr.includes('the step says good'), bad.stderr)
   t.is(cairn(home, 'bisect', '--repo', repo, '--good', commits[0] as string).status, 2, 'a missing --bad is a usage error')
 })
+
+test('bisect: a step whose job is cancelled before it settles ends the bisect with BISECT_JOB naming the job', async (t) => {
+  const dir = await t.tmp()
+  const { repo, commits } = makeRepo(dir, 4)
+  const { node } = await createNode(t) // no runner: the first step's job waits until it is cancelled
+  let submitted = (_prefix: string): void => {}
+  const prefixed = new Promise<string>((resolve) => { submitted = resolve })
+  const ended = bisect(node, { repo, good: commits[0] as string, bad: 'main', test: 'answer', log: (l) => { const m = /job ([0-9a-f]{12}) submitted/.exec(l); if (m !== null) submitted(m[1] as string) } })
+    .then(() => new Error('the bisect went on without the step'), (err: unknown) => err)
+  const prefix = await prefixed
+  const job = node.views.ofType('job.request').find((e) => e.id.startsWith(prefix))?.id as string
+  await node.post('job.progress', { job, step: 'cancel', state: 'cancelled' }, [job])
+  const err = await ended
+  t.ok(isCairnError(err, 'BISECT_JOB'), String(err))
+  t.ok((err as Error).message.includes(`job ${prefix} was aborted (cancelled)`), (err as Error).message)
+  t.is(node.views.ofType('bisect').length, 0, 'no bisect event')
+})
