@@ -144,7 +144,18 @@ const bodySchemaBuilders = {
     environment: z.record(z.string(), text(4096)),
     reuses: hex32.optional(),
     /** Why, in a line or a few, when the verdict is error, apply-failed or aborted. */
-    message: text(1 << 16).optional()
+    message: text(1 << 16).optional(),
+    /**
+     * Numbers the run measured (protocol/metrics.ts), beside its tests: added
+     * without a version change, so results without them still read.
+     */
+    metrics: z.array(z.object({
+      name: text(1000).min(1),
+      value: z.number(),
+      unit: text(50),
+      direction: z.enum(['higher', 'lower']),
+      samples: z.array(z.number()).max(100_000).optional()
+    })).max(100_000).optional()
   }),
   decision: () => z.object({
     revision: hex32,
