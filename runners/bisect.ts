@@ -28,6 +28,8 @@ interface BisectOptions {
   profile?: string
   tags?: string[]
   log?: (line: string) => void
+  /** Resolves when the user interrupts: the bisect ends BISECT_JOB; its jobs stay posted, and bisect again reuses their results. */
+  stopped?: Promise<void>
 }
 
 interface BisectOutput {
@@ -69,7 +71,7 @@ export async function bisect (node: CairnNode, opts: BisectOptions): Promise<Bis
   const order = await bisectRange(repo, good, bad)
   const { base: _b, ref: _r, ...template } = first
   log(`bisecting ${order.length} commit(s) ${good.slice(0, 12)}..${bad.slice(0, 12)}${opts.test === undefined ? '' : ` for test ${opts.test}`}`)
-  const search = new Search(node, template, opts.test, log)
+  const search = new Search(node, template, opts.test, log, opts.stopped ?? new Promise(() => {}))
   let next = nextStep(order, search.known())
   while ('probe' in next) {
     await search.settle(next.probe)
@@ -110,7 +112,7 @@ class Search {
   ran = 0
   private evidence: Map<string, Evidence>
 
-  constructor (private readonly node: CairnNode, private readonly template: JobTemplate, private readonly test: string | undefined, private readonly log: (line: string) => void) {
+  constructor (private readonly node: CairnNode, private readonly template: JobTemplate, private readonly test: string | undefined, private readonly log: (line: string) => void, private readonly stopped: Promise<void>) {
     this.evidence = knownRuns(node.views, template, test)
   }
 
@@ -176,6 +178,10 @@ class Search {
       if (check()) return
       const off = views.subscribe((e) => {
         if ((e.type === 'result' || e.type === 'job.progress') && (e.body as { job?: string }).job === job && check()) off()
+      })
+      void this.stopped.then(() => {
+        off()
+        reject(new CairnError('BISECT_JOB', `interrupted waiting for job ${job.slice(0, 12)}; it stays posted, and bisect again takes its result`))
       })
     })
   }

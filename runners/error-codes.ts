@@ -6,7 +6,7 @@ export const RUNNERS_CODES = {
   BASE: 'a base or ref that is not a commit of the repository',
   BASE_MISSING: 'a job with no base: neither --base, --ref nor the revision names one',
   BISECT_INCONSISTENT: 'bisect steps that do not prove a first bad commit (a flaky test, or a range not bad at its end)',
-  BISECT_JOB: 'a job a bisect submitted ended without a result it can use (aborted or cancelled)',
+  BISECT_JOB: 'a job a bisect submitted ended without a result it can use (aborted or cancelled), or the bisect was interrupted waiting for it',
   BISECT_RANGE: 'a bisect range that is not good..bad on one first-parent line, or a bisect of a repository that is not a local clone',
   BRANCH_EXISTS: 'applying onto a branch name the repository already has',
   DIRTY: 'a repository with uncommitted changes, where applying would mix them in',

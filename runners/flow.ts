@@ -31,6 +31,8 @@ interface FlowOptions extends Omit<SubmitOptions, 'series' | 'ref'> {
   log: (line: string) => void
   /** Resolves when the user interrupts: the flow ends FLOW_UNSETTLED. */
   stopped: Promise<void>
+  /** The archive cut-off (ms): a job whose result was published before it is not taken as run; a new job is posted, which a runner may answer by reusing that run. */
+  since?: number
 }
 
 export interface FlowJob { job: string, posted: boolean, result: ResultEvent }
@@ -70,8 +72,8 @@ export async function runFlow (node: CairnNode, opts: FlowOptions): Promise<Flow
   const seriesReq = await jobRequestBody(node.views, common)
   const { series: _, ...baseOpts } = common
   const baselineReq = await jobRequestBody(node.views, { ...baseOpts, ref: opts.base ?? revision.body.base ?? seriesReq.body.base })
-  const baseline = await jobFor(node, baselineReq.body, [], opts.log, 'baseline')
-  const series = await jobFor(node, seriesReq.body, seriesReq.refs, opts.log, 'series')
+  const baseline = await jobFor(node, baselineReq.body, [], opts, 'baseline')
+  const series = await jobFor(node, seriesReq.body, seriesReq.refs, opts, 'series')
   const ranLocally = !servedElsewhere(node.views, seriesReq.body.tags, node.identityKey)
   let runner: Runner | null = null
   if (ranLocally) {
@@ -100,10 +102,11 @@ export async function runFlow (node: CairnNode, opts: FlowOptions): Promise<Flow
   }
 }
 
-/** The job of these inputs already posted and not cancelled or errored, else a new one. */
-async function jobFor (node: CairnNode, body: BodyOf<'job.request'>, refs: string[], log: (line: string) => void, what: string): Promise<{ job: string, posted: boolean }> {
+/** The job of these inputs already posted and not cancelled, errored or archived, else a new one. */
+async function jobFor (node: CairnNode, body: BodyOf<'job.request'>, refs: string[], { log, since }: Pick<FlowOptions, 'log' | 'since'>, what: string): Promise<{ job: string, posted: boolean }> {
   const key = inputsKey(body)
-  const earlier = listJobs(node.views, Date.now()).find((j) => inputsKey(j.request.body) === key && usable(j))
+  const archived = (j: JobView): boolean => since !== undefined && j.result !== null && (node.views.event(j.result)?.ts ?? since) < since
+  const earlier = listJobs(node.views, Date.now()).find((j) => inputsKey(j.request.body) === key && usable(j) && !archived(j))
   if (earlier !== undefined) {
     log(`${what} job ${earlier.id.slice(0, 12)} (posted before, ${earlier.state})`)
     return { job: earlier.id, posted: false }

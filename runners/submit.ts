@@ -28,7 +28,7 @@ export interface SubmitOptions {
 }
 
 /** A repo given as a path on this machine, not a URL (scheme:// or scp-like host:path). */
-function isLocalPath (repo: string): boolean {
+export function isLocalPath (repo: string): boolean {
   return !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(repo) && !/^[^/]+:/.test(repo)
 }
 

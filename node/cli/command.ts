@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
 import { isCairnError } from '../../protocol/errors.js'
 import type { BodyOf, EventType } from '../../protocol/schemas.js'
-import { postThroughDaemon } from './daemon-api.js'
+import { commandThroughDaemon, liveDaemon, postThroughDaemon } from './daemon-api.js'
 import { daemonApi } from '../daemon/record.js'
+import type { DaemonApi } from '../daemon/record.js'
 import type { CairnNode, OpenOptions } from '../node.js'
 import { CairnNode as Node } from '../node.js'
 import { homePaths } from '../storage/home.js'
@@ -41,6 +42,30 @@ export async function withNodeToRead<T> (ctx: Context, fn: (node: CairnNode) => 
     node = await Node.open(ctx.home, { readOnly: true })
   }
   return await using(node, fn)
+}
+
+/**
+ * For commands that write more than an event (run jobs in this process):
+ * on the home, or, while `cairn start` holds it, in the daemon (POST
+ * /api/commands/NAME), which parses `values` again as options: paths in
+ * them must be absolute. A status other than 0 becomes the exit code.
+ */
+export async function inProcessOrDaemon (ctx: Context, name: string, values: Record<string, unknown>, local: (node: CairnNode) => Promise<number>): Promise<void> {
+  const argv = Object.entries(values).flatMap(([k, v]) => v === true ? [`--${k}`] : v === undefined || v === false ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => [`--${k}`, String(x)]))
+  const inDaemon = async (api: DaemonApi): Promise<number> => await commandThroughDaemon(api, name, argv, ctx.io, ctx.stopped)
+  const running = liveDaemon(ctx.home)
+  let status: number
+  if (running !== null) status = await inDaemon(running)
+  else {
+    try {
+      status = await withNode(ctx, local)
+    } catch (err) {
+      const api = isCairnError(err, 'HOME_LOCKED') ? daemonApi(ctx.home) : null
+      if (api === null) throw err
+      status = await inDaemon(api)
+    }
+  }
+  if (status !== 0) process.exitCode = status
 }
 
 /** Posts an event as this home's identity; resolves with its EventId. */

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream'
 import { CairnError, wireCode } from '../../protocol/errors.js'
+import { daemonApi } from '../daemon/record.js'
 import type { DaemonApi } from '../daemon/record.js'
+import { homePaths, lockPid } from '../storage/home.js'
 
 /** How long a post through the daemon may take before the CLI gives up on it. */
 const POST_TIMEOUT_MS = 30_000
@@ -61,13 +63,7 @@ export async function ingestThroughDaemon (api: DaemonApi, call: IngestCall, on:
   }
   let summary: unknown
   try {
-    const response = await fetch(url, init)
-    if (!response.ok || response.body === null) {
-      const answer = await response.json().catch(() => ({})) as { error?: unknown, message?: unknown }
-      throw daemonError(answer, response.status)
-    }
-    for await (const line of lines(response.body)) {
-      const msg = JSON.parse(line) as { progress?: unknown, warning?: string, summary?: unknown, error?: unknown, message?: unknown }
+    for await (const msg of answerLines(url, init)) {
       if (msg.progress !== undefined) on.progress(msg.progress)
       else if (typeof msg.warning === 'string') on.warn(msg.warning)
       else if (msg.summary !== undefined) summary = msg.summary
@@ -80,6 +76,58 @@ export async function ingestThroughDaemon (api: DaemonApi, call: IngestCall, on:
   }
   if (summary === undefined) throw new CairnError('DAEMON_ERROR', 'the daemon ended the ingest without a summary')
   return summary
+}
+
+/**
+ * Run a command in the daemon (POST /api/commands/:name: `cairn flow` and
+ * `cairn bisect` while `cairn start` holds the home): its lines are printed
+ * as they come; resolves with its exit status. `stopped` (SIGINT) hangs up,
+ * which stops the command there as SIGINT would here.
+ */
+export async function commandThroughDaemon (api: DaemonApi, name: string, argv: string[], io: { out: (line: string) => void, err: (line: string) => void }, stopped: Promise<void>): Promise<number> {
+  const abort = new AbortController()
+  void stopped.then(() => abort.abort())
+  const init: RequestInit = {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ argv }),
+    signal: abort.signal
+  }
+  try {
+    for await (const msg of answerLines(new URL(`api/commands/${name}`, api.url), init)) {
+      if (typeof msg.out === 'string') io.out(msg.out)
+      else if (typeof msg.err === 'string') io.err(msg.err)
+      else if (typeof msg.exit === 'number') return msg.exit
+      else throw daemonError(msg, 200)
+    }
+  } catch (err) {
+    if (err instanceof CairnError) throw err
+    throw new CairnError('DAEMON_UNREACHABLE', `the daemon holding this home stopped answering ${name} at ${api.url} (${(err as Error).message}); the jobs it posted stay posted`, { cause: err })
+  }
+  throw new CairnError('DAEMON_ERROR', `the daemon ended ${name} without an exit status`)
+}
+
+/** The JSON lines of a streamed answer (application/x-ndjson); an answer that is not 200 is its error. */
+async function * answerLines (url: URL, init: RequestInit): AsyncIterable<Record<string, unknown>> {
+  const response = await fetch(url, init)
+  if (!response.ok || response.body === null) {
+    const answer = await response.json().catch(() => ({})) as { error?: unknown, message?: unknown }
+    throw daemonError(answer, response.status)
+  }
+  for await (const line of lines(response.body)) yield JSON.parse(line) as Record<string, unknown>
+}
+
+/** The daemon holding the home, when its record names a live lock holder; else null (the run opens the home, which says HOME_LOCKED if it must). */
+export function liveDaemon (home: string): DaemonApi | null {
+  const api = daemonApi(home)
+  const pid = lockPid(homePaths(home).lock)
+  if (api === null || pid === null) return null
+  try {
+    process.kill(pid, 0)
+    return api
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? api : null
+  }
 }
 
 function daemonError (answer: { error?: unknown, message?: unknown }, status: number): CairnError {

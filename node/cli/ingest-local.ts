@@ -74,7 +74,7 @@ export function mailQueue (home: string): MailQueue {
  * `cairn start`: node/http may not import the bridge. Runs go through the
  * daemon's one mail queue, which the mail watchers share.
  */
-export function daemonIngest (node: CairnNode, queue: MailQueue): Ingest {
+export function daemonIngest (node: CairnNode, queue: MailQueue): (request: IngestRequest) => Promise<IngestSummary> {
   return async (req) => await queue.run(async (state) => await ingestInto(node, state, req))
 }
 

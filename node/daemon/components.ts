@@ -1,6 +1,7 @@
 import type { JobTemplate } from '../../machines/test-selection.js'
 import type { AllowRule } from '../http/access.js'
 import type { LiveSession } from '../http/peers.js'
+import type { DaemonCommand } from '../http/routes/commands.js'
 import type { Ingest } from '../http/routes/ingest.js'
 import { serveHttp } from '../http/server.js'
 import { loadOrCreateToken } from '../http/token.js'
@@ -56,6 +57,8 @@ export interface HttpPlan extends HostPort {
   required: boolean
   /** Mail ingest through the API (POST /api/ingest), from the composition root (node/ may not import bridges/). */
   ingest?: Ingest
+  /** Commands run for a CLI beside the daemon (POST /api/commands/:name), from the composition root (they run runners/ code). */
+  commands?: Readonly<Record<string, DaemonCommand>>
 }
 
 export interface SwarmPlan {
@@ -109,7 +112,7 @@ export async function startHttp ({ node, out, log, live }: DaemonEnv, plan: Http
   const token = loadOrCreateToken(node.paths.token)
   let server
   try {
-    server = await serveHttp(node, { host: plan.host, port: plan.port, allowRemote: plan.allowRemote }, { token, allowFrom: plan.allowFrom, hostNames: plan.hostNames ?? [], sessions: () => live, log, ...(plan.ingest === undefined ? {} : { ingest: plan.ingest }) })
+    server = await serveHttp(node, { host: plan.host, port: plan.port, allowRemote: plan.allowRemote }, { token, allowFrom: plan.allowFrom, hostNames: plan.hostNames ?? [], sessions: () => live, log, ...(plan.ingest === undefined ? {} : { ingest: plan.ingest }), ...(plan.commands === undefined ? {} : { commands: plan.commands }) })
   } catch (err) {
     // The default port may be taken by another node on this machine: run
     // without HTTP and say so. An address the user asked for must work.

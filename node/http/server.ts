@@ -14,6 +14,8 @@ import { blobRoutes } from './routes/blobs.js'
 import { exportRoutes } from './routes/exports.js'
 import { historyRoutes } from './routes/history.js'
 import { ledgerRoutes } from './routes/ledger.js'
+import { commandRoutes } from './routes/commands.js'
+import type { DaemonCommand } from './routes/commands.js'
 import { ingestRoutes } from './routes/ingest.js'
 import type { Ingest } from './routes/ingest.js'
 import { interdiffRoutes } from './routes/interdiff.js'
@@ -42,6 +44,8 @@ export interface HttpOptions {
   ui?: UiFiles
   /** Mail ingest (POST /api/ingest), given by the composition that has the email bridge; without it the route is absent. */
   ingest?: Ingest
+  /** Commands the daemon runs for a CLI beside it (POST /api/commands/:name), from the same composition. */
+  commands?: Readonly<Record<string, DaemonCommand>>
 }
 
 /**
@@ -94,6 +98,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
   exportRoutes(app, ctx)
   writeRoutes(app, ctx)
   ingestRoutes(app, ctx, opts.ingest)
+  commandRoutes(app, ctx, opts.commands ?? {})
   streamRoutes(app, ctx)
   uiRoutes(app, ctx, opts.ui)
   return app

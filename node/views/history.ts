@@ -26,6 +26,8 @@ export interface HistoryFilter {
   runner?: string
   /** Only baselines (a repo at a ref) or only series revisions. */
   kind?: HistoryKind
+  /** Only results published at or after this time (ms): the archive cut-off (storage/archive-setting.ts). */
+  since?: number
 }
 
 /** A result and what it tested (wire/tested.ts; null fields where this node does not have the job). */
@@ -77,7 +79,8 @@ function candidates (views: Views): Candidate[] {
 function matches (t: Tested, filter: HistoryFilter): boolean {
   return (filter.profile === undefined || t.profile === filter.profile) &&
     (filter.runner === undefined || t.runner === filter.runner) &&
-    (filter.kind === undefined || t.kind === filter.kind)
+    (filter.kind === undefined || t.kind === filter.kind) &&
+    (filter.since === undefined || t.ts >= filter.since)
 }
 
 /** The results of a history: those `holds` says hold it, and the others of the same repo and profile. */

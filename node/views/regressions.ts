@@ -81,10 +81,10 @@ function track (views: Views, tree: Tree): Regression[] {
   return out
 }
 
-/** Every regression of every tree, open ones first, then by when first seen. */
-export function regressions (views: Views): Regression[] {
-  return deriveOver(views, ['result', 'job.request', 'trust.set'], 'regressions/all', (v) => {
-    const all = trees(v).flatMap((tree) => track(v, tree))
+/** Every regression of every tree, open ones first, then by when first seen; from results published at or after `since` (the archive cut-off) when given. */
+export function regressions (views: Views, since?: number): Regression[] {
+  return deriveOver(views, ['result', 'job.request', 'trust.set'], `regressions/all/${since ?? ''}`, (v) => {
+    const all = trees(v).flatMap((tree) => track(v, { ...tree, results: tree.results.filter((r) => since === undefined || r.e.ts >= since) }))
     return all.sort((a, b) => (a.state === b.state ? 0 : a.state === 'failing' ? -1 : 1) || a.firstSeen.ts - b.firstSeen.ts)
   })
 }

@@ -85,3 +85,31 @@ test('CLI: results archive --before DATE, results list --archived, --restore; a 
   t.is(cairn(home, 'results', 'archive', '--restore').status, 0)
   t.is(count(), 2, 'back')
 })
+
+test('archive: history and regressions leave archived results out (API and CLI), archived=1 / --archived bring them in; a named result still compares', { timeout: 60_000 }, async (t) => {
+  const { node, home } = await createNode(t, 'lab')
+  const OLD = Date.UTC(2025, 0, 1)
+  const job = (ref: string, ts?: number): { type: 'job.request', ts?: number, body: BodyOf<'job.request'> } => ({ type: 'job.request', ...(ts === undefined ? {} : { ts }), body: { project: 'linux', repo: REPO, base: ref.padEnd(40, '0'), ref, recipe: {}, profile: 'quick', tags: [], priority: 0 } })
+  const [j1] = await node.postMany([job('v1', OLD)])
+  const [r1] = await node.postMany([{ type: 'result', ts: OLD + 1, body: { job: j1?.id as string, build: 'b1', testRun: 'r1', verdict: 'pass', tests: [{ name: 't', status: 'pass' }], logs: [], environment: {} } }])
+  const j2 = await node.post('job.request', job('v2').body)
+  const r2 = await node.post('result', { job: j2.id, build: 'b2', testRun: 'r2', verdict: 'fail', tests: [{ name: 't', status: 'fail' }], logs: [], environment: {} })
+  await node.indexer.run()
+  const server = createHttpApp(node, { token: 'x'.repeat(64) })
+  t.teardown(() => server.close(), { order: -1 })
+  const get = async (url: string): Promise<any> => (await server.inject({ url })).json()
+  const seen = async (q = ''): Promise<[string[], number]> => [((await get(`/api/history?test=t&order=release${q}`)).points as Array<{ release: string }>).map((p) => p.release), (await get(`/api/regressions${q === '' ? '' : '?archived=1'}`)).total]
+  t.alike(await seen(), [['v2', 'v1'], 1], 'before: both releases, and t regressed at v2')
+  setArchivedBefore(home, Date.UTC(2026, 0, 1))
+  t.alike(await seen(), [['v2'], 0], 'v1 archived: out of the history, and no regression without the pass before it')
+  t.alike(await seen('&archived=1'), [['v2', 'v1'], 1], 'archived=1 brings them back')
+  t.is((await server.inject({ url: '/api/regressions?archived=2' })).statusCode, 400)
+  t.alike((await get(`/api/compare?a=${r1?.id as string}&b=${r2.id}`)).comparison.regressions.map((x: { name: string }) => x.name), ['t'], 'an archived result named by id still compares')
+  await server.close()
+  await node.close()
+
+  const history = (...args: string[]): string[] => (JSON.parse(cairn(home, 'history', 't', '--json', ...args).stdout) as { points: Array<{ release: string }> }).points.map((p) => p.release)
+  const regressed = (...args: string[]): number => (JSON.parse(cairn(home, 'regressions', '--json', ...args).stdout) as unknown[]).length
+  t.alike([history(), regressed()], [['v2'], 0], 'the CLI leaves them out too')
+  t.alike([history('--archived'), regressed('--archived')], [['v1', 'v2'], 1], '--archived brings them in')
+})

@@ -1,5 +1,5 @@
 import test from 'brittle'
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { bisect, bisectRange } from '../../runners/bisect.js'
 import { bisectProblems } from '../../protocol/bisect.js'
@@ -10,55 +10,17 @@ import { isCairnError } from '../../protocol/errors.js'
 import { CairnNode } from '../../node/node.js'
 import { cairn } from '../helpers/cli.js'
 import { createNode, syncOnce } from '../helpers/nodes.js'
-import { git, settled, startRunner, submit, until } from './fixture.js'
+import { git, makeBisectRepo as makeRepo, runsOf, settled, startRunner, submit, until } from './fixture.js'
 
 const COMMITS = 64
 const BREAKS_AT = 40 // commit 40 breaks test "answer"
 const FLAKES_AT = 31 // the first commit the search tests: "answer" is wrong there on its first run only
 
-/**
- * A repo of 64 commits, commit i writing i to `n`. Its TAP suite: "answer"
- * fails from BREAKS_AT on, and is inverted at FLAKES_AT on that commit's
- * first run; "flaky" passes on odd runs of a commit and fails on even ones.
- * Runs are counted per commit in `runs/` (outside the repo).
- */
-function makeRepo (dir: string, count = COMMITS): { repo: string, commits: string[], runs: string } {
-  const repo = join(dir, 'repo')
-  const runs = join(dir, 'runs')
-  mkdirSync(join(repo, '.cairn'), { recursive: true })
-  mkdirSync(runs)
-  git(repo, 'init', '-q', '-b', 'main')
-  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), 'test:\n  run: sh t.sh\n  parser: tap\n')
-  writeFileSync(join(repo, 't.sh'), [
-    'n=$(cat n)',
-    `f=${runs}/$n`,
-    'r=$(( $(cat "$f" 2>/dev/null || echo 0) + 1 )); echo $r > "$f"',
-    `bad=0; [ "$n" -ge ${BREAKS_AT} ] && bad=1`,
-    `[ "$n" -eq ${FLAKES_AT} ] && [ "$r" -eq 1 ] && bad=$((1 - bad))`,
-    'echo "TAP version 13"; echo 1..2',
-    'if [ $bad = 1 ]; then echo "not ok 1 - answer"; else echo "ok 1 - answer"; fi',
-    'if [ $((r % 2)) = 1 ]; then echo "ok 2 - flaky"; else echo "not ok 2 - flaky"; fi',
-    ''
-  ].join('\n'))
-  const commits: string[] = []
-  for (let i = 0; i < count; i++) {
-    writeFileSync(join(repo, 'n'), `${i}\n`)
-    git(repo, 'add', '.')
-    git(repo, 'commit', '-q', '-m', `commit ${i}`)
-    commits.push(git(repo, 'rev-parse', 'HEAD').trim())
-  }
-  return { repo, commits, runs }
-}
-
-/** Test runs so far, per commit number. */
-function runsOf (dir: string): Map<number, number> {
-  return new Map(readdirSync(dir).map((f) => [Number(f), Number(readFileSync(join(dir, f), 'utf8'))]))
-}
 const total = (m: Map<number, number>): number => [...m.values()].reduce((a, b) => a + b, 0)
 
 test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky step; again, and from another node, nothing runs', { timeout: 300_000 }, async (t) => {
   const dir = await t.tmp()
-  const { repo, commits, runs } = makeRepo(dir)
+  const { repo, commits, runs } = makeRepo(dir, { count: COMMITS, breaksAt: BREAKS_AT, flakesAt: FLAKES_AT })
   const { node } = await createNode(t, 'lab')
   await startRunner(t, node)
 
@@ -142,7 +104,7 @@ test('bisect: a range that is not good..bad is refused, naming why', async (t) =
 
 test('CLI: cairn bisect names the first bad commit and its proof; bisect check verifies it, and refuses a step its results contradict', { timeout: 300_000 }, async (t) => {
   const dir = await t.tmp()
-  const { repo, commits } = makeRepo(dir, 44)
+  const { repo, commits } = makeRepo(dir, { count: 44, breaksAt: BREAKS_AT, flakesAt: FLAKES_AT })
   const home = join(dir, 'lab')
   await (await CairnNode.init(home, 'lab')).close()
   const r = cairn(home, 'bisect', '--repo', repo, '--good', commits[0] as string, '--bad', 'main', '--test', 'answer')
@@ -164,7 +126,7 @@ test('CLI: cairn bisect names the first bad commit and its proof; bisect check v
 
 test('bisect: a step whose job is cancelled before it settles ends the bisect with BISECT_JOB naming the job', async (t) => {
   const dir = await t.tmp()
-  const { repo, commits } = makeRepo(dir, 4)
+  const { repo, commits } = makeRepo(dir, { count: 4, breaksAt: BREAKS_AT, flakesAt: FLAKES_AT })
   const { node } = await createNode(t) // no runner: the first step's job waits until it is cancelled
   let submitted = (_prefix: string): void => {}
   const prefixed = new Promise<string>((resolve) => { submitted = resolve })

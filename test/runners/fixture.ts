@@ -81,6 +81,44 @@ export async function postSeries (node: CairnNode, patchFile: string, opts: { se
   return event.id
 }
 
+/**
+ * A repo of `count` commits, commit i writing i to `n`. Its TAP suite: "answer"
+ * fails from `breaksAt` on, and is inverted at `flakesAt` on that commit's
+ * first run; "flaky" passes on odd runs of a commit and fails on even ones.
+ * Runs are counted per commit in `runs/` (outside the repo).
+ */
+export function makeBisectRepo (dir: string, { count, breaksAt, flakesAt }: { count: number, breaksAt: number, flakesAt: number }): { repo: string, commits: string[], runs: string } {
+  const repo = join(dir, 'repo')
+  const runs = join(dir, 'runs')
+  mkdirSync(join(repo, '.cairn'), { recursive: true })
+  mkdirSync(runs)
+  git(repo, 'init', '-q', '-b', 'main')
+  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), 'test:\n  run: sh t.sh\n  parser: tap\n')
+  writeFileSync(join(repo, 't.sh'), [
+    'n=$(cat n)',
+    `f=${runs}/$n`,
+    'r=$(( $(cat "$f" 2>/dev/null || echo 0) + 1 )); echo $r > "$f"',
+    `bad=0; [ "$n" -ge ${breaksAt} ] && bad=1`,
+    `[ "$n" -eq ${flakesAt} ] && [ "$r" -eq 1 ] && bad=$((1 - bad))`,
+    'echo "TAP version 13"; echo 1..2',
+    'if [ $bad = 1 ]; then echo "not ok 1 - answer"; else echo "ok 1 - answer"; fi',
+    'if [ $((r % 2)) = 1 ]; then echo "ok 2 - flaky"; else echo "not ok 2 - flaky"; fi',
+    ''
+  ].join('\n'))
+  const commits: string[] = []
+  for (let i = 0; i < count; i++) {
+    writeFileSync(join(repo, 'n'), `${i}\n`)
+    git(repo, 'add', '.')
+    git(repo, 'commit', '-q', '-m', `commit ${i}`)
+    commits.push(git(repo, 'rev-parse', 'HEAD').trim())
+  }
+  return { repo, commits, runs }
+}
+
+/** Test runs so far, per commit number. */
+export function runsOf (dir: string): Map<number, number> {
+  return new Map(readdirSync(dir).map((f) => [Number(f), Number(readFileSync(join(dir, f), 'utf8'))]))
+}
 /** A runner on `node` in a temp workdir, stopped when the test ends; `lines` is its log. */
 export async function startRunner (t: TestInstance, node: CairnNode, opts: Partial<RunnerOptions> = {}): Promise<{ runner: Runner, lines: string[], workdir: string }> {
   const workdir = opts.workdir ?? await t.tmp()

@@ -6,7 +6,7 @@ import { makeProject } from './fixture.js'
 
 interface FlowJson {
   revision: string
-  baseline: { job: string, posted: boolean, verdict: string }
+  baseline: { job: string, posted: boolean, verdict: string, result: string }
   series: { job: string, posted: boolean, verdict: string }
   ranLocally: boolean
   comparison: { regressions: unknown[], fixes: Array<{ name: string, a: string, b: string }> } | null
@@ -50,6 +50,13 @@ test('CLI: cairn flow from a repo and an mbox to a comparison and a verdict; run
   t.is(broken.status, 1, 'a series that does not apply fails the flow')
   t.ok(broken.stdout.includes('baseline job') && broken.stdout.includes('(posted before'), 'the baseline is the one already run')
   t.ok(broken.stdout.includes('verdict: fail (the series run ended apply-failed)'), broken.stdout)
+
+  // Archived, the runs are not taken as the baseline: new jobs, which the runner answers by reusing the archived runs.
+  t.is(cairn(home, 'results', 'archive', '--before', new Date().toISOString()).status, 0)
+  const archived = cairn(home, 'flow', '--repo', project.repo, '--mbox', project.fix, '--base', 'main', '--json')
+  const k = JSON.parse(archived.stdout) as FlowJson & { baseline: { reuses: string | null } }
+  t.alike([k.baseline.posted, k.series.posted, k.baseline.verdict, k.baseline.reuses], [true, true, 'fail', j.baseline.result], `new jobs; the baseline reuses the archived run: ${archived.stderr}`)
+  t.alike(k.comparison?.fixes, [{ name: 'answer', a: 'fail', b: 'pass' }], 'compared as before')
 })
 
 test('CLI: cairn flow without a series is FLOW_NO_SERIES', async (t) => {

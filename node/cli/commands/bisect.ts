@@ -7,38 +7,47 @@ import { bisectProblems } from '../../../protocol/bisect.js'
 import type { BisectBody } from '../../../protocol/bisect.js'
 import { CairnError } from '../../../protocol/errors.js'
 import { findBisect } from '../../views/bisects.js'
+import type { CommandIo } from '../../http/routes/commands.js'
+import type { CairnNode } from '../../node.js'
 import type { Args, Command, Context } from '../command.js'
-import { usageError, withNode, withNodeToRead } from '../command.js'
+import { inProcessOrDaemon, usageError, withNodeToRead } from '../command.js'
 import type { bisectCheckSpec, bisectSpec } from '../specs/bisect.js'
 
 const LEASE_MS = 10 * 60_000
 
-/** The search, with this machine's runner taking the jobs no trusted result already answers. */
+/** The search, with this machine's runner taking the jobs no trusted result already answers; beside a daemon, run in it. */
 async function run (ctx: Context, { values }: Args<typeof bisectSpec>): Promise<void> {
   for (const name of ['repo', 'good', 'bad'] as const) if (values[name] === undefined) throw usageError(`bisect needs --${name}`)
+  const absolute = { ...values, repo: resolve(values.repo as string), ...(values.recipe === undefined ? {} : { recipe: resolve(values.recipe) }), ...(values.workdir === undefined ? {} : { workdir: resolve(values.workdir) }) }
+  await inProcessOrDaemon(ctx, 'bisect', absolute, async (node) => await bisectOn(node, ctx.home, absolute, { ...ctx.io, stopped: ctx.stopped }))
+}
+
+/** The bisect on an open, writable node (this process's, or the daemon's); resolves with the exit status. */
+export async function bisectOn (node: CairnNode, home: string, values: Args<typeof bisectSpec>['values'], io: CommandIo): Promise<number> {
+  for (const name of ['repo', 'good', 'bad'] as const) if (values[name] === undefined) throw usageError(`bisect needs --${name}`)
   const tags = values.tags === undefined ? undefined : values.tags.split(',').map((t) => t.trim()).filter((t) => t !== '')
-  const say = (line: string): void => { if (values.json !== true) ctx.io.out(line) }
-  await withNode(ctx, async (node) => {
-    const runner = new Runner(node, { tags: tags ?? [], workdir: values.workdir === undefined ? join(ctx.home, 'runner') : resolve(values.workdir), jobs: 1, leaseMs: LEASE_MS })
-    await runner.start()
-    try {
-      const out = await bisect(node, {
-        repo: values.repo as string,
-        good: values.good as string,
-        bad: values.bad as string,
-        ...(values.test === undefined ? {} : { test: values.test }),
-        ...(values.recipe === undefined ? {} : { recipePath: values.recipe }),
-        ...(values.profile === undefined ? {} : { profile: values.profile }),
-        ...(tags === undefined ? {} : { tags }),
-        log: say
-      })
-      if (values.json === true) { ctx.io.out(JSON.stringify({ event: out.event, jobs: out.jobs, ran: out.ran, ...out.body })); return }
-      for (const line of answer(out.body)) ctx.io.out(line)
-      ctx.io.out(`${out.jobs} job(s) submitted, ${out.ran} ran tests; bisect event ${out.event}`)
-    } finally {
-      await runner.stop()
-    }
-  })
+  const say = (line: string): void => { if (values.json !== true) io.out(line) }
+  const runner = new Runner(node, { tags: tags ?? [], workdir: values.workdir === undefined ? join(home, 'runner') : resolve(values.workdir), jobs: 1, leaseMs: LEASE_MS })
+  await runner.start()
+  try {
+    const out = await bisect(node, {
+      repo: values.repo as string,
+      good: values.good as string,
+      bad: values.bad as string,
+      ...(values.test === undefined ? {} : { test: values.test }),
+      ...(values.recipe === undefined ? {} : { recipePath: values.recipe }),
+      ...(values.profile === undefined ? {} : { profile: values.profile }),
+      ...(tags === undefined ? {} : { tags }),
+      log: say,
+      stopped: io.stopped
+    })
+    if (values.json === true) { io.out(JSON.stringify({ event: out.event, jobs: out.jobs, ran: out.ran, ...out.body })); return 0 }
+    for (const line of answer(out.body)) io.out(line)
+    io.out(`${out.jobs} job(s) submitted, ${out.ran} ran tests; bisect event ${out.event}`)
+    return 0
+  } finally {
+    await runner.stop()
+  }
 }
 
 /** The answer and the chain of results that proves it. */

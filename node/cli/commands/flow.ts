@@ -20,46 +20,71 @@ import { readPolicy } from '../../policy/files.js'
 import type { PolicyRead } from '../../policy/files.js'
 import { resolveResult } from '../../views/results.js'
 import { statusCounts } from '../../wire/results.js'
+import type { IngestSummary } from '../../../bridges/email/ingest/ingest.js'
+import type { CommandIo } from '../../http/routes/commands.js'
+import type { IngestRequest } from '../../http/routes/ingest.js'
+import { isLocalPath } from '../../../runners/submit.js'
+import { hotSince } from '../../storage/archive-setting.js'
 import type { Args, Command, Context } from '../command.js'
-import { usageError, withNode } from '../command.js'
+import { inProcessOrDaemon, usageError } from '../command.js'
 import type { flowSpec } from '../specs/flow.js'
 import { ingestOnce } from '../ingest-local.js'
 
 export const flow: Command = { run }
 
-async function run (ctx: Context, { values }: Args<typeof flowSpec>): Promise<void> {
+/** The mbox's ingest: the CLI's own run, or the daemon's through its one mail queue. */
+type IngestRun = (req: IngestRequest) => Promise<IngestSummary>
+
+async function run (ctx: Context, args: Args<typeof flowSpec>): Promise<void> {
+  const { values } = args
   if (values.series !== undefined && values.mbox !== undefined) throw usageError('give --series ID or --mbox FILE, not both')
+  // Beside a daemon the flow runs there: paths are made absolute first (its working folder is not ours).
+  const absolute = { ...values, ...pathsOf(values) }
+  await inProcessOrDaemon(ctx, 'flow', absolute, async (node) => await flowOn(node, ctx.home, absolute, { ...ctx.io, stopped: ctx.stopped }, async (req) => await ingestOnce(node, req)))
+}
+
+function pathsOf (values: Args<typeof flowSpec>['values']): Partial<Args<typeof flowSpec>['values']> {
+  const local = (p: string | undefined): string | undefined => p === undefined || !isLocalPath(p) ? p : resolve(p)
+  return {
+    repo: local(values.repo) as string,
+    ...(values.mbox === undefined ? {} : { mbox: resolve(values.mbox) }),
+    ...(values.recipe === undefined ? {} : { recipe: resolve(values.recipe) }),
+    ...(values.workdir === undefined ? {} : { workdir: resolve(values.workdir) })
+  }
+}
+
+/** The flow on an open, writable node (this process's, or the daemon's); resolves with the exit status. */
+export async function flowOn (node: CairnNode, home: string, values: Args<typeof flowSpec>['values'], io: CommandIo, ingest: IngestRun): Promise<number> {
   const tags = values.tags === undefined ? undefined : values.tags.split(',').map((t) => t.trim()).filter((t) => t !== '')
   const json = values.json === true
-  const say = (line: string): void => { if (json) ctx.io.err(line); else ctx.io.out(line) }
-  await withNode(ctx, async (node) => {
-    let messageIds: string[] | undefined
-    if (values.mbox !== undefined) {
-      const path = resolve(values.mbox)
-      const s = await ingestOnce(node, { source: 'mbox', input: { path }, match: [], progress: () => {}, warn: (m) => ctx.io.err(`warning: ${m}`), stopped: () => false })
-      say(`ingested ${values.mbox}: ${s.mails} mails, ${s.new} new`)
-      messageIds = await messageIdsOf(path)
-    }
-    const revision = flowRevision(node.views, { ...(values.series === undefined ? {} : { series: values.series }), ...(messageIds === undefined ? {} : { messageIds }) })
-    say(`series ${revision.body.series} v${revision.body.version}: ${revision.body.subject} (revision ${revision.id.slice(0, 12)})`)
-    const outcome = await runFlow(node, {
-      repo: values.repo,
-      series: revision.id,
-      ...(values.base === undefined ? {} : { base: values.base }),
-      ...(values.recipe === undefined ? {} : { recipePath: values.recipe }),
-      ...(values.profile === undefined ? {} : { profile: values.profile }),
-      ...(tags === undefined ? {} : { tags }),
-      workdir: values.workdir === undefined ? join(ctx.home, 'runner') : resolve(values.workdir),
-      log: say,
-      stopped: ctx.stopped
-    })
-    const policy = readPolicy({ kind: 'home', home: ctx.home }) ?? readPolicy({ kind: 'repo', repo: values.repo })
-    const decision = policy === null ? null : await decideRevision(node.views, new DiffCache(node.blobs), policy.policy, outcome.revision)
-    const mail = await mailFor(node, outcome.revision.id)
-    if (verdictOf(outcome) === 'fail') process.exitCode = 1
-    if (json) ctx.io.out(JSON.stringify(flowJson(node, outcome, decision, mail)))
-    else for (const line of flowLines(node, outcome, policy, decision, mail)) ctx.io.out(line)
+  const say = (line: string): void => { if (json) io.err(line); else io.out(line) }
+  let messageIds: string[] | undefined
+  if (values.mbox !== undefined) {
+    const path = resolve(values.mbox)
+    const s = await ingest({ source: 'mbox', input: { path }, match: [], progress: () => {}, warn: (m) => io.err(`warning: ${m}`), stopped: () => false })
+    say(`ingested ${values.mbox}: ${s.mails} mails, ${s.new} new`)
+    messageIds = await messageIdsOf(path)
+  }
+  const revision = flowRevision(node.views, { ...(values.series === undefined ? {} : { series: values.series }), ...(messageIds === undefined ? {} : { messageIds }) })
+  say(`series ${revision.body.series} v${revision.body.version}: ${revision.body.subject} (revision ${revision.id.slice(0, 12)})`)
+  const outcome = await runFlow(node, {
+    repo: values.repo,
+    series: revision.id,
+    ...(values.base === undefined ? {} : { base: values.base }),
+    ...(values.recipe === undefined ? {} : { recipePath: values.recipe }),
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+    ...(tags === undefined ? {} : { tags }),
+    workdir: values.workdir === undefined ? join(home, 'runner') : resolve(values.workdir),
+    log: say,
+    stopped: io.stopped,
+    ...hotSince(home)
   })
+  const policy = readPolicy({ kind: 'home', home }) ?? readPolicy({ kind: 'repo', repo: values.repo })
+  const decision = policy === null ? null : await decideRevision(node.views, new DiffCache(node.blobs), policy.policy, outcome.revision)
+  const mail = await mailFor(node, outcome.revision.id)
+  if (json) io.out(JSON.stringify(flowJson(node, outcome, decision, mail)))
+  else for (const line of flowLines(node, outcome, policy, decision, mail)) io.out(line)
+  return verdictOf(outcome) === 'fail' ? 1 : 0
 }
 
 /** The Message-ID of each mail in the mbox as the bridge names it (format-patch writes none: then one from its bytes). */

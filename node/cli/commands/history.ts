@@ -8,6 +8,7 @@ import type { History, HistoryFilter, HistoryKind, SuitePoint, TestPoint } from 
 import { byRelease } from '../../views/history-order.js'
 import { allResults } from '../../views/results.js'
 import type { Views } from '../../views/views.js'
+import { hotSince } from '../../storage/archive-setting.js'
 import type { Args, Command, Context } from '../command.js'
 import { withNodeToRead } from '../command.js'
 import type { historySpec } from '../specs/history.js'
@@ -18,11 +19,11 @@ type Point = (TestPoint | SuitePoint) & { release?: string | null }
 
 async function run (ctx: Context, { values, positionals }: Args<typeof historySpec>): Promise<void> {
   const name = positionals[0] as string
-  const filter: HistoryFilter = { ...(values.profile === undefined ? {} : { profile: values.profile }), ...(values.kind === undefined ? {} : { kind: values.kind as HistoryKind }) }
+  const filter: HistoryFilter = { ...(values.profile === undefined ? {} : { profile: values.profile }), ...(values.kind === undefined ? {} : { kind: values.kind as HistoryKind }), ...hotSince(ctx.home, values.archived === true) }
   await withNodeToRead(ctx, async (node) => {
     const of = holdsTest(node.views, name) ? 'test' : 'suite'
     const found: History<TestPoint | SuitePoint> = of === 'test' ? testHistory(node.views, name, filter) : suiteHistory(node.views, name, filter)
-    if (found.points.every((p) => p.outcome === 'missing')) throw new CairnError('NOT_FOUND', `no result here holds a test or suite "${name}"${values.profile === undefined ? '' : ` with profile ${values.profile}`}; cairn results list --test NAME shows what is here`)
+    if (found.points.every((p) => p.outcome === 'missing')) throw new CairnError('NOT_FOUND', `no result here holds a test or suite "${name}"${values.profile === undefined ? '' : ` with profile ${values.profile}`}${filter.since === undefined ? '' : ' (archived results left out: --archived includes them)'}; cairn results list --test NAME shows what is here`)
     const h: History<Point> = values.order === 'time' ? found : byRelease(found)
     if (values.json === true) {
       ctx.io.out(JSON.stringify({ [of]: name, order: values.order, counts: h.counts, points: h.points }))

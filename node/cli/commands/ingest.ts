@@ -5,10 +5,8 @@ import { isCairnError } from '../../../protocol/errors.js'
 import { daemonApi } from '../../daemon/record.js'
 import type { DaemonApi } from '../../daemon/record.js'
 import type { IngestRequest } from '../../http/routes/ingest.js'
-import { lockPid } from '../../storage/home.js'
-import { homePaths } from '../../storage/home.js'
 import type { Args, Command, Context } from '../command.js'
-import { ingestThroughDaemon } from '../daemon-api.js'
+import { ingestThroughDaemon, liveDaemon } from '../daemon-api.js'
 import { progressPrinter } from '../progress.js'
 import type { ingestSpec } from '../specs/mail.js'
 
@@ -72,19 +70,6 @@ async function run (ctx: Context, kind: Kind, { values, positionals }: MboxArgs)
 }
 
 type IngestOptionsIn = Pick<IngestRequest, 'format' | 'list' | 'project' | 'match'>
-
-/** The daemon holding the home, when its record names a live lock holder; else null (the run opens the home, which says HOME_LOCKED if it must). */
-function liveDaemon (home: string): DaemonApi | null {
-  const api = daemonApi(home)
-  const pid = lockPid(homePaths(home).lock)
-  if (api === null || pid === null) return null
-  try {
-    process.kill(pid, 0)
-    return api
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? api : null
-  }
-}
 
 /** Progress on stderr, at most once a second, only once the run has lasted a second. */
 function progress (ctx: Context): (p: IngestProgress) => void {

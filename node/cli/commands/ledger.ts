@@ -1,6 +1,7 @@
 import { flakes as flakeLedger } from '../../views/flakes.js'
 import { regressions as tracked } from '../../views/regressions.js'
 import type { Sighting } from '../../views/regressions.js'
+import { hotSince } from '../../storage/archive-setting.js'
 import type { Args, Command, Context } from '../command.js'
 import { withNodeToRead } from '../command.js'
 import { printRows } from '../output.js'
@@ -18,7 +19,7 @@ async function listFlakes (ctx: Context, { values }: Args<typeof flakesSpec>): P
 
 async function listRegressions (ctx: Context, { values }: Args<typeof regressionsSpec>): Promise<void> {
   await withNodeToRead(ctx, async (node) => {
-    const rows = tracked(node.views).filter((r) => (values.state === undefined || r.state === values.state) && (values.project === undefined || r.project === values.project))
+    const rows = tracked(node.views, hotSince(ctx.home, values.archived === true).since).filter((r) => (values.state === undefined || r.state === values.state) && (values.project === undefined || r.project === values.project))
     printRows(ctx.io, values, rows, (r) => r, (r) =>
       `${r.test} ${r.state === 'failing' ? 'FAILING' : 'fixed'} in ${r.project}/${r.profile}: passed at ${at(r.lastPass)}, first failed at ${at(r.firstSeen)}, ${r.fixedBy === null ? `still failing at ${at(r.lastSeen)}` : `fixed at ${at(r.fixedBy)}`}`)
   })

@@ -13,6 +13,7 @@ import { ciActions, loadCiConfig, watchActions } from '../daemon-actions.js'
 import type { Args, Command } from '../command.js'
 import { usageError } from '../command.js'
 import type { startSpec } from '../specs/start.js'
+import { daemonCommands } from '../daemon-commands.js'
 import { daemonIngest, mailQueue } from '../ingest-local.js'
 
 /** The options are declared in specs/start.ts (parser, help, completion and man page). */
@@ -58,7 +59,7 @@ export const start: Command = {
       const daemon = await startDaemon(node, {
         listen,
         swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default', reachable: values.reachable === true } : null,
-        http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined, ingest: daemonIngest(node, mail) },
+        http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined, ingest: daemonIngest(node, mail), commands: daemonCommands(node, mail) },
         maintainer: maintainer ? { template } : null,
         ci: ci === null ? null : { ...ci, actions: ciActions(node, ci.config) },
         watch: watching === null ? null : { sources: watched, actions: watching },

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../spec.js'
 import { JSON_OPTION, JSONL_OPTION } from '../spec.js'
+import { ARCHIVED_OPTION } from './jobs.js'
 
 /* Bisecting a range over published results, and checking a published bisect. */
 
@@ -45,6 +46,7 @@ export const regressionsSpec = {
     JSON_OPTION,
     JSONL_OPTION,
     { name: 'state', type: 'string', value: 'STATE', choices: ['failing', 'fixed'], description: 'only open (failing) or fixed ones' },
-    { name: 'project', type: 'string', value: 'NAME', description: 'only this project' }
+    { name: 'project', type: 'string', value: 'NAME', description: 'only this project' },
+    ARCHIVED_OPTION
   ]
 } as const satisfies CommandSpec

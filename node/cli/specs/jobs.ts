@@ -62,7 +62,7 @@ export const runnerSpec = {
   }]
 } as const satisfies CommandSpec
 
-const ARCHIVED_OPTION = { name: 'archived', type: 'boolean', description: 'include archived results (cairn results archive)' } as const
+export const ARCHIVED_OPTION = { name: 'archived', type: 'boolean', description: 'include archived results (cairn results archive)' } as const
 
 export const resultsSpec = {
   name: 'results',

@@ -3,11 +3,12 @@ import { CairnError } from '../../../protocol/errors.js'
 import { suiteHistory, testHistory } from '../../views/history.js'
 import type { History, HistoryFilter, HistoryKind, SuitePoint, TestPoint } from '../../views/history.js'
 import { byRelease } from '../../views/history-order.js'
+import { hotSince } from '../../storage/archive-setting.js'
 import type { RouteContext } from '../context.js'
 import { paginate, parseLimit } from '../page.js'
 import { hex64, strictQuery } from '../query.js'
 
-interface HistoryQuery { test?: string, suite?: string, profile?: string, runner?: string, kind?: HistoryKind, order?: 'time' | 'release', limit?: string, cursor?: string }
+interface HistoryQuery { test?: string, suite?: string, profile?: string, runner?: string, kind?: HistoryKind, order?: 'time' | 'release', archived?: '0' | '1', limit?: string, cursor?: string }
 
 const NEEDS_ONE = 'history needs a test or a suite: /api/history?test=NAME or /api/history?suite=PREFIX'
 
@@ -15,6 +16,7 @@ const NEEDS_ONE = 'history needs a test or a suite: /api/history?test=NAME or /a
  * A test's or a suite's status across results (node/views/history.ts), newest
  * first in pages; `order=release` by what was tested (views/history-order.ts),
  * the newest releases first, in one page (a cursor follows run time).
+ * Archived results are left out unless archived=1.
  */
 export function historyRoutes (app: FastifyInstance, { node }: RouteContext): void {
   app.get<{ Querystring: HistoryQuery }>('/api/history', {
@@ -26,6 +28,7 @@ export function historyRoutes (app: FastifyInstance, { node }: RouteContext): vo
         runner: hex64,
         kind: { type: 'string', enum: ['baseline', 'revision'] },
         order: { type: 'string', enum: ['time', 'release'] },
+        archived: { type: 'string', enum: ['0', '1'] },
         limit: { type: 'string' },
         cursor: { type: 'string', maxLength: 200 }
       })
@@ -35,7 +38,7 @@ export function historyRoutes (app: FastifyInstance, { node }: RouteContext): vo
     if (test === undefined && suite === undefined) throw new CairnError('BAD_QUERY', NEEDS_ONE)
     if (test !== undefined && suite !== undefined) throw new CairnError('BAD_QUERY', `${NEEDS_ONE}, not both`)
     if (order === 'release' && cursor !== undefined) throw new CairnError('BAD_QUERY', 'order=release is one page (the newest releases, up to limit); a cursor pages by run time')
-    const filter: HistoryFilter = { ...(profile !== undefined ? { profile } : {}), ...(runner !== undefined ? { runner } : {}), ...(kind !== undefined ? { kind } : {}) }
+    const filter: HistoryFilter = { ...(profile !== undefined ? { profile } : {}), ...(runner !== undefined ? { runner } : {}), ...(kind !== undefined ? { kind } : {}), ...hotSince(node.paths.dir, request.query.archived === '1') }
     const history: History<TestPoint | SuitePoint> = test !== undefined ? testHistory(node.views, test, filter) : suiteHistory(node.views, suite as string, filter)
     const head = { ...(test !== undefined ? { test } : { suite }), filter, order: order ?? 'time', total: history.points.length, counts: history.counts }
     if (order === 'release') {
