@@ -7,7 +7,7 @@
  * other trusted runner serves the tags, a runner in this process runs them.
  */
 import type { CairnNode } from '../node/node.js'
-import { jobRequest, jobView, listJobs, trustedRunners } from '../node/views/jobs.js'
+import { jobOfInputs, jobRequest, jobView, listJobs, trustedRunners } from '../node/views/jobs.js'
 import type { JobView } from '../node/views/jobs.js'
 import { resolveResult } from '../node/views/results.js'
 import type { ResultEvent } from '../node/views/results.js'
@@ -104,9 +104,8 @@ export async function runFlow (node: CairnNode, opts: FlowOptions): Promise<Flow
 
 /** The job of these inputs already posted and not cancelled, errored or archived, else a new one. */
 async function jobFor (node: CairnNode, body: BodyOf<'job.request'>, refs: string[], { log, since }: Pick<FlowOptions, 'log' | 'since'>, what: string): Promise<{ job: string, posted: boolean }> {
-  const key = inputsKey(body)
   const archived = (j: JobView): boolean => since !== undefined && j.result !== null && (node.views.event(j.result)?.ts ?? since) < since
-  const earlier = listJobs(node.views, Date.now()).find((j) => inputsKey(j.request.body) === key && usable(j) && !archived(j))
+  const earlier = jobOfInputs(node.views, body, Date.now(), (j) => !archived(j))
   if (earlier !== undefined) {
     log(`${what} job ${earlier.id.slice(0, 12)} (posted before, ${earlier.state})`)
     return { job: earlier.id, posted: false }
@@ -115,12 +114,6 @@ async function jobFor (node: CairnNode, body: BodyOf<'job.request'>, refs: strin
   log(`${what} job ${job.slice(0, 12)} posted`)
   return { job, posted: true }
 }
-
-function inputsKey (b: BodyOf<'job.request'>): string {
-  return JSON.stringify([b.repo, b.base, b.revision ?? null, b.recipe, b.profile, b.tags])
-}
-
-const usable = (j: JobView): boolean => !j.cancelled && j.state !== 'aborted' && j.verdict !== 'error'
 
 /** A trusted runner other than us claimed a job these tags fit within the last day. */
 function servedElsewhere (views: Views, tags: readonly string[], me: string): boolean {

@@ -32,8 +32,10 @@ export function isLocalPath (repo: string): boolean {
   return !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(repo) && !/^[^/]+:/.test(repo)
 }
 
-export async function jobRequestBody (views: Views, opts: SubmitOptions): Promise<{ body: BodyOf<'job.request'>, refs: string[] }> {
-  const revision = opts.series === undefined ? null : findRevision(views, opts.series)
+/** `views`: where a series job's revision is found; a baseline job (no series) needs none. */
+export async function jobRequestBody (views: Views | null, opts: SubmitOptions): Promise<{ body: BodyOf<'job.request'>, refs: string[] }> {
+  if (opts.series !== undefined && views === null) throw new CairnError('INTERNAL', 'a series job needs the views to find its revision')
+  const revision = opts.series === undefined || views === null ? null : findRevision(views, opts.series)
   const wanted = opts.base ?? opts.ref ?? revision?.body.base
   if (wanted === undefined) {
     throw new CairnError('BASE_MISSING', revision === null

@@ -16,6 +16,8 @@ import type { CiConfig } from '../../machines/ci-config.js'
 import { CairnError } from '../../protocol/errors.js'
 import { jobRequestBody } from '../../runners/submit.js'
 import type { CiActions } from '../daemon/ci.js'
+import type { SchedulePlan } from '../daemon/components.js'
+import { systemClock } from '../daemon/scheduler.js'
 import type { WatchActions } from '../daemon/watch.js'
 import type { CairnNode } from '../node.js'
 import { summaryLines } from './commands/ingest.js'
@@ -69,6 +71,20 @@ export function ciActions (node: CairnNode, config: CiConfig): CiActions {
       }
       return { messageId: mail.messageId, passed: mail.passed, deliver }
     }
+  }
+}
+
+/** Scheduled jobs through `job submit`'s checks: the ref resolved to a commit now, the recipe read now. */
+export function scheduleActions (): SchedulePlan {
+  return {
+    clock: systemClock,
+    submit: async (s) => await jobRequestBody(null, {
+      repo: s.repo,
+      ref: s.ref,
+      profile: s.profile,
+      tags: s.tags,
+      ...(s.recipe === null ? {} : { recipePath: s.recipe })
+    })
   }
 }
 

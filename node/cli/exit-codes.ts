@@ -10,7 +10,7 @@ const LOCKED = new Set(['HOME_LOCKED', 'WORKDIR_LOCKED', 'READ_ONLY'])
 /** The thing named does not exist here (yet). */
 const NOT_FOUND = new Set([
   'NOT_FOUND', 'NOT_INITIALISED', 'NO_POLICY', 'SERIES_UNKNOWN', 'JOB_UNKNOWN', 'RESULT_UNKNOWN',
-  'UNKNOWN_REVISION', 'NO_SUCH_PATCH', 'NO_RESULTS', 'RECIPE_MISSING', 'BASE_MISSING'
+  'UNKNOWN_REVISION', 'SCHEDULE_UNKNOWN', 'NO_SUCH_PATCH', 'NO_RESULTS', 'RECIPE_MISSING', 'BASE_MISSING'
 ])
 
 export function exitCodeOf (code: string): number {

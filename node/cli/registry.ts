@@ -30,6 +30,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
   recover: async () => (await import('./commands/recover.js')).recover,
   job: async () => (await import('./commands/job.js')).job,
   runner: async () => (await import('./commands/runner.js')).runner,
+  schedule: async () => (await import('./commands/schedule.js')).schedule,
   results: async () => (await import('./commands/results.js')).results,
   flow: async () => (await import('./commands/flow.js')).flow,
   bisect: async () => (await import('./commands/bisect.js')).bisectCommand,

@@ -15,6 +15,9 @@ import type { CiConfig } from '../../machines/ci-config.js'
 import { CiLoop } from './ci.js'
 import type { CiActions } from './ci.js'
 import { MaintainerLoop } from './maintainer.js'
+import { Scheduler, TICK_MS } from './scheduler.js'
+import type { SchedulerOptions } from './scheduler.js'
+import { readSchedules } from '../storage/schedules.js'
 import { SourceWatcher } from './watch.js'
 import type { WatchActions, WatchSource } from './watch.js'
 import { clearDaemonRecord, writeDaemonRecord } from './record.js'
@@ -79,6 +82,9 @@ export interface CiPlan {
   file: string
   actions: CiActions
 }
+
+/** The scheduled jobs' clock and job builder (runners/ submit, from the CLI). */
+export type SchedulePlan = Pick<SchedulerOptions, 'clock' | 'submit' | 'onOutcome'>
 
 export interface WatchPlan {
   sources: WatchSource[]
@@ -163,4 +169,13 @@ export function startWatch ({ out, log }: DaemonEnv, plan: WatchPlan): Component
     out(`watch    ${w.label}`)
   }
   return { name: 'watch', close: async () => { await Promise.all(watchers.map(async (w) => { await w.stop() })) } }
+}
+
+/** Jobs submitted as the home's schedules.json says (cairn schedule add), read again on every tick. */
+export function startSchedules ({ node, out, log }: DaemonEnv, plan: SchedulePlan): Component {
+  const scheduler = new Scheduler(node, { ...plan, out, warn: log })
+  const n = readSchedules(node.paths.dir).length
+  out(`schedule ${n} schedule(s) in ${node.paths.dir}/schedules.json, looked at every ${TICK_MS / 1000}s`)
+  scheduler.start()
+  return { name: 'schedule', close: async () => { await scheduler.stop() } }
 }

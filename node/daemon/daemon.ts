@@ -1,7 +1,7 @@
 import type { CairnNode } from '../node.js'
 import type { HostPort } from '../net/sync.js'
-import type { CiPlan, Component, HttpPlan, MaintainerPlan, SwarmPlan, WatchPlan } from './components.js'
-import { LiveSessions, startCi, startHttp, startMaintainer, startSwarm, startSync, startWatch } from './components.js'
+import type { CiPlan, Component, HttpPlan, MaintainerPlan, SchedulePlan, SwarmPlan, WatchPlan } from './components.js'
+import { LiveSessions, startCi, startHttp, startMaintainer, startSchedules, startSwarm, startSync, startWatch } from './components.js'
 import { clearDaemonRecord } from './record.js'
 
 /** What the daemon runs; null: not that part. */
@@ -11,6 +11,8 @@ export interface DaemonOptions {
   http: HttpPlan | null
   maintainer: MaintainerPlan | null
   ci: CiPlan | null
+  /** Scheduled jobs (cairn schedule add). */
+  schedules: SchedulePlan | null
   watch: WatchPlan | null
   /** One line per thing started or published. */
   out: (line: string) => void
@@ -51,13 +53,13 @@ export class Daemon {
 
 /**
  * Start what `options` asks for, in order: sync listener, swarm, HTTP (with
- * the daemon.json record), maintainer loop, CI loop, mail watchers (last:
+ * the daemon.json record), maintainer loop, CI loop, scheduled jobs, mail watchers (last:
  * what they ingest finds the CI already listening). A component that fails to start
  * closes those already started. A new component is a start function
  * returning its Component, added to the list here.
  */
 export async function startDaemon (node: CairnNode, options: DaemonOptions): Promise<Daemon> {
-  const { listen, swarm, http, maintainer, ci, watch } = options
+  const { listen, swarm, http, maintainer, ci, schedules, watch } = options
   const env = { node, out: options.out, log: options.log, live: new LiveSessions() }
   const starts: Array<() => Promise<Component | null> | Component> = []
   if (listen !== null) starts.push(async () => await startSync(env, listen))
@@ -65,6 +67,7 @@ export async function startDaemon (node: CairnNode, options: DaemonOptions): Pro
   if (http !== null) starts.push(async () => await startHttp(env, http))
   if (maintainer !== null) starts.push(() => startMaintainer(env, maintainer))
   if (ci !== null) starts.push(async () => await startCi(env, ci))
+  if (schedules !== null) starts.push(() => startSchedules(env, schedules))
   if (watch !== null) starts.push(() => startWatch(env, watch))
 
   clearDaemonRecord(node.paths) // one left by a daemon that was killed

@@ -72,6 +72,10 @@ const NODE: Record<NodeCode, number> = {
   HOME_LOCKED: 500,
   BAD_LIMITS: 400,
   BAD_SCOPE: 400,
+  BAD_INTERVAL: 500, // schedules are set from the CLI only: no route meets these
+  BAD_SCHEDULE_NAME: 500,
+  SCHEDULE_EXISTS: 500,
+  SCHEDULE_UNKNOWN: 500,
   PEER_TIMEOUT: 504,
   OWN_FEED: 400,
   INTERNAL: 500,

@@ -166,6 +166,22 @@ export function listJobs (views: Views, now: number, filter: { state?: JobStateN
   return out
 }
 
+/**
+ * A job already posted with these inputs (repo, commit, revision, recipe,
+ * profile, tags) that is still worth waiting for or has a result to show:
+ * not cancelled, aborted or errored. Posting the same inputs again would
+ * only be answered by a reused result. `keep`: which jobs may stand (one
+ * identity's, those not archived).
+ */
+export function jobOfInputs (views: Views, body: JobRequest['body'], now: number, keep: (j: JobView) => boolean = () => true): JobView | undefined {
+  const key = inputsKey(body)
+  return listJobs(views, now).find((j) => inputsKey(j.request.body) === key && !j.cancelled && j.state !== 'aborted' && j.verdict !== 'error' && keep(j))
+}
+
+function inputsKey (b: JobRequest['body']): string {
+  return JSON.stringify([b.repo, b.base, b.revision ?? null, b.recipe, b.profile, b.tags])
+}
+
 /** Ids of the jobs `runner` ever claimed (for a restarted runner looking for unfinished work). */
 export function jobsClaimedBy (views: Views, runner: string): string[] {
   return [...(jobIndex(views).claimedBy.get(runner) ?? [])].sort()

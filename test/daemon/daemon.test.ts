@@ -7,7 +7,7 @@ import type { DaemonOptions } from '../../node/daemon/daemon.js'
 import { daemonApi } from '../../node/daemon/record.js'
 import { createNode } from '../helpers/nodes.js'
 
-const NOTHING: DaemonOptions = { listen: null, swarm: null, http: null, maintainer: null, ci: null, watch: null, out: () => {}, log: () => {} }
+const NOTHING: DaemonOptions = { listen: null, swarm: null, http: null, maintainer: null, ci: null, schedules: null, watch: null, out: () => {}, log: () => {} }
 
 test('Daemon.close(): components close the last started first; one that fails to close does not keep the others open', async (t) => {
   const daemon = new Daemon()

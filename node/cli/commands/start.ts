@@ -9,7 +9,7 @@ import { checkBind, parseAllow } from '../../http/access.js'
 import { DEFAULT_HTTP } from '../../http/server.js'
 import { parseHostPort } from '../../net/sync.js'
 import { parseWatchSource } from '../../daemon/watch.js'
-import { ciActions, loadCiConfig, watchActions } from '../daemon-actions.js'
+import { ciActions, loadCiConfig, scheduleActions, watchActions } from '../daemon-actions.js'
 import type { Args, Command } from '../command.js'
 import { usageError } from '../command.js'
 import type { startSpec } from '../specs/start.js'
@@ -62,6 +62,7 @@ export const start: Command = {
         http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined, ingest: daemonIngest(node, mail), commands: daemonCommands(node, mail) },
         maintainer: maintainer ? { template } : null,
         ci: ci === null ? null : { ...ci, actions: ciActions(node, ci.config) },
+        schedules: scheduleActions(),
         watch: watching === null ? null : { sources: watched, actions: watching },
         out: (line) => ctx.io.out(line),
         log

@@ -15,6 +15,7 @@ import { bootstrapSpec } from './bootstrap.js'
 import { flowSpec } from './flow.js'
 import { bisectSpec, flakesSpec, regressionsSpec } from './bisect.js'
 import { historySpec } from './history.js'
+import { scheduleSpec } from './schedule.js'
 
 export const SPECS: readonly CommandSpec[] = [
   initSpec,
@@ -32,6 +33,7 @@ export const SPECS: readonly CommandSpec[] = [
   recoverSpec,
   jobSpec,
   runnerSpec,
+  scheduleSpec,
   resultsSpec,
   flowSpec,
   bisectSpec,

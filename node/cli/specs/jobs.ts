@@ -3,6 +3,11 @@ import { JSON_OPTION, JSONL_OPTION } from '../spec.js'
 
 /* Jobs, runners and their results. */
 
+/* What a job runs, shared by job submit and schedule add. */
+export const REPO_OPTION = { name: 'repo', type: 'string', value: 'PATH|URL', required: true, description: 'the repository runners clone', example: '--repo https://git.example.org/linux.git' } as const
+export const PROFILE_OPTION = { name: 'profile', type: 'string', value: 'NAME', description: 'which profile of the recipe' } as const
+export const TAGS_OPTION = { name: 'tags', type: 'string', value: 'T1,T2', description: 'runners must serve all these tags', example: '--tags x86_64,kvm' } as const
+
 export const JOB_STATE_NAMES = ['queued', 'claimed', 'running', 'done', 'failed', 'aborted'] as const
 
 export const jobSpec = {
@@ -16,10 +21,10 @@ export const jobSpec = {
         { name: 'series', type: 'string', value: 'ID', description: 'the series or revision to test' },
         { name: 'base', type: 'string', value: 'REF', description: 'with --series: apply onto this ref (default: its base-commit, else HEAD)' },
         { name: 'ref', type: 'string', value: 'REF', description: 'a baseline job: test this ref as it is', example: '--ref v6.9' },
-        { name: 'repo', type: 'string', value: 'PATH|URL', required: true, description: 'the repository runners clone', example: '--repo https://git.example.org/linux.git' },
+        REPO_OPTION,
         { name: 'recipe', type: 'string', value: 'FILE', description: "the recipe (default: the tree's .cairn/recipe.yaml)" },
-        { name: 'profile', type: 'string', value: 'NAME', description: 'which profile of the recipe' },
-        { name: 'tags', type: 'string', value: 'T1,T2', description: 'runners must serve all these tags', example: '--tags x86_64,kvm' },
+        PROFILE_OPTION,
+        TAGS_OPTION,
         { name: 'priority', type: 'string', value: 'N', description: 'higher runs first (an integer, may be negative)' }
       ],
       examples: ['cairn job submit --series 20240101-foo --repo ~/src/linux --tags x86_64']
