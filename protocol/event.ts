@@ -129,6 +129,8 @@ function readEvent (signed: unknown, crypto: Crypto, verify: boolean): AnyEvent 
   if (!isBytes(sig, SIGNATURE_BYTES)) throw new CairnError('MALFORMED', `signature is not ${SIGNATURE_BYTES} bytes`)
   const decoded = unpackExact(payload, 'event payload')
   if (typeof decoded !== 'object' || decoded === null) throw new CairnError('MALFORMED', 'event payload is not a map')
+  // What log and the API show must be what was signed: msgpack read leniently (a repeated key, a number or nil as a key, invalid UTF-8, `__proto__`) shows something else.
+  if (!sameBytes(pack(decoded), payload)) throw new CairnError('MALFORMED', 'event payload does not read back as the bytes signed (a repeated or non-string map key, invalid UTF-8, a __proto__ key, or a non-canonical encoding)')
   const p = decoded as Record<string, unknown>
   if (p.v !== EVENT_VERSION) throw new CairnError('UNKNOWN_VERSION', `event version ${String(p.v)} is not supported (this node reads v${EVENT_VERSION})`)
   if (!isBytes(p.author, PUBLIC_KEY_BYTES)) throw new CairnError('MALFORMED', 'author is not a 32-byte public key')
@@ -148,4 +150,8 @@ function readEvent (signed: unknown, crypto: Crypto, verify: boolean): AnyEvent 
     refs,
     body: p.body
   } as AnyEvent
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0
 }
