@@ -76,13 +76,15 @@ export interface Change {
 /**
  * Where the outcome changes, oldest first. A result that does not hold the
  * test (missing) neither changes the outcome nor hides a change: pass,
- * missing, fail is one change, pass -> fail.
+ * missing, fail is one change, pass -> fail. Nor does a flake (`flake`: its
+ * outcome is a flaky test's, whose runs of one identity disagree): pass,
+ * fail (flaky), pass is no change, and a later fail is still one.
  */
-export function changes (points: ReadonlyArray<{ id: string, outcome: Outcome }>): Change[] {
+export function changes (points: ReadonlyArray<{ id: string, outcome: Outcome, flake?: boolean }>): Change[] {
   let last: { id: string, outcome: Outcome } | null = null
   return points.map((p) => {
     const change: Change = { changedFrom: null, previous: last?.id ?? null }
-    if (p.outcome === 'missing') return change
+    if (p.outcome === 'missing' || p.flake === true) return change
     if (last !== null && last.outcome !== p.outcome) change.changedFrom = last.outcome
     last = p
     return change

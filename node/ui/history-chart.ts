@@ -6,9 +6,10 @@ import { h } from './dom.js'
  * x is the release tested (each run a step, labelled where the release
  * changes) or the result's time; a test's chart puts each run in a lane by outcome
  * with its duration on a second axis, a suite's chart draws its pass,
- * failing and skipped counts.
+ * failing and skipped counts. A point the flake ledger marks flaky (its
+ * runs of one test-run identity disagree) is ringed, apart from real changes.
  */
-interface ChartPoint { ts: number, outcome: string, duration?: number, counts?: Record<string, number>, release?: string | null, label: string }
+interface ChartPoint { ts: number, outcome: string, duration?: number, counts?: Record<string, number>, release?: string | null, label: string, flaky: readonly string[] }
 export type Axis = 'release' | 'time'
 export interface Chart { el: HTMLElement, destroy: () => void }
 
@@ -46,6 +47,7 @@ function testChart (points: readonly ChartPoint[], x: XAxis): uPlot.Options & { 
   const only = (outcome: string): Array<number | null> => points.map((p) => p.outcome === outcome ? lane(p) : null)
   const dot = (label: string, stroke: string): uPlot.Series => ({ label, stroke, fill: stroke, paths: () => null, points: { show: true, size: 9, fill: stroke } })
   const hasDuration = points.some((p) => p.duration !== undefined)
+  const hasFlaky = points.some((p) => p.flaky.length > 0)
   return {
     width: chartWidth(),
     height: HEIGHT,
@@ -59,12 +61,14 @@ function testChart (points: readonly ChartPoint[], x: XAxis): uPlot.Options & { 
       {},
       { label: 'status', scale: 'lane', stroke: color('--muted'), width: 1, ...(uPlot.paths.stepped === undefined ? {} : { paths: uPlot.paths.stepped({ align: 1 }) }), points: { show: false } },
       ...(['pass', 'fail', 'skip', 'missing'] as const).map((o) => ({ ...dot(o, color(o === 'pass' ? '--ok' : o === 'fail' ? '--bad' : '--muted')), scale: 'lane' })),
+      ...(hasFlaky ? [{ label: 'flaky', scale: 'lane', stroke: color('--warn'), paths: () => null, points: { show: true, size: 17, width: 2, fill: 'transparent', stroke: color('--warn') } }] : []),
       ...(hasDuration ? [{ label: 'duration', scale: 'ms', stroke: color('--accent'), width: 1, dash: [4, 4], spanGaps: true, value: (_u: uPlot, v: number | null) => v === null ? '—' : `${v} ms` }] : [])
     ],
     data: [
       x.values,
       points.map(lane),
       only('pass'), only('fail'), only('skip'), only('missing'),
+      ...(hasFlaky ? [points.map((p) => p.flaky.length > 0 ? lane(p) : null)] : []),
       ...(hasDuration ? [points.map((p) => p.duration ?? null)] : [])
     ]
   }
@@ -86,7 +90,7 @@ function suiteChart (points: readonly ChartPoint[], x: XAxis): uPlot.Options & {
 /** Draw the points (oldest first); `data-outcomes` on the element lists them for tests and screen readers' sake. */
 export function historyChart (points: readonly ChartPoint[], kind: 'test' | 'suite', axis: Axis): Chart {
   const by = axis === 'release' ? 'by release' : 'over time'
-  const el = h('div', { class: 'chart', id: 'history-chart', 'data-axis': axis, 'data-outcomes': points.map((p) => p.outcome).join(' '), 'data-releases': points.map((p) => p.release ?? '-').join(' '), role: 'img', 'aria-label': `${kind} outcomes ${by}, oldest first: ${points.map((p) => p.outcome).join(', ')}` })
+  const el = h('div', { class: 'chart', id: 'history-chart', 'data-axis': axis, 'data-outcomes': points.map((p) => p.outcome).join(' '), 'data-releases': points.map((p) => p.release ?? '-').join(' '), 'data-flaky': points.map((p) => p.flaky.length > 0 ? 'flaky' : '-').join(' '), role: 'img', 'aria-label': `${kind} outcomes ${by}, oldest first: ${points.map((p) => p.outcome).join(', ')}` })
   const x = xAxis(points, axis)
   const { data, ...opts } = kind === 'test' ? testChart(points, x) : suiteChart(points, x)
   const plot = new uPlot(opts, data, el)

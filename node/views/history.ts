@@ -14,6 +14,7 @@ import type { ResultTest } from '../../protocol/results.js'
 import type { Views } from './views.js'
 import { testedOf } from '../wire/tested.js'
 import type { TestedJson } from '../wire/types.js'
+import { flakyTests } from './flakes.js'
 import { allResults, resolveResult } from './results.js'
 import type { ResultEvent } from './results.js'
 
@@ -44,8 +45,15 @@ interface Tested extends TestedJson {
   testRun: string
 }
 
-export type TestPoint = Tested & Omit<TestInResult, 'detail'> & { outcome: Outcome } & Change
-export type SuitePoint = Tested & SuiteInResult & Change
+/**
+ * What the flake ledger says of a point: `flaky`, the tests of it (the test;
+ * a suite's failing ones) flaky under its run's test-run identity; `flake`,
+ * its outcome is only theirs (it neither makes nor hides a change).
+ */
+interface Flakes { flaky: string[], flake: boolean }
+
+export type TestPoint = Tested & Omit<TestInResult, 'detail'> & { outcome: Outcome } & Flakes & Change
+export type SuitePoint = Tested & SuiteInResult & Flakes & Change
 
 export interface History<P> {
   points: P[]
@@ -91,7 +99,7 @@ function inScope (views: Views, filter: HistoryFilter, holds: (tests: readonly R
   return picked.filter((c, i) => held[i] === true || (c.scope !== null && scopes.has(c.scope)))
 }
 
-function withChanges<P extends Tested & { outcome: Outcome }> (points: P[]): History<P & Change> {
+function withChanges<P extends Tested & { outcome: Outcome, flake: boolean }> (points: P[]): History<P & Change> {
   const marks = changes(points)
   const out = points.map((p, i) => ({ ...p, ...(marks[i] as Change) }))
   return { points: out, counts: outcomeCounts(out) }
@@ -102,12 +110,19 @@ export function testHistory (views: Views, test: string, filter: HistoryFilter =
   const scoped = inScope(views, filter, (tests) => tests.some((t) => t.name === test))
   return withChanges(scoped.map((c) => {
     const { detail: _detail, ...found } = testIn(c.tests, test) // details stay on the result page: a history of 500 runs would carry them all
-    return { ...c.tested, ...found, outcome: outcomeOf(found.status) }
+    const flaky = flakyTests(views, [c.tested.testRun]).has(test) ? [test] : []
+    return { ...c.tested, ...found, outcome: outcomeOf(found.status), flaky, flake: flaky.length > 0 }
   }))
 }
 
 /** A suite's counts in every result of its history, oldest first. */
 export function suiteHistory (views: Views, suite: string, filter: HistoryFilter = {}): History<SuitePoint> {
   const scoped = inScope(views, filter, (tests) => tests.some((t) => inSuite(t.name, suite)))
-  return withChanges(scoped.map((c) => ({ ...c.tested, ...suiteIn(c.tests, suite) })))
+  return withChanges(scoped.map((c) => {
+    const s = suiteIn(c.tests, suite)
+    const under = flakyTests(views, [c.tested.testRun])
+    const flaky = s.failing.filter((t) => under.has(t))
+    const failing = s.counts.fail + s.counts.error + s.counts.xpass
+    return { ...c.tested, ...s, flaky, flake: s.outcome === 'fail' && flaky.length === failing }
+  }))
 }

@@ -54,3 +54,9 @@ test('changes() marks where the outcome changes; a missing point neither changes
   t.alike(outcomeCounts(points), { pass: 3, fail: 2, skip: 1, missing: 1 })
   t.alike(changes([]), [])
 })
+
+test('changes(): a flake (its outcome a flaky test\'s) neither changes the outcome nor hides a change', (t) => {
+  const points = ([['pass', false], ['fail', true], ['pass', false], ['fail', true], ['fail', false]] as Array<[Outcome, boolean]>).map(([outcome, flake], i) => ({ id: `r${i}`, outcome, flake }))
+  t.alike(changes(points).map((c) => c.changedFrom), [null, null, null, null, 'pass'], 'pass, flaky fail, pass: no change; a real fail after a flake: pass -> fail')
+  t.alike(changes(points).map((c) => c.previous), [null, 'r0', 'r0', 'r2', 'r2'], 'compared with the point before that is not a flake')
+})

@@ -41,6 +41,6 @@ function holdsTest (views: Views, name: string): boolean {
 function line (p: Point): string {
   const release = p.release === undefined ? '' : `${(p.release ?? '-').padEnd(12)} `
   const what = 'status' in p ? p.status : `${p.outcome} (${p.counts.fail + p.counts.error + p.counts.xpass} failing of ${p.total})`
-  const was = p.changedFrom === null ? '' : ` (was ${p.changedFrom})`
+  const was = p.changedFrom === null ? (p.flaky.length > 0 ? ' (flaky)' : '') : ` (was ${p.changedFrom})`
   return `${release}${what.padEnd(8)}${was.padEnd(12)} ${p.label}  ${new Date(p.ts).toISOString().slice(0, 16).replace('T', ' ')}  result ${p.id.slice(0, 12)}${p.verdict === 'reused' ? ' (reused)' : ''}`
 }

@@ -21,19 +21,28 @@ function testCell (name: string): HTMLElement {
   return h('td', { class: 'mono' }, link(historyHref({ test: name }), name))
 }
 
-/** A/B comparison of two results: regressions, fixes, still failing, other changes, new and removed tests. */
+/**
+ * A/B comparison of two results: regressions, fixes, still failing, other
+ * changes, new and removed tests. Regressions and fixes of tests the flake
+ * ledger holds flaky under A's or B's identity (the API's `flaky`) are
+ * listed apart and counted as neither, as `results compare` does.
+ */
 export async function comparePage (_params: Params, q: URLSearchParams): Promise<Page> {
   const a = q.get('a') ?? ''
   const b = q.get('b') ?? ''
   if (a === '' || b === '') {
     return { el: h('section', {}, h('h1', {}, 'Compare'), h('p', {}, 'Pick a result A and a result B on the ', link('#/results', 'results page'), '.')) }
   }
-  const d = await getJson<{ a: ResultRow, b: ResultRow, comparison: Comparison }>(`/api/compare${query({ a, b })}`)
-  const c = d.comparison
+  const d = await getJson<{ a: ResultRow, b: ResultRow, comparison: Comparison, flaky: string[] }>(`/api/compare${query({ a, b })}`)
+  const isFlaky = (x: Change): boolean => d.flaky.includes(x.name)
+  const flaky = [...d.comparison.regressions, ...d.comparison.fixes].filter(isFlaky)
+  const regressions = d.comparison.regressions.filter((x) => !isFlaky(x))
+  const fixes = d.comparison.fixes.filter((x) => !isFlaky(x))
+  const c: Comparison = { ...d.comparison, regressions, fixes, counts: { ...d.comparison.counts, regressions: regressions.length, fixes: fixes.length } }
   const side = (label: string, r: ResultRow): HTMLElement => h('div', { class: 'card' }, h('div', { class: 'l' }, label), link(`#/result/${r.id}`, h('span', { class: 'mono' }, short(r.id))), ' ', badge(r.body.verdict), h('div', { class: 'l' }, countsText(r)))
-  const changes = (title: string, list: Change[]): HTMLElement[] => list.length === 0
+  const changes = (title: string, list: Change[], id?: string): HTMLElement[] => list.length === 0
     ? []
-    : [h('h2', {}, `${title} (${list.length})`), table(['test', 'A', 'B'], list.map((x) => h('tr', {}, testCell(x.name), h('td', {}, badge(x.a.status)), h('td', {}, badge(x.b.status)))))]
+    : [h('h2', {}, `${title} (${list.length})`), h('div', { id: id ?? null }, table(['test', 'A', 'B'], list.map((x) => h('tr', { 'data-test': x.name }, testCell(x.name), h('td', {}, badge(x.a.status)), h('td', {}, badge(x.b.status))))))]
   const card = (n: number, l: string, kind: string): HTMLElement => h('div', { class: 'card' }, h('div', { class: `n ${kind}` }, n), h('div', { class: 'l' }, l))
   const el = h('section', {},
     h('h1', {}, 'Compare A → B'),
@@ -41,13 +50,15 @@ export async function comparePage (_params: Params, q: URLSearchParams): Promise
     h('div', { class: 'cards', id: 'compare-counts' },
       card(c.counts.regressions ?? 0, 'regressions', 'bad'),
       card(c.counts.fixes ?? 0, 'fixes', 'ok'),
+      card(flaky.length, 'flaky', 'warn'),
       card(c.counts.stillFailing ?? 0, 'still failing', ''),
       card(c.counts.otherChanges ?? 0, 'other changes', ''),
       card(c.counts.new ?? 0, `new (${c.counts.newFailing ?? 0} failing)`, ''),
       card(c.counts.removed ?? 0, 'removed', ''),
       card(c.counts.unchanged ?? 0, 'unchanged', '')),
-    ...changes('Regressions', c.regressions),
-    ...changes('Fixes', c.fixes),
+    ...changes('Regressions', c.regressions, 'compare-regressions'),
+    ...changes('Fixes', c.fixes, 'compare-fixes'),
+    ...changes('Flaky: runs of one identity disagree, not a regression', flaky, 'compare-flaky'),
     ...changes('Still failing', c.stillFailing),
     ...changes('Other changes', c.otherChanges),
     c.new.length === 0 ? null : [h('h2', {}, `New (${c.new.length})`), table(['test', 'B'], c.new.map((x) => h('tr', {}, testCell(x.name), h('td', {}, badge(x.b.status)))))],

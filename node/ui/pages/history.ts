@@ -23,6 +23,9 @@ interface Point {
   release?: string | null
   outcome: string
   changedFrom: string | null
+  /** Tests of this point the flake ledger holds flaky under its identity; `flake`: its outcome is only theirs (no change made or hidden). */
+  flaky: string[]
+  flake: boolean
   previous: string | null
   status?: string
   duration?: number
@@ -69,13 +72,17 @@ function testedCell (p: Point): HTMLElement {
   return h('td', { title: p.base ?? '' }, p.label, p.kind === 'baseline' && p.ref !== null && p.base !== null ? h('span', { class: 'mono muted' }, ` ${short(p.base)}`) : '')
 }
 
+const FLAKY_TITLE = 'the flake ledger holds this test flaky under this run\'s test-run identity: its runs disagree, so a failure here is not a regression'
+
 function statusCell (p: Point, of: 'test' | 'suite'): HTMLElement {
+  const flaky = p.flaky
   const was = p.changedFrom === null ? null : h('span', { class: 'muted change' }, ` was ${p.changedFrom}`)
-  if (of === 'test') return h('td', {}, badge(p.status ?? p.outcome, p.outcome === 'missing' ? 'skip' : p.status ?? p.outcome), was)
+  const mark = flaky.length === 0 ? null : [' ', h('span', { class: 'badge warn flaky', title: FLAKY_TITLE }, 'flaky')]
+  if (of === 'test') return h('td', {}, badge(p.status ?? p.outcome, p.outcome === 'missing' ? 'skip' : p.status ?? p.outcome), mark, was)
   const c = p.counts ?? {}
   const failing = (c.fail ?? 0) + (c.error ?? 0) + (c.xpass ?? 0)
-  return h('td', {}, badge(p.outcome), ` ${(c.pass ?? 0) + (c.xfail ?? 0)} pass, ${failing} failing, ${c.skip ?? 0} skipped`, was,
-    p.failing === undefined || p.failing.length === 0 ? null : h('div', { class: 'mono muted' }, p.failing.slice(0, 5).join(' ')))
+  return h('td', {}, badge(p.outcome), ` ${(c.pass ?? 0) + (c.xfail ?? 0)} pass, ${failing} failing, ${c.skip ?? 0} skipped`, mark, was,
+    p.failing === undefined || p.failing.length === 0 ? null : h('div', { class: 'mono muted' }, p.failing.slice(0, 5).map((t) => flaky.includes(t) ? `${t} (flaky)` : t).join(' ')))
 }
 
 /** Compare with the point before; a reused result compares as the run it stands for. */
@@ -86,9 +93,15 @@ function compareLink (p: Point, byId: Map<string, Point>): HTMLElement | string 
 }
 
 function lastChange (points: readonly Point[]): HTMLElement {
-  const changed = points.find((p) => p.changedFrom !== null) // newest first
+  const changed = points.find((p) => p.changedFrom !== null) // newest first; a flake changes nothing (protocol/history.ts)
   if (changed === undefined) return h('p', { id: 'history-change', class: 'muted' }, points.length === 0 ? '' : `No change in ${points.length} result(s): ${points[0]?.outcome ?? ''} throughout.`)
   return h('p', { id: 'history-change' }, 'Last change: ', badge(changed.changedFrom ?? ''), ' → ', badge(changed.outcome), ` at ${changed.label} (${when(changed.ts)}).`)
+}
+
+function flakyNote (points: readonly Point[]): HTMLElement | null {
+  const n = points.filter((p) => p.flaky.length > 0).length
+  if (n === 0) return null
+  return h('p', { id: 'history-flaky' }, h('span', { class: 'badge warn' }, 'flaky'), ` in ${n} of ${points.length} result(s): runs of the same test-run identity disagree (the flake ledger), so those failures are not counted as regressions; they are ringed in the chart.`)
 }
 
 /** A test's or a suite's status across releases, baselines and series runs, as a chart and a table. */
@@ -113,10 +126,10 @@ export async function historyPage (_params: Params, q: URLSearchParams): Promise
     const card = (outcome: string): HTMLElement => h('div', { class: 'card' }, h('div', { class: `n ${outcome === 'fail' ? 'bad' : outcome === 'pass' ? 'ok' : ''}` }, d.counts[outcome] ?? 0), h('div', { class: 'l' }, outcome))
     replace(body,
       h('div', { class: 'cards', id: 'history-counts' }, ...OUTCOMES.map(card)),
-      d.total === 0 ? h('p', { class: 'muted' }, `No result on this node holds ${of} ${name}.`) : [lastChange(d.points), chart?.el],
+      d.total === 0 ? h('p', { class: 'muted' }, `No result on this node holds ${of} ${name}.`) : [lastChange(d.points), flakyNote(d.points), chart?.el],
       d.total > d.points.length ? h('p', { class: 'muted' }, `The newest ${d.points.length} of ${d.total} results.`) : null,
       d.total === 0 ? null : h('div', { id: 'history-points' }, table([...(order === 'release' ? ['release'] : []), 'when', 'result', 'tested', 'profile', 'runner', of === 'test' ? 'status' : 'tests', ...(of === 'test' ? [['time', 'num'] as [string, string]] : []), ''],
-        d.points.map((p) => h('tr', { 'data-id': p.id, 'data-outcome': p.outcome },
+        d.points.map((p) => h('tr', { 'data-id': p.id, 'data-outcome': p.outcome, 'data-flaky': p.flaky.length > 0 },
           order === 'release' ? h('td', { class: 'release' }, p.release ?? '—') : null,
           h('td', { class: 'mono' }, when(p.ts)),
           h('td', {}, link(`#/result/${p.id}`, h('span', { class: 'mono' }, short(p.id))), p.verdict === 'reused' ? [' ', badge('reused')] : null),
