@@ -14,7 +14,9 @@
  *       timeout: 2h
  *   test:                  required; one step or a list, each parsed
  *     run: ./run-tests     the command
- *     parser: tap          tap | kselftest | junit | fstests | auto (default auto)
+ *     parser: tap          tap | kselftest | junit | fstests | fio | sysbench |
+ *                          metrics | auto (default auto); the last three
+ *                          also give metrics (runners/parsers/metric-set.ts)
  *     output: out.xml      what to parse: stdout (default) or a path in the tree
  *                          (a file, or a results/ directory for fstests)
  *     timeout: 30m

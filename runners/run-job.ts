@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { buildIdentity, testRunIdentity } from '../protocol/build-identity.js'
 import { isCairnError } from '../protocol/errors.js'
 import type { BlobRef, BodyOf } from '../protocol/schemas.js'
+import type { Metric } from '../protocol/metrics.js'
 import type { JobRequest } from '../node/views/jobs.js'
 import { findReusable } from '../node/views/results.js'
 import type { Views } from '../node/views/views.js'
@@ -85,6 +86,8 @@ function clip (s: string): string {
 class JobRun {
   private ws: Workspace | null = null
   private readonly logs: NamedBlob[] = []
+  /** Metrics of the test steps, named as their tests are (a step prefix when there are several). */
+  private readonly metrics: Metric[] = []
   private readonly env: Record<string, string>
   private build = ''
   private testRun = ''
@@ -131,11 +134,12 @@ class JobRun {
       const parsed = await this.parse(step, outcome)
       const prefix = recipe.test.length > 1 ? `${step.name}/` : ''
       for (const t of parsed.tests) tests.push({ ...t, name: prefix + t.name })
+      for (const m of parsed.metrics ?? []) this.metrics.push({ ...m, name: prefix + m.name })
       if (outcome.timedOut) problems.push(`test step ${step.name} ${describe(outcome)}`)
       else if (outcome.code !== 0 && !parsed.tests.some((t) => t.status === 'fail' || t.status === 'error')) {
         problems.push(`test step ${step.name} ${describe(outcome)} but reported no failing test`)
       }
-      if (parsed.tests.length === 0 && parsed.plan?.skipReason === undefined) problems.push(`test step ${step.name}: the ${step.parser} parser found no test results`)
+      if (parsed.tests.length === 0 && (parsed.metrics ?? []).length === 0 && parsed.plan?.skipReason === undefined) problems.push(`test step ${step.name}: the ${step.parser} parser found no test results`)
       if (parsed.bailedOut !== undefined) problems.push(`test step ${step.name} bailed out${parsed.bailedOut === '' ? '' : `: ${parsed.bailedOut}`}`)
     }
     await this.artifacts(recipe)
@@ -156,7 +160,8 @@ class JobRun {
       tests,
       logs: [...this.logs],
       environment,
-      ...(message === undefined ? {} : { message: clip(message) })
+      ...(message === undefined ? {} : { message: clip(message) }),
+      ...(this.metrics.length === 0 ? {} : { metrics: [...this.metrics] })
     }
   }
 

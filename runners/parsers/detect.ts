@@ -30,6 +30,9 @@ export function detectKind (input: ParserInput): ParserKind | undefined {
   const head = typeof input === 'string' ? input.slice(0, SNIFF_BYTES) : toText(input.subarray(0, SNIFF_BYTES))
   const start = head.replace(/^\uFEFF/, '').trimStart()
   if (start.startsWith('<') && /<testsuites?[\s>/]/.test(head)) return 'junit'
+  if (/^\s*"fio version"\s*:/m.test(head)) return 'fio'
+  if (/^sysbench \d/m.test(head)) return 'sysbench'
+  if (/^\s*\{\s*"metric"\s*:/m.test(head)) return 'metrics'
   if (KSELFTEST.some(re => re.test(head))) return 'kselftest'
   if (FSTESTS.some(re => re.test(head))) return 'fstests'
   if (TAP.some(re => re.test(head))) return 'tap'

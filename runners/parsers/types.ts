@@ -12,6 +12,7 @@
  * - xfail: failed, as expected (TAP `not ok # TODO`, kselftest `# XFAIL`)
  * - xpass: passed although expected to fail (TAP `ok # TODO`, kselftest `# XPASS`)
  */
+import type { Metric } from '../../protocol/metrics.js'
 import type { TestStatus } from '../../protocol/results.js'
 export type { TestStatus }
 
@@ -42,11 +43,13 @@ export interface ParseResult {
   bailedOut?: string
   /** Things that were odd but not fatal, each naming its input line where there is one. */
   warnings: string[]
+  /** Numbers the output measured (fio, sysbench, the generic metrics format), one per name. */
+  metrics?: Metric[]
 }
 
-export type ParserKind = 'tap' | 'kselftest' | 'junit' | 'fstests'
+export type ParserKind = 'tap' | 'kselftest' | 'junit' | 'fstests' | 'fio' | 'sysbench' | 'metrics'
 
-export const PARSER_KINDS: readonly ParserKind[] = ['tap', 'kselftest', 'junit', 'fstests']
+export const PARSER_KINDS: readonly ParserKind[] = ['tap', 'kselftest', 'junit', 'fstests', 'fio', 'sysbench', 'metrics']
 
 /** Raw parser input: text, or bytes decoded as UTF-8 (invalid sequences become U+FFFD). */
 export type ParserInput = string | Uint8Array

@@ -58,7 +58,7 @@ test('parseRecipeText() reads build steps, timeouts, artifacts, env and probes f
 
 test('parseRecipeText() errors name the file, line, column and key', (t) => {
   t.is(code(() => parseRecipeText(readFileSync(fixture('bad-parser.yaml'), 'utf8'), 'bad-parser.yaml')),
-    'RECIPE: bad-parser.yaml:4:11: test.parser: unknown parser "tapp"; expected one of tap, kselftest, junit, fstests, auto')
+    'RECIPE: bad-parser.yaml:4:11: test.parser: unknown parser "tapp"; expected one of tap, kselftest, junit, fstests, fio, sysbench, metrics, auto')
   t.ok(/^RECIPE: bad-syntax\.yaml:\d+:\d+: /.test(code(() => parseRecipeText(readFileSync(fixture('bad-syntax.yaml'), 'utf8'), 'bad-syntax.yaml'))), 'YAML syntax errors carry a position')
   const cases: Array<[string, RegExp]> = [
     ['test:\n  run: x\n  parsr: tap\n', /^RECIPE: r:3:3: test\.parsr: unknown key; expected one of name, run, timeout, parser, output$/],
@@ -80,7 +80,7 @@ test('parseRecipeText() errors name the file, line, column and key', (t) => {
 
 test('normaliseRecipe() checks a job\'s recipe value and names the key path', (t) => {
   t.is(normaliseRecipe({ test: 'sh t.sh' }).test[0]?.parser, 'auto', 'a bare command is a test step read by detection')
-  t.is(code(() => normaliseRecipe({ test: { run: 'x', parser: 'nah' } }, 'recipe of job 1')), 'RECIPE: recipe of job 1: test.parser: unknown parser "nah"; expected one of tap, kselftest, junit, fstests, auto')
+  t.is(code(() => normaliseRecipe({ test: { run: 'x', parser: 'nah' } }, 'recipe of job 1')), 'RECIPE: recipe of job 1: test.parser: unknown parser "nah"; expected one of tap, kselftest, junit, fstests, fio, sysbench, metrics, auto')
   t.is(code(() => normaliseRecipe({})), 'RECIPE: recipe: missing "test": what to run and which parser reads its output')
 })
 
