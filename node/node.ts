@@ -13,10 +13,10 @@ import { openStore, pruneRocksLogs } from './storage/store-open.js'
 import { LengthRecord } from './storage/length-record.js'
 import { CryptoPool } from './crypto/pool.js'
 import { createIdentity, loadIdentity } from './storage/identity.js'
-import { recordCoreKeys } from './storage/keys.js'
-import { assertPrivateHome, ensureDir, homePaths, isInitialised, makePrivate, readJson, writeJson } from './storage/home.js'
+import { recordHomeKeys } from './storage/keys.js'
+import { closeViews } from './views/db/summary.js'
+import { assertPrivateHome, ensureDir, homePaths, isInitialised, makePrivate, readJson, writeJson, type HomePaths } from './storage/home.js'
 import { lockPid, takePidLock } from './storage/pid-lock.js'
-import type { HomePaths } from './storage/home.js'
 import { Indexer } from './views/indexer.js'
 import type { IndexProgress } from './views/indexer.js'
 import { OwnFeed } from './storage/own-feed.js'
@@ -136,7 +136,7 @@ export class CairnNode {
       const events = store.get({ name: 'events' })
       const blobs = store.get({ name: 'blobs' })
       await Promise.all([events.ready(), blobs.ready()])
-      if (!readOnly) recordCoreKeys(paths, { feed: toHex(events.key), blobs: toHex(blobs.key) }) // for `cairn id`, also in homes made before keys.json
+      if (!readOnly) recordHomeKeys(paths, { identity: toHex(identity.publicKey), feed: toHex(events.key), blobs: toHex(blobs.key) }) // for `cairn id`, also in homes made before keys.json
       const recorded = new LengthRecord(paths.ownLength, state.ownLength ?? 0, readOnly)
       opened.push(() => recorded.close())
       const db = openDb(paths.views, readOnly)
@@ -377,7 +377,7 @@ export class CairnNode {
     for (const fn of [...this.closers]) fn()
     await this.indexer.stop() // a pass in progress finishes its frame; no new one starts
     await this.pool.destroy()
-    this.views.close()
+    closeViews(this.views, this.readOnly ? null : this.paths, this.feedKey) // and record what `cairn id` reads of them
     this.feed.close()
     await this.store.close()
     this.unlock?.()

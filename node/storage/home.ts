@@ -12,6 +12,8 @@ export interface HomePaths {
   views: string
   /** The views of releases before views.sqlite: removed once rebuilt. */
   viewLog: string
+  /** The counts `cairn id` prints, recorded as the views close (views/db/summary.ts). */
+  viewsSummary: string
   state: string
   /** The own feed's and blobs core's public keys (storage/keys.ts), so reading them needs no store. */
   keys: string
@@ -34,6 +36,7 @@ export function homePaths (dir: string): HomePaths {
     store: join(dir, 'store'),
     views: join(dir, 'views.sqlite'),
     viewLog: join(dir, 'views.log'),
+    viewsSummary: join(dir, 'views-summary.json'),
     state: join(dir, 'state.json'),
     keys: join(dir, 'keys.json'),
     ownLength: join(dir, 'own-length'),

@@ -17,9 +17,14 @@ export function createIdentity (path: string, crypto: Crypto): KeyPair {
 
 /** `crypto` needs only to derive a key pair from the seed (storage/keys.ts does it without sodium). */
 export function loadIdentity (path: string, crypto: { keyPair: (seed: Uint8Array) => KeyPair }): KeyPair {
-  if (!existsSync(path)) throw new CairnError('NOT_INITIALISED', `no identity at ${path}; run: cairn init --name NAME`)
-  assertPrivate(path)
+  checkIdentityFile(path)
   const seed = fromHex(readFileSync(path, 'utf8').trim(), 32)
   if (seed === null) throw new CairnError('KEY_CORRUPT', `${path} does not hold a 32-byte hex seed`)
   return crypto.keyPair(seed)
+}
+
+/** The checks before the seed is read: the file is there (NOT_INITIALISED) and its owner's only (KEY_PERMISSIONS). */
+export function checkIdentityFile (path: string): void {
+  if (!existsSync(path)) throw new CairnError('NOT_INITIALISED', `no identity at ${path}; run: cairn init --name NAME`)
+  assertPrivate(path)
 }

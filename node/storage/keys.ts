@@ -1,15 +1,15 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto'
-import type { KeyPair } from '../../protocol/crypto.js'
 import { toHex } from '../../protocol/hex.js'
 import { readJson, writeJson } from './home.js'
 import type { HomePaths } from './home.js'
-import { loadIdentity } from './identity.js'
+import { checkIdentityFile, loadIdentity } from './identity.js'
+import { statStamp } from './stat-stamp.js'
 
 /**
- * A home's public keys, read without opening its store: the store's keys are
- * recorded in keys.json when the node opens, the identity is derived from
- * identity.key with node:crypto. Light on purpose (no corestore, sodium or
- * zod): `cairn id` answers from here in about the time node takes to start.
+ * A home's public keys, read without opening its store: keys.json records
+ * the store's keys and the identity's public key (with the stat stamp of
+ * identity.key it was derived from) when the node opens. Light on purpose
+ * (no corestore, sodium, zod or node:crypto): `cairn id` answers from here
+ * in about the time node takes to start.
  */
 interface HomeKeys {
   identity: string
@@ -17,43 +17,53 @@ interface HomeKeys {
   blobs: string
 }
 
+/** keys.json: the keys, and identity.key's stamp when the identity was recorded. */
+type KeysRecord = HomeKeys & { identityStamp: string }
+
 /** The own feed's and blobs core's keys as recorded in the home. */
 type CoreKeys = Omit<HomeKeys, 'identity'>
 
 const HEX_KEY = /^[0-9a-f]{64}$/
 
+function readRecord (paths: HomePaths): Partial<KeysRecord> | null {
+  try {
+    return readJson<Partial<KeysRecord> | null>(paths.keys, null)
+  } catch {
+    return null // a cache of what the store and identity.key say: the next open writes it again
+  }
+}
+
+const isKey = (k: unknown): k is string => typeof k === 'string' && HEX_KEY.test(k)
+
 /** The recorded keys, or null when this home has none yet (made before keys.json) or holds a damaged record. */
 export function readCoreKeys (paths: HomePaths): CoreKeys | null {
-  let keys: Partial<CoreKeys> | null
-  try {
-    keys = readJson<Partial<CoreKeys> | null>(paths.keys, null)
-  } catch {
-    return null // a cache of what the store says: the next open writes it again
-  }
-  if (typeof keys?.feed !== 'string' || typeof keys.blobs !== 'string' || !HEX_KEY.test(keys.feed) || !HEX_KEY.test(keys.blobs)) return null
+  const keys = readRecord(paths)
+  if (!isKey(keys?.feed) || !isKey(keys.blobs)) return null
   return { feed: keys.feed, blobs: keys.blobs }
 }
 
-/** Record the store's keys (on open); written only when they differ from the record, so an open costs no write. */
-export function recordCoreKeys (paths: HomePaths, keys: CoreKeys): void {
-  const recorded = readCoreKeys(paths)
-  if (recorded?.feed === keys.feed && recorded.blobs === keys.blobs) return
-  writeJson(paths.keys, { feed: keys.feed, blobs: keys.blobs })
+/** Record the keys (on open, after identity.key was read); written only when they or identity.key's stamp changed, so an open costs no write. */
+export function recordHomeKeys (paths: HomePaths, keys: HomeKeys): void {
+  const record: KeysRecord = { ...keys, identityStamp: statStamp(paths.identity) }
+  const recorded = readRecord(paths)
+  if (recorded !== null && (Object.keys(record) as Array<keyof KeysRecord>).every((k) => recorded[k] === record[k])) return
+  writeJson(paths.keys, record)
 }
 
-/** Every key `cairn id` prints, or null when the store's are not recorded; identity.key is checked as opening the node does. */
-export function readHomeKeys (paths: HomePaths): HomeKeys | null {
-  const identity = toHex(loadIdentity(paths.identity, { keyPair: ed25519FromSeed }).publicKey)
+/**
+ * Every key `cairn id` prints, or null when the store's are not recorded.
+ * identity.key is checked as opening the node checks it; its public key is
+ * the recorded one while the file's stamp is the recorded stamp, else it is
+ * derived from the seed (node:crypto, imported only then).
+ */
+export async function readHomeKeys (paths: HomePaths): Promise<HomeKeys | null> {
+  checkIdentityFile(paths.identity)
+  const record = readRecord(paths)
+  let identity = record?.identity
+  if (!isKey(identity) || record?.identityStamp !== statStamp(paths.identity)) {
+    const { ed25519FromSeed } = await import('./seed-key-pair.js')
+    identity = toHex(loadIdentity(paths.identity, { keyPair: ed25519FromSeed }).publicKey)
+  }
   const core = readCoreKeys(paths)
   return core === null ? null : { identity, ...core }
-}
-
-// PKCS#8 wrapping of a raw ed25519 seed (RFC 8410), so node:crypto derives the same key pair as sodium's seed_keypair.
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
-
-/** An ed25519 key pair from its 32-byte seed, in sodium's layout (secretKey = seed || publicKey). */
-export function ed25519FromSeed (seed: Uint8Array): KeyPair {
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' })
-  const publicKey = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x as string, 'base64url')
-  return { publicKey, secretKey: Buffer.concat([seed, publicKey]) }
 }

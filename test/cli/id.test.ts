@@ -1,6 +1,6 @@
 import test from 'brittle'
 import { spawnSync } from 'node:child_process'
-import { appendFileSync, chmodSync, existsSync, rmSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CairnNode } from '../../node/node.js'
 import { homePaths } from '../../node/storage/home.js'
@@ -35,6 +35,13 @@ test('cairn id --json from the home\'s records is what opening the node answers,
   t.is(fast.status, 0, fast.stderr)
   t.is(fast.stdout.trim(), expected)
 
+  const paths = homePaths(home)
+  const summary = JSON.parse(readFileSync(paths.viewsSummary, 'utf8')) as Record<string, unknown>
+  writeFileSync(paths.viewsSummary, JSON.stringify({ ...summary, events: 99 }))
+  t.is(JSON.parse(cairn(home, 'id', '--json').stdout).events, 99, 'id reads the counts the views recorded as they closed')
+  utimesSync(paths.views, new Date(2001, 0, 1), new Date(2001, 0, 1)) // the views' file changed since
+  t.is(cairn(home, 'id', '--json').stdout.trim(), expected, 'and reads views.sqlite once the file changed since')
+
   rmSync(homePaths(home).keys)
   const old = cairn(home, 'id', '--json')
   t.is(old.stdout.trim(), expected, 'a home made before keys.json: id opens the node')
@@ -66,11 +73,11 @@ function loadedPackages (home: string, ...args: string[]): string {
   return r.stderr.split('\n').find((l) => l.startsWith('loaded ')) ?? ''
 }
 
-test('cairn id loads neither corestore nor sodium-native (only opening the store needs them)', async (t) => {
+test('cairn id loads neither corestore, sodium-native nor SQLite (only opening the store needs them)', async (t) => {
   const home = await homeWithEvents(t)
   const status = loadedPackages(home, 'status')
   t.ok(status.includes('/node_modules/corestore/'), 'the probe sees corestore where the node is opened')
   const id = loadedPackages(home, 'id')
   t.ok(id.startsWith('loaded '), 'the probe ran')
-  for (const pkg of ['corestore', 'sodium-native', 'rocksdb-native']) t.absent(id.includes(`/node_modules/${pkg}/`), `id does not load ${pkg}`)
+  for (const pkg of ['corestore', 'sodium-native', 'rocksdb-native', 'better-sqlite3']) t.absent(id.includes(`/node_modules/${pkg}/`), `id does not load ${pkg}`)
 })

@@ -5,7 +5,7 @@ import type { idPublishSpec, idSpec } from '../specs/node.js'
 import { homePaths, readJson } from '../../storage/home.js'
 import { readHomeKeys } from '../../storage/keys.js'
 import { LengthRecord } from '../../storage/length-record.js'
-import { readRecordedViews } from '../../views/db/recorded.js'
+import { readViewsSummary } from '../../views/db/summary.js'
 
 /** What `cairn id` prints, in this order. */
 interface IdInfo {
@@ -21,7 +21,7 @@ interface IdInfo {
 // command.js (and so node.js: corestore, zod, sodium) is imported only when the home must be opened.
 export const id: Command = {
   async run (ctx, args: Args<typeof idSpec>) {
-    const info = recordedInfo(ctx.home) ?? await openedInfo(ctx)
+    const info = await recordedInfo(ctx.home) ?? await openedInfo(ctx)
     if (args.values.json === true) ctx.io.out(JSON.stringify(info))
     else for (const [k, v] of Object.entries(info)) ctx.io.out(`${k.padEnd(10)} ${String(v)}`)
   },
@@ -47,16 +47,17 @@ export const id: Command = {
 /**
  * The answer from the home's records, without opening the store or replaying
  * the views: the keys (storage/keys.ts), state.json, the own feed's length
- * record and the counts in the views' file. Null when a record is missing
+ * record and the counts the views recorded as they closed (views/db/summary.ts),
+ * else those in the views' file (SQLite, loaded only then). Null when a record is missing
  * or the views' file is not of this release or lags the own feed (a crash between append
  * and index): opening the node repairs that and answers. identity.key is
  * checked as opening does (NOT_INITIALISED, KEY_PERMISSIONS, KEY_CORRUPT).
  */
-function recordedInfo (home: string): IdInfo | null {
+async function recordedInfo (home: string): Promise<IdInfo | null> {
   const paths = homePaths(home)
-  const keys = readHomeKeys(paths)
+  const keys = await readHomeKeys(paths)
   if (keys === null) return null
-  const views = readRecordedViews(paths.views, keys.feed)
+  const views = readViewsSummary(paths, keys.feed) ?? (await import('../../views/db/recorded.js')).readRecordedViews(paths.views, keys.feed)
   if (views === null) return null
   const state = readJson<{ name: string, ownLength?: number, follows?: Record<string, unknown> }>(paths.state, { name: '', follows: {} })
   const record = new LengthRecord(paths.ownLength, state.ownLength ?? 0, true)

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { SCHEMA_VERSION } from './schema.js'
 
 /** What the views' file holds, read without opening the node: events indexed and one feed's checkpoint. */
-interface RecordedViews {
+export interface RecordedViews {
   events: number
   checkpoint: number
 }
