@@ -164,3 +164,32 @@ test('acks on a RESEND filed as a duplicate patch reach the patch in force; the 
   t.is(r.unmatched.length, 1)
   t.is(r.unmatched[0]?.reason, 'duplicate patch 2/2 of v1 <r-0>: <r-2> came first; lost to v1 of series r-0')
 })
+
+test('a partial RESEND of the same version (its own thread, some patches) does not take the complete posting\'s place; acks on it reach the patch in force', t => {
+  const input = [
+    mail({ id: 'p-0', subject: '[PATCH v5 0/3] mfd: pmic' }),
+    ...[1, 2, 3].map(i => patch({ id: `p-${i}`, subject: `[PATCH v5 ${i}/3] mfd: step ${i}`, irt: 'p-0', at: i })),
+    patch({ id: 'q-2', subject: '[PATCH RESEND v5 2/3] mfd: step 2', irt: 'q-0', at: 86400 }),
+    patch({ id: 'q-3', subject: '[PATCH RESEND v5 3/3] mfd: step 3', irt: 'q-0', at: 86401 }),
+    mail({ id: 'q-ack', subject: 'Re: [PATCH RESEND v5 3/3] mfd: step 3', irt: 'q-3', from: 'Rev Iewer <rev@example.com>', at: 90000, body: 'Acked-by: Rev Iewer <rev@example.com>' })
+  ]
+  const r = buildSeries(input)
+  const rev = revisionOf(t, r, 5)
+  t.alike(presentIds(rev), ['p-1', 'p-2', 'p-3'], 'the complete v5 is the one v5')
+  t.alike((rev.patches[2] as PresentPatch).collected.map(x => x.key), ['Acked-by'], 'the ack on the resent 3/3 counts for 3/3')
+  t.alike(r.unmatched.map(u => u.reason), [
+    'partial RESEND of patch 2/3 of v5 <p-0>: the complete posting\'s <p-2> stays in force; lost to v5 of series p-0',
+    'partial RESEND of patch 3/3 of v5 <p-0>: the complete posting\'s <p-3> stays in force; lost to v5 of series p-0'
+  ])
+  const renamed = buildSeries([...input.slice(0, 4), patch({ id: 'q-2', subject: '[PATCH RESEND v5 2/3] mfd: another change', irt: 'q-0', at: 86400 })])
+  t.is(revisionsOf(renamed, 5).length, 2, 'a RESEND whose patch has another title is not a copy of the slot')
+})
+
+test('linux-rtc: the partial RESEND v5 of MT6359 (4 of 8 patches) leaves the complete v5 in force', { skip: !hasShared, timeout: 60_000 }, t => {
+  const r = buildSeries(loadMbox(corpus('linux-rtc', 'linux-rtc-5000.mboxrd')).mails)
+  const mt = r.series.find(s => /MediaTek PMIC MT6359/.test(s.subject)) as { revisions: Revision[] }
+  const v5 = mt.revisions.filter(v => v.version === 5)
+  t.is(v5.length, 1, 'one v5')
+  t.ok(v5[0]?.complete === true && v5[0].cover !== undefined && !v5[0].isResend, 'the complete posting with its cover')
+  t.is(r.unmatched.filter(u => u.reason.startsWith('partial RESEND of patch')).length, 4, 'the four resent patches are filed as its copies')
+})

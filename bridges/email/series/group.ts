@@ -2,6 +2,7 @@ import { emailMatches } from './trailers.js'
 import type { Unmatched } from './types.js'
 import { type MailIndex, type MailNode } from './mails.js'
 import { expectedOf, firstPatch, ORPHAN_WINDOW_MS, type Draft, type Placement } from './draft.js'
+import { foldPartialResends } from './resend.js'
 import { adoptMismatchedCovers, adoptUnthreadedCovers, joinSiblings, mergeOrphans } from './join.js'
 
 export { expectedOf, type Draft, type Placement }
@@ -170,6 +171,7 @@ export function groupRevisions (index: MailIndex): Grouping {
   drafts = mergeOrphans(drafts, byId, placed)
   drafts = adoptUnthreadedCovers(drafts, byId, placed)
   findNakedCovers(drafts, byId, placed)
+  drafts = foldPartialResends(drafts, placed, aliases, unmatched)
   fillPartialRerolls(drafts, byId, placed)
   drafts.sort((a, b) => a.seq - b.seq)
   return { drafts, placed, aliases, unmatched }
