@@ -4,7 +4,9 @@
  * already published (bisect-steps.ts: by job inputs and test-run identity,
  * from any trusted runner); only a commit nothing settles gets a job, and a
  * commit whose runs disagree (a flake) gets another run with `reuse: false`
- * until they settle. The answer is published as a `bisect` event naming the
+ * until they settle. The first bad commit, when one run alone says so, is
+ * run once more before it is the answer: a flaky failure would otherwise
+ * send the search to an earlier commit and blame it. The answer is published as a `bisect` event naming the
  * results of every step, which `bisect check` (or anyone) can verify.
  */
 import { existsSync } from 'node:fs'
@@ -72,9 +74,18 @@ export async function bisect (node: CairnNode, opts: BisectOptions): Promise<Bis
   const { base: _b, ref: _r, ...template } = first
   log(`bisecting ${order.length} commit(s) ${good.slice(0, 12)}..${bad.slice(0, 12)}${opts.test === undefined ? '' : ` for test ${opts.test}`}`)
   const search = new Search(node, template, opts.test, log, opts.stopped ?? new Promise(() => {}))
+  const confirmed = new Set<string>()
   let next = nextStep(order, search.known())
-  while ('probe' in next) {
-    await search.settle(next.probe)
+  for (;;) {
+    while ('probe' in next) {
+      await search.settle(next.probe)
+      next = nextStep(order, search.known())
+    }
+    // One failing run may be a flake's, and a bisect that believes it blames the wrong commit:
+    // the first bad commit is run again before it is the answer (its runs disagreeing send the search on).
+    if (!('firstBad' in next) || confirmed.has(next.firstBad) || !search.lone(next.firstBad)) break
+    confirmed.add(next.firstBad)
+    await search.confirm(next.firstBad)
     next = nextStep(order, search.known())
   }
   const body: BisectBody = {
@@ -135,6 +146,19 @@ class Search {
       await this.run(commit, rerun)
       this.evidence = knownRuns(this.node.views, this.template, this.test)
     }
+  }
+
+  /** Whether one run alone says what `commit` is. */
+  lone (commit: string): boolean {
+    return this.evidence.get(commit)?.runs.length === 1
+  }
+
+  /** Run `commit` again (reuse off), then until its runs settle. */
+  async confirm (commit: string): Promise<void> {
+    this.log(`${commit.slice(0, 12)}: the first bad commit, on one run; running it again to confirm`)
+    await this.run(commit, true)
+    this.evidence = knownRuns(this.node.views, this.template, this.test)
+    await this.settle(commit)
   }
 
   /** The steps as the event lists them: every commit of the range with settled runs, in range order. */

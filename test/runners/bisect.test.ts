@@ -18,7 +18,7 @@ const FLAKES_AT = 31 // the first commit the search tests: "answer" is wrong the
 
 const total = (m: Map<number, number>): number => [...m.values()].reduce((a, b) => a + b, 0)
 
-test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky step; again, and from another node, nothing runs', { timeout: 300_000 }, async (t) => {
+test('bisect: 64 commits, the first bad one in 7 runs (5 steps, a rerun of a flaky step, the answer confirmed); again, and from another node, nothing runs', { timeout: 300_000 }, async (t) => {
   const dir = await t.tmp()
   const { repo, commits, runs } = makeRepo(dir, { count: COMMITS, breaksAt: BREAKS_AT, flakesAt: FLAKES_AT })
   const { node } = await createNode(t, 'lab')
@@ -40,10 +40,11 @@ test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky 
   const out = await bisect(node, { repo, good: commits[0] as string, bad: 'main', test: 'answer', log: (l) => lines.push(l) })
   t.is(out.body.firstBad, commits[BREAKS_AT], 'the commit that broke "answer"')
   const counted = runsOf(runs)
-  t.is(total(counted) - 4, 6, `6 test runs: 5 steps and 1 rerun (${[...counted].map(([c, n]) => `${c}x${n}`).join(' ')})`)
+  t.is(total(counted) - 4, 7, `7 test runs: 5 steps, 1 rerun, 1 confirming the answer (${[...counted].map(([c, n]) => `${c}x${n}`).join(' ')})`)
+  t.is(counted.get(BREAKS_AT), 2, 'the first bad commit ran twice')
   t.is(counted.get(FLAKES_AT), 3, 'the flaky step ran a third time, and counted as its majority (good)')
-  t.is(out.jobs, 6)
-  t.is(out.ran, 6)
+  t.is(out.jobs, 7)
+  t.is(out.ran, 7)
   const flaky = out.body.steps.find((s) => s.commit === commits[FLAKES_AT])
   t.alike([flaky?.outcome, flaky?.flaky, flaky?.results.length], ['good', true, 3], 'the flaky step lists its three runs')
   t.ok(lines.some((l) => l.includes('runs disagree')), lines.join('\n'))
@@ -56,10 +57,10 @@ test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky 
   t.is(again.jobs, 0, 'a second bisect submits nothing')
   t.is(total(runsOf(runs)), total(counted), 'and runs nothing')
 
-  // The flake ledger: commit 31's runs disagree on both tests, the tip's on "flaky". Compare keeps "flaky" apart from the regression.
+  // The flake ledger: commit 31's runs disagree on both tests, the tip's and commit 40's on "flaky". Compare keeps "flaky" apart from the regression.
   // The ledger's order between identities is not part of its contract: compare it sorted.
   const ledger = flakes(node.views).map((f) => `${f.test}x${f.runs.length}`).sort()
-  t.alike(ledger, ['answerx3', 'flakyx2', 'flakyx3'])
+  t.alike(ledger, ['answerx3', 'flakyx2', 'flakyx2', 'flakyx3'])
   const lastGood = out.body.steps.filter((s) => s.outcome === 'good' && s.flaky !== true).pop()?.results[0] as string
   const c = compareJson(node.views, node.views.event(lastGood) as ResultEvent, node.views.event(tip[1] as string) as ResultEvent)
   t.alike([c.regressions.map((x) => x.name), c.flaky.map((x) => x.name)], [['answer'], ['flaky']], 'the regression, and the flaky test apart')
@@ -75,6 +76,19 @@ test('bisect: 64 commits, the first bad one in 6 runs with one rerun of a flaky 
   const there = await bisect(other, { repo, good: commits[0] as string, bad: 'main', test: 'answer' })
   t.is(there.body.firstBad, commits[BREAKS_AT])
   t.is(there.jobs, 0, 'nothing submitted on the other node')
+})
+
+test('bisect: a step whose one run is a flaky failure is not blamed: the answer is run again, its runs disagree, and the search goes on to the right commit', { timeout: 300_000 }, async (t) => {
+  const dir = await t.tmp()
+  const { repo, commits, runs } = makeRepo(dir, { count: COMMITS, breaksAt: BREAKS_AT, flakesAt: FLAKES_AT })
+  const { node } = await createNode(t, 'lab')
+  await startRunner(t, node)
+  const lines: string[] = []
+  const out = await bisect(node, { repo, good: commits[0] as string, bad: 'main', test: 'answer', log: (l) => lines.push(l) })
+  t.is(out.body.firstBad, commits[BREAKS_AT], `not commit ${FLAKES_AT}, whose first run failed: ${lines.join('\n')}`)
+  const counted = runsOf(runs)
+  t.alike([counted.get(FLAKES_AT), counted.get(BREAKS_AT)], [3, 2], 'the flaky step settled by three runs; the answer confirmed by a second')
+  t.is(total(counted), 14, `6 steps, 2 reruns at the flake, 5 more steps, 1 confirming (${[...counted].map(([c, n]) => `${c}x${n}`).join(' ')})`)
 })
 
 test('bisect: a range that is not good..bad is refused, naming why', async (t) => {
