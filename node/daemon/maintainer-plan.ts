@@ -68,8 +68,9 @@ export function planPass (input: PlanInput): Intent[] {
  * MAINTAINERS file names (L:), and the lists and projects of the series
  * this node published itself (its own email bridge). Revisions of other
  * lists (a lab's, brought by a sync) get no decision and no job. A node
- * that names no list and publishes no series has no scope to go by and
- * decides for every revision it carries.
+ * that names no list and publishes no series follows no list, so it decides
+ * only for series posted to it directly (`cairn post`, no list): one sync
+ * with a lab does not make it sign decisions for every list the lab carries.
  */
 interface MaintainerScope { lists: Set<string>, projects: Set<string> }
 
@@ -88,8 +89,8 @@ function maintainerScope (views: Views, policy: Policy): MaintainerScope {
 
 /** A revision is covered by its project (a series of a project the node publishes, whatever list it came by) or by its list. */
 function inScope (scope: MaintainerScope, revision: RevisionEvent): boolean {
-  if (scope.lists.size === 0 && scope.projects.size === 0) return true
   const { project, source } = revision.body
+  if (scope.lists.size === 0 && scope.projects.size === 0) return source.list === undefined
   if (scope.projects.has(project)) return true
   if (source.list === undefined) return false
   const key = listKey(source.list)

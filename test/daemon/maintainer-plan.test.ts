@@ -131,7 +131,9 @@ test('planPass(): a maintainer decides only for the lists and projects it covers
   }
   const quiet = { template: null }
   const lone = w.revision(p.dev, { patches: 1 })
-  t.alike(plan(w, [lone], quiet).intents.map(brief), [['publish-decision', lone.id, 'needs-tests', 'new']], 'no list named, no series of its own: no scope to go by, every revision')
+  t.alike(plan(w, [lone], quiet).intents.map(brief), [['publish-decision', lone.id, 'needs-tests', 'new']], 'no list named, no series of its own: a series posted to it directly is decided')
+  const listed = onList(p.erin, 'linux-ext4.vger.kernel.org', 'linux-ext4', 'synced@example.org')
+  t.alike(plan(w, [lone, listed], quiet).intents.map((i) => i.revision.id), [lone.id], 'but none that came by a list it never named (a lab\'s, after one sync)')
 
   const ours = onList(w.root, 'linux-xfs.vger.kernel.org', 'linux-xfs', 'ours@example.org')
   const lab = onList(p.erin, 'linux-ext4.vger.kernel.org', 'linux-ext4', 'lab@example.org')
