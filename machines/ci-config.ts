@@ -5,6 +5,7 @@
  * naming the file and line, as the policy's are. Paths stay as written: the
  * caller resolves them against the file's folder (machines/ does no I/O).
  */
+import { intervalMs, SCHEDULE_NAME } from './schedule.js'
 import { matchesAny } from './match.js'
 import { fail, glob, list, mapping, parseChecked } from './yaml-check.js'
 import type { Path } from './yaml-check.js'
@@ -28,9 +29,13 @@ export interface CiConfig {
   /** The profiles whose results the verdict waits for. */
   required: string[]
   verdict: { target: VerdictTarget, from: string | null, to: string[] | null }
+  /** Baseline jobs of a ref every interval (periods counted from the epoch: 1d at 00:00 UTC). */
+  schedules: CiSchedule[]
 }
 
-const TOP_KEYS = ['series', 'repo', 'base', 'recipe', 'profiles', 'tags', 'required', 'verdict']
+interface CiSchedule { name: string, everyMs: number, ref: string, profile: string }
+
+const TOP_KEYS = ['series', 'repo', 'base', 'recipe', 'profiles', 'tags', 'required', 'verdict', 'schedules']
 const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/
 const TAG = /^[^\s,]{1,100}$/
 const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/
@@ -72,6 +77,23 @@ function verdict (v: unknown, path: Path): CiConfig['verdict'] {
   return { target, from, to }
 }
 
+function schedules (v: unknown, profiles: readonly string[]): CiSchedule[] {
+  const out: CiSchedule[] = []
+  if (v === undefined) return out
+  list(v, ['schedules']).forEach((item, i) => {
+    const path = ['schedules', i]
+    const r = mapping(item, path, ['name', 'every', 'ref', 'profile'])
+    const name = matching(SCHEDULE_NAME, 'a name of letters, digits and ._-')(r.name, [...path, 'name'])
+    if (out.some((s) => s.name === name)) fail([...path, 'name'], `repeats ${name}`)
+    const every = text(r.every, [...path, 'every'], 'an interval such as 1d, 12h or 1w')
+    const everyMs = intervalMs(every)
+    if (everyMs === null) fail([...path, 'every'], `must be an interval of at least a minute such as 1d, 12h, 1w or 30m, not "${every}"`)
+    const profile = r.profile === undefined ? profiles[0] as string : matching(PROFILE, 'a test profile')(r.profile, [...path, 'profile'])
+    out.push({ name, everyMs, ref: text(r.ref, [...path, 'ref'], 'the ref to test, such as main'), profile })
+  })
+  return out
+}
+
 function validate (value: unknown): CiConfig {
   const top = mapping(value, [], TOP_KEYS, 'the CI configuration must be a mapping with repo, base and verdict')
   const filters = top.series === undefined ? {} : mapping(top.series, ['series'], ['lists', 'paths', 'subjects'])
@@ -92,7 +114,8 @@ function validate (value: unknown): CiConfig {
     profiles,
     tags: strings(top.tags, ['tags'], matching(TAG, 'a runner tag (no spaces or commas)')).sort(),
     required,
-    verdict: verdict(top.verdict, ['verdict'])
+    verdict: verdict(top.verdict, ['verdict']),
+    schedules: schedules(top.schedules, profiles)
   }
 }
 

@@ -18,6 +18,7 @@ import { jobRequestBody } from '../../runners/submit.js'
 import type { CiActions } from '../daemon/ci.js'
 import type { SchedulePlan } from '../daemon/components.js'
 import { systemClock } from '../daemon/scheduler.js'
+import type { Schedule } from '../storage/schedules.js'
 import type { WatchActions } from '../daemon/watch.js'
 import type { CairnNode } from '../node.js'
 import { summaryLines } from './commands/ingest.js'
@@ -74,10 +75,17 @@ export function ciActions (node: CairnNode, config: CiConfig): CiActions {
   }
 }
 
-/** Scheduled jobs through `job submit`'s checks: the ref resolved to a commit now, the recipe read now. */
-export function scheduleActions (): SchedulePlan {
+/**
+ * Scheduled jobs through `job submit`'s checks: the ref resolved to a
+ * commit when due, the recipe read then. The CI configuration's schedules
+ * (`ci/NAME`) test its repo with its recipe and tags, their periods counted
+ * from the epoch (1d: at 00:00 UTC).
+ */
+export function scheduleActions (ci: CiConfig | null): SchedulePlan {
+  const fixed: Schedule[] = ci === null ? [] : ci.schedules.map((s) => ({ name: `ci/${s.name}`, everyMs: s.everyMs, repo: ci.repo, ref: s.ref, recipe: ci.recipe, profile: s.profile, tags: ci.tags, created: 0 }))
   return {
     clock: systemClock,
+    fixed,
     submit: async (s) => await jobRequestBody(null, {
       repo: s.repo,
       ref: s.ref,

@@ -84,7 +84,7 @@ export interface CiPlan {
 }
 
 /** The scheduled jobs' clock and job builder (runners/ submit, from the CLI). */
-export type SchedulePlan = Pick<SchedulerOptions, 'clock' | 'submit' | 'onOutcome'>
+export type SchedulePlan = Pick<SchedulerOptions, 'clock' | 'submit' | 'fixed' | 'onOutcome'>
 
 export interface WatchPlan {
   sources: WatchSource[]
@@ -175,7 +175,8 @@ export function startWatch ({ out, log }: DaemonEnv, plan: WatchPlan): Component
 export function startSchedules ({ node, out, log }: DaemonEnv, plan: SchedulePlan): Component {
   const scheduler = new Scheduler(node, { ...plan, out, warn: log })
   const n = readSchedules(node.paths.dir).length
-  out(`schedule ${n} schedule(s) in ${node.paths.dir}/schedules.json, looked at every ${TICK_MS / 1000}s`)
+  const ci = plan.fixed?.length ?? 0
+  out(`schedule ${n} schedule(s) in ${node.paths.dir}/schedules.json${ci > 0 ? ` and ${ci} of the CI configuration` : ''}, looked at every ${TICK_MS / 1000}s`)
   scheduler.start()
   return { name: 'schedule', close: async () => { await scheduler.stop() } }
 }

@@ -8,7 +8,8 @@
  * has a result: a nightly baseline of an unchanged ref posts nothing, and
  * a runner reuses any trusted result of the same test-run identity for the
  * rest. `schedules.json` is read on every tick, so schedules added or
- * removed while the daemon runs take effect at the next one.
+ * removed while the daemon runs take effect at the next one; those of the
+ * CI configuration (`ci/NAME`, periods from the epoch) come with it.
  */
 import type { CairnNode } from '../node.js'
 import type { BodyOf } from '../../protocol/schemas.js'
@@ -47,6 +48,8 @@ export interface SchedulerOptions {
   submit: (schedule: Schedule) => Promise<{ body: BodyOf<'job.request'> }>
   out: (line: string) => void
   warn: (msg: string) => void
+  /** Schedules besides the home's: the CI configuration's (`ci/NAME`). */
+  fixed?: readonly Schedule[]
   /** Told each due schedule's outcome (for tests). */
   onOutcome?: (outcome: ScheduleOutcome) => void
 }
@@ -79,7 +82,7 @@ export class Scheduler {
 
   private async pass (): Promise<void> {
     const home = this.node.paths.dir
-    const schedules = readSchedules(home)
+    const schedules = [...(this.opts.fixed ?? []), ...readSchedules(home)]
     for (const schedule of schedules) {
       const now = this.opts.clock.now()
       if (!isDue(home, schedule, now)) continue

@@ -10,6 +10,7 @@
  * down for several periods handles only the current one when it starts.
  */
 import { join } from 'node:path'
+import { intervalMs, SCHEDULE_NAME } from '../../machines/schedule.js'
 import { CairnError } from '../../protocol/errors.js'
 import { readJson, writeJson } from './home.js'
 
@@ -29,32 +30,19 @@ export interface Schedule {
 /** Per schedule: the period last handled, of the schedule created at `created` (a name removed and added again starts afresh). */
 type Runs = Record<string, { created: number, period: number, at: number }>
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }
-const MIN_EVERY_MS = 60_000
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
 
 const schedulesFile = (home: string): string => join(home, 'schedules.json')
 const runsFile = (home: string): string => join(home, 'schedule-runs.json')
 
-/** `--every`: one or more NUMBER+UNIT parts (m, h, d, w), such as 1d, 12h, 1w or 1d12h; at least a minute. */
+/** `--every`: NUMBER+UNIT parts (machines/interval.ts). */
 export function parseInterval (text: string): number {
-  const m = /^(?:\d+[mhdw])+$/.test(text) ? text.match(/\d+[mhdw]/g) : null
-  if (m === null) throw new CairnError('BAD_INTERVAL', `--every "${text}" is not an interval such as 1d, 12h, 1w or 30m`)
-  const ms = m.reduce((n, part) => n + Number(part.slice(0, -1)) * (UNIT_MS[part.slice(-1)] as number), 0)
-  if (ms < MIN_EVERY_MS || !Number.isSafeInteger(ms)) throw new CairnError('BAD_INTERVAL', `--every "${text}" must be at least 1m and at most a few thousand years`)
+  const ms = intervalMs(text)
+  if (ms === null) throw new CairnError('BAD_INTERVAL', `--every "${text}" is not an interval of at least a minute such as 1d, 12h, 1w or 30m`)
   return ms
 }
 
-/** 86400000 -> "1d", for lists. */
-export function formatInterval (ms: number): string {
-  for (const [unit, size] of [['w', UNIT_MS.w], ['d', UNIT_MS.d], ['h', UNIT_MS.h]] as const) {
-    if (ms % (size as number) === 0) return `${ms / (size as number)}${unit}`
-  }
-  return `${ms / 60_000}m`
-}
-
 export function checkScheduleName (name: string): string {
-  if (!NAME.test(name)) throw new CairnError('BAD_SCHEDULE_NAME', `schedule name "${name}" must be letters, digits and ._- (at most 100, not starting with . _ or -)`)
+  if (!SCHEDULE_NAME.test(name)) throw new CairnError('BAD_SCHEDULE_NAME', `schedule name "${name}" must be letters, digits and ._- (at most 100, not starting with . _ or -)`)
   return name
 }
 

@@ -24,8 +24,18 @@ test('ci.yaml: the smallest configuration gets its defaults', (t) => {
     profiles: ['default'],
     tags: [],
     required: ['default'],
-    verdict: { target: { kind: 'smtp', hostPort: '127.0.0.1:25' }, from: null, to: null }
+    verdict: { target: { kind: 'smtp', hostPort: '127.0.0.1:25' }, from: null, to: null },
+    schedules: []
   })
+})
+
+test('ci.yaml: schedules, baselines of a ref every interval (cairn schedule add in the configuration)', (t) => {
+  const c = parseCiConfig(SMALLEST + 'profiles: [quick, full]\nschedules:\n  - { name: nightly, every: 1d, ref: main }\n  - { name: weekly, every: 1w, ref: next, profile: full }\n')
+  t.alike(c.schedules, [{ name: 'nightly', everyMs: 86_400_000, ref: 'main', profile: 'quick' }, { name: 'weekly', everyMs: 7 * 86_400_000, ref: 'next', profile: 'full' }], 'the first profile unless one is named')
+  t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 30s, ref: main }\n'), 'ci.yaml line 5: schedules[0].every must be an interval of at least a minute such as 1d, 12h, 1w or 30m, not "30s"')
+  t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 1d, ref: main }\n  - { name: n, every: 1w, ref: main }\n'), 'ci.yaml line 6: schedules[1].name repeats n')
+  t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 1d }\n'), 'ci.yaml line 5: schedules[0].ref must be the ref to test, such as main')
+  t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 1d, ref: main, at: 2am }\n'), 'ci.yaml line 5: unknown key "at" in schedules[0] (expected one of name, every, ref, profile)')
 })
 
 test('ci.yaml: filters, profiles, required results and an outbox', (t) => {

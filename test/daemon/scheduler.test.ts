@@ -1,6 +1,7 @@
 import test from 'brittle'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseCiConfig } from '../../machines/ci-config.js'
 import { scheduleActions } from '../../node/cli/daemon-actions.js'
 import { Scheduler } from '../../node/daemon/scheduler.js'
 import type { Clock, ScheduleOutcome } from '../../node/daemon/scheduler.js'
@@ -32,7 +33,7 @@ test('scheduler: a nightly baseline of an unchanged ref runs once across due tim
   const outcomes: ScheduleOutcome[] = []
   const lines: string[] = []
   const warnings: string[] = []
-  const daemon = (): Scheduler => new Scheduler(node, { ...scheduleActions(), clock, out: (l) => lines.push(l), warn: (m) => warnings.push(m), onOutcome: (o) => outcomes.push(o) })
+  const daemon = (): Scheduler => new Scheduler(node, { ...scheduleActions(null), clock, out: (l) => lines.push(l), warn: (m) => warnings.push(m), onOutcome: (o) => outcomes.push(o) })
 
   let scheduler = daemon()
   scheduler.start()
@@ -87,7 +88,7 @@ test('scheduler: a schedule whose job cannot be built says why once per period, 
   addSchedule(node.paths.dir, { name: 'gone', everyMs: DAY, repo: project.repo, ref: 'no-such-branch', recipe: null, profile: 'default', tags: [], created: clock.now() })
   const outcomes: ScheduleOutcome[] = []
   const warnings: string[] = []
-  const scheduler = new Scheduler(node, { ...scheduleActions(), clock, out: () => {}, warn: (m) => warnings.push(m), onOutcome: (o) => outcomes.push(o) })
+  const scheduler = new Scheduler(node, { ...scheduleActions(null), clock, out: () => {}, warn: (m) => warnings.push(m), onOutcome: (o) => outcomes.push(o) })
   scheduler.start()
   await scheduler.tick()
   await scheduler.tick()
@@ -95,4 +96,27 @@ test('scheduler: a schedule whose job cannot be built says why once per period, 
   t.is(outcomes.length, 1, 'one attempt in the period')
   t.ok(/^schedule gone: cannot submit its job: (BASE: )?"no-such-branch" is not a commit of /.test(warnings[0] ?? ''), warnings[0])
   t.is(listJobs(node.views, clock.now()).length, 0, 'no job')
+})
+
+test('scheduler: the CI configuration\'s schedules run as ci/NAME, their periods from the epoch (1d: at 00:00 UTC)', async (t) => {
+  const { node } = await createNode(t, 'lab')
+  const project = makeProject(await t.tmp())
+  const config = parseCiConfig(`repo: ${project.repo}\ntags: [x86_64]\nverdict: { mbox: out }\nschedules:\n  - { name: nightly, every: 1d, ref: main }\n`)
+  const noon = Math.floor(Date.now() / DAY) * DAY + DAY / 2
+  const clock = testClock(noon)
+  const outcomes: ScheduleOutcome[] = []
+  const scheduler = new Scheduler(node, { ...scheduleActions(config), clock, out: () => {}, warn: (m) => t.fail(m), onOutcome: (o) => outcomes.push(o) })
+  scheduler.start()
+  await scheduler.tick()
+  const first = outcomes[0]
+  t.ok(first !== undefined && first.schedule === 'ci/nightly' && 'posted' in first, JSON.stringify(first))
+  const job = listJobs(node.views, clock.now())[0]?.request.body
+  t.alike([job?.ref, job?.tags, job?.profile], ['main', ['x86_64'], 'default'], 'the configuration\'s repo and tags')
+  clock.advance(DAY / 2 - 1)
+  await scheduler.tick()
+  t.is(outcomes.length, 1, 'nothing before midnight')
+  clock.advance(1)
+  await scheduler.tick()
+  t.alike(outcomes[1], { schedule: 'ci/nightly', existing: (first as { posted: string }).posted, state: 'queued' }, 'due at midnight; the queued job of the same commit stands')
+  await scheduler.stop()
 })

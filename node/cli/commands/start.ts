@@ -62,7 +62,7 @@ export const start: Command = {
         http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined, ingest: daemonIngest(node, mail), commands: daemonCommands(node, mail) },
         maintainer: maintainer ? { template } : null,
         ci: ci === null ? null : { ...ci, actions: ciActions(node, ci.config) },
-        schedules: scheduleActions(),
+        schedules: scheduleActions(ci?.config ?? null),
         watch: watching === null ? null : { sources: watched, actions: watching },
         out: (line) => ctx.io.out(line),
         log
