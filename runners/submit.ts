@@ -75,6 +75,21 @@ export async function jobRequestBody (views: Views | null, opts: SubmitOptions):
   return { body, refs: revision === null ? [] : [revision.id] }
 }
 
+/**
+ * A baseline job of a repository given by URL names its ref as written
+ * (job submit does not reach the network); a schedule must know the
+ * commit, or an unchanged-inputs check could never see the ref move. The
+ * commit the remote's ref points at now (a tag's commit, not the tag).
+ */
+export async function pinRemoteBase (body: BodyOf<'job.request'>): Promise<BodyOf<'job.request'>> {
+  if (isLocalPath(body.repo) || /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(body.base)) return body
+  const r = await git(['ls-remote', '--', body.repo, body.base], { cwd: '/', env: gitEnv(process.env.HOME ?? '/') })
+  const lines = r.stdout.split('\n').map((l) => l.split('\t')).filter((f) => f.length === 2)
+  const peeled = lines.find((f) => f[1]?.endsWith('^{}')) ?? lines[0]
+  if (r.code !== 0 || peeled === undefined) throw new CairnError('BASE', `"${body.base}" is not a ref of ${body.repo}${r.stderr.trim() === '' ? '' : `: ${r.stderr.trim()}`}`)
+  return { ...body, base: peeled[0] as string, ref: body.base }
+}
+
 /** With no --recipe the runner uses the tree's own: make sure there is one, and that it parses. */
 async function checkedInRecipe (repo: string, commit: string, env: Record<string, string>): Promise<void> {
   for (const name of CHECKED_IN_RECIPES) {

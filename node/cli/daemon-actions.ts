@@ -14,7 +14,7 @@ import { verdictMail } from '../../bridges/email/verdict/verdict.js'
 import { parseCiConfig } from '../../machines/ci-config.js'
 import type { CiConfig } from '../../machines/ci-config.js'
 import { CairnError } from '../../protocol/errors.js'
-import { jobRequestBody } from '../../runners/submit.js'
+import { jobRequestBody, pinRemoteBase } from '../../runners/submit.js'
 import type { CiActions } from '../daemon/ci.js'
 import type { SchedulePlan } from '../daemon/components.js'
 import { systemClock } from '../daemon/scheduler.js'
@@ -86,13 +86,16 @@ export function scheduleActions (ci: CiConfig | null): SchedulePlan {
   return {
     clock: systemClock,
     fixed,
-    submit: async (s) => await jobRequestBody(null, {
-      repo: s.repo,
-      ref: s.ref,
-      profile: s.profile,
-      tags: s.tags,
-      ...(s.recipe === null ? {} : { recipePath: s.recipe })
-    })
+    submit: async (s) => {
+      const { body } = await jobRequestBody(null, {
+        repo: s.repo,
+        ref: s.ref,
+        profile: s.profile,
+        tags: s.tags,
+        ...(s.recipe === null ? {} : { recipePath: s.recipe })
+      })
+      return { body: await pinRemoteBase(body) }
+    }
   }
 }
 

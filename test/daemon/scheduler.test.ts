@@ -120,3 +120,29 @@ test('scheduler: the CI configuration\'s schedules run as ci/NAME, their periods
   t.alike(outcomes[1], { schedule: 'ci/nightly', existing: (first as { posted: string }).posted, state: 'queued' }, 'due at midnight; the queued job of the same commit stands')
   await scheduler.stop()
 })
+
+test('scheduler: a repository given by URL has its ref pinned to the remote\'s commit when due, so a move is seen', async (t) => {
+  const { node } = await createNode(t, 'lab')
+  const project = makeProject(await t.tmp())
+  const clock = testClock(Date.now())
+  const url = `file://${project.repo}`
+  addSchedule(node.paths.dir, { name: 'remote', everyMs: DAY, repo: url, ref: 'main', recipe: null, profile: 'default', tags: [], created: clock.now() })
+  addSchedule(node.paths.dir, { name: 'nope', everyMs: DAY, repo: url, ref: 'no-such-branch', recipe: null, profile: 'default', tags: [], created: clock.now() })
+  const outcomes: ScheduleOutcome[] = []
+  const warnings: string[] = []
+  const scheduler = new Scheduler(node, { ...scheduleActions(null), clock, out: () => {}, warn: (m) => warnings.push(m), onOutcome: (o) => outcomes.push(o) })
+  scheduler.start()
+  await scheduler.tick()
+  const bases = (): string[] => listJobs(node.views, clock.now()).map((j) => `${j.request.body.ref ?? ''}@${j.request.body.base}`)
+  t.alike(bases(), [`main@${project.main}`], 'the commit main points at, the ref kept beside it')
+  t.ok(/^schedule nope: cannot submit its job: (BASE: )?"no-such-branch" is not a ref of file:/.test(warnings[0] ?? ''), warnings[0])
+  clock.advance(DAY)
+  await scheduler.tick()
+  t.is(bases().length, 1, 'main unchanged: nothing posted')
+  writeFileSync(join(project.repo, 'value'), '42\n')
+  git(project.repo, 'commit', '-q', '-am', 'value: moves main')
+  clock.advance(DAY)
+  await scheduler.tick()
+  await scheduler.stop()
+  t.alike(bases(), [`main@${project.main}`, `main@${git(project.repo, 'rev-parse', 'HEAD').trim()}`], 'main moved: a job of its new commit')
+})
