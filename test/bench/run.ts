@@ -11,6 +11,7 @@ import { run as decide } from './decide.bench.js'
 import { run as api } from './api.bench.js'
 import { run as startup } from './startup.bench.js'
 import { run as viewsDb } from './views-db.bench.js'
+import { run as views } from './views.bench.js'
 import { run as ingestOne } from './ingest-one.bench.js'
 import { run as b4Compare } from './b4-compare.bench.js'
 
@@ -25,6 +26,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['api', api], // issue 6: HTTP latency over ~100k events
   ['startup', startup], // issue 18: cairn --help and cairn id beside node -e 0
   ['views-db', viewsDb], // issue 12: candidates for the on-disk views, kill -9 trials included
+  ['views', views], // issue 12: commands on a small home beside a big one (CAIRN_BENCH_EVENTS)
   ['ingest-one', async () => await ingestOne()], // issue 14: one mail into a 20,000-mail home
   ['b4-compare', async () => await b4Compare()] // issue 15: series, versions and trailers beside b4 am
 ]
