@@ -22,7 +22,7 @@ const MWU_ALPHA = 0.05
 
 type MetricChangeKind = 'regression' | 'improvement' | 'noise' | 'unit-changed'
 
-interface MetricChange {
+export interface MetricChange {
   name: string
   unit: string
   direction: MetricDirection
@@ -41,7 +41,7 @@ interface MetricChange {
   kind: MetricChangeKind
 }
 
-interface MetricComparison {
+export interface MetricComparison {
   changes: MetricChange[]
   new: Metric[]
   removed: Metric[]

@@ -7,7 +7,7 @@ import { trustedRunners } from '../node/views/jobs.js'
 import { findResults } from '../node/views/results.js'
 import type { ResultEvent } from '../node/views/results.js'
 import type { Views } from '../node/views/views.js'
-import type { ChangeJson, ComparisonJson } from '../node/wire/types.js'
+import type { ChangeJson, ComparisonJson, MetricChangeJson, MetricComparisonJson } from '../node/wire/types.js'
 import { CairnError } from '../protocol/errors.js'
 
 /**
@@ -45,5 +45,33 @@ export function compareText (c: ComparisonJson): string {
   }
   const n = c.counts
   out.push(`regressions ${n.regressions}, fixes ${n.fixes}, still failing ${n.stillFailing}, new ${n.new} (${n.newFailing} failing), removed ${n.removed}, other changes ${n.otherChanges}, unchanged ${n.unchanged}`)
+  out.push(...metricsText(c.metrics))
   return out.join('\n')
+}
+
+const num = (x: number): string => String(Number(x.toPrecision(6)))
+
+/** `bw  100 -> 80 MB/s  -20 (-20.0%), higher is better; baseline 98..102 (3 samples), p=0.008` */
+function metricLine (m: MetricChangeJson): string {
+  const sign = m.delta > 0 ? '+' : ''
+  const pct = m.pct === null ? '' : ` (${sign}${m.pct.toFixed(1)}%)`
+  const p = m.p === null ? '' : `, p=${m.p.toPrecision(2)}`
+  return `  ${m.name}  ${num(m.a)} -> ${num(m.b)} ${m.unit}  ${sign}${num(m.delta)}${pct}, ${m.direction} is better; baseline ${num(m.spread.min)}..${num(m.spread.max)} (${m.spread.n} samples)${p}`
+}
+
+/** Metric changes, regressions first; nothing when neither run measured anything. */
+function metricsText (c: MetricComparisonJson): string[] {
+  if (c.changes.length + c.new.length + c.removed.length === 0) return []
+  const out: string[] = []
+  const groups: Array<[string, MetricChangeJson['kind']]> = [['Metric regressions', 'regression'], ['Metric improvements', 'improvement'], ['Metrics within the noise', 'noise'], ['Metrics whose unit changed', 'unit-changed']]
+  for (const [title, kind] of groups) {
+    const list = c.changes.filter((m) => m.kind === kind)
+    if (list.length === 0) continue
+    out.push(`${title} (${list.length}):`, ...list.map(metricLine))
+  }
+  if (c.new.length > 0) out.push(`New metrics (${c.new.length}):`, ...c.new.map((m) => `  ${m.name}  ${num(m.value)} ${m.unit}`))
+  if (c.removed.length > 0) out.push(`Removed metrics (${c.removed.length}):`, ...c.removed.map((m) => `  ${m.name}  ${num(m.value)} ${m.unit}`))
+  const k = c.counts
+  out.push(`metrics: regressions ${k.regressions}, improvements ${k.improvements}, within the noise ${k.noise}, new ${k.new}, removed ${k.removed}`)
+  return out
 }

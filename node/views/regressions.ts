@@ -1,5 +1,6 @@
 /**
- * Regressions tracked over a tree's baseline results: a test that passed
+ * Regressions tracked over a tree's baseline results (metrics alike, in
+ * metric-regressions.ts): a test that passed
  * and then fails is a regression, first seen in that result; it stays open
  * (still failing, last seen) until a later result passes it, which fixed it.
  * A tree is a project tested with one profile and tag set; its results are
@@ -12,6 +13,8 @@
 import { isFailing } from '../../protocol/results.js'
 import { deriveOver } from './derive-over.js'
 import { flakyTests } from './flakes.js'
+import { trackMetrics } from './metric-regressions.js'
+import type { MetricRegression } from './metric-regressions.js'
 import { trustedRunners } from './jobs.js'
 import { allResults, requestOf, resolveResult } from './results.js'
 import type { ResultEvent } from './results.js'
@@ -30,6 +33,8 @@ interface Regression {
   /** The last result before it that passed the test. */
   lastPass: Sighting
   fixedBy: Sighting | null
+  /** A metric regression (test is the metric's name): its size against the reference, lastPass. */
+  metric?: MetricRegression<Sighting>['metric']
 }
 
 function sighting (e: ResultEvent, base: string, ref: string | undefined): Sighting {
@@ -84,7 +89,11 @@ function track (views: Views, tree: Tree): Regression[] {
 /** Every regression of every tree, open ones first, then by when first seen; from results published at or after `since` (the archive cut-off) when given. */
 export function regressions (views: Views, since?: number): Regression[] {
   return deriveOver(views, ['result', 'job.request', 'trust.set'], `regressions/all/${since ?? ''}`, (v) => {
-    const all = trees(v).flatMap((tree) => track(v, { ...tree, results: tree.results.filter((r) => since === undefined || r.e.ts >= since) }))
+    const all = trees(v).flatMap((whole) => {
+      const tree = { ...whole, results: whole.results.filter((r) => since === undefined || r.e.ts >= since) }
+      const where = { project: tree.project, profile: tree.profile, tags: tree.tags }
+      return [...track(v, tree), ...trackMetrics(tree.results).map((m): Regression => ({ ...where, ...m }))]
+    })
     return all.sort((a, b) => (a.state === b.state ? 0 : a.state === 'failing' ? -1 : 1) || a.firstSeen.ts - b.firstSeen.ts)
   })
 }

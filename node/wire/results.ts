@@ -4,15 +4,17 @@
  * for, stale marked) and the A/B comparison.
  */
 import { CairnError } from '../../protocol/errors.js'
+import { compareMetrics } from '../../protocol/metrics.js'
 import { compareResults, isFailing } from '../../protocol/results.js'
 import type { ResultTest, TestStatus } from '../../protocol/results.js'
 import { summarise } from '../../protocol/result-summary.js'
 import { flakyTests } from '../views/flakes.js'
+import { metricRepeats } from '../views/metric-repeats.js'
 import { requestOf, resolveResult, staleResults } from '../views/results.js'
 import type { ResultEvent } from '../views/results.js'
 import type { Views } from '../views/views.js'
 import { testedOf } from './tested.js'
-import type { ChangeJson, ComparedResultJson, ComparisonJson, ResultRowJson, ResultSummaryJson } from './types.js'
+import type { ChangeJson, ComparedResultJson, ComparisonJson, MetricComparisonJson, ResultRowJson, ResultSummaryJson } from './types.js'
 
 interface TestsSummary { counts: Record<TestStatus, number>, failing: string[] }
 
@@ -107,8 +109,21 @@ export function compareJson (views: Views, a: ResultEvent, b: ResultEvent): Comp
     stillFailing: c.stillFailing.map(both),
     otherChanges: c.otherChanges.map(both),
     flaky: [],
-    counts: c.counts
+    counts: c.counts,
+    metrics: metricComparison(views, ta.source as ResultEvent, tb.source as ResultEvent)
   })
+}
+
+/**
+ * The runs' metrics A against B, with the noise of A's identity (its other
+ * runs, which include B when B repeats it) and of B's when B's differs.
+ */
+export function metricComparison (views: Views, runA: ResultEvent, runB: ResultEvent): MetricComparisonJson {
+  const sameIdentity = runA.body.testRun === runB.body.testRun
+  return compareMetrics(
+    { metrics: runA.body.metrics ?? [], repeats: metricRepeats(views, runA) },
+    { metrics: runB.body.metrics ?? [], repeats: sameIdentity ? [] : metricRepeats(views, runB) }
+  )
 }
 
 /**

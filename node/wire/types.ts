@@ -130,6 +130,34 @@ export interface ComparisonJson {
   /** Regressions and fixes of tests the flake ledger holds flaky under A's or B's test-run identity (not counted as either). */
   flaky: ChangeJson[]
   counts: CompareCountsJson
+  /** What the runs measured, change by change, weighed against the noise (protocol/metrics.ts). */
+  metrics: MetricComparisonJson
+}
+
+/** A metric of a result (protocol/metrics.ts Metric, checked equal in wire/agree.ts). */
+export interface MetricJson { name: string, value: number, unit: string, direction: 'higher' | 'lower', samples?: number[] | undefined }
+
+/** One metric in both results: its size, the baseline's spread and whether the change is beyond it. */
+export interface MetricChangeJson {
+  name: string
+  unit: string
+  direction: 'higher' | 'lower'
+  a: number
+  b: number
+  delta: number
+  pct: number | null
+  spread: { min: number, max: number, n: number }
+  nB: number
+  p: number | null
+  kind: 'regression' | 'improvement' | 'noise' | 'unit-changed'
+}
+
+/** protocol/metrics.ts MetricComparison (checked equal in wire/agree.ts). */
+export interface MetricComparisonJson {
+  changes: MetricChangeJson[]
+  new: MetricJson[]
+  removed: MetricJson[]
+  counts: { regressions: number, improvements: number, noise: number, new: number, removed: number }
 }
 
 interface PersonJson { name: string, email: string }

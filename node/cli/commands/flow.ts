@@ -14,6 +14,7 @@ import type { FlowJob, FlowOutcome } from '../../../runners/flow.js'
 import type { Decision } from '../../../machines/decide.js'
 import { isCairnError } from '../../../protocol/errors.js'
 import type { CairnNode } from '../../node.js'
+import type { ComparisonJson } from '../../wire/types.js'
 import { decideRevision } from '../../policy/decide.js'
 import { DiffCache } from '../../policy/diffs.js'
 import { readPolicy } from '../../policy/files.js'
@@ -126,14 +127,20 @@ function flowLines (node: CairnNode, o: FlowOutcome, policy: PolicyRead | null, 
   return out
 }
 
-/** The flow's own verdict: the series passes when it ran and regressed nothing against its base. */
-const verdictOf = (o: FlowOutcome): 'pass' | 'fail' => o.comparison !== null && o.comparison.counts.regressions === 0 ? 'pass' : 'fail'
+/** Regressed tests and metrics beyond the noise, by name: a metric regression counts as a failed test does. */
+function regressed (c: ComparisonJson): string[] {
+  return [...c.regressions.map((r) => r.name), ...c.metrics.changes.filter((m) => m.kind === 'regression').map((m) => m.name)]
+}
+
+/** The flow's own verdict: the series passes when it ran and regressed nothing (no test, no metric) against its base. */
+const verdictOf = (o: FlowOutcome): 'pass' | 'fail' => o.comparison !== null && regressed(o.comparison).length === 0 ? 'pass' : 'fail'
 
 function verdictWhy (o: FlowOutcome): string {
   if (o.comparison === null) return `the series run ended ${o.series.result.body.verdict}`
   const c = o.comparison
-  const names = c.regressions.slice(0, 5).map((r) => r.name).join(', ')
-  return c.counts.regressions === 0 ? `no regression against the base; ${c.counts.fixes} fixed` : `${c.counts.regressions} regression(s): ${names}${c.counts.regressions > 5 ? ', ...' : ''}`
+  const all = regressed(c)
+  const names = all.slice(0, 5).join(', ')
+  return all.length === 0 ? `no regression against the base; ${c.counts.fixes} fixed` : `${all.length} regression(s): ${names}${all.length > 5 ? ', ...' : ''}`
 }
 
 function flowJson (node: CairnNode, o: FlowOutcome, d: Decision | null, mail: VerdictMail | string): Record<string, unknown> {

@@ -7,6 +7,8 @@ import { withNodeToRead } from '../command.js'
 import { printRows } from '../output.js'
 import type { flakesSpec, regressionsSpec } from '../specs/bisect.js'
 
+type Sighted = ReturnType<typeof tracked>[number]
+
 const at = (s: Sighting): string => `${s.ref ?? s.commit.slice(0, 12)} (result ${s.result.slice(0, 12)})`
 
 async function listFlakes (ctx: Context, { values }: Args<typeof flakesSpec>): Promise<void> {
@@ -21,8 +23,13 @@ async function listRegressions (ctx: Context, { values }: Args<typeof regression
   await withNodeToRead(ctx, async (node) => {
     const rows = tracked(node.views, hotSince(ctx.home, values.archived === true).since).filter((r) => (values.state === undefined || r.state === values.state) && (values.project === undefined || r.project === values.project))
     printRows(ctx.io, values, rows, (r) => r, (r) =>
-      `${r.test} ${r.state === 'failing' ? 'FAILING' : 'fixed'} in ${r.project}/${r.profile}: passed at ${at(r.lastPass)}, first failed at ${at(r.firstSeen)}, ${r.fixedBy === null ? `still failing at ${at(r.lastSeen)}` : `fixed at ${at(r.fixedBy)}`}`)
+      `${r.test} ${r.state === 'failing' ? 'FAILING' : 'fixed'} in ${r.project}/${r.profile}: ${r.metric === undefined ? '' : `${metricSize(r.metric)}; `}passed at ${at(r.lastPass)}, first failed at ${at(r.firstSeen)}, ${r.fixedBy === null ? `still failing at ${at(r.lastSeen)}` : `fixed at ${at(r.fixedBy)}`}`)
   })
+}
+
+/** `bw 100 -> 80 MB/s (-20.0%)`: a metric regression's size against the result it last held at. */
+function metricSize (m: NonNullable<Sighted['metric']>): string {
+  return `${m.a} -> ${m.b} ${m.unit} (${m.pct === null ? `${m.delta > 0 ? '+' : ''}${m.delta}` : `${m.pct > 0 ? '+' : ''}${m.pct.toFixed(1)}%`}, ${m.direction} is better)`
 }
 
 export const flakes: Command = { run: listFlakes }

@@ -8,7 +8,7 @@ import { renderReport } from '../../../protocol/result-summary.js'
 import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
 import { paginate, parseLimit } from '../page.js'
-import { resultRow, statusCounts } from '../../wire/results.js'
+import { metricComparison, resultRow, statusCounts } from '../../wire/results.js'
 import { resolveResult } from '../../views/results.js'
 import { flakyTests } from '../../views/flakes.js'
 import type { ResultEvent } from '../../views/results.js'
@@ -61,6 +61,6 @@ export function resultRoutes (app: FastifyInstance, { node }: RouteContext): voi
     // A reused result is compared as the run it stands for; tests the flake ledger holds flaky under either run's identity are listed apart.
     const [runA, runB] = [runOf(views, ra, 'a'), runOf(views, rb, 'b')]
     const flaky = [...flakyTests(views, [runA.body.testRun, runB.body.testRun])].sort()
-    return { a: resultRow(views, ra), b: resultRow(views, rb), comparison: compareResults(runA.body.tests, runB.body.tests), flaky }
+    return { a: resultRow(views, ra), b: resultRow(views, rb), comparison: compareResults(runA.body.tests, runB.body.tests), flaky, metrics: metricComparison(views, runA, runB) }
   })
 }

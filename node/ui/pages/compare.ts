@@ -1,6 +1,8 @@
 import { getJson, query } from '../api.js'
 import type { ResultRow, TestJson } from '../api.js'
+import type { MetricComparisonJson } from '../../wire/types.js'
 import { badge, h, link, short, table } from '../dom.js'
+import { metricChanges } from '../metric-changes.js'
 import type { Page, Params } from '../page.js'
 import { historyHref } from './history.js'
 import { countsText } from './results.js'
@@ -33,7 +35,7 @@ export async function comparePage (_params: Params, q: URLSearchParams): Promise
   if (a === '' || b === '') {
     return { el: h('section', {}, h('h1', {}, 'Compare'), h('p', {}, 'Pick a result A and a result B on the ', link('#/results', 'results page'), '.')) }
   }
-  const d = await getJson<{ a: ResultRow, b: ResultRow, comparison: Comparison, flaky: string[] }>(`/api/compare${query({ a, b })}`)
+  const d = await getJson<{ a: ResultRow, b: ResultRow, comparison: Comparison, flaky: string[], metrics: MetricComparisonJson }>(`/api/compare${query({ a, b })}`)
   const isFlaky = (x: Change): boolean => d.flaky.includes(x.name)
   const flaky = [...d.comparison.regressions, ...d.comparison.fixes].filter(isFlaky)
   const regressions = d.comparison.regressions.filter((x) => !isFlaky(x))
@@ -49,6 +51,7 @@ export async function comparePage (_params: Params, q: URLSearchParams): Promise
     h('div', { class: 'cards' }, side('A (baseline)', d.a), side('B', d.b)),
     h('div', { class: 'cards', id: 'compare-counts' },
       card(c.counts.regressions ?? 0, 'regressions', 'bad'),
+      card(d.metrics.counts.regressions, 'metric regressions', 'bad'),
       card(c.counts.fixes ?? 0, 'fixes', 'ok'),
       card(flaky.length, 'flaky', 'warn'),
       card(c.counts.stillFailing ?? 0, 'still failing', ''),
@@ -57,6 +60,7 @@ export async function comparePage (_params: Params, q: URLSearchParams): Promise
       card(c.counts.removed ?? 0, 'removed', ''),
       card(c.counts.unchanged ?? 0, 'unchanged', '')),
     ...changes('Regressions', c.regressions, 'compare-regressions'),
+    ...metricChanges(d.metrics),
     ...changes('Fixes', c.fixes, 'compare-fixes'),
     ...changes('Flaky: runs of one identity disagree, not a regression', flaky, 'compare-flaky'),
     ...changes('Still failing', c.stillFailing),
