@@ -8,6 +8,14 @@ import { killed, nextJson, spawnHelper } from '../helpers/child.js'
 import { damageWalTail } from '../helpers/damage.js'
 import { createNode } from '../helpers/nodes.js'
 
+/** Resolves once `node` has indexed the event `id` (at once when it has). */
+async function indexed (node: CairnNode, id: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const off = node.views.subscribe((e) => { if (e.id === id) { off(); resolve() } })
+    if (node.views.has(id)) { off(); resolve() }
+  })
+}
+
 test('a damaged store that reopens short refuses to append and recovers its feed from a peer', async (t) => {
   const dir = await t.tmp()
   const home = join(dir, 'a')
@@ -47,8 +55,7 @@ test('a damaged store that reopens short refuses to append and recovers its feed
   const after = await a.post('note', { text: 'appending works again' })
   t.is(a.feed.core.length, 6)
   t.ok(await untilCaughtUp(toB, 20_000))
-  await new Promise((resolve) => setTimeout(resolve, 200))
-  await b.indexer.run()
+  await indexed(b, after.id) // B indexes each block it downloads; a forked block would never be indexed
   t.ok(b.views.has(after.id), 'B accepts the new block: no fork')
   toB.destroy()
   for (const s of sessions) s.destroy()
