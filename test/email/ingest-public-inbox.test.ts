@@ -1,12 +1,13 @@
 // `cairn ingest public-inbox DIR` on a v2 inbox built here the way
 // public-inbox writes one (epochs git/N.git, one commit per message, blob m):
 // the first run reads everything, later runs only the commits added since,
-// across epochs, deletions skipped, a rewritten epoch read again safely.
+// across epochs, deletions skipped, a rewritten epoch read again safely; and
+// `cairn start --watch public-inbox:DIR` reads each new commit as it lands.
 import test from 'brittle'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { IngestSummary } from '../../bridges/email/ingest/ingest.js'
-import { cairn } from '../helpers/cli.js'
+import { cairn, cairnChild, nthLine } from '../helpers/cli.js'
 import { appendToInbox, DIFF, rawMail } from './ingest-fixture.js'
 
 const mail = (text: string): Buffer => Buffer.from(text)
@@ -52,4 +53,29 @@ test('public-inbox v2: a cron run reads only the commits added since the last on
   const bad = cairn(home, 'ingest', 'public-inbox', join(inbox, 'nope'))
   t.is(bad.status, 4, 'not found: exit 4')
   t.ok(bad.stderr.includes('NOT_FOUND') && bad.stderr.includes('not a public-inbox v2 inbox'), bad.stderr)
+})
+
+test('cairn start --watch public-inbox:DIR: each commit public-inbox (or lei up, git fetch) adds is read as it lands, in every epoch, and only once', { timeout: 120_000 }, async (t) => {
+  const home = await t.tmp()
+  const inbox = join(await t.tmp(), 'linux-rtc')
+  t.is(cairn(home, 'init', '--name', 'bridge').status, 0)
+  appendToInbox(inbox, 0, [mail(COVER)])
+  const daemon = cairnChild(t, home, 'start', '--listen', '127.0.0.1:0', '--http', 'off', '--watch', `public-inbox:${inbox}`)
+  await daemon.waitFor(/^running/)
+  const passes = /^watch +public-inbox:.*: ingest: (\d+) mails read: (\d+) new/
+  const read = (): string[] => daemon.lines.filter((l) => passes.test(l)).map((l) => (passes.exec(l) as RegExpExecArray).slice(1, 3).join('/'))
+  await nthLine(daemon, passes, 1)
+  t.alike(read(), ['1/1'], 'what the inbox held at start')
+
+  appendToInbox(inbox, 0, [mail(P1), null, mail(P2)])
+  await nthLine(daemon, passes, 2)
+  appendToInbox(inbox, 1, [mail(ACK)])
+  await nthLine(daemon, passes, 3)
+  t.alike(read(), ['1/1', '2/2', '1/1'], 'then only the commits added since, a new epoch included')
+
+  daemon.child.kill('SIGTERM')
+  t.is(await daemon.exited, 0, 'the daemon stops cleanly')
+  t.is(ingest(t, home, inbox).mails, 0, 'its cursors are kept: a cron run afterwards reads nothing again')
+  const shown = JSON.parse(cairn(home, 'series', 'show', 'pi-c@x', '--json').stdout) as { revisions: Array<{ patches: Array<{ trailers: Array<{ key: string }> }> }> }
+  t.alike(shown.revisions[0]?.patches.map((p) => p.trailers.map((x) => x.key)), [['Signed-off-by', 'Acked-by'], ['Signed-off-by', 'Acked-by']], 'the series whole, its cover ack on both patches')
 })

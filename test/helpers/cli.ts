@@ -89,3 +89,15 @@ export function watchedChild (t: TestInstance, argv: readonly string[]): CairnCh
   }
   return { child, lines, waitFor, count: (re) => lines.filter((l) => re.test(l)).length, exited }
 }
+
+/** Resolves once `re` has matched n lines of the child's output (checked as output arrives). */
+export async function nthLine (c: CairnChild, re: RegExp, n: number): Promise<void> {
+  while (c.count(re) < n) {
+    if (c.child.exitCode !== null || c.child.signalCode !== null) throw new Error(`exited before ${n} lines matching ${String(re)}:\n${c.lines.join('\n')}`)
+    await new Promise<void>((resolve) => {
+      const next = (): void => { c.child.stdout?.off('data', next); c.child.off('exit', next); setImmediate(resolve) }
+      c.child.stdout?.on('data', next)
+      c.child.on('exit', next)
+    })
+  }
+}
