@@ -4,7 +4,8 @@
  * improvement or within the noise; then new and removed metrics.
  */
 import type { MetricChangeJson, MetricComparisonJson, MetricJson } from '../wire/types.js'
-import { badge, h, table } from './dom.js'
+import { badge, h, link, table } from './dom.js'
+import { historyHref } from './pages/history.js'
 
 const num = (x: number): string => String(Number(x.toPrecision(6)))
 const KIND_BADGE: Record<MetricChangeJson['kind'], [string, string]> = {
@@ -18,7 +19,7 @@ function changeRow (m: MetricChangeJson): HTMLTableRowElement {
   const sign = m.delta > 0 ? '+' : ''
   const [label, kind] = KIND_BADGE[m.kind]
   return h('tr', { 'data-metric': m.name, 'data-kind': m.kind },
-    h('td', { class: 'mono' }, m.name),
+    h('td', { class: 'mono' }, link(historyHref({ metric: m.name }), m.name)),
     h('td', {}, num(m.a)),
     h('td', {}, num(m.b)),
     h('td', {}, `${m.unit} (${m.direction} is better)`),

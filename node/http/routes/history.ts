@@ -3,6 +3,7 @@ import { CairnError } from '../../../protocol/errors.js'
 import { suiteHistory, testHistory } from '../../views/history.js'
 import type { History, HistoryFilter, HistoryKind, SuitePoint, TestPoint } from '../../views/history.js'
 import { byRelease } from '../../views/history-order.js'
+import { metricHistory } from '../../views/metric-history.js'
 import { hotSince } from '../../storage/archive-setting.js'
 import type { RouteContext } from '../context.js'
 import { paginate, parseLimit } from '../page.js'
@@ -47,5 +48,23 @@ export function historyRoutes (app: FastifyInstance, { node }: RouteContext): vo
     }
     const page = paginate(history.points, { limit: parseLimit(request.query.limit), newest: true, ...(cursor !== undefined ? { cursor } : {}) })
     return { ...head, points: page.items, next: page.next }
+  })
+
+  /** A metric across releases (node/views/metric-history.ts), oldest release first: each release's median value and the spread of its runs' samples. */
+  app.get<{ Querystring: Omit<HistoryQuery, 'test' | 'suite' | 'order' | 'limit' | 'cursor'> & { metric?: string } }>('/api/metric-history', {
+    schema: {
+      querystring: strictQuery({
+        metric: { type: 'string', minLength: 1, maxLength: 1000 },
+        profile: { type: 'string', maxLength: 200 },
+        runner: hex64,
+        kind: { type: 'string', enum: ['baseline', 'revision'] },
+        archived: { type: 'string', enum: ['0', '1'] }
+      })
+    }
+  }, async (request) => {
+    const { metric, profile, runner, kind } = request.query
+    if (metric === undefined) throw new CairnError('BAD_QUERY', 'metric history needs a metric: /api/metric-history?metric=NAME')
+    const filter: HistoryFilter = { ...(profile !== undefined ? { profile } : {}), ...(runner !== undefined ? { runner } : {}), ...(kind !== undefined ? { kind } : {}), ...hotSince(node.paths.dir, request.query.archived === '1') }
+    return metricHistory(node.views, metric, filter)
   })
 }

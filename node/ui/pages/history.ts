@@ -3,6 +3,7 @@ import { badge, formatMs, h, link, replace, short, table, when } from '../dom.js
 import { historyChart } from '../history-chart.js'
 import type { Axis, Chart } from '../history-chart.js'
 import type { Page, Params } from '../page.js'
+import { metricHistoryPage } from './metric-history.js'
 import { throttled } from '../page.js'
 import { who } from '../people.js'
 
@@ -40,9 +41,9 @@ const OUTCOMES = ['pass', 'fail', 'skip', 'missing']
 /** Events that can change a history: a new result, or a job that puts a result in scope. */
 const RELEVANT = new Set(['result', 'job.request'])
 
-/** `#/history?test=NAME` or `?suite=PREFIX`, with `profile` and `kind` filters, by release unless `order=time`. */
-export function historyHref (params: { test?: string, suite?: string, profile?: string | null, kind?: string, order?: string }): string {
-  return `#/history${query({ test: params.test, suite: params.suite, profile: params.profile ?? undefined, kind: params.kind, order: params.order === 'time' ? 'time' : undefined })}`
+/** `#/history?test=NAME`, `?suite=PREFIX` or `?metric=NAME`, with `profile` and `kind` filters, by release unless `order=time`. */
+export function historyHref (params: { test?: string, suite?: string, metric?: string, profile?: string | null, kind?: string, order?: string }): string {
+  return `#/history${query({ test: params.test, suite: params.suite, metric: params.metric, profile: params.profile ?? undefined, kind: params.kind, order: params.order === 'time' ? 'time' : undefined })}`
 }
 
 /** The suites a test belongs to, as links: `generic/001` is in `generic`. */
@@ -56,8 +57,8 @@ function suiteLinks (name: string): Array<HTMLElement | string> {
   return out
 }
 
-function form (of: 'test' | 'suite', name: string, profile: string, kind: string, order: Axis): HTMLElement {
-  const which = h('select', { name: 'of', 'aria-label': 'test or suite' }, h('option', { value: 'test', selected: of === 'test' }, 'test'), h('option', { value: 'suite', selected: of === 'suite' }, 'suite'))
+function form (of: 'test' | 'suite' | 'metric', name: string, profile: string, kind: string, order: Axis): HTMLElement {
+  const which = h('select', { name: 'of', 'aria-label': 'test, suite or metric' }, ...(['test', 'suite', 'metric'] as const).map((o) => h('option', { value: o, selected: of === o }, o)))
   const input = h('input', { name: 'name', value: name, size: 40, placeholder: 'generic/001, or a suite: generic', 'aria-label': 'test or suite name' })
   const prof = h('input', { name: 'profile', value: profile, size: 14, placeholder: 'any profile', 'aria-label': 'profile' })
   const kinds = h('select', { name: 'kind', 'aria-label': 'kind' }, ...[['', 'baselines and series'], ['baseline', 'baselines only'], ['revision', 'series only']].map(([v, l]) => h('option', { value: v ?? '', selected: v === kind }, l ?? '')))
@@ -112,6 +113,8 @@ export async function historyPage (_params: Params, q: URLSearchParams): Promise
   const profile = q.get('profile') ?? ''
   const kind = q.get('kind') ?? ''
   const order: Axis = q.get('order') === 'time' ? 'time' : 'release'
+  const metric = q.get('metric') ?? ''
+  if (metric !== '') return await metricHistoryPage(metric, profile, kind, h('div', {}, h('h1', {}, 'History'), form('metric', metric, profile, kind, order)))
   const head = h('div', {}, h('h1', {}, 'History'), form(of, name, profile, kind, order))
   if (name === '') {
     return { el: h('section', {}, head, h('p', { class: 'muted' }, 'Name a test or a suite, or follow a test\'s link on a ', link('#/results', 'result'), ' or comparison page.')) }
