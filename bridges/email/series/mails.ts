@@ -2,6 +2,7 @@ import type { ParsedMail } from '../parse/types.js'
 import { parseSubject, type Subject } from './subject.js'
 import { parsePerson, type Person } from './trailers.js'
 import type { Unmatched } from './types.js'
+import { perMail } from './memo.js'
 
 /** The domain of Message-IDs the ingest makes for mails that have none (local `git format-patch` output). */
 export const LOCAL_ID_SUFFIX = '@cairn.local'
@@ -74,6 +75,14 @@ export interface MailIndex {
   unmatched: Unmatched[]
 }
 
+/** What a node reads from its mail alone (kept per mail: memo.ts). */
+const ownFacts = perMail((mail: ParsedMail): Pick<MailNode, 'subject' | 'sender' | 'hasDiff' | 'hasDiffstat'> => ({
+  subject: parseSubject(mail.rawSubject),
+  sender: senderOf(mail),
+  hasDiff: DIFF.test(mail.patch),
+  hasDiffstat: DIFFSTAT.test(mail.patch) || DIFFSTAT.test(mail.message)
+}))
+
 /** Sort, drop mails without or with an already seen Message-ID (first wins, unless it gave way), and give each its role. */
 export function indexMails (mails: readonly ParsedMail[], superseded?: ReadonlyMap<ParsedMail, string>): MailIndex {
   const sorted = [...mails].sort(compareMails)
@@ -94,18 +103,8 @@ export function indexMails (mails: readonly ParsedMail[], superseded?: ReadonlyM
       unmatched.push({ mail, reason: `duplicate Message-ID <${mail.messageId}>`, lostTo: mail.messageId })
       continue
     }
-    const subject = parseSubject(mail.rawSubject)
-    const hasDiff = DIFF.test(mail.patch)
-    const node: MailNode = {
-      id: mail.messageId,
-      mail,
-      seq: nodes.length,
-      subject,
-      sender: senderOf(mail),
-      hasDiff,
-      hasDiffstat: DIFFSTAT.test(mail.patch) || DIFFSTAT.test(mail.message),
-      role: roleOf(mail, subject, hasDiff)
-    }
+    const own = ownFacts(mail)
+    const node: MailNode = { id: mail.messageId, mail, seq: nodes.length, ...own, role: roleOf(mail, own.subject, own.hasDiff) }
     nodes.push(node)
     byId.set(node.id, node)
   }

@@ -1,4 +1,5 @@
-import { givenBySender, parseReplyTrailers, parseTrailers, sameTrailer, type Trailer } from './trailers.js'
+import { givenBySender, sameTrailer, type Trailer } from './trailers.js'
+import { ownTrailers, replyTrailers } from './memo.js'
 import type { Unmatched } from './types.js'
 import type { MailIndex, MailNode } from './mails.js'
 import type { Grouping, Placement } from './group.js'
@@ -65,12 +66,12 @@ export function resolveReplies (index: MailIndex, grouping: Grouping): { replies
     }
     let own = ownCache.get(r.target.id)
     if (own === undefined) {
-      own = parseTrailers(r.target.mail.message)
+      own = [...ownTrailers(r.target.mail)]
       ownCache.set(r.target.id, own)
     }
     const trailers: Trailer[] = []
     const mismatched: Trailer[] = []
-    for (const t of parseReplyTrailers(node.mail.message + '\n' + node.mail.patch)) {
+    for (const t of replyTrailers(node.mail)) {
       // restating a trailer the patch already carries adds nothing and claims nothing (b4)
       if (own.some(o => sameTrailer(o, t))) continue
       if (givenBySender(t, node.sender)) trailers.push(t)

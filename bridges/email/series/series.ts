@@ -13,7 +13,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { ParsedMail } from '../parse/types.js'
-import { dedupeTrailers, parseTrailers, sameTrailer, type Trailer } from './trailers.js'
+import { dedupeTrailers, sameTrailer, type Trailer } from './trailers.js'
+import { ownTrailers } from './memo.js'
 import { compareMails, indexMails, type MailNode } from './mails.js'
 import { expectedOf, groupRevisions, type Draft } from './group.js'
 import { resolveReplies, type ReplyDraft } from './replies.js'
@@ -110,7 +111,7 @@ function revisionOf (f: Facts, seriesId: string, repliesTo: Map<string, ReplyDra
       patches.push({ index, missing: true })
       continue
     }
-    const own = parseTrailers(p.node.mail.message)
+    const own = [...ownTrailers(p.node.mail)]
     const collected = dedupeTrailers([...trailersFrom(p.node.id), ...coverTrailers])
       .filter(t => !own.some(o => sameTrailer(o, t)))
     const slot: PatchSlot = {
