@@ -86,7 +86,8 @@ export async function ingestThroughDaemon (api: DaemonApi, call: IngestCall, on:
  */
 export async function commandThroughDaemon (api: DaemonApi, name: string, argv: string[], io: { out: (line: string) => void, err: (line: string) => void }, stopped: Promise<void>): Promise<number> {
   const abort = new AbortController()
-  void stopped.then(() => abort.abort())
+  let interrupted = false
+  void stopped.then(() => { interrupted = true; abort.abort() })
   const init: RequestInit = {
     method: 'POST',
     headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
@@ -102,6 +103,10 @@ export async function commandThroughDaemon (api: DaemonApi, name: string, argv: 
     }
   } catch (err) {
     if (err instanceof CairnError) throw err
+    if (interrupted) {
+      io.err(`cairn: ${name} interrupted: the daemon stops it there; the jobs it posted stay posted, and ${name} again takes them up`)
+      return 1
+    }
     throw new CairnError('DAEMON_UNREACHABLE', `the daemon holding this home stopped answering ${name} at ${api.url} (${(err as Error).message}); the jobs it posted stay posted`, { cause: err })
   }
   throw new CairnError('DAEMON_ERROR', `the daemon ended ${name} without an exit status`)

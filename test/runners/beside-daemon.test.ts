@@ -5,8 +5,8 @@ import test from 'brittle'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { killed } from '../helpers/child.js'
-import { cairn, cairnBackground } from '../helpers/cli.js'
-import { makeBisectRepo, makeProject } from './fixture.js'
+import { cairn, cairnBackground, cairnChild } from '../helpers/cli.js'
+import { makeBisectRepo, makeProject, until } from './fixture.js'
 
 test('beside the daemon: cairn flow and cairn bisect run in it, print as without it, and the daemon keeps what they posted', { timeout: 240_000 }, async (t) => {
   const dir = await t.tmp()
@@ -46,4 +46,21 @@ test('beside the daemon: cairn flow and cairn bisect run in it, print as without
   t.is(daemon.child.exitCode, 0)
   const jobs = JSON.parse(cairn(home, 'job', 'list', '--json').stdout) as unknown[]
   t.ok(jobs.length >= 6, `the daemon's feed holds the jobs (${jobs.length})`)
+})
+
+test('beside the daemon: Ctrl-C on cairn flow hangs up, and the daemon stops the flow and its runner (the running job is aborted)', { timeout: 120_000 }, async (t) => {
+  const dir = await t.tmp()
+  const go = join(dir, 'go') // never made: the suite waits until the runner kills it
+  const project = makeProject(dir, { script: `while [ ! -e ${go} ]; do sleep 0.1; done\necho 1..0\n` })
+  const home = join(dir, 'lab')
+  const daemon = await cairnBackground(home, /^http\s+(\S+)/, 'start', '--name', 'lab', '--http', '127.0.0.1:0')
+  t.teardown(() => killed(daemon.child))
+  const flow = cairnChild(t, home, 'flow', '--repo', project.repo, '--mbox', project.fix, '--base', 'main')
+  const claimed = await flow.waitFor(/job ([0-9a-f]{12}): claimed/)
+  flow.child.kill('SIGINT')
+  t.is(await flow.exited, 1)
+  t.ok(flow.lines.some((l) => l.startsWith('stderr: cairn: flow interrupted: the daemon stops it there')), flow.lines.join('\n'))
+  const state = (): string | undefined => (JSON.parse(cairn(home, 'job', 'list', '--json').stdout) as Array<{ id: string, state: string }>).find((j) => j.id.startsWith(claimed[1] as string))?.state
+  await until('the claimed job aborted by the daemon\'s runner as it stops', () => state() === 'aborted')
+  t.pass('the job the flow was running is aborted')
 })
