@@ -41,36 +41,17 @@ export interface JobView {
   waiting: string | null
 }
 
-interface JobIndex {
-  requests: Map<string, JobRequest>
-  /** job id -> claims, progress and results naming it */
-  answers: Map<string, IndexedEvent[]>
-  /** runner identity -> ids of jobs it claimed */
-  claimedBy: Map<string, Set<string>>
-}
-
-function jobIndex (views: Views): JobIndex {
-  return deriveOver(views, ['job.request', 'job.claim', 'job.progress', 'result'], 'jobs/index', (v) => {
-    const requests = new Map<string, JobRequest>()
-    for (const e of v.ofType('job.request')) requests.set(e.id, e as JobRequest)
-    const answers = new Map<string, IndexedEvent[]>()
+/** runner identity -> ids of jobs it claimed (its own claims only) */
+function claimsByRunner (views: Views): Map<string, Set<string>> {
+  return deriveOver(views, ['job.claim'], 'jobs/claimed-by', (v) => {
     const claimedBy = new Map<string, Set<string>>()
-    for (const type of ['job.claim', 'job.progress', 'result'] as const) {
-      for (const e of v.ofType(type)) {
-        const job = (e.body as { job?: string }).job
-        if (job === undefined) continue
-        const list = answers.get(job)
-        if (list === undefined) answers.set(job, [e])
-        else list.push(e)
-        if (e.type === 'job.claim' && e.body.runner === e.author) {
-          const set = claimedBy.get(e.author) ?? new Set<string>()
-          set.add(job)
-          claimedBy.set(e.author, set)
-        }
-      }
+    for (const e of v.ofType('job.claim')) {
+      if (e.type !== 'job.claim' || e.body.runner !== e.author) continue
+      const set = claimedBy.get(e.author) ?? new Set<string>()
+      set.add(e.body.job)
+      claimedBy.set(e.author, set)
     }
-    for (const list of answers.values()) list.sort(byTsThenId)
-    return { requests, answers, claimedBy }
+    return claimedBy
   })
 }
 
@@ -93,31 +74,20 @@ export function mayCancel (views: Views, request: JobRequest, who: string): bool
 }
 
 export function jobRequest (views: Views, id: string): JobRequest | null {
-  return jobIndex(views).requests.get(id) ?? null
+  const e = /^[0-9a-f]{64}$/.test(id) ? views.event(id) : undefined
+  return e?.type === 'job.request' ? e as JobRequest : null
 }
 
 /** The job requests that test a revision (one series.revision EventId), oldest first by (ts, id). */
 export function jobsOfRevision (views: Views, revision: string): JobRequest[] {
-  // Apart from jobIndex: claims and progress arrive often and do not change this.
-  const byRevision = deriveOver(views, ['job.request'], 'jobs/by-revision', (v) => {
-    const out = new Map<string, JobRequest[]>()
-    for (const e of (v.ofType('job.request')) as JobRequest[]) {
-      if (e.body.revision === undefined) continue
-      const list = out.get(e.body.revision)
-      if (list === undefined) out.set(e.body.revision, [e])
-      else list.push(e)
-    }
-    for (const list of out.values()) list.sort(byTsThenId)
-    return out
-  })
-  return byRevision.get(revision) ?? []
+  return views.keyed('job.revision', revision) as JobRequest[]
 }
 
 /** Where one job stands at `now` (ms). */
 export function jobView (views: Views, id: string, now: number): JobView | null {
-  const request = jobIndex(views).requests.get(id)
-  if (request === undefined) return null
-  const answers = jobIndex(views).answers.get(id) ?? []
+  const request = jobRequest(views, id)
+  if (request === null) return null
+  const answers = jobAnswers(views, id)
   const runners = trustedRunners(views)
   const folded = foldJob(id, answers, now, { runners })
   const cancelled = answers.some((e) => e.type === 'job.progress' && e.body.state === CANCELLED && mayCancel(views, request, e.author))
@@ -159,7 +129,7 @@ function gateWaiting (answers: readonly IndexedEvent[], runners: readonly string
 /** Every job, oldest first by (ts, id), optionally only those in one state. */
 export function listJobs (views: Views, now: number, filter: { state?: JobStateName } = {}): JobView[] {
   const out: JobView[] = []
-  for (const request of [...jobIndex(views).requests.values()].sort(byTsThenId)) {
+  for (const request of [...views.ofType('job.request')].sort(byTsThenId)) {
     const view = jobView(views, request.id, now) as JobView
     if (filter.state === undefined || view.state === filter.state) out.push(view)
   }
@@ -184,10 +154,10 @@ function inputsKey (b: JobRequest['body']): string {
 
 /** Ids of the jobs `runner` ever claimed (for a restarted runner looking for unfinished work). */
 export function jobsClaimedBy (views: Views, runner: string): string[] {
-  return [...(jobIndex(views).claimedBy.get(runner) ?? [])].sort()
+  return [...(claimsByRunner(views).get(runner) ?? [])].sort()
 }
 
 /** The claims, progress and results that answer a job, in (ts, id) order. */
 export function jobAnswers (views: Views, id: string): IndexedEvent[] {
-  return jobIndex(views).answers.get(id) ?? []
+  return views.keyed('job.answers', id)
 }

@@ -16,49 +16,27 @@ export type ResultEvent = IndexedEvent & { type: 'result' }
 const REUSABLE_VERDICTS: ReadonlySet<string> = new Set(['pass', 'fail'])
 const MAX_REUSE_HOPS = 8
 
-interface ResultIndex {
-  all: ResultEvent[]
-  byId: Map<string, ResultEvent>
-  byJob: Map<string, ResultEvent[]>
-  byBuild: Map<string, ResultEvent[]>
-  byTestRun: Map<string, ResultEvent[]>
-}
-
-function push (map: Map<string, ResultEvent[]>, key: string, e: ResultEvent): void {
-  const list = map.get(key)
-  if (list === undefined) map.set(key, [e])
-  else list.push(e)
-}
-
-function resultIndex (views: Views): ResultIndex {
-  return deriveOver(views, ['result'], 'results/index', (v) => {
-    const all = [...(v.ofType('result'))].sort(byTsThenId) as ResultEvent[]
-    const index: ResultIndex = { all, byId: new Map(), byJob: new Map(), byBuild: new Map(), byTestRun: new Map() }
-    for (const e of all) {
-      index.byId.set(e.id, e)
-      if (e.body.job !== undefined) push(index.byJob, e.body.job, e)
-      if (e.body.build !== '') push(index.byBuild, e.body.build, e)
-      if (e.body.testRun !== '') push(index.byTestRun, e.body.testRun, e)
-    }
-    return index
-  })
-}
-
 /** Every result, oldest first by (ts, id). */
 export function allResults (views: Views): ResultEvent[] {
-  return resultIndex(views).all
+  return deriveOver(views, ['result'], 'results/all', (v) => [...(v.ofType('result'))].sort(byTsThenId) as ResultEvent[])
 }
 
+// Point lookups read the side rows (views/db/job-rows.ts), never every result.
 export function resultsOfJob (views: Views, job: string): ResultEvent[] {
-  return resultIndex(views).byJob.get(job) ?? []
+  return views.keyed('result.job', job) as ResultEvent[]
 }
 
 export function resultsOfBuild (views: Views, build: string): ResultEvent[] {
-  return resultIndex(views).byBuild.get(build) ?? []
+  return build === '' ? [] : views.keyed('result.build', build) as ResultEvent[]
 }
 
 export function resultsOfTestRun (views: Views, testRun: string): ResultEvent[] {
-  return resultIndex(views).byTestRun.get(testRun) ?? []
+  return testRun === '' ? [] : views.keyed('result.testRun', testRun) as ResultEvent[]
+}
+
+function resultById (views: Views, id: string): ResultEvent | undefined {
+  const e = /^[0-9a-f]{64}$/.test(id) ? views.event(id) : undefined
+  return e?.type === 'result' ? e as ResultEvent : undefined
 }
 
 /** The result a `reused` result stands for (itself otherwise); null when the chain is broken here. */
@@ -66,7 +44,7 @@ export function resolveResult (views: Views, result: ResultEvent): ResultEvent |
   let cur = result
   for (let hops = 0; hops < MAX_REUSE_HOPS; hops++) {
     if (cur.body.verdict !== 'reused') return cur
-    const next = cur.body.reuses === undefined ? undefined : resultIndex(views).byId.get(cur.body.reuses)
+    const next = cur.body.reuses === undefined ? undefined : resultById(views, cur.body.reuses)
     if (next === undefined) return null
     cur = next
   }
@@ -102,7 +80,7 @@ export function staleResults (views: Views): ReadonlySet<string> {
   return deriveOver(views, ['result', 'job.request'], 'results/stale', (v) => {
     const newest = new Map<string, string>()
     const keyed: Array<[ResultEvent, string]> = []
-    for (const e of resultIndex(v).all) {
+    for (const e of allResults(v)) {
       if (e.body.testRun === '') continue
       const request = requestOf(v, e)
       if (request === null) continue
@@ -127,23 +105,21 @@ function revisionOf (views: Views, result: ResultEvent): string | null {
  * characters of a result or job id. Oldest first.
  */
 export function findResults (views: Views, ref: string): ResultEvent[] {
-  const index = resultIndex(views)
-  const exact = index.byId.get(ref)
+  const exact = resultById(views, ref)
   if (exact !== undefined) return [exact]
-  const byJob = index.byJob.get(ref) ?? index.byBuild.get(ref) ?? index.byTestRun.get(ref)
-  if (byJob !== undefined) return byJob
+  for (const found of [resultsOfJob(views, ref), resultsOfBuild(views, ref), resultsOfTestRun(views, ref)]) if (found.length > 0) return found
   if (/^[0-9a-f]{8,63}$/.test(ref)) {
-    const ids = index.all.filter((e) => e.id.startsWith(ref))
+    const ids = views.keyed('result.idPrefix', ref) as ResultEvent[]
     if (ids.length > 0) return ids
-    const jobs = new Set(index.all.map((e) => e.body.job).filter((j): j is string => j !== undefined && j.startsWith(ref)))
-    if (jobs.size === 1) return index.byJob.get([...jobs][0] as string) ?? []
+    const ofJobs = views.keyed('result.jobPrefix', ref) as ResultEvent[]
+    if (new Set(ofJobs.map((e) => e.body.job)).size === 1) return ofJobs
   }
   return []
 }
 
 /** Results of jobs that tested a series: `series` is a series.revision EventId (or prefix) or a series id. */
 export function resultsOfSeries (views: Views, series: string): ResultEvent[] {
-  return resultIndex(views).all.filter((e) => {
+  return allResults(views).filter((e) => {
     const revision = revisionOf(views, e)
     if (revision === null) return false
     if (revision === series || (series.length >= 8 && revision.startsWith(series))) return true

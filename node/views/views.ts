@@ -16,6 +16,18 @@ export { byTsThenId } from './indexed.js'
 const LOG_ORDER = 'e.kts, e.kid, e.n'
 const NEWEST_FIRST = 'e.kts DESC, e.kid DESC, e.n DESC'
 
+/** What `keyed` looks up through the side rows (db/job-rows.ts), and whether its key is an id (a BLOB) or text. */
+const KEYED = {
+  'result.job': ['JOIN results r ON r.event = e.n WHERE r.job = ?', 'id'],
+  'result.build': ['JOIN results r ON r.event = e.n WHERE r.build = ?', 'text'],
+  'result.testRun': ['JOIN results r ON r.event = e.n WHERE r.test_run = ?', 'text'],
+  'job.revision': ['JOIN job_requests j ON j.event = e.n WHERE j.revision = ?', 'id'],
+  'job.answers': ['JOIN job_answers a ON a.event = e.n WHERE a.job = ?', 'id'],
+  /** Results whose id, or whose job's id, starts with a hex prefix. */
+  'result.idPrefix': ['JOIN results r ON r.event = e.n WHERE hex(e.id) LIKE ?', 'prefix'],
+  'result.jobPrefix': ['JOIN results r ON r.event = e.n WHERE hex(r.job) LIKE ?', 'prefix']
+} as const
+
 /**
  * Local, derived, disposable views over the verified events, kept in
  * HOME/views.sqlite (views/db/): events by id, type, author and log order,
@@ -83,6 +95,13 @@ export class Views {
   /** The row number of the last event of `type` indexed (0: none): what ofType(type, after) continues from. */
   lastOfType (type: EventType): number {
     return (this.q('SELECT max(n) AS n FROM events WHERE type = ?').get(type) as { n: number | null }).n ?? 0
+  }
+
+  /** The events side rows name under `key` (results of a job, a job's answers...), oldest first by (ts, id). */
+  keyed (what: keyof typeof KEYED, key: string): IndexedEvent[] {
+    const [join, kind] = KEYED[what]
+    const param = kind === 'id' ? blob(key) : kind === 'prefix' ? `${key.toUpperCase()}%` : key
+    return this.rows(`${join} ORDER BY e.ts, e.id`, param)
   }
 
   /** Events in log order (indexed.ts), optionally filtered; `limit`: the last so many. */

@@ -1,0 +1,34 @@
+import type { Database as Db, Statement } from 'better-sqlite3'
+import type { IndexedEvent } from '../indexed.js'
+import { blob } from './rows.js'
+
+/**
+ * Side rows that find results and a job's events without reading every
+ * result (each may hold thousands of tests): results by job, build and
+ * test-run identity, job requests by revision, a job's claims, progress and
+ * results. Written with the event's row, in the writer's transaction.
+ */
+export class JobRows {
+  private readonly result: Statement
+  private readonly request: Statement
+  private readonly answer: Statement
+
+  constructor (db: Db) {
+    this.result = db.prepare('INSERT INTO results (event, job, build, test_run) VALUES (?, ?, ?, ?)')
+    this.request = db.prepare('INSERT INTO job_requests (event, revision) VALUES (?, ?)')
+    this.answer = db.prepare('INSERT OR IGNORE INTO job_answers (job, event) VALUES (?, ?)')
+  }
+
+  /** `n`: the event's row (events.n). */
+  apply (event: IndexedEvent, n: number): void {
+    if (event.type === 'job.request') {
+      this.request.run(n, event.body.revision === undefined ? null : blob(event.body.revision))
+    } else if (event.type === 'result') {
+      const job = event.body.job === undefined ? null : blob(event.body.job)
+      this.result.run(n, job, event.body.build, event.body.testRun)
+      if (job !== null) this.answer.run(job, n)
+    } else if (event.type === 'job.claim' || event.type === 'job.progress') {
+      this.answer.run(blob(event.body.job), n)
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import test from 'brittle'
+import { flakes, flakyTests } from '../../node/views/flakes.js'
+import { jobAnswers, jobRequest, jobsOfRevision } from '../../node/views/jobs.js'
+import { findResults, resolveResult, resultsOfBuild, resultsOfJob, resultsOfTestRun } from '../../node/views/results.js'
+import type { ResultEvent } from '../../node/views/results.js'
+import { byTsThenId } from '../../node/views/views.js'
+import type { IndexedEvent, Views } from '../../node/views/views.js'
+import { createNode } from '../helpers/nodes.js'
+
+const REVISION = 'ab'.repeat(32)
+const BUILD = 'b'.repeat(52)
+const RUN = 'r'.repeat(52)
+const ENV = { kernel: '6.16.0' }
+const ids = (es: readonly IndexedEvent[]): string[] => es.map((e) => e.id)
+
+type Pair = [string[], string[]]
+interface Answers { byJob: Pair[], byBuild: Pair, byTestRun: Pair, byRevision: Pair, answers: Pair[], request: unknown[], found: string[][], resolved: Array<string | null>, flaky: Pair }
+
+/** What the lookups answer; each Pair beside the same asked of a fold over every event of the type (what they read before the side rows). */
+function answers (views: Views, jobs: string[], results: string[]): Answers {
+  const all = [...views.ofType('result')].sort(byTsThenId) as ResultEvent[]
+  const fold = (f: (e: ResultEvent) => boolean): string[] => ids(all.filter(f))
+  return {
+    byJob: jobs.map((j) => [ids(resultsOfJob(views, j)), fold((e) => e.body.job === j)]),
+    byBuild: [ids(resultsOfBuild(views, BUILD)), fold((e) => e.body.build === BUILD)],
+    byTestRun: [ids(resultsOfTestRun(views, RUN)), fold((e) => e.body.testRun === RUN)],
+    byRevision: [ids(jobsOfRevision(views, REVISION)), ids([...views.ofType('job.request')].filter((e) => e.type === 'job.request' && e.body.revision === REVISION).sort(byTsThenId))],
+    answers: jobs.map((j) => [ids(jobAnswers(views, j)), ids(['job.claim', 'job.progress', 'result'].flatMap((t) => views.ofType(t as 'result')).filter((e) => (e.body as { job?: string }).job === j).sort(byTsThenId))]),
+    request: jobs.map((j) => jobRequest(views, j)?.id),
+    found: [ids(findResults(views, results[0]?.slice(0, 10) ?? '')), ids(findResults(views, jobs[0]?.slice(0, 10) ?? '')), ids(findResults(views, RUN)), ids(findResults(views, 'nothing'))],
+    resolved: results.map((r) => resolveResult(views, findResults(views, r)[0] as ResultEvent)?.id ?? null),
+    flaky: [[...flakyTests(views, [RUN])].sort(), flakes(views).filter((f) => f.testRun === RUN).map((f) => f.test).sort()]
+  }
+}
+
+test('job rows: results by job, build, test run and prefix, a job\'s answers and a test run\'s flakes read the side rows, answer as a fold over every event would, and the same after a reindex', async (t) => {
+  const { node } = await createNode(t)
+  const request = { project: 'p', repo: 'https://git.example.org/p.git', base: 'a'.repeat(40), recipe: {}, profile: 'quick', tags: [], priority: 0 }
+  const job1 = await node.post('job.request', { ...request, revision: REVISION }, [REVISION])
+  const job2 = await node.post('job.request', request)
+  await node.post('job.claim', { job: job1.id, runner: node.identityKey, leaseUntil: Date.now() + 60_000 }, [job1.id])
+  await node.post('job.progress', { job: job1.id, step: 'test', state: 'running' }, [job1.id])
+  const tests = (fail: string): Array<{ name: string, status: 'pass' | 'fail' }> => ['t/1', 't/2', 't/3'].map((name) => ({ name, status: name === fail ? 'fail' : 'pass' }))
+  const r1 = await node.post('result', { job: job1.id, build: BUILD, testRun: RUN, verdict: 'pass', tests: tests(''), logs: [], environment: ENV }, [job1.id])
+  const r2 = await node.post('result', { job: job1.id, build: BUILD, testRun: RUN, verdict: 'fail', tests: tests('t/2'), logs: [], environment: ENV }, [job1.id])
+  const r3 = await node.post('result', { job: job2.id, build: 'c'.repeat(52), testRun: 's'.repeat(52), verdict: 'reused', reuses: r1.id, tests: [], logs: [], environment: ENV }, [job2.id])
+  const r4 = await node.post('result', { build: '', testRun: '', verdict: 'error', tests: [], logs: [], environment: ENV, message: 'no job' })
+  const jobs = [job1.id, job2.id, 'cd'.repeat(32)]
+  const results = [r1.id, r2.id, r3.id, r4.id]
+
+  const before = answers(node.views, jobs, results)
+  for (const [what, [side, fold]] of [...before.byJob.map((p) => ['byJob', p] as const), ...before.answers.map((p) => ['answers', p] as const), ['byBuild', before.byBuild], ['byTestRun', before.byTestRun], ['byRevision', before.byRevision], ['flaky', before.flaky]] as const) t.alike(side, fold, what)
+  t.alike(before.byJob[0]?.[0], [r1.id, r2.id], 'a job\'s results')
+  t.alike(before.flaky[0], ['t/2'], 'the test the two runs disagree on is flaky under their test run')
+  t.alike(before.found, [[r1.id], [r1.id, r2.id], [r1.id, r2.id], []], 'found by a result id prefix, a job id prefix, a test-run identity; nothing for a word')
+  t.alike(before.request, [job1.id, job2.id, undefined], 'job requests by id')
+  t.alike(before.resolved, [r1.id, r2.id, r1.id, r4.id], 'a reused result stands for the run it names')
+  t.alike(before, answers(node.views, jobs, results), 'asked again: the same')
+
+  await node.reindex()
+  t.alike(answers(node.views, jobs, results), before, 'after a reindex: the same answers')
+})
