@@ -49,14 +49,7 @@ export function describeInterest (interest: readonly string[]): string {
  * is best followed by key).
  */
 export function ownScopes (views: Views, feed: string): string[] {
-  return views.derive(`scopes/${feed}`, (v) => {
-    const scopes = new Set<string>()
-    for (const e of v.ofType('series.revision')) {
-      if (e.type !== 'series.revision' || e.feed !== feed) continue
-      for (const s of [`project:${e.body.project}`, ...(e.body.source.list === undefined ? [] : [`list:${e.body.source.list}`])]) if (isScope(s)) scopes.add(s)
-    }
-    return [...scopes].sort().slice(0, MAX_SCOPES)
-  })
+  return views.scopesOf(feed).filter(isScope).sort().slice(0, MAX_SCOPES)
 }
 
 /**

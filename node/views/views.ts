@@ -104,6 +104,11 @@ export class Views {
     return this.rows(`${join} ORDER BY e.ts, e.id`, param)
   }
 
+  /** The scopes (`project:P`, `list:L`) the series revisions indexed from `feed` (hex key) name, sorted (db/scope-rows.ts). */
+  scopesOf (feed: string): string[] {
+    return (this.q('SELECT s.scope FROM feed_scopes s JOIN feeds f ON f.n = s.feed WHERE f.key = ? ORDER BY s.scope').all(blob(feed)) as Array<{ scope: string }>).map((r) => r.scope)
+  }
+
   /** Events in log order (indexed.ts), optionally filtered; `limit`: the last so many. */
   query (filter: { type?: string, author?: string, limit?: number } = {}): IndexedEvent[] {
     const where: string[] = []

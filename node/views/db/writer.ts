@@ -2,6 +2,7 @@ import type { Database as Db, Statement, Transaction } from 'better-sqlite3'
 import type { Frame, IndexedEvent } from '../indexed.js'
 import { Applier } from './applier.js'
 import { JobRows } from './job-rows.js'
+import { ScopeRows } from './scope-rows.js'
 import type { FeedRegistry } from './registry.js'
 import { blob } from './rows.js'
 import type { TypeCounts } from './type-counts.js'
@@ -18,13 +19,17 @@ export class ViewsWriter {
   constructor (db: Db, registry: FeedRegistry, counts: TypeCounts) {
     const applier = new Applier(db)
     const jobRows = new JobRows(db)
+    const scopeRows = new ScopeRows(db)
     const reject: Statement = db.prepare('INSERT INTO rejections (feed, seq, idx, code, reason) VALUES (?, ?, ?, ?, ?)')
     const bump: Statement = db.prepare('UPDATE meta SET value = value + ? WHERE key = ?')
     this.commitTx = db.transaction((frame: Frame) => {
       const feed = registry.row(frame.feed)
       const accepted = frame.events.filter((e) => {
         const n = applier.apply(e, feed)
-        if (n !== 0) jobRows.apply(e, n)
+        if (n !== 0) {
+          jobRows.apply(e, n)
+          scopeRows.apply(e, feed.n)
+        }
         return n !== 0
       })
       for (const r of frame.rejected) reject.run(blob(r.feed), r.seq, r.index ?? null, r.code, r.reason)
@@ -36,7 +41,7 @@ export class ViewsWriter {
       return accepted
     })
     this.clearTx = db.transaction(() => {
-      for (const table of ['events', 'feeds', 'type_counts', 'rejections', 'results', 'job_requests', 'job_answers']) db.exec(`DELETE FROM ${table}`)
+      for (const table of ['events', 'feeds', 'type_counts', 'rejections', 'results', 'job_requests', 'job_answers', 'feed_scopes']) db.exec(`DELETE FROM ${table}`)
       db.exec("UPDATE meta SET value = 0 WHERE key = 'duplicates'")
       bump.run(1, 'version')
       bump.run(1, 'generation')
