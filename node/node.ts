@@ -16,7 +16,7 @@ import { createIdentity, loadIdentity } from './storage/identity.js'
 import { recordHomeKeys } from './storage/keys.js'
 import { closeViews } from './views/db/summary.js'
 import { assertPrivateHome, ensureDir, homePaths, isInitialised, makePrivate, readJson, writeJson, type HomePaths } from './storage/home.js'
-import { lockPid, takePidLock } from './storage/pid-lock.js'
+import { lockHolder, takeHomeLock } from './storage/pid-lock.js'
 import { Indexer } from './views/indexer.js'
 import type { IndexProgress } from './views/indexer.js'
 import { OwnFeed } from './storage/own-feed.js'
@@ -81,6 +81,8 @@ export class CairnNode {
   private closed = false
   /** Called when the node starts closing: its replication sessions end with it. */
   private readonly closers = new Set<() => void>()
+  /** Called with each core the node starts carrying: open sessions download and announce it at once. */
+  private readonly carriers = new Set<(core: Hypercore) => void>()
 
   private constructor (
     readonly paths: HomePaths,
@@ -371,6 +373,12 @@ export class CairnNode {
     return () => { this.closers.delete(fn) }
   }
 
+  /** Call `fn` with each core the node starts carrying from now on (follow, adoption); returns what cancels that. */
+  onCarried (fn: (core: Hypercore) => void): () => void {
+    this.carriers.add(fn)
+    return () => { this.carriers.delete(fn) }
+  }
+
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
@@ -392,6 +400,7 @@ export class CairnNode {
       core = this.store.get({ key: publicKey })
       await core.ready()
       this.cores.set(key, core)
+      for (const fn of [...this.carriers]) fn(core)
     }
     if (kind === 'events' && !this.indexedCores.has(core)) this.watchEvents(core) // also a blobs follow the user now follows as events
   }
@@ -437,14 +446,4 @@ function rank (f: Follow): number {
 
 function assertFeedKey (key: string): void {
   if (fromHex(key, 32) === null) throw new CairnError('BAD_KEY', `"${key}" is not a feed key (64 hex characters)`)
-}
-
-function lockHolder (path: string): string {
-  const pid = lockPid(path)
-  return pid === null ? 'another cairn process' : `another cairn process (pid ${pid})`
-}
-
-/** One process per home: corestore's RocksDB cannot be shared for writing, so say clearly who holds it. */
-function takeHomeLock (path: string): () => void {
-  return takePidLock(path, (pid) => new CairnError('HOME_LOCKED', `another cairn process (pid ${pid}) is using this home; stop it first or use its HTTP API`))
 }

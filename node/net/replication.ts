@@ -34,12 +34,14 @@ export class Session {
   /** The round in which we first offered each key: the peer has judged it once it heard that round. */
   private readonly offered = new Map<string, number>()
   private readonly downloads: Download[] = []
+  private readonly tracked = new Set<Hypercore>()
   private readonly watched: Array<() => void> = []
   private announceTimer: NodeJS.Timeout | null = null
   private readonly announceMessage: { send: (m: Uint8Array | null) => boolean } | null
   private gotAnnouncement!: () => void
   private resolveClosed!: () => void
   private unwatchNode = (): void => {}
+  private unwatchCarried = (): void => {}
   /** Set when the stream closed or the session was destroyed: pages still queued are dropped, nothing more is tracked or sent. */
   private ended = false
   /** Pages are handled one at a time, in order. */
@@ -83,6 +85,12 @@ export class Session {
       : channel.addMessage({ encoding: c.buffer, onmessage: (m) => this.queue(m) })
     channel?.open()
     for (const { core } of node.carried()) this.track(core)
+    // A feed followed or adopted while we are connected (here or in another session): fetch it from this peer and offer it now, not on the next connection.
+    this.unwatchCarried = node.onCarried((core) => {
+      this.moved++ // adopting a page's feeds is progress too: a wait on this peer does not time out during it
+      this.track(core)
+      this.announceSoon()
+    })
     stream.once('close', () => this.stop())
     stream.on('error', (err: Error) => this.log(`peer ${this.peer}: ${err.message}`))
   }
@@ -149,15 +157,20 @@ export class Session {
 
   /** Download a core live and re-announce as it grows, so the peer can tell when it is caught up. */
   private track (core: Hypercore): void {
-    if (this.ended) return
+    if (this.ended || this.tracked.has(core)) return
+    this.tracked.add(core)
     this.downloads.push(core.download({ start: 0, end: -1, linear: true })) // in order: the indexer may only index a contiguous prefix
     const changed = (): void => {
       this.moved++
-      this.announceTimer ??= setTimeout(() => this.announce(), ANNOUNCE_DELAY_MS)
+      this.announceSoon()
     }
     core.on('download', changed)
     core.on('append', changed)
     this.watched.push(() => { core.off('download', changed); core.off('append', changed) })
+  }
+
+  private announceSoon (): void {
+    if (!this.ended) this.announceTimer ??= setTimeout(() => this.announce(), ANNOUNCE_DELAY_MS)
   }
 
   /** The first announced core we hold less of than the peer served. */
@@ -195,9 +208,11 @@ export class Session {
   private stop (): void {
     this.ended = true
     this.unwatchNode()
+    this.unwatchCarried()
     this.resolveClosed()
     for (const d of this.downloads.splice(0)) d.destroy()
     for (const unwatch of this.watched.splice(0)) unwatch()
+    this.tracked.clear()
     if (this.announceTimer !== null) clearTimeout(this.announceTimer)
     this.announceTimer = null
   }
@@ -224,7 +239,6 @@ export class Session {
     const { adopted, ignored } = await this.node.adoptAnnounced(page.feeds, this.source)
     this.ignored += ignored
     if (this.ended) return // closed while we adopted: the follows stay, nothing here downloads them
-    for (const key of adopted) this.track(this.node.coreFor(key))
     if (adopted.length > 0) this.adoptedThisRound = true
     this.peerHeard = Math.max(this.peerHeard, page.heard)
     if (!page.last) return

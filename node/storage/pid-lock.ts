@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { CairnError } from '../../protocol/errors.js'
+import { CairnError } from '../../protocol/errors.js'
 
 /** Paths this process holds: a lock naming our own pid is ours only if we took it (a restarted container reuses pids). */
 const held = new Set<string>()
@@ -49,4 +49,15 @@ function isAlive (pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
+}
+
+/** Who holds a home, for READ_ONLY messages. */
+export function lockHolder (path: string): string {
+  const pid = lockPid(path)
+  return pid === null ? 'another cairn process' : `another cairn process (pid ${pid})`
+}
+
+/** One process per home: corestore's RocksDB cannot be shared for writing, so say clearly who holds it. */
+export function takeHomeLock (path: string): () => void {
+  return takePidLock(path, (pid) => new CairnError('HOME_LOCKED', `another cairn process (pid ${pid}) is using this home; stop it first or use its HTTP API`))
 }
