@@ -3,6 +3,7 @@
 // names the regressed metric with its size, a repeated baseline run is not a
 // regression, and the regressions view tracks the metric like a failing test.
 import test from 'brittle'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { regressions } from '../../node/views/regressions.js'
@@ -77,8 +78,32 @@ test('metrics: a 20% throughput drop is a regression with its size; a repeated b
   t.ok(m !== undefined && m.p !== null && m.p < 0.01, `beyond the noise (Mann-Whitney p ${m?.p ?? '?'})`)
   t.is(c.metrics.changes.find((x) => x.name === 'latency')?.kind, 'noise')
   const text = compareText(c)
-  t.ok(/Metric regressions \(1\):\n {2}throughput {2}\d+ -> \d+ ops\/s {2}-\d+ \(-\d+\.\d%\), higher is better/.test(text), text)
+  const named = /Metric regressions \(1\):\n {2}throughput {2}\d+ -> \d+ ops\/s {2}-\d+ \(-\d+\.\d%\), higher is better/.test(text)
+  t.ok(named, named ? 'the text names the metric and its size' : text)
 
   const tracked = regressions(node.views).filter((r) => r.metric !== undefined)
   t.alike(tracked.map((r) => [r.test, r.state, r.firstSeen.result, r.lastPass.result]), [['throughput', 'failing', v3.id, v2.id]], 'the regressions view has the metric, first seen at v3, and not the repeated run')
+})
+
+const hasFio = ((): boolean => { try { execFileSync('fio', ['--version'], { stdio: 'ignore' }); return true } catch { return false } })()
+if (!hasFio) console.log('# skipping the real fio run: fio is not installed (apt-get install fio)')
+
+test('metrics: a recipe running real fio publishes its bandwidth, IOPS and latency percentiles', { skip: !hasFio, timeout: 120_000 }, async (t) => {
+  const dir = await t.tmp()
+  const repo = join(dir, 'repo')
+  mkdirSync(join(repo, '.cairn'), { recursive: true })
+  git(repo, 'init', '-q', '-b', 'main')
+  // Two small jobs on a file in the work tree; fio prints their description lines before the JSON.
+  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), 'test:\n  run: fio --name=seqread --rw=read --bs=64k --size=4m --filename=data --ioengine=psync --name=randwrite --rw=randwrite --bs=4k --size=1m --filename=data2 --ioengine=psync --output-format=json\n  parser: fio\n')
+  git(repo, 'add', '.')
+  git(repo, 'commit', '-q', '-m', 'fio')
+  const { node } = await createNode(t, 'lab')
+  await startRunner(t, node)
+  const job = await submit(node, { repo, ref: 'main' })
+  const r = await until('the fio job', () => settled(node, job))
+  t.is(r.body.verdict, 'pass', r.body.message ?? '')
+  t.alike(r.body.tests.map((x) => [x.name, x.status]), [['seqread', 'pass'], ['randwrite', 'pass']])
+  const names = new Set(r.body.metrics?.map((m) => m.name))
+  for (const n of ['seqread/read/bw', 'seqread/read/iops', 'seqread/read/clat_p99', 'randwrite/write/bw', 'randwrite/write/clat_mean']) t.ok(names.has(n), n)
+  t.is(r.body.metrics?.find((m) => m.name === 'seqread/read/clat_p99')?.direction, 'lower')
 })
