@@ -54,6 +54,9 @@ test('history page plots a metric by release with the spread of repeated runs; c
   await page.screenshot({ path: join(tmpdir(), 'cairn-compare-metrics.png'), fullPage: true })
   t.comment(`screenshot: ${join(tmpdir(), 'cairn-compare-metrics.png')}`)
 
+  // A fresh load: a hash change alone keeps the previous comparison's table in
+  // the page until the new one is drawn, and waitFor would find the old one.
+  await page.goto('about:blank')
   await page.goto(`${server.url}#/compare?a=${v10}&b=${v10again}`)
   await page.locator('#compare-metrics').waitFor()
   t.alike(await kinds(), [['throughput', 'noise']], 'a repeated baseline run is within the noise')
