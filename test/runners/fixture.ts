@@ -82,19 +82,29 @@ export async function postSeries (node: CairnNode, patchFile: string, opts: { se
 }
 
 /**
+ * An empty git repo under `dir` whose recipe runs `t.sh` (these `lines`) and
+ * reads its output with `parser`; `runs`, given to `lines`, is a directory beside it (outside the
+ * repo) where the script may count its runs.
+ */
+export function scriptedRepo (dir: string, parser: string, lines: (runs: string) => string[]): { repo: string, runs: string } {
+  const repo = join(dir, 'repo')
+  const runs = join(dir, 'runs')
+  mkdirSync(join(repo, '.cairn'), { recursive: true })
+  mkdirSync(runs)
+  git(repo, 'init', '-q', '-b', 'main')
+  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), `test:\n  run: sh t.sh\n  parser: ${parser}\n`)
+  writeFileSync(join(repo, 't.sh'), [...lines(runs), ''].join('\n'))
+  return { repo, runs }
+}
+
+/**
  * A repo of `count` commits, commit i writing i to `n`. Its TAP suite: "answer"
  * fails from `breaksAt` on, and is inverted at `flakesAt` on that commit's
  * first run; "flaky" passes on odd runs of a commit and fails on even ones.
  * Runs are counted per commit in `runs/` (outside the repo).
  */
 export function makeBisectRepo (dir: string, { count, breaksAt, flakesAt }: { count: number, breaksAt: number, flakesAt: number }): { repo: string, commits: string[], runs: string } {
-  const repo = join(dir, 'repo')
-  const runs = join(dir, 'runs')
-  mkdirSync(join(repo, '.cairn'), { recursive: true })
-  mkdirSync(runs)
-  git(repo, 'init', '-q', '-b', 'main')
-  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), 'test:\n  run: sh t.sh\n  parser: tap\n')
-  writeFileSync(join(repo, 't.sh'), [
+  const { repo, runs } = scriptedRepo(dir, 'tap', (runs) => [
     'n=$(cat n)',
     `f=${runs}/$n`,
     'r=$(( $(cat "$f" 2>/dev/null || echo 0) + 1 )); echo $r > "$f"',
@@ -103,8 +113,7 @@ export function makeBisectRepo (dir: string, { count, breaksAt, flakesAt }: { co
     'echo "TAP version 13"; echo 1..2',
     'if [ $bad = 1 ]; then echo "not ok 1 - answer"; else echo "ok 1 - answer"; fi',
     'if [ $((r % 2)) = 1 ]; then echo "ok 2 - flaky"; else echo "not ok 2 - flaky"; fi',
-    ''
-  ].join('\n'))
+  ])
   const commits: string[] = []
   for (let i = 0; i < count; i++) {
     writeFileSync(join(repo, 'n'), `${i}\n`)

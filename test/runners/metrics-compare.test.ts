@@ -10,7 +10,7 @@ import { regressions } from '../../node/views/regressions.js'
 import { compareJson } from '../../node/wire/results.js'
 import { compareText } from '../../runners/result-report.js'
 import { createNode } from '../helpers/nodes.js'
-import { git, settled, startRunner, submit, until } from './fixture.js'
+import { git, scriptedRepo, settled, startRunner, submit, until } from './fixture.js'
 
 /**
  * Three tagged releases: v1 and v2 run at 1000 ops/s, v3 at 800 (the known shift,
@@ -18,13 +18,7 @@ import { git, settled, startRunner, submit, until } from './fixture.js'
  * of a commit (counted in `runs/`, outside the repo), and a latency that does not move.
  */
 function makeBenchRepo (dir: string): { repo: string } {
-  const repo = join(dir, 'repo')
-  const runs = join(dir, 'runs')
-  mkdirSync(join(repo, '.cairn'), { recursive: true })
-  mkdirSync(runs)
-  git(repo, 'init', '-q', '-b', 'main')
-  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), 'test:\n  run: sh bench.sh\n  parser: metrics\n')
-  writeFileSync(join(repo, 'bench.sh'), [
+  const { repo } = scriptedRepo(dir, 'metrics', (runs) => [
     'base=$(cat base)',
     `f=${runs}/$base-$(git rev-parse --short HEAD 2>/dev/null || cat tag)`,
     'r=$(( $(cat "$f" 2>/dev/null || echo 0) + 1 )); echo $r > "$f"',
@@ -34,8 +28,7 @@ function makeBenchRepo (dir: string): { repo: string } {
     '  echo "{\\"metric\\": \\"throughput\\", \\"value\\": $((base + j)), \\"unit\\": \\"ops/s\\", \\"direction\\": \\"higher\\"}"',
     '  echo "{\\"metric\\": \\"latency\\", \\"value\\": 5.$(( (i + r) % 3 )), \\"unit\\": \\"ms\\", \\"direction\\": \\"lower\\"}"',
     'done',
-    ''
-  ].join('\n'))
+  ])
   for (const [tag, base] of [['v1', 1000], ['v2', 1000], ['v3', 800]] as const) {
     writeFileSync(join(repo, 'base'), `${base}\n`)
     writeFileSync(join(repo, 'tag'), `${tag}\n`)
