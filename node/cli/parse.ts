@@ -41,9 +41,9 @@ export function parseCommand (command: CommandSpec, argv: string[], path: Comman
     }
     if (spec.bare === true && (word === undefined || word.startsWith('-'))) break
     const expected = names(spec.subcommands)
-    throw usageError(word === undefined
-      ? `${spec.name} needs a subcommand: ${expected}`
-      : `unknown subcommand "${word}"; expected ${expected}${didYouMean(word, spec.subcommands.map((s) => s.name), (c) => `"${c}"`)}`)
+    if (word === undefined) throw usageError(`${spec.name} needs a subcommand: ${expected}`)
+    if (word.startsWith('-')) throw usageError(`${spec.name} needs a subcommand before the option ${word}: ${expected}`)
+    throw usageError(`unknown subcommand "${word}"; expected ${expected}${didYouMean(word, spec.subcommands.map((s) => s.name), (c) => `"${c}"`)}`)
   }
   const end = rest.indexOf('--')
   if ((end === -1 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) return { path, values: {}, positionals: [], help: true }

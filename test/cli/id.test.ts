@@ -1,6 +1,6 @@
 import test from 'brittle'
 import { spawnSync } from 'node:child_process'
-import { appendFileSync, chmodSync, existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CairnNode } from '../../node/node.js'
 import { homePaths } from '../../node/storage/home.js'
@@ -47,8 +47,6 @@ test('cairn id --json from the home\'s records is what opening the node answers,
   t.is(old.stdout.trim(), expected, 'a home made before keys.json: id opens the node')
   t.ok(existsSync(homePaths(home).keys), 'and that open records the keys')
 
-  appendFileSync(homePaths(home).views, Buffer.from([0, 0, 0, 9, 1, 2])) // a frame cut short by a crash
-  t.is(cairn(home, 'id', '--json').stdout.trim(), expected, 'a torn view log: id opens the node, which repairs it')
 })
 
 test('cairn id checks identity.key as opening the node does', async (t) => {

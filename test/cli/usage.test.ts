@@ -87,6 +87,7 @@ test('usage errors: exit 2, a message naming the problem, a suggestion for a typ
     [['log', 'extra'], /unexpected argument "extra" \(cairn log takes none\)/],
     [['series', 'lsit'], /unknown subcommand "lsit"; expected list, show, diff or apply; did you mean "list"\?/],
     [['series'], /series needs a subcommand: list, show, diff or apply/],
+    [['job', '--bogus'], /job needs a subcommand before the option --bogus: /],
     [['series', 'show'], /missing SERIES\nusage: cairn series show SERIES \[--json\]\ncairn series show --help shows every option/],
     [['series', 'apply', 'x'], /missing --repo DIR/],
     [['job', 'list', '--state', 'runing'], /--state "runing" is not one of .*; did you mean running\?/],

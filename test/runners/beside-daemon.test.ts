@@ -39,6 +39,11 @@ test('beside the daemon: cairn flow and cairn bisect run in it, print as without
   t.is(none.status, 404, 'only the commands the daemon names run there')
   const odd = await fetch(new URL('api/commands/flow', daemon.match[1]), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"argv":["--nope"]}' })
   t.ok((await odd.text()).includes('"error":"USAGE"'), 'argv is parsed again against the spec in the daemon')
+  for (const bad of ['{"argv":5}', '{"argv":[1]}', '{"argv":[],"x":1}', '[]', '{}']) {
+    const refused = await fetch(new URL('api/commands/flow', daemon.match[1]), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: bad })
+    t.is(refused.status, 400, `${bad} is refused, not coerced`)
+    t.is(((await refused.json()) as { error: string }).error, 'SCHEMA')
+  }
   const anon = await fetch(new URL('api/commands/flow', daemon.match[1]), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"argv":[]}' })
   t.is(anon.status, 401, 'a token is needed')
 

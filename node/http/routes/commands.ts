@@ -27,19 +27,33 @@ type CommandLine = { out: string } | { err: string } | { exit: number } | { erro
  */
 export function commandRoutes (app: FastifyInstance, { token }: RouteContext, commands: Readonly<Record<string, DaemonCommand>>): void {
   const auth = async (request: FastifyRequest): Promise<void> => checkBearer(request.headers.authorization, token)
-  const body = { type: 'object', required: ['argv'], additionalProperties: false, properties: { argv: { type: 'array', items: { type: 'string' } } } } as const
-  app.post('/api/commands/:name', { onRequest: auth, schema: { body } }, async (request, reply) => {
+  app.post('/api/commands/:name', { onRequest: auth }, async (request, reply) => {
     const { name } = request.params as { name: string }
     const command = Object.hasOwn(commands, name) ? commands[name] : undefined
     if (command === undefined) throw new CairnError('NOT_FOUND', `the daemon runs no command "${name}" for clients (it runs: ${Object.keys(commands).join(', ') || 'none'})`)
+    const argv = commandArgv(request.body)
     const out = new PassThrough()
     const send = (line: CommandLine): void => { if (!out.writableEnded) out.write(JSON.stringify(line) + '\n') }
     const stopped = new Promise<void>((resolve) => { reply.raw.once('close', () => { if (!reply.raw.writableFinished) resolve() }) })
-    void command((request.body as { argv: string[] }).argv, { out: (l) => send({ out: l }), err: (l) => send({ err: l }), stopped })
+    void command(argv, { out: (l) => send({ out: l }), err: (l) => send({ err: l }), stopped })
       .then((exit) => send({ exit }), (err: unknown) => {
         const e = isCairnError(err) ? err : new CairnError('INTERNAL', (err as Error).message)
         send({ error: e.code, message: e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message })
       }).finally(() => out.end())
     return await reply.code(200).type('application/x-ndjson; charset=utf-8').send(out)
   })
+}
+
+/**
+ * The body's argv, checked here rather than by a route schema: Fastify's Ajv
+ * coerces types (`{"argv":5}` would run as `["5"]`), and a command line must
+ * arrive exactly as the client wrote it.
+ */
+function commandArgv (body: unknown): string[] {
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : null
+  const argv = fields !== null ? (body as { argv?: unknown }).argv : undefined
+  if (fields === null || fields.some((f) => f !== 'argv') || !Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) {
+    throw new CairnError('SCHEMA', 'the body must be {"argv": [strings]} and nothing else')
+  }
+  return argv
 }
