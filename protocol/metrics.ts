@@ -5,13 +5,18 @@ import type { BodyOf } from './schemas.js'
  * is a named value with a unit and a direction (which way is better), and
  * the samples behind it when the benchmark repeated.
  *
- * A change counts only when it is beyond the noise: B's value lies outside
- * the spread (min..max) of everything seen for the baseline (A's samples and
- * those of repeated runs of A's test-run identity), and, where both sides
- * have at least MIN_MWU_SAMPLES samples, a two-sided Mann-Whitney U test
- * gives p < MWU_ALPHA as well. A repeated run of the baseline is part of
- * that spread, so it never counts. A change beyond the noise that goes the
- * wrong way is a regression, like a test that passed and now fails.
+ * A change counts only when it is beyond the noise: it is at least the
+ * metric's minimum relative change (`minChange`, a percentage of the
+ * baseline; DEFAULT_MIN_CHANGE_PCT unless the comparison, the metric or its
+ * baseline says otherwise), B's value lies outside the spread (min..max) of
+ * everything seen for the baseline (A's samples and those of repeated runs
+ * of A's test-run identity), and, where both sides have at least
+ * MIN_MWU_SAMPLES samples, a two-sided Mann-Whitney U test gives p <
+ * MWU_ALPHA as well. The floor is what keeps one run against one run (a
+ * spread of a single value) from calling every jitter a change; the spread
+ * and the rank test still apply above it. A repeated run of the baseline is
+ * part of that spread, so it never counts. A change beyond the noise that
+ * goes the wrong way is a regression, like a test that passed and now fails.
  */
 export type Metric = NonNullable<BodyOf<'result'>['metrics']>[number]
 type MetricDirection = Metric['direction']
@@ -19,6 +24,14 @@ type MetricDirection = Metric['direction']
 /** Both sides need this many samples before the rank test is asked. */
 const MIN_MWU_SAMPLES = 5
 const MWU_ALPHA = 0.05
+/** Below this change, in percent of the baseline, a metric is within the noise unless something says otherwise: benchmark jitter between two single runs is often a few percent. */
+const DEFAULT_MIN_CHANGE_PCT = 5
+
+/** Minimum relative changes (percent) a comparison asks for: by metric name, else `default`; both win over what the metrics themselves say. */
+export interface MinChange {
+  default?: number
+  byName?: Readonly<Record<string, number>>
+}
 
 type MetricChangeKind = 'regression' | 'improvement' | 'noise' | 'unit-changed'
 
@@ -38,6 +51,8 @@ export interface MetricChange {
   nB: number
   /** Mann-Whitney U two-sided p, when both sides have enough samples. */
   p: number | null
+  /** The minimum relative change (percent) this metric was held to. */
+  minChange: number
   kind: MetricChangeKind
 }
 
@@ -108,22 +123,33 @@ function pooled (name: string, own: Metric, repeats: ReadonlyArray<readonly Metr
   return out
 }
 
-function change (name: string, ma: Metric, mb: Metric, a: MetricRuns, b: MetricRuns): MetricChange {
+/** The floor for one metric: the comparison's own for the name, else the metric's (B's, then A's), else the comparison's default, else DEFAULT_MIN_CHANGE_PCT. */
+function minChangeOf (name: string, ma: Metric, mb: Metric, asked: MinChange): number {
+  return asked.byName?.[name] ?? mb.minChange ?? ma.minChange ?? asked.default ?? DEFAULT_MIN_CHANGE_PCT
+}
+
+/** Whether the change reaches the floor; from a baseline of 0 any change does. */
+function reaches (delta: number, a: number, minChange: number): boolean {
+  return a === 0 ? delta !== 0 : Math.abs(delta) / Math.abs(a) * 100 >= minChange
+}
+
+function change (name: string, ma: Metric, mb: Metric, a: MetricRuns, b: MetricRuns, asked: MinChange): MetricChange {
   const delta = mb.value - ma.value
   const base = { name, unit: mb.unit, direction: mb.direction, a: ma.value, b: mb.value, delta, pct: ma.value === 0 ? null : delta / Math.abs(ma.value) * 100 }
   const xa = pooled(name, ma, a.repeats ?? [])
   const xb = pooled(name, mb, b.repeats ?? [])
   const spread = { min: Math.min(...xa), max: Math.max(...xa), n: xa.length }
-  if (ma.unit !== mb.unit) return { ...base, spread, nB: xb.length, p: null, kind: 'unit-changed' }
+  const minChange = minChangeOf(name, ma, mb, asked)
+  if (ma.unit !== mb.unit) return { ...base, spread, nB: xb.length, p: null, minChange, kind: 'unit-changed' }
   const outside = mb.value < spread.min || mb.value > spread.max
   const p = xa.length >= MIN_MWU_SAMPLES && xb.length >= MIN_MWU_SAMPLES ? mannWhitneyP(xa, xb) : null
-  const beyond = outside && (p === null || p < MWU_ALPHA)
+  const beyond = reaches(delta, ma.value, minChange) && outside && (p === null || p < MWU_ALPHA)
   const worse = mb.direction === 'higher' ? delta < 0 : delta > 0
-  return { ...base, spread, nB: xb.length, p, kind: !beyond ? 'noise' : worse ? 'regression' : 'improvement' }
+  return { ...base, spread, nB: xb.length, p, minChange, kind: !beyond ? 'noise' : worse ? 'regression' : 'improvement' }
 }
 
 /** A against B, metric by metric (the first of a name counts), sorted by name in UTF-16 code units. */
-export function compareMetrics (a: MetricRuns, b: MetricRuns): MetricComparison {
+export function compareMetrics (a: MetricRuns, b: MetricRuns, asked: MinChange = {}): MetricComparison {
   const ia = byName(a.metrics)
   const ib = byName(b.metrics)
   const changes: MetricChange[] = []
@@ -131,7 +157,7 @@ export function compareMetrics (a: MetricRuns, b: MetricRuns): MetricComparison 
   for (const [name, ma] of ia) {
     const mb = ib.get(name)
     if (mb === undefined) removed.push(ma)
-    else changes.push(change(name, ma, mb, a, b))
+    else changes.push(change(name, ma, mb, a, b, asked))
   }
   const added = [...ib.values()].filter((m) => !ia.has(m.name))
   const order = (x: { name: string }, y: { name: string }): number => x.name < y.name ? -1 : x.name > y.name ? 1 : 0

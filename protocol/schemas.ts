@@ -154,7 +154,9 @@ const bodySchemaBuilders = {
       value: z.number(),
       unit: text(50),
       direction: z.enum(['higher', 'lower']),
-      samples: z.array(z.number()).max(100_000).optional()
+      samples: z.array(z.number()).max(100_000).optional(),
+      /** The smallest change, in percent of a baseline, that counts as one (protocol/metrics.ts). */
+      minChange: z.number().min(0).max(1_000_000).optional()
     })).max(100_000).optional()
   }),
   decision: () => z.object({

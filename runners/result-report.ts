@@ -51,12 +51,12 @@ export function compareText (c: ComparisonJson): string {
 
 const num = (x: number): string => String(Number(x.toPrecision(6)))
 
-/** `bw  100 -> 80 MB/s  -20 (-20.0%), higher is better; baseline 98..102 (3 samples), p=0.008` */
+/** `bw  100 -> 80 MB/s  -20 (-20.0%), higher is better; baseline 98..102 (3 samples), p=0.008, counts from 5%` */
 function metricLine (m: MetricChangeJson): string {
   const sign = m.delta > 0 ? '+' : ''
   const pct = m.pct === null ? '' : ` (${sign}${m.pct.toFixed(1)}%)`
   const p = m.p === null ? '' : `, p=${m.p.toPrecision(2)}`
-  return `  ${m.name}  ${num(m.a)} -> ${num(m.b)} ${m.unit}  ${sign}${num(m.delta)}${pct}, ${m.direction} is better; baseline ${num(m.spread.min)}..${num(m.spread.max)} (${m.spread.n} samples)${p}`
+  return `  ${m.name}  ${num(m.a)} -> ${num(m.b)} ${m.unit}  ${sign}${num(m.delta)}${pct}, ${m.direction} is better; baseline ${num(m.spread.min)}..${num(m.spread.max)} (${m.spread.n} samples)${p}, counts from ${num(m.minChange)}%`
 }
 
 /** Metric changes, regressions first; nothing when neither run measured anything. */

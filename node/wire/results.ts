@@ -7,6 +7,7 @@ import { CairnError } from '../../protocol/errors.js'
 import { compareMetrics } from '../../protocol/metrics.js'
 import { compareResults, isFailing } from '../../protocol/results.js'
 import type { ResultTest, TestStatus } from '../../protocol/results.js'
+import type { MinChange } from '../../protocol/metrics.js'
 import { summarise } from '../../protocol/result-summary.js'
 import { flakyTests } from '../views/flakes.js'
 import { metricRepeats } from '../views/metric-repeats.js'
@@ -90,7 +91,7 @@ export function resultSummaryJson (views: Views, e: ResultEvent): ResultSummaryJ
 }
 
 /** A against B, each a reused result compared as the run it stands for (which must be here). */
-export function compareJson (views: Views, a: ResultEvent, b: ResultEvent): ComparisonJson {
+export function compareJson (views: Views, a: ResultEvent, b: ResultEvent, minChange: MinChange = {}): ComparisonJson {
   const ta = testsOf(views, a)
   const tb = testsOf(views, b)
   for (const [side, t, e] of [['A', ta, a], ['B', tb, b]] as const) {
@@ -110,19 +111,21 @@ export function compareJson (views: Views, a: ResultEvent, b: ResultEvent): Comp
     otherChanges: c.otherChanges.map(both),
     flaky: [],
     counts: c.counts,
-    metrics: metricComparison(views, ta.source as ResultEvent, tb.source as ResultEvent)
+    metrics: metricComparison(views, ta.source as ResultEvent, tb.source as ResultEvent, minChange)
   })
 }
 
 /**
  * The runs' metrics A against B, with the noise of A's identity (its other
- * runs, which include B when B repeats it) and of B's when B's differs.
+ * runs, which include B when B repeats it) and of B's when B's differs;
+ * `minChange` is the floor the caller asks for (protocol/metrics.ts).
  */
-export function metricComparison (views: Views, runA: ResultEvent, runB: ResultEvent): MetricComparisonJson {
+export function metricComparison (views: Views, runA: ResultEvent, runB: ResultEvent, minChange: MinChange = {}): MetricComparisonJson {
   const sameIdentity = runA.body.testRun === runB.body.testRun
   return compareMetrics(
     { metrics: runA.body.metrics ?? [], repeats: metricRepeats(views, runA) },
-    { metrics: runB.body.metrics ?? [], repeats: sameIdentity ? [] : metricRepeats(views, runB) }
+    { metrics: runB.body.metrics ?? [], repeats: sameIdentity ? [] : metricRepeats(views, runB) },
+    minChange
   )
 }
 

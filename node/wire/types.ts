@@ -135,7 +135,7 @@ export interface ComparisonJson {
 }
 
 /** A metric of a result (protocol/metrics.ts Metric, checked equal in wire/agree.ts). */
-export interface MetricJson { name: string, value: number, unit: string, direction: 'higher' | 'lower', samples?: number[] | undefined }
+export interface MetricJson { name: string, value: number, unit: string, direction: 'higher' | 'lower', samples?: number[] | undefined, minChange?: number | undefined }
 
 /** One metric in both results: its size, the baseline's spread and whether the change is beyond it. */
 export interface MetricChangeJson {
@@ -149,6 +149,8 @@ export interface MetricChangeJson {
   spread: { min: number, max: number, n: number }
   nB: number
   p: number | null
+  /** The minimum relative change (percent) it was held to. */
+  minChange: number
   kind: 'regression' | 'improvement' | 'noise' | 'unit-changed'
 }
 

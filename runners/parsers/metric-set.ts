@@ -19,12 +19,12 @@ export function directionOfUnit (unit: string): Direction {
 }
 
 export class MetricSet {
-  private readonly byName = new Map<string, { unit: string, direction: Direction, samples: number[], line: number, value: number, seen: number }>()
+  private readonly byName = new Map<string, { unit: string, direction: Direction, samples: number[], line: number, value: number, seen: number, minChange: number | undefined }>()
 
   constructor (private readonly code: Code) {}
 
-  /** Add one observation (or a run's samples); `line` names the input line in errors. */
-  add (line: number, name: string, value: number, unit: string, direction: Direction, samples?: readonly number[]): void {
+  /** Add one observation (or a run's samples); `line` names the input line in errors; `minChange` (percent), when the output sets it, is kept from the last line that does. */
+  add (line: number, name: string, value: number, unit: string, direction: Direction, samples?: readonly number[], minChange?: number): void {
     if (name === '') throw new CairnError(this.code, `line ${line}: a metric needs a name`)
     for (const v of [value, ...(samples ?? [])]) {
       if (!Number.isFinite(v)) throw new CairnError(this.code, `line ${line}: metric ${JSON.stringify(name)} has a value that is not a finite number`)
@@ -32,7 +32,7 @@ export class MetricSet {
     const seen = this.byName.get(name)
     const values = samples !== undefined && samples.length > 0 ? samples : [value]
     if (seen === undefined) {
-      this.byName.set(name, { unit, direction, samples: [...values], line, value, seen: 1 })
+      this.byName.set(name, { unit, direction, samples: [...values], line, value, seen: 1, minChange })
       return
     }
     if (seen.unit !== unit || seen.direction !== direction) {
@@ -40,6 +40,7 @@ export class MetricSet {
     }
     seen.samples.push(...values)
     seen.seen++
+    if (minChange !== undefined) seen.minChange = minChange
   }
 
   get size (): number {
@@ -51,7 +52,8 @@ export class MetricSet {
     return [...this.byName].map(([name, m]) => {
       const samples = m.samples.map((v) => v === 0 ? 0 : v)
       const value = m.seen === 1 ? (m.value === 0 ? 0 : m.value) : median(samples)
-      return samples.length === 1 ? { name, value, unit: m.unit, direction: m.direction } : { name, value, unit: m.unit, direction: m.direction, samples }
+      const floor = m.minChange === undefined ? {} : { minChange: m.minChange }
+      return samples.length === 1 ? { name, value, unit: m.unit, direction: m.direction, ...floor } : { name, value, unit: m.unit, direction: m.direction, samples, ...floor }
     })
   }
 }

@@ -3,11 +3,13 @@
  *
  *   {"metric": "boot_time", "value": 4.2, "unit": "s", "direction": "lower"}
  *   {"metric": "rps", "value": 950, "unit": "req/s", "direction": "higher", "samples": [940, 950, 961]}
+ *   {"metric": "build_time", "value": 61, "unit": "s", "direction": "lower", "min_change": 10}
  *   ok 1 - read_bw 1234.5 MB/s
  *   not ok 2 - write_lat: 812 us [lower]
  *
  * A JSON line (one starting with `{`) is a metric: `metric`, `value` and
- * `direction` required, `unit` and `samples` optional. A TAP or kselftest
+ * `direction` required, `unit`, `samples` and `min_change` (the smallest
+ * change, in percent, that compare counts: protocol/metrics.ts) optional. A TAP or kselftest
  * test line whose description ends in a number (and a unit) is a test and a
  * metric: direction from a trailing `[higher]` or `[lower]`, else lower for
  * time units and higher for anything else. Other TAP lines are tests; any
@@ -37,13 +39,14 @@ function jsonLine (set: MetricSet, line: number, text: string): void {
     fail(line, text, 'not a JSON object')
   }
   if (typeof m !== 'object' || m === null || Array.isArray(m)) fail(line, text, 'not a JSON object')
-  const { metric, value, unit, direction, samples } = m as Json
+  const { metric, value, unit, direction, samples, min_change: minChange } = m as Json
   if (typeof metric !== 'string' || metric === '') fail(line, text, '"metric" must be a non-empty string')
   if (typeof value !== 'number') fail(line, text, '"value" must be a number')
   if (unit !== undefined && typeof unit !== 'string') fail(line, text, '"unit" must be a string')
   if (direction !== 'higher' && direction !== 'lower') fail(line, text, '"direction" must be "higher" or "lower"')
   if (samples !== undefined && (!Array.isArray(samples) || !samples.every((s) => typeof s === 'number'))) fail(line, text, '"samples" must be a list of numbers')
-  set.add(line, metric, value, unit ?? '', direction, samples as number[] | undefined)
+  if (minChange !== undefined && !(typeof minChange === 'number' && minChange >= 0 && minChange <= 1_000_000)) fail(line, text, '"min_change" must be a percentage from 0 to 1000000')
+  set.add(line, metric, value, unit ?? '', direction, samples as number[] | undefined, minChange)
 }
 
 function testLine (set: MetricSet, line: number, m: RegExpExecArray): ParsedTest {

@@ -66,6 +66,11 @@ test('metrics: regression lifecycle, /api/compare and /api/metric-history, CLI c
   const text = cairn(home, 'results', 'compare', id('v2'), id('v3'))
   const compared = text.status === 0 && text.stdout.includes('Metric regressions (1):\n  rps  100 -> 80 req/s  -20 (-20.0%), higher is better')
   t.ok(compared, compared ? 'results compare names the metric and its size' : text.stdout + text.stderr)
+  const loose = cairn(home, 'results', 'compare', id('v2'), id('v3'), '--min-change', '1', '--min-change', 'rps=25%', '--json')
+  const rps = loose.status === 0 ? JSON.parse(loose.stdout).metrics.changes[0] : null
+  t.alike([rps?.kind, rps?.minChange], ['noise', 25], loose.stderr === '' ? '--min-change rps=25% makes the 20% drop noise' : loose.stderr)
+  const bad = cairn(home, 'results', 'compare', id('v2'), id('v3'), '--min-change', 'rps=lots')
+  t.ok(bad.status === 2 && bad.stderr.includes('--min-change "rps=lots" is not PCT or NAME=PCT'), bad.stderr)
   const rg = cairn(home, 'regressions')
   const listed = rg.stdout.includes('rps fixed in repo/default: 100 -> 80 req/s (-20.0%, higher is better); passed at v2')
   t.ok(listed, listed ? 'regressions lists the metric with its size' : rg.stdout + rg.stderr)

@@ -83,7 +83,7 @@ test('compareMetrics(): a repeated baseline run is within the noise of its ident
   const run1 = [M('bw', 100)]
   const run2 = [M('bw', 93)]
   const run3 = [M('bw', 107)]
-  // Compared alone, one sample each: any change is beyond a spread of zero.
+  // Compared alone, one sample each: a change past the 5% floor is beyond a spread of zero.
   t.is(compareMetrics({ metrics: run1 }, { metrics: run3 }).changes[0]?.kind, 'improvement')
   // With the identity's repeats (run3 among them, being one), it is noise.
   const c = compareMetrics({ metrics: run1, repeats: [run2, run3] }, { metrics: run3 })
@@ -95,4 +95,36 @@ test('compareMetrics(): a unit that changed is not compared as a regression', (t
   const c = compareMetrics({ metrics: [M('bw', 100)] }, { metrics: [M('bw', 1, undefined, 'higher', 'GB/s')] })
   t.is(c.changes[0]?.kind, 'unit-changed')
   t.is(c.counts.regressions, 0)
+})
+
+test('compareMetrics(): one run against one, jitter below the 5% floor is noise; a known shift is a regression with its size', (t) => {
+  const base = [M('bw', 1000), M('lat', 200, undefined, 'lower', 'us')]
+  const repeat = compareMetrics({ metrics: base }, { metrics: [M('bw', 968), M('lat', 207, undefined, 'lower', 'us')] })
+  t.alike(repeat.changes.map((c) => [c.name, c.kind, c.minChange]), [['bw', 'noise', 5], ['lat', 'noise', 5]], 'a repeated baseline run 3.2% and 3.5% off is not a regression')
+  const shifted = compareMetrics({ metrics: base }, { metrics: [M('bw', 850), M('lat', 204, undefined, 'lower', 'us')] })
+  const bw = shifted.changes[0]
+  t.alike([bw?.kind, bw?.delta, bw?.pct, bw?.unit], ['regression', -150, -15, 'MB/s'])
+  t.is(shifted.counts.regressions, 1)
+  t.is(compareMetrics({ metrics: [M('x', 0)] }, { metrics: [M('x', 0.001)] }).changes[0]?.kind, 'improvement', 'from 0 any change reaches the floor')
+})
+
+test('compareMetrics(): the floor comes from the comparison by name, the metric, the comparison\'s default, else 5%', (t) => {
+  const a = { metrics: [M('bw', 100), { ...M('iops', 100), minChange: 20 }, M('lat', 100, undefined, 'lower', 'us')] }
+  const b = { metrics: [M('bw', 90), M('iops', 90), M('lat', 102, undefined, 'lower', 'us')] }
+  const floors = (asked = {}): Array<[string, number, string]> => compareMetrics(a, b, asked).changes.map((c) => [c.name, c.minChange, c.kind])
+  t.alike(floors(), [['bw', 5, 'regression'], ['iops', 20, 'noise'], ['lat', 5, 'noise']], "the baseline metric's own 20% holds iops")
+  t.alike(floors({ default: 1 }), [['bw', 1, 'regression'], ['iops', 20, 'noise'], ['lat', 1, 'regression']], 'a default of 1% catches the 2% latency rise')
+  t.alike(floors({ default: 15, byName: { iops: 5 } }), [['bw', 15, 'noise'], ['iops', 5, 'regression'], ['lat', 15, 'noise']], 'by name wins over the metric')
+  const bOwn = { metrics: [{ ...M('bw', 90), minChange: 50 }] }
+  t.is(compareMetrics(a, bOwn).changes[0]?.minChange, 50, "B's own floor before A's")
+})
+
+test('compareMetrics(): above the floor, the spread and the rank test still decide', (t) => {
+  // A 10% shift in the median, but the samples overlap: neither outside the spread nor a rank-test shift.
+  const wide = compareMetrics({ metrics: [M('bw', 100, [80, 90, 100, 110, 120])] }, { metrics: [M('bw', 90, [78, 88, 90, 112, 119])] })
+  t.is(wide.changes[0]?.kind, 'noise')
+  // A 3% shift with tight samples counts once the floor asked for is below it.
+  const tight = (asked = {}): string | undefined => compareMetrics({ metrics: [M('bw', 100, [99.9, 100, 100.1, 100, 99.95])] }, { metrics: [M('bw', 97, [96.9, 97, 97.1, 97, 96.95])] }, asked).changes[0]?.kind
+  t.is(tight(), 'noise', 'below the default 5%')
+  t.is(tight({ default: 1 }), 'regression', 'beyond a 1% floor, outside the spread, p < 0.05')
 })

@@ -107,6 +107,14 @@ test('metrics: JSON lines and TAP lines with a value; repeated names become samp
   t.is(detectKind('{"metric": "x", "value": 1, "direction": "higher"}\n'), 'metrics')
 })
 
+test('metrics: a JSON line\'s min_change is the metric\'s minChange (percent), kept across its samples', (t) => {
+  const r = parse('metrics', '{"metric": "t", "value": 61, "unit": "s", "direction": "lower", "min_change": 10}\n{"metric": "t", "value": 63, "unit": "s", "direction": "lower"}\n{"metric": "u", "value": 1, "direction": "higher"}\n')
+  t.alike(r.metrics, [
+    { name: 't', value: 62, unit: 's', direction: 'lower', samples: [61, 63], minChange: 10 },
+    { name: 'u', value: 1, unit: '', direction: 'higher' }
+  ])
+})
+
 test('metrics: a bad JSON line is PARSE_METRICS naming the line and what is wrong', (t) => {
   const cases: Array<[string, string]> = [
     ['ok 1 - a\n{"metric": "x", "value": 1}\n', 'line 2: "direction" must be "higher" or "lower"'],
@@ -115,6 +123,8 @@ test('metrics: a bad JSON line is PARSE_METRICS naming the line and what is wron
     ['{"metric": "", "value": 1, "direction": "lower"}\n', 'line 1: "metric" must be a non-empty string'],
     ['{"metric": "x", "value": 1, "direction": "lower", "samples": [1, "2"]}\n', 'line 1: "samples" must be a list of numbers'],
     ['{"metric": "x", "value": 1, "unit": "s", "direction": "lower"}\n{"metric": "x", "value": 1, "unit": "ms", "direction": "lower"}\n', 'line 2: metric "x" is ms (lower is better) here but s (lower) on line 1'],
+    ['{"metric": "x", "value": 1, "direction": "lower", "min_change": -1}\n', 'line 1: "min_change" must be a percentage from 0 to 1000000'],
+    ['{"metric": "x", "value": 1, "direction": "lower", "min_change": "5%"}\n', 'line 1: "min_change" must be a percentage'],
     ['just logs\n', 'no metric']
   ]
   for (const [input, message] of cases) t.ok(failure('metrics', input, 'PARSE_METRICS').includes(message), message)

@@ -6,6 +6,7 @@ import type { ResultEvent } from '../../views/results.js'
 import type { Args, Command, Context } from '../command.js'
 import { usageError, withNodeToRead } from '../command.js'
 import { setArchivedBefore, withoutArchived } from '../../storage/archive-setting.js'
+import { parseMinChange } from '../min-change.js'
 import { printRows } from '../output.js'
 import type { resultsSpec } from '../specs/jobs.js'
 
@@ -79,10 +80,11 @@ async function show (ctx: Context, { values, positionals }: Args<Subs[1]>): Prom
 }
 
 async function compare (ctx: Context, { values, positionals }: Args<Subs[2]>): Promise<void> {
+  const minChange = parseMinChange(values['min-change'] ?? [])
   await withNodeToRead(ctx, async (node) => {
     const a = pickResult(node.views, positionals[0] as string)
     const b = pickResult(node.views, positionals[1] as string)
-    const c = compareJson(node.views, a, b)
+    const c = compareJson(node.views, a, b, minChange)
     ctx.io.out(values.json === true ? JSON.stringify(c) : compareText(c))
   })
 }

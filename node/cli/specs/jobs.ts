@@ -86,7 +86,12 @@ export const resultsSpec = {
       ]
     },
     { name: 'show', summary: 'one result: verdict, tests, logs', args: ['RESULT|IDENTITY|JOB'], options: [JSON_OPTION, { name: 'log', type: 'boolean', description: 'print the logs themselves' }] },
-    { name: 'compare', summary: 'two results side by side, regressions first', args: ['A', 'B'], options: [JSON_OPTION] },
+    {
+      name: 'compare',
+      summary: 'two results side by side, regressions first',
+      args: ['A', 'B'],
+      options: [JSON_OPTION, { name: 'min-change', type: 'string', value: 'PCT|NAME=PCT', multiple: true, description: 'a metric change smaller than PCT percent of the baseline is noise (default: what the metric says, else 5); repeat for several', example: '--min-change 2 --min-change fio/read/bw=10' }]
+    },
     {
       name: 'archive',
       summary: 'take results published before a date out of the lists (they stay on the feeds), or bring them back',
