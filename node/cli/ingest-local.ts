@@ -42,8 +42,8 @@ async function ingestInto (node: CairnNode, state: BridgeState, req: IngestReque
 
 /**
  * Runs one bridge job at a time over the daemon's bridge state: the state
- * in the home has one writer, and it stays open across runs (opening it
- * reads the whole state log, which one mail must not pay for).
+ * in the home has one writer, and it stays open across runs (its decoded
+ * mails are what grouping memoises on, series/memo.ts).
  */
 export interface MailQueue {
   run: <T>(job: (state: BridgeState) => Promise<T>) => Promise<T>

@@ -3,12 +3,14 @@
 // everything: the same figures, and a forced regroup of the whole archive
 // afterwards finds nothing to publish.
 import test from 'brittle'
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { BridgeState } from '../../bridges/email/ingest/bridge-state.js'
 import { ingest } from '../../bridges/email/ingest/ingest.js'
 import type { IngestSummary } from '../../bridges/email/ingest/ingest.js'
 import type { MailSource } from '../../bridges/email/ingest/sources.js'
 import { splitMbox } from '../../bridges/email/parse/mbox.js'
+import { FrameLog } from '../../node/storage/frame-log.js'
 import { createNode } from '../helpers/nodes.js'
 import { corpus, hasShared } from '../helpers/paths.js'
 import { ingestSource, mailsOf, rawMail, DIFF } from './ingest-fixture.js'
@@ -32,7 +34,7 @@ test('incremental grouping on linux-rtc: mail by mail and in batches gives the f
   for (let at = 800; at < mails.length; at++) last = await ingestSource(node, slice(mails, at, at + 1))
   t.alike(figures(last), figures(once), 'the last run reports the whole archive as one run over it does')
 
-  const state = new BridgeState(node.paths.dir) // reopened: the tallies come from the state log
+  const state = new BridgeState(node.paths.dir) // reopened: the tallies come from the state file
   try {
     t.is(state.grouped, mails.length, 'every mail recorded as grouped')
     state.grouped = 0 // group the whole archive again
@@ -60,4 +62,44 @@ test('incremental grouping: a run killed before its grouping frame groups those 
   } finally {
     state.close()
   }
+})
+
+test('bridge state: a state.log of an earlier release is migrated once, then deleted; the archive regroups to the same figures and publishes nothing', async (t) => {
+  const { node } = await createNode(t)
+  const cover = rawMail({ id: 'mc@x', subject: '[PATCH 0/2] foo: two fixes', body: 'cover\n' })
+  const p1 = rawMail({ id: 'm1@x', subject: '[PATCH 1/2] foo: one', irt: 'mc@x', body: 'one\n' + DIFF('foo.c', 'a', 'b') })
+  const p2 = rawMail({ id: 'm2@x', subject: '[PATCH 2/2] foo: two', irt: 'mc@x', body: 'two\n' + DIFF('bar.c', 'a', 'b') })
+  const ack = rawMail({ id: 'ma@x', subject: 'Re: [PATCH 1/2] foo: one', irt: 'm1@x', from: 'Rev <rev@example.org>', body: 'Acked-by: Rev <rev@example.org>\n' })
+  const before = await ingestSource(node, mailsOf(cover, p1, p2, ack, 'not a mail at all'))
+
+  // the earlier release's file: frames of mails and cursors, from what this state holds
+  const dir = join(node.paths.dir, 'email')
+  let state = new BridgeState(node.paths.dir)
+  const records = state.since(0).map((m) => m.rec)
+  state.close()
+  for (const f of readdirSync(dir)) if (f.startsWith('state.sqlite')) rmSync(join(dir, f))
+  const log = new FrameLog<unknown>(join(dir, 'state.log'))
+  log.append({ mails: records.slice(0, 2), cursors: { 'public-inbox:/x:0': 'abc' } })
+  log.append({ mails: [], grouped: 2, parts: [[0, { series: 1, revisions: 1, replies: 0, trailers: 0, raw: 0 }]] })
+  log.append({ mails: records.slice(2) })
+  log.close()
+
+  state = new BridgeState(node.paths.dir)
+  try {
+    t.absent(existsSync(join(dir, 'state.log')), 'the log is gone once migrated')
+    t.is(state.size, records.length, 'every mail migrated')
+    t.is(state.cursors.get('public-inbox:/x:0'), 'abc', 'and the cursors')
+    t.is(state.grouped, 0, 'groupings are not carried over: the first run groups the archive once')
+    t.ok(state.hasRaw(records[3]?.hash ?? ''), 'mails are found by their bytes')
+    const again = await ingest(node, state, mailsOf(cover))
+    t.is(again.duplicates, 1, 'a mail read before is a duplicate')
+    t.alike(figures(again), figures(before), 'the same figures as before the migration')
+    t.alike([again.published['series.revision'], again.published.review, again.published['mail.raw']], [0, 0, 0], 'and nothing to publish')
+  } finally {
+    state.close()
+  }
+  state = new BridgeState(node.paths.dir)
+  t.teardown(() => state.close())
+  t.is(state.grouped, records.length, 'reopened: grouped, nothing migrated again')
+  t.alike(figures({ ...before, ...state.totals() }), figures(before), 'the tallies kept')
 })

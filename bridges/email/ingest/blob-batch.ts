@@ -11,7 +11,7 @@ import type { BlobRef } from '../../../protocol/schemas.js'
  * the same blocks: about 0.1 s). `known` maps hashes already stored (by an
  * earlier run) to their refs, so the same content is stored once.
  */
-export async function putBlobs (node: CairnNode, items: ReadonlyArray<{ data: Uint8Array, hash?: string }>, known: Map<string, BlobRef>): Promise<BlobRef[]> {
+export async function putBlobs (node: CairnNode, items: ReadonlyArray<{ data: Uint8Array, hash?: string }>, known: { get: (hash: string) => BlobRef | undefined, set: (hash: string, ref: BlobRef) => void }): Promise<BlobRef[]> {
   const core = node.blobCore
   const coreKey = toHex(core.key)
   const blocks: Uint8Array[] = []

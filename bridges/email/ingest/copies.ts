@@ -50,7 +50,7 @@ export function explainCopies (unmatched: Unmatched[], records: ReadonlyMap<Pars
     const rec = records.get(u.mail)
     const first = rec?.content === undefined ? undefined : state.copyOf(u.mail.messageId, rec.content)
     const head = `duplicate Message-ID <${u.mail.messageId}>`
-    if (u.reason.startsWith(head) && first !== undefined && first !== rec) {
+    if (u.reason.startsWith(head) && first !== undefined && first.hash !== rec?.hash) {
       u.reason = head + ': a copy of a mail already read, with other headers' + u.reason.slice(head.length)
     }
   }

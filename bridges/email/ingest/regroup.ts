@@ -29,33 +29,33 @@ interface Regrouped {
 export function regroup (state: BridgeState, match?: MatchSpec): Regrouped {
   const roots = new Set<number>()
   const quarantined: MailRecord[] = []
-  for (let i = state.grouped; i < state.mails.length; i++) {
-    const rec = state.mails[i] as MailRecord
-    if (rec.mail === undefined) quarantined.push(rec)
-    else roots.add(state.clusters.find(i))
+  for (const { part, rec } of state.since(state.grouped)) {
+    if (part === null) quarantined.push(rec)
+    else roots.add(part)
   }
   const records = new Map<ParsedMail, MailRecord>()
+  const partOf = new Map<MailRecord, number>()
   for (const root of roots) {
-    for (const i of state.clusters.membersOf(root)) {
-      const rec = state.mails[i] as MailRecord
+    for (const { rec } of state.membersOf(root)) {
       if (rec.mail !== undefined) records.set(rec.mail, rec)
+      partOf.set(rec, root)
     }
   }
   const result = buildSeries([...records.keys()], { superseded: shorterCopies(records.values()) })
   explainCopies(result.unmatched, records, state)
   const keep = match === undefined ? undefined : seriesMatcher(match, records)
   const desired = desiredEvents(result, records, quarantined, keep === undefined ? {} : { keep })
-  return { desired, records, parts: tallies(state, desired, records, [...roots]) }
+  return { desired, records, parts: tallies(partOf, desired, records, [...roots]) }
 }
 
 const empty = (): Tally => ({ series: 0, revisions: 0, replies: 0, trailers: 0, raw: 0 })
 
 /** What each part holds of the desired events: revisions and series by their own mails, replies and raws by theirs. */
-function tallies (state: BridgeState, desired: Desired, records: Map<ParsedMail, MailRecord>, roots: number[]): Array<[number, Tally]> {
+function tallies (parts: ReadonlyMap<MailRecord, number>, desired: Desired, records: Map<ParsedMail, MailRecord>, roots: number[]): Array<[number, Tally]> {
   const out = new Map<number, Tally>(roots.map((r) => [r, empty()]))
   const partOf = (rec: MailRecord | undefined): Tally | undefined => {
-    const i = rec === undefined ? undefined : state.indexOf(rec)
-    return i === undefined ? undefined : out.get(state.clusters.find(i))
+    const part = rec === undefined ? undefined : parts.get(rec)
+    return part === undefined ? undefined : out.get(part)
   }
   const seen = new Set<string>()
   for (const d of desired.revisions) {
