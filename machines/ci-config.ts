@@ -5,6 +5,8 @@
  * naming the file and line, as the policy's are. Paths stay as written: the
  * caller resolves them against the file's folder (machines/ does no I/O).
  */
+import { parseMetricGate } from './metric-gate.js'
+import type { MetricGate } from './metric-gate.js'
 import { intervalMs, SCHEDULE_NAME } from './schedule.js'
 import { matchesAny } from './match.js'
 import { fail, glob, list, mapping, parseChecked } from './yaml-check.js'
@@ -31,11 +33,13 @@ export interface CiConfig {
   verdict: { target: VerdictTarget, from: string | null, to: string[] | null }
   /** Baseline jobs of a ref every interval (periods counted from the epoch: 1d at 00:00 UTC). */
   schedules: CiSchedule[]
+  /** Metric regressions against the baseline that fail a verdict (machines/metric-gate.ts); null: none do. */
+  metrics: MetricGate | null
 }
 
 interface CiSchedule { name: string, everyMs: number, ref: string, profile: string }
 
-const TOP_KEYS = ['series', 'repo', 'base', 'recipe', 'profiles', 'tags', 'required', 'verdict', 'schedules']
+const TOP_KEYS = ['series', 'repo', 'base', 'recipe', 'profiles', 'tags', 'required', 'verdict', 'schedules', 'metrics']
 const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/
 const TAG = /^[^\s,]{1,100}$/
 const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/
@@ -115,7 +119,8 @@ function validate (value: unknown): CiConfig {
     tags: strings(top.tags, ['tags'], matching(TAG, 'a runner tag (no spaces or commas)')).sort(),
     required,
     verdict: verdict(top.verdict, ['verdict']),
-    schedules: schedules(top.schedules, profiles)
+    schedules: schedules(top.schedules, profiles),
+    metrics: parseMetricGate(top.metrics, ['metrics'])
   }
 }
 

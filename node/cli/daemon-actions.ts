@@ -59,8 +59,8 @@ export function ciActions (node: CairnNode, config: CiConfig): CiActions {
       tags: config.tags,
       ...(config.recipe === null ? {} : { recipePath: config.recipe })
     }),
-    verdict: async (revision) => {
-      const mail = await verdictMail(node, revision, { ...(from === null ? {} : { from }), ...(to === null ? {} : { to }) })
+    verdict: async (revision, metrics) => {
+      const mail = await verdictMail(node, revision, { ...(from === null ? {} : { from }), ...(to === null ? {} : { to }), metrics })
       const deliver = async (): Promise<string> => {
         if (target.kind === 'maildir') return `written to ${writeToMaildir(target.dir, mail)}`
         if (target.kind === 'mbox') {

@@ -8,7 +8,12 @@
  */
 import type { CiConfig } from '../../machines/ci-config.js'
 import { seriesMatches } from '../../machines/ci-config.js'
-import { jobsOfRevision, trustedRunners } from '../views/jobs.js'
+import { gatedRegressions } from '../../machines/metric-gate.js'
+import type { MetricGate } from '../../machines/metric-gate.js'
+import type { MetricChange } from '../../protocol/metrics.js'
+import { baselineJobs, jobRequest, jobsOfRevision, trustedRunners } from '../views/jobs.js'
+import type { JobRequest } from '../views/jobs.js'
+import { metricComparison } from '../wire/results.js'
 import { resolveResult, resultsOfJob } from '../views/results.js'
 import type { ResultEvent } from '../views/results.js'
 import { presentPatches, seriesIndex } from '../views/series/index.js'
@@ -32,8 +37,10 @@ export type CiIntent =
   | { kind: 'read-paths', revision: RevisionView }
   /** Post one job.request per profile. */
   | { kind: 'submit-jobs', revision: RevisionView, profiles: string[] }
-  /** Every required result is in: record the verdict, then send it. */
-  | { kind: 'send-verdict', revision: RevisionView }
+  /** The metric gate compares with the baseline, and these series jobs' baselines have no job yet: post them. */
+  | { kind: 'submit-baselines', revision: RevisionView, jobs: JobRequest[] }
+  /** Every required result is in (and its baseline's, with a metric gate): record the verdict, then send it; `metrics` the gated regressions. */
+  | { kind: 'send-verdict', revision: RevisionView, metrics: MetricFinding[] }
   /** A verdict was recorded and nothing says how its sending went (the daemon stopped while sending): it is never sent again. */
   | { kind: 'verdict-unknown', revision: RevisionView, record: IndexedEvent }
 
@@ -44,13 +51,17 @@ export interface CiPlanInput {
   since: number
   /** Touched paths per revision EventId, as read (only needed with a paths filter). */
   touched: ReadonlyMap<string, readonly string[]>
-  /** Jobs this process posted (ciJobKey), before the views show them. */
+  /** Jobs this process posted (ciJobKey, ciBaselineKey), before the views show them. */
   submitted: ReadonlySet<string>
   /** Revisions (their in-force EventId) whose verdict this process is sending or has reported on. */
   handled: ReadonlySet<string>
 }
 
+/** A gated metric that regressed in a profile's run against its baseline's. */
+export interface MetricFinding { profile: string, result: string, baseline: string, change: MetricChange }
+
 export const ciJobKey = (revision: string, profile: string): string => `${revision}\u0000${profile}`
+export const ciBaselineKey = (revision: string, profile: string): string => ciJobKey(revision, `baseline ${profile}`)
 
 /** The start note in force: the first this node posted; null before the CI ever ran. */
 export function ciStart (views: Views): IndexedEvent | null {
@@ -84,9 +95,43 @@ export function planCi (input: CiPlanInput): CiIntent[] {
     const jobs = ownJobs(views, revision)
     const missing = input.config.profiles.filter((p) => !jobs.has(p) && !input.submitted.has(ciJobKey(revision.id, p)))
     if (missing.length > 0) out.push({ kind: 'submit-jobs', revision, profiles: missing })
-    else if (!input.handled.has(revision.id) && input.config.required.every((p) => requiredResult(views, jobs.get(p) ?? []) !== null)) out.push({ kind: 'send-verdict', revision })
+    else if (!input.handled.has(revision.id)) {
+      const next = verdictStep(input, revision, jobs)
+      if (next !== null) out.push(next)
+    }
   }
   return out
+}
+
+/** Once the jobs are posted: the baselines a metric gate needs, else the verdict when every result it waits for is in. */
+function verdictStep (input: CiPlanInput, revision: RevisionView, jobs: ReadonlyMap<string, string[]>): CiIntent | null {
+  const { views, config } = input
+  const results = new Map<string, ResultEvent>()
+  for (const p of config.required) {
+    const r = requiredResult(views, jobs.get(p) ?? [])
+    if (r !== null) results.set(p, r)
+  }
+  const gate = config.metrics
+  if (gate === null) return results.size === config.required.length ? { kind: 'send-verdict', revision, metrics: [] } : null
+  const seriesJobs = config.required.map((p) => jobRequest(views, jobs.get(p)?.[0] ?? '')).filter((j): j is JobRequest => j !== null)
+  const lacking = seriesJobs.filter((j) => baselineJobs(views, j.body).length === 0 && !input.submitted.has(ciBaselineKey(revision.id, j.body.profile)))
+  if (lacking.length > 0) return { kind: 'submit-baselines', revision, jobs: lacking }
+  if (results.size < config.required.length) return null
+  const metrics: MetricFinding[] = []
+  for (const job of seriesJobs) {
+    const baseline = requiredResult(views, baselineJobs(views, job.body).map((j) => j.id))
+    if (baseline === null) return null
+    metrics.push(...findings(views, gate, job.body.profile, baseline, results.get(job.body.profile) as ResultEvent))
+  }
+  return { kind: 'send-verdict', revision, metrics }
+}
+
+/** The gated regressions of a run against its baseline; none when either did not run its tests (an error, a patch that did not apply). */
+function findings (views: Views, gate: MetricGate, profile: string, baseline: ResultEvent, result: ResultEvent): MetricFinding[] {
+  const ran = (r: ResultEvent): boolean => r.body.verdict === 'pass' || r.body.verdict === 'fail'
+  if (!ran(baseline) || !ran(result)) return []
+  const changes = metricComparison(views, baseline, result, gate.minChange).changes
+  return gatedRegressions(gate, changes).map((change) => ({ profile, result: result.id, baseline: baseline.id, change }))
 }
 
 function ownNotes (views: Views, subject: string): IndexedEvent[] {

@@ -6,8 +6,10 @@ import { DiffCache } from '../policy/diffs.js'
 import { revisionEvent } from '../policy/events.js'
 import type { RevisionView } from '../views/series/index.js'
 import type { Views } from '../views/views.js'
-import { CI_NOTES, ciJobKey, ciStart, planCi } from './ci-plan.js'
-import type { CiIntent } from './ci-plan.js'
+import { baselineOf } from '../views/jobs.js'
+import type { JobRequest } from '../views/jobs.js'
+import { CI_NOTES, ciBaselineKey, ciJobKey, ciStart, planCi } from './ci-plan.js'
+import type { CiIntent, MetricFinding } from './ci-plan.js'
 import { Passes } from './passes.js'
 
 /** A composed verdict mail, and how to send it where the configuration says. */
@@ -22,8 +24,8 @@ interface ComposedVerdict {
 export interface CiActions {
   /** A checked job.request for the revision and profile (the repo and base resolve, the recipe parses). */
   jobRequest: (views: Views, revision: string, profile: string) => Promise<{ body: BodyOf<'job.request'>, refs: string[] }>
-  /** The verdict mail for the revision, from the results in the views. */
-  verdict: (revision: string) => Promise<ComposedVerdict>
+  /** The verdict mail for the revision, from the results in the views; `metrics`: the gated metric regressions, which fail it. */
+  verdict: (revision: string, metrics: readonly MetricFinding[]) => Promise<ComposedVerdict>
 }
 
 interface CiLoopOptions {
@@ -93,7 +95,8 @@ export class CiLoop {
     const { revision } = intent
     if (intent.kind === 'read-paths') await this.readPaths(revision)
     else if (intent.kind === 'submit-jobs') await this.submit(revision, intent.profiles)
-    else if (intent.kind === 'send-verdict') await this.sendVerdict(revision)
+    else if (intent.kind === 'submit-baselines') await this.submitBaselines(revision, intent.jobs)
+    else if (intent.kind === 'send-verdict') await this.sendVerdict(revision, intent.metrics)
     else {
       this.handled.add(revision.id)
       this.opts.warn(`ci: the verdict on ${labelOf(revision)} was recorded (${intent.record.id.slice(0, 12)}) but whether it was sent is unknown (the daemon stopped while sending); it is not sent again: cairn mail verdict ${revision.id} sends it by hand`)
@@ -129,11 +132,19 @@ export class CiLoop {
     for (const e of posted) this.opts.out(`ci       ${labelOf(revision)}: job ${String((e.body as { profile: string }).profile)} submitted (${e.id.slice(0, 12)})`)
   }
 
-  private async sendVerdict (revision: RevisionView): Promise<void> {
+  /** The baselines the metric gate compares with: each series job's inputs with no series, a job anyone may reuse. */
+  private async submitBaselines (revision: RevisionView, jobs: readonly JobRequest[]): Promise<void> {
+    for (const j of jobs) this.submitted.add(ciBaselineKey(revision.id, j.body.profile))
+    const posted = await this.node.postMany(jobs.map((j) => ({ type: 'job.request' as const, body: baselineOf(j.body), refs: [] })))
+    await this.node.indexer.run()
+    for (const e of posted) this.opts.out(`ci       ${labelOf(revision)}: baseline job ${String((e.body as { profile: string }).profile)} submitted (${e.id.slice(0, 12)})`)
+  }
+
+  private async sendVerdict (revision: RevisionView, metrics: readonly MetricFinding[]): Promise<void> {
     this.handled.add(revision.id)
     let mail: ComposedVerdict
     try {
-      mail = await this.opts.actions.verdict(revision.id)
+      mail = await this.opts.actions.verdict(revision.id, metrics)
     } catch (err) {
       this.handled.delete(revision.id) // nothing recorded: a later pass composes it again
       throw err

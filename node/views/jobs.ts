@@ -90,7 +90,7 @@ export function jobView (views: Views, id: string, now: number): JobView | null 
   const answers = jobAnswers(views, id)
   const runners = trustedRunners(views)
   const folded = foldJob(id, answers, now, { runners })
-  const cancelled = answers.some((e) => e.type === 'job.progress' && e.body.state === CANCELLED && mayCancel(views, request, e.author))
+  const cancelled = cancelledBy(views, request, answers)
   let result: string | null = null
   for (const e of answers) {
     if (e.type !== 'result' || !runners.includes(e.author)) continue
@@ -113,6 +113,11 @@ export function jobView (views: Views, id: string, now: number): JobView | null 
     result,
     waiting: state === 'queued' ? gateWaiting(answers, runners) : null
   }
+}
+
+/** Whether its author or a maintainer cancelled the job, among its answers. */
+function cancelledBy (views: Views, request: JobRequest, answers: readonly IndexedEvent[]): boolean {
+  return answers.some((e) => e.type === 'job.progress' && e.body.state === CANCELLED && mayCancel(views, request, e.author))
 }
 
 /** The detail of the last `gate waiting` progress of a trusted runner, unless a claim came after it. */
@@ -150,6 +155,30 @@ export function jobOfInputs (views: Views, body: JobRequest['body'], now: number
 
 function inputsKey (b: JobRequest['body']): string {
   return JSON.stringify([b.repo, b.base, b.revision ?? null, b.recipe, b.profile, b.tags])
+}
+
+/** A series job's baseline: the same repo, base commit, recipe, profile and tags, with no series applied. */
+export function baselineOf (body: JobRequest['body']): JobRequest['body'] {
+  const { revision: _r, ref: _ref, reuse: _reuse, rerunOf: _rerun, ...rest } = body
+  return rest
+}
+
+/**
+ * Jobs of any author that test a series job's baseline (`baselineOf`) and
+ * were not cancelled, oldest first; the grouping is kept until a
+ * job.request arrives.
+ */
+export function baselineJobs (views: Views, seriesJob: JobRequest['body']): JobRequest[] {
+  const byInputs = deriveOver(views, ['job.request'], 'jobs/baselines', (v) => {
+    const out = new Map<string, JobRequest[]>()
+    for (const e of [...v.ofType('job.request')].sort(byTsThenId)) {
+      if (e.type !== 'job.request' || e.body.revision !== undefined) continue
+      const key = inputsKey(e.body)
+      out.set(key, [...out.get(key) ?? [], e as JobRequest])
+    }
+    return out
+  })
+  return (byInputs.get(inputsKey(baselineOf(seriesJob))) ?? []).filter((j) => !cancelledBy(views, j, jobAnswers(views, j.id)))
 }
 
 /** Ids of the jobs `runner` ever claimed (for a restarted runner looking for unfinished work). */

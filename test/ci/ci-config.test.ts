@@ -25,8 +25,22 @@ test('ci.yaml: the smallest configuration gets its defaults', (t) => {
     tags: [],
     required: ['default'],
     verdict: { target: { kind: 'smtp', hostPort: '127.0.0.1:25' }, from: null, to: null },
-    schedules: []
+    schedules: [],
+    metrics: null
   })
+})
+
+test('ci.yaml: metrics, a gate on regressions against the baseline with its minimum change', (t) => {
+  t.alike(parseCiConfig(SMALLEST + 'metrics: { gate: true }\n').metrics, { names: 'all', minChange: {} })
+  t.alike(parseCiConfig(SMALLEST + 'metrics:\n  gate: [throughput, "*/read/bw"]\n  min-change: { "*": 3, throughput: 10 }\n').metrics,
+    { names: ['throughput', '*/read/bw'], minChange: { default: 3, byName: { throughput: 10 } } })
+  t.alike(parseCiConfig(SMALLEST + 'metrics: { gate: true, min-change: 2.5 }\n').metrics?.minChange, { default: 2.5 })
+  t.is(parseCiConfig(SMALLEST + 'metrics: { gate: false, min-change: 2 }\n').metrics, null, 'gate false: nothing gated')
+  t.is(errorOf(SMALLEST + 'metrics: { gate: yes please }\n'), 'ci.yaml line 4: metrics.gate must be a list')
+  t.is(errorOf(SMALLEST + 'metrics: { gate: [] }\n'), 'ci.yaml line 4: metrics.gate must be true, false or a list of metric names (globs such as "*/read/bw")')
+  t.is(errorOf(SMALLEST + 'metrics:\n  gate: true\n  min-change: -1\n'), 'ci.yaml line 6: metrics.min-change must be a percentage from 0, such as 5')
+  t.is(errorOf(SMALLEST + 'metrics:\n  gate: true\n  min-change: { bw: lots }\n'), 'ci.yaml line 6: metrics.min-change.bw must be a percentage from 0, such as 5')
+  t.is(errorOf(SMALLEST + 'metrics: { gate: true, noise: 5 }\n'), 'ci.yaml line 4: unknown key "noise" in metrics (expected one of gate, min-change)')
 })
 
 test('ci.yaml: schedules, baselines of a ref every interval (cairn schedule add in the configuration)', (t) => {

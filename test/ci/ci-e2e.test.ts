@@ -3,26 +3,15 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cairn, cairnChild, cairnIn, nthLine } from '../helpers/cli.js'
 import type { CairnChild } from '../helpers/cli.js'
-import { deliver, headerOf, makeMaildir, makeProject, smtpSink } from './fixture.js'
+import { ciAndLab, deliver, headerOf, makeMaildir, makeProject, ok, smtpSink } from './fixture.js'
 import type { Mail } from './fixture.js'
-
-const ok = (r: { status: number, stdout: string, stderr: string }): string => {
-  if (r.status !== 0) throw new Error(`cairn failed (${r.status}): ${r.stderr}`)
-  return r.stdout
-}
-const identityOf = (out: string): string => /^identity ([0-9a-f]{64})$/m.exec(out)?.[1] ?? ''
 
 test('CI by the CLI only: mails delivered one by one with cairn ingest mail beside the daemon, both revisions tested, one threaded verdict mail each, nothing more after a restart and re-delivery (by ingest mail and the Maildir watch)', { timeout: 240_000 }, async (t) => {
   const dir = await t.tmp()
   const project = makeProject(dir)
   const smtp = await smtpSink(t)
   const maildir = makeMaildir(join(dir, 'Maildir'))
-  const ciHome = join(dir, 'ci')
-  const labHome = join(dir, 'lab')
-  const ci = identityOf(ok(cairn(ciHome, 'init', '--name', 'ci')))
-  const lab = identityOf(ok(cairn(labHome, 'init', '--name', 'lab')))
-  ok(cairn(ciHome, 'trust', 'add', lab, '--role', 'runner'))
-  ok(cairn(labHome, 'trust', 'add', ci, '--role', 'maintainer'))
+  const { ciHome, labHome } = ciAndLab(dir)
   const config = join(dir, 'ci.yaml')
   writeFileSync(config, `series:
   lists: [notes@example.org]

@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { SMTPServer } from 'smtp-server'
+import { cairn } from '../helpers/cli.js'
 import { gitEnv } from '../helpers/git.js'
 
 const GIT_ENV = gitEnv()
@@ -33,13 +34,22 @@ interface Project {
   v2: Mail[]
 }
 
-/** The project in dir/repo (main passes all three tests) and the mails of both versions of "notes: keep notes". */
-export function makeProject (dir: string): Project {
+/** A suite whose tests all pass and whose throughput drops by a fifth when v2 changes `value`: a regression only a metric gate sees. */
+export const METRIC_SUITE = {
+  suite: `echo "1..2"
+echo "ok 1 - adds"
+if [ "$(cat value)" = 41 ]; then echo "ok 2 - throughput 1000 ops/s"; else echo "ok 2 - throughput 800 ops/s"; fi
+`,
+  recipe: RECIPE.replace('parser: tap', 'parser: metrics')
+}
+
+/** The project in dir/repo (main passes all three tests, or runs `suite`) and the mails of both versions of "notes: keep notes". */
+export function makeProject (dir: string, suite = { suite: SUITE, recipe: RECIPE }): Project {
   const repo = join(dir, 'repo')
   mkdirSync(join(repo, '.cairn'), { recursive: true })
   git(repo, 'init', '-q', '-b', 'main')
-  writeFileSync(join(repo, 't.sh'), SUITE)
-  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), RECIPE)
+  writeFileSync(join(repo, 't.sh'), suite.suite)
+  writeFileSync(join(repo, '.cairn', 'recipe.yaml'), suite.recipe)
   writeFileSync(join(repo, 'value'), '41\n')
   git(repo, 'add', '.')
   git(repo, 'commit', '-q', '-m', 'initial')
@@ -116,4 +126,22 @@ export async function smtpSink (t: TestInstance): Promise<{ port: number, mails:
 /** A header's value in a raw mail. */
 export function headerOf (mail: string, name: string): string {
   return new RegExp(`^${name}: (.*)$`, 'im').exec(mail)?.[1]?.trim() ?? ''
+}
+
+/** A cairn command's stdout; it must succeed. */
+export function ok (r: { status: number, stdout: string, stderr: string }): string {
+  if (r.status !== 0) throw new Error(`cairn failed (${r.status}): ${r.stderr}`)
+  return r.stdout
+}
+
+/** The CI's home and a lab's in dir (ci/, lab/), each trusting the other: the lab as a runner, the CI as a maintainer whose jobs it takes. */
+export function ciAndLab (dir: string): { ciHome: string, labHome: string } {
+  const identityOf = (out: string): string => /^identity ([0-9a-f]{64})$/m.exec(out)?.[1] ?? ''
+  const ciHome = join(dir, 'ci')
+  const labHome = join(dir, 'lab')
+  const ci = identityOf(ok(cairn(ciHome, 'init', '--name', 'ci')))
+  const lab = identityOf(ok(cairn(labHome, 'init', '--name', 'lab')))
+  ok(cairn(ciHome, 'trust', 'add', lab, '--role', 'runner'))
+  ok(cairn(labHome, 'trust', 'add', ci, '--role', 'maintainer'))
+  return { ciHome, labHome }
 }

@@ -1,9 +1,11 @@
 import test from 'brittle'
 import type { TestInstance } from 'brittle'
 import { parseCiConfig } from '../../machines/ci-config.js'
-import { CI_NOTES, ciJobKey, planCi } from '../../node/daemon/ci-plan.js'
-import type { CiPlanInput } from '../../node/daemon/ci-plan.js'
+import { CI_NOTES, ciBaselineKey, ciJobKey, planCi } from '../../node/daemon/ci-plan.js'
+import type { CiIntent, CiPlanInput } from '../../node/daemon/ci-plan.js'
 import type { CairnNode } from '../../node/node.js'
+import { baselineOf, jobRequest } from '../../node/views/jobs.js'
+import type { Metric } from '../../protocol/metrics.js'
 import { createNode } from '../helpers/nodes.js'
 
 const CONFIG = parseCiConfig('series: { subjects: [xfs] }\nrepo: r\nprofiles: [build, test]\nrequired: [test]\nverdict: { mbox: m }\n')
@@ -87,4 +89,39 @@ test('ci plan: a run that failed without tests (an error, a patch that does not 
   t.alike(plan(), [], 'aborted: the job is queued again, no verdict yet')
   await failed('apply-failed', 'error: patch failed: fs/xfs/log.c:12')
   t.alike(plan(), [{ kind: 'send-verdict', revision: rev }], 'a run that failed with no tests is a verdict')
+})
+
+test('ci plan with a metric gate: baselines posted beside the series jobs, the verdict waits for them and names the gated regressions', async (t) => {
+  const { node, since } = await world(t)
+  const gated = parseCiConfig('repo: r\nprofiles: [test]\nverdict: { mbox: m }\nmetrics: { gate: [throughput], min-change: { "*": 5 } }\n')
+  const plan = (over: Partial<CiPlanInput> = {}): CiIntent[] => planCi({ views: node.views, config: gated, since, touched: new Map(), submitted: new Set(), handled: new Set(), ...over })
+  const metrics = (throughput: number, latency: number): Metric[] => [
+    { name: 'throughput', value: throughput, unit: 'ops/s', direction: 'higher' },
+    { name: 'latency', value: latency, unit: 'ms', direction: 'lower' }
+  ]
+  const measured = async (jobId: string, build: string, m: Metric[]): Promise<void> => {
+    await node.post('result', { job: jobId, build, testRun: build, verdict: 'pass', tests: [{ name: 't', status: 'pass' }], logs: [], environment: {}, metrics: m }, [jobId])
+    await node.indexer.run()
+  }
+  const jitter = await revision(node, '[PATCH] a change that costs nothing')
+  const slower = await revision(node, '[PATCH] a change that costs a fifth')
+  const jitterJob = await job(node, jitter, 'test')
+  const slowerJob = await job(node, slower, 'test')
+  await node.indexer.run()
+  const first = plan()
+  t.alike(first.map((i) => [i.kind, i.revision.id, i.kind === 'submit-baselines' ? i.jobs.map((j) => j.id) : []]), [['submit-baselines', jitter, [jitterJob]], ['submit-baselines', slower, [slowerJob]]], 'a baseline for each series job, before any result')
+  t.alike(plan({ submitted: new Set([ciBaselineKey(jitter, 'test'), ciBaselineKey(slower, 'test')]) }), [], 'not twice from this process')
+  const request = jobRequest(node.views, jitterJob)?.body
+  const baseline = await node.post('job.request', baselineOf(request as NonNullable<typeof request>), [])
+  await node.indexer.run()
+  t.alike(plan(), [], 'one baseline serves both: same repo, base, recipe, profile and tags')
+  await measured(jitterJob, 'jitter', metrics(968, 209))
+  await measured(slowerJob, 'slower', metrics(800, 240))
+  t.alike(plan(), [], 'the series results are in, the baseline is not')
+  await measured(baseline.id, 'base', metrics(1000, 200))
+  const verdicts = plan().map((i) => [i.kind, i.revision.id, i.kind === 'send-verdict' ? i.metrics.map((m) => [m.profile, m.change.name, m.change.a, m.change.b, m.change.pct, m.change.unit]) : null])
+  t.alike(verdicts, [
+    ['send-verdict', jitter, []],
+    ['send-verdict', slower, [['test', 'throughput', 1000, 800, -20, 'ops/s']]]
+  ], '3.2% of jitter is noise; the 20% drop regresses; latency (+20%) is not gated')
 })

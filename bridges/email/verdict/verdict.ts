@@ -3,8 +3,11 @@
  * series (In-Reply-To and References: its cover letter, else its first
  * patch), from the `result` events of the jobs that tested that revision:
  * "CI passed", or the failures with their details and the log lines that
- * matter. The Message-ID is a hash of the results, so the same verdict
- * mailed twice is one message to every archive.
+ * matter. With a metric gate (ci.yaml `metrics:`), a run whose gated
+ * metrics regressed against its baseline fails as a failed test does, and
+ * the mail names each metric, baseline -> new value, size and unit. The
+ * Message-ID is a hash of the results, so the same verdict mailed twice is
+ * one message to every archive.
  */
 import { createHash } from 'node:crypto'
 import type { CairnNode } from '../../../node/node.js'
@@ -14,6 +17,7 @@ import type { RevisionView, SeriesView } from '../../../node/views/series/index.
 import { resolveResult, resultsOfJob } from '../../../node/views/results.js'
 import type { ResultEvent } from '../../../node/views/results.js'
 import { CairnError, isCairnError } from '../../../protocol/errors.js'
+import type { MetricChange } from '../../../protocol/metrics.js'
 
 export interface VerdictMail {
   /** The whole message (headers and body), LF line ends. */
@@ -34,6 +38,8 @@ interface VerdictOptions {
   /** Override the recipients (default: the series author, Cc the list when it is an address). */
   to?: string[]
   now?: Date
+  /** Gated metric regressions against the baseline, by profile (node/daemon/ci-plan.ts MetricFinding): each fails its run. */
+  metrics?: ReadonlyArray<{ profile: string, baseline: string, change: MetricChange }>
 }
 
 const MAX_LOG_LINES = 40 // per log: enough to see the error, short enough for a mail
@@ -65,7 +71,23 @@ function runsOf (node: CairnNode, revision: RevisionView): Run[] {
 }
 
 const failing = (r: ResultEvent): Array<ResultEvent['body']['tests'][number]> => r.body.tests.filter((t) => t.status === 'fail' || t.status === 'error' || t.status === 'xpass')
-const passed = (run: Run): boolean => run.tests.body.verdict === 'pass'
+type Findings = NonNullable<VerdictOptions['metrics']>
+const regressedIn = (run: Run, metrics: Findings): Findings => metrics.filter((m) => m.profile === run.profile)
+const passed = (run: Run, metrics: Findings = []): boolean => run.tests.body.verdict === 'pass' && regressedIn(run, metrics).length === 0
+
+const num = (x: number): string => String(Number(x.toPrecision(6)))
+
+/** `        throughput: 1000 -> 800 ops/s, -200 (-20.0%), higher is better` under the baseline it regressed against. */
+function metricText (found: Findings): string[] {
+  if (found.length === 0) return []
+  const out = [`    metrics that regressed against the baseline (result ${found[0]?.baseline.slice(0, 12) ?? ''}):`]
+  for (const { change: c } of found) {
+    const sign = c.delta > 0 ? '+' : ''
+    const pct = c.pct === null ? '' : ` (${sign}${c.pct.toFixed(1)}%)`
+    out.push(`        ${c.name}: ${num(c.a)} -> ${num(c.b)} ${c.unit}, ${sign}${num(c.delta)}${pct}, ${c.direction} is better`)
+  }
+  return out
+}
 
 /** Lines of a log worth quoting: those naming a failing test or saying error/fail, with one line of context. */
 function relevantLines (log: string, names: readonly string[], max = MAX_LOG_LINES): string[] {
@@ -150,7 +172,8 @@ export async function verdictMail (node: CairnNode, ref: string, opts: VerdictOp
     throw new CairnError('NO_RESULTS', `no result yet for ${series.id} v${revision.version} (revision ${revision.id}); submit a job (cairn job submit --series ${revision.id} ...) and let a runner publish its result first`)
   }
   const b = revision.body
-  const ok = runs.every(passed)
+  const metrics = opts.metrics ?? []
+  const ok = runs.every((run) => passed(run, metrics))
   const runner = (key: string): string => node.views.identities.get(key)?.name ?? key.slice(0, 12)
   const patches = b.patches.filter((p) => p.missing !== true && p.index > 0).length
   const lines: string[] = [
@@ -162,10 +185,11 @@ export async function verdictMail (node: CairnNode, ref: string, opts: VerdictOp
   for (const run of runs) {
     const r = run.tests
     const reused = run.result.id !== r.id ? `, reusing ${r.id.slice(0, 12)}` : ''
-    lines.push(`${passed(run) ? 'PASS' : 'FAIL'}  ${run.profile} on ${runner(run.result.author)}: ${r.body.verdict}, ${counts(r)}${reused}`)
-    if (!passed(run)) lines.push(...await failureText(node, run))
+    lines.push(`${passed(run, metrics) ? 'PASS' : 'FAIL'}  ${run.profile} on ${runner(run.result.author)}: ${r.body.verdict}, ${counts(r)}${reused}`)
+    if (r.body.verdict !== 'pass') lines.push(...await failureText(node, run))
+    lines.push(...metricText(regressedIn(run, metrics)))
   }
-  lines.push('', ok ? 'CI passed.' : `Sorry, ${runs.filter((r) => !passed(r)).length} of ${runs.length} test run${runs.length === 1 ? '' : 's'} failed.`, '',
+  lines.push('', ok ? 'CI passed.' : `Sorry, ${runs.filter((r) => !passed(r, metrics)).length} of ${runs.length} test run${runs.length === 1 ? '' : 's'} failed.`, '',
     'To look at a run: cairn results show RESULT --log',
     ...runs.map((run) => `  ${run.profile}: result ${run.result.id} (job ${run.job.slice(0, 12)})`),
     `Revision: ${revision.id}`, '', '-- ', `cairn node ${node.name !== '' ? node.name : node.identityKey.slice(0, 12)}`)
@@ -177,7 +201,7 @@ export async function verdictMail (node: CairnNode, ref: string, opts: VerdictOp
   const list = b.source.list
   const cc = opts.to === undefined && list !== undefined && /^[^\s@<>]+@[^\s@<>]+$/.test(list) ? [list] : []
   const anchor = b.cover?.messageId ?? b.patches.find((p) => p.messageId !== undefined)?.messageId ?? ''
-  const digest = createHash('sha256').update(revision.id).update(runs.map((r) => r.result.id).join(',')).digest('hex').slice(0, 24)
+  const digest = createHash('sha256').update(revision.id).update(runs.map((r) => r.result.id).join(',')).update(metrics.map((m) => m.baseline).join(',')).digest('hex').slice(0, 24)
   const messageId = `cairn-verdict-${digest}@cairn.invalid`
   const subject = replySubject(series, revision)
   const headers = [
