@@ -109,12 +109,18 @@ export class Views {
     return (this.q('SELECT s.scope FROM feed_scopes s JOIN feeds f ON f.n = s.feed WHERE f.key = ? ORDER BY s.scope').all(blob(feed)) as Array<{ scope: string }>).map((r) => r.scope)
   }
 
-  /** Events in log order (indexed.ts), optionally filtered; `limit`: the last so many. */
-  query (filter: { type?: string, author?: string, limit?: number } = {}): IndexedEvent[] {
+  /**
+   * Events in log order (indexed.ts), optionally filtered; `limit`: the last
+   * so many; `afterTs`: only those whose log-order key is past this ts (for
+   * one author's own feed, whose ts strictly increases, the events after the
+   * one with that ts: an index range with `author`).
+   */
+  query (filter: { type?: string, author?: string, limit?: number, afterTs?: number } = {}): IndexedEvent[] {
     const where: string[] = []
     const params: unknown[] = []
     if (filter.type !== undefined) { where.push('e.type = ?'); params.push(filter.type) }
     if (filter.author !== undefined) { where.push('e.author = ?'); params.push(blob(filter.author)) }
+    if (filter.afterTs !== undefined) { where.push('e.kts > ?'); params.push(filter.afterTs) }
     const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
     if (filter.limit === undefined) return this.rows(`${clause} ORDER BY ${LOG_ORDER}`, ...params)
     return this.rows(`${clause} ORDER BY ${NEWEST_FIRST} LIMIT ?`, ...params, filter.limit).reverse()

@@ -6,6 +6,7 @@ import type { BlobRef } from '../../../protocol/schemas.js'
 import type { MailRecord } from './mail-record.js'
 import { groupingKeys } from '../series/keys.js'
 import { dropLog, logFrames, openBridgeDb, stampBridgeDb } from './bridge-db.js'
+import { PublishedIndex } from './published.js'
 
 /** What one part of the archive publishes (regroup.ts): summed, the whole archive's figures. */
 export interface Tally { series: number, revisions: number, replies: number, trailers: number, raw: number }
@@ -43,6 +44,8 @@ export class BridgeState {
   readonly cursors = new Map<string, string>()
   /** Mails before this index are grouped and published. */
   grouped: number
+  /** What the bridge has published, read from the node's own events (published.ts). */
+  readonly published: PublishedIndex
   readonly blobs: { get: (hash: string) => BlobRef | undefined, set: (hash: string, ref: BlobRef) => void }
   private count: number
   private readonly db: Db
@@ -79,6 +82,7 @@ export class BridgeState {
     for (const r of this.db.prepare('SELECT key, value FROM cursors').all() as Array<{ key: string, value: string }>) this.cursors.set(r.key, r.value)
     // blobs stored by a batch not yet recorded: BlobStore holds them, so they are known at once
     if (opened.fresh) this.migrate(join(dir, 'state.log'))
+    this.published = new PublishedIndex(this.db)
     const pending = new Map<string, BlobRef>()
     this.blobs = {
       get: (hash) => pending.get(hash) ?? this.blobRef(hash),

@@ -150,7 +150,7 @@ export async function ingest (node: CairnNode, state: BridgeState, source: MailS
 
   progress.phase = 'publish'
   report()
-  const published = await publish(node, desired)
+  const published = await publish(node, desired, state.published)
   // A --match run publishes only some series: the parts stay to be grouped again by a run without it.
   if (!filtering) state.recordGrouping(parts)
   const referenced = new Set([...desired.revisions.flatMap((d) => d.mails), ...desired.reviews.map((r) => r.record)].map((r) => r.raw.hash))

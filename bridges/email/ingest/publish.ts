@@ -1,38 +1,24 @@
 /**
  * Publish what the grouping says, minus what the bridge already published.
  * "Already published" is read from this node's own events in the views,
- * never from a local file: whatever a killed run managed to append counts,
- * and nothing is appended twice. A revision whose body changed (a late patch
+ * never from a local file: published.ts indexes them, reading at the start
+ * of each run the events appended since its last read, so whatever a killed
+ * run managed to append counts, nothing is appended twice, and a run does
+ * not read the whole history back. A revision whose body changed (a late patch
  * filled a hole, a reply moved it) is republished in the same slot (series
  * id, version), where the views keep the latest; a slot whose mails moved to
  * another series id or version is retired by the new event's `replaces`.
  */
 import type { CairnNode } from '../../../node/node.js'
-import type { IndexedEvent } from '../../../node/views/views.js'
-import { byTsThenId } from '../../../node/views/views.js'
 import type { CairnEvent, Draft } from '../../../protocol/event.js'
 import { validateDraft } from '../../../protocol/event.js'
 import { isCairnError } from '../../../protocol/errors.js'
 import { pack } from '../../../protocol/codec.js'
 import type { BodyOf, EventType } from '../../../protocol/schemas.js'
-import { rawBody, slotKey } from './bodies.js'
+import { rawBody } from './bodies.js'
 import type { Desired, DesiredRaw } from './bodies.js'
 import type { MailRecord } from './mail-record.js'
-
-type Own<T extends EventType> = IndexedEvent & CairnEvent<T>
-
-interface Slot { current: Own<'series.revision'>, ids: string[] }
-
-interface Published {
-  slots: Map<string, Slot>
-  /** Any own revision EventId (retired ones too) -> the slot it stands for now. */
-  slotOf: Map<string, string>
-  /** Message-ID -> slots whose revision in force lists it. */
-  claimed: Map<string, string[]>
-  reviews: Map<string, Own<'review'>>
-  raws: Map<string, Own<'mail.raw'>>
-  latestTs: number
-}
+import type { PublishedIndex } from './published.js'
 
 export interface PublishCounts {
   'series.revision': number
@@ -40,36 +26,6 @@ export interface PublishCounts {
   'mail.raw': number
   /** Bodies that failed their schema and went out as mail.raw instead. */
   fallbacks: number
-}
-
-function publishedBy (node: CairnNode): Published {
-  const own = node.views.query({ author: node.identityKey }).sort(byTsThenId)
-  const out: Published = { slots: new Map(), slotOf: new Map(), claimed: new Map(), reviews: new Map(), raws: new Map(), latestTs: own[own.length - 1]?.ts ?? 0 }
-  const replacedBy = new Map<string, string>()
-  for (const e of own) if (e.type === 'series.revision') for (const old of e.body.replaces ?? []) replacedBy.set(old, e.id)
-  for (const e of own) {
-    if (e.type === 'series.revision') {
-      if (replacedBy.has(e.id)) continue
-      const key = slotKey(e.body.series, e.body.version)
-      const slot = out.slots.get(key)
-      out.slots.set(key, { current: e, ids: [...(slot?.ids ?? []), e.id] })
-      out.slotOf.set(e.id, key)
-    } else if (e.type === 'review' && e.body.messageId !== undefined) {
-      out.reviews.set(e.body.messageId, e)
-    } else if (e.type === 'mail.raw') {
-      out.raws.set(e.body.mail.hash, e)
-    }
-  }
-  for (const old of replacedBy.keys()) {
-    let at = old
-    for (let hops = 0; hops < 64 && replacedBy.has(at); hops++) at = replacedBy.get(at) as string
-    const key = out.slotOf.get(at)
-    if (key !== undefined) out.slotOf.set(old, key)
-  }
-  for (const [key, slot] of out.slots) {
-    for (const id of slot.current.body.source.messageIds) out.claimed.set(id, [...(out.claimed.get(id) ?? []), key])
-  }
-  return out
 }
 
 /**
@@ -96,9 +52,9 @@ function schemaProblem (type: EventType, body: unknown): string | null {
 }
 
 /** Append the events the grouping calls for and the node's feed lacks; returns what was appended. */
-export async function publish (node: CairnNode, desired: Desired): Promise<PublishCounts> {
+export async function publish (node: CairnNode, desired: Desired, published: PublishedIndex): Promise<PublishCounts> {
   const counts: PublishCounts = { 'series.revision': 0, review: 0, 'mail.raw': 0, fallbacks: 0 }
-  const published = publishedBy(node)
+  published.catchUp(node)
   // A republication must sort after what it republishes even if the clock went back.
   const floor = published.latestTs + 1
   const ts = (): number => Math.max(Date.now(), floor)
@@ -121,17 +77,17 @@ export async function publish (node: CairnNode, desired: Desired): Promise<Publi
     const keys: string[] = []
     const mailsOf: MailRecord[][] = []
     for (const d of wave) {
-      const slot = published.slots.get(d.key)
+      const slot = published.slot(node, d.key)
       if (slot !== undefined && same(withoutReplaces(slot.current.body), d.body)) {
         inForce.set(d.key, slot.current.id)
         continue
       }
       const replaces: string[] = []
       for (const id of d.body.source.messageIds) {
-        for (const key of published.claimed.get(id) ?? []) {
+        for (const key of published.claimed(id)) {
           if (desiredKeys.has(key) || retired.has(key)) continue
           retired.add(key)
-          replaces.push(...(published.slots.get(key)?.ids ?? []))
+          replaces.push(...(published.slot(node, key)?.ids ?? []))
         }
       }
       const body = replaces.length > 0 ? { ...d.body, replaces } : d.body
@@ -159,8 +115,8 @@ export async function publish (node: CairnNode, desired: Desired): Promise<Publi
     }
     const target: BodyOf<'review'>['target'] = r.patch === undefined ? { revision } : { revision, patch: r.patch }
     const body: BodyOf<'review'> = { target, ...r.body }
-    const old = published.reviews.get(r.messageId)
-    if (old !== undefined && published.slotOf.get(old.body.target.revision) === r.key && old.body.target.patch === r.patch) {
+    const old = published.review(node, r.messageId)
+    if (old !== undefined && published.slotOf(old.body.target.revision) === r.key && old.body.target.patch === r.patch) {
       const { target: _, ...rest } = old.body
       if (same(rest, r.body)) continue
     }
@@ -171,7 +127,7 @@ export async function publish (node: CairnNode, desired: Desired): Promise<Publi
   counts.review += posted.filter((e) => e !== null).length
   const drafts: Draft[] = []
   for (const r of [...desired.raws, ...fallbacks]) {
-    const old = published.raws.get(r.hash)
+    const old = published.raw(node, r.hash)
     if (old !== undefined && same(old.body, r.body)) continue
     drafts.push({ type: 'mail.raw', body: r.body, ts: ts() })
     counts['mail.raw']++
