@@ -182,8 +182,12 @@ class Gathering {
   private reviewFacts (e: CairnEvent<'review'>, patchIndex: number | undefined, carriedFrom: number | undefined): Fact[] {
     const out: Fact[] = []
     const trust = this.ctx.trust
-    const bridge = hasRole(trust, e.author, 'bridge')
-    const direct = !bridge && hasRole(trust, e.author, 'reviewer', 'maintainer')
+    const speaks = hasRole(trust, e.author, 'reviewer', 'maintainer')
+    // A reply the bridge read from mail (it names the mail's Message-ID) relays the sender's trailers; a
+    // review without one from an identity that is also a reviewer is its own word (a node trusts itself
+    // for every role, bridge included: its own `cairn review` must count on its own node).
+    const bridge = hasRole(trust, e.author, 'bridge') && (e.body.messageId !== undefined || !speaks)
+    const direct = !bridge && speaks
     const patch = patchIndex === undefined ? {} : { patch: patchIndex }
     const from = carriedFrom === undefined ? {} : { carried: carriedFrom }
     for (const t of e.body.trailers) {

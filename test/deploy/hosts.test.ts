@@ -7,8 +7,6 @@
 // job meanwhile, rejoins, and everything converges.
 import test from 'brittle'
 import { join } from 'node:path'
-import { CairnNode } from '../../node/node.js'
-import type { Role } from '../../protocol/schemas.js'
 import { DIFF, rawMail } from '../email/ingest-fixture.js'
 import { helperArgv, killed } from '../helpers/child.js'
 import { cairnArgv, runArgv, watchedChild } from '../helpers/cli.js'
@@ -16,31 +14,11 @@ import type { CairnChild } from '../helpers/cli.js'
 import { makeHosts, netnsUnavailable } from '../helpers/netns.js'
 import type { Host } from '../helpers/netns.js'
 import { makeProject } from '../runners/fixture.js'
+import { homes, seen } from './lab.js'
+import type { Sse } from './lab.js'
 
 const skip = netnsUnavailable()
 const FIX = rawMail({ id: 'fix@hosts.test', subject: '[PATCH] value: fix the answer', body: 'It was off by one.\n' + DIFF('value', '41', '42') })
-
-interface Sse { event: string, data: { type?: string, id?: string, body?: Record<string, unknown> } }
-
-/** The SSE watcher's events so far, parsed. */
-const seen = (watcher: CairnChild): Sse[] => watcher.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Sse)
-
-/** Homes made in-process (faster than a CLI run per step), with the trust each gives the others. */
-async function homes (dir: string, names: string[], roles: Record<string, Record<string, Role[]>>): Promise<Record<string, { home: string, identity: string }>> {
-  const out: Record<string, { home: string, identity: string }> = {}
-  for (const name of names) {
-    const node = await CairnNode.init(join(dir, name), name)
-    out[name] = { home: join(dir, name), identity: node.identityKey }
-    await node.close()
-  }
-  for (const [who, trusts] of Object.entries(roles)) {
-    const node = await CairnNode.open(out[who]?.home ?? '')
-    try {
-      for (const [whom, r] of Object.entries(trusts)) await node.trust(out[whom]?.identity ?? '', r)
-    } finally { await node.close() }
-  }
-  return out
-}
 
 test('hosts: a series ingested on one host is tested by the runner with its tags on another, the result reaches the first through the swarm; a host cut off and back converges', { skip: skip ?? false, timeout: 180_000 }, async (t) => {
   if (skip !== null) t.comment(`skipped: ${skip}`)
