@@ -1,15 +1,16 @@
 import type { AnyEvent, CairnEvent } from '../protocol/event.js'
 import { CairnError } from '../protocol/errors.js'
+import type { BodyOf } from '../protocol/schemas.js'
 import { carryOver, sameSeriesAs, standsFor } from './carry-over.js'
 import type { StandsFor } from './carry-over.js'
 import { maintainerEmails } from './maintainers.js'
+import { MetricFacts } from './metric-facts.js'
 import type { Policy } from './policy-file.js'
 import { requirements, reviewersOf } from './requirements.js'
 import type { Fact, Requirements, RevisionInput } from './revision-context.js'
 import { short } from './order.js'
 import type { Identities, Trust } from './trust.js'
 import { hasRole, parsePerson } from './trust.js'
-
 
 
 /** Trailer a revision's author (or a maintainer) uses to withdraw it. */
@@ -69,8 +70,10 @@ class Gathering {
   private readonly patchIndexes: number[]
   /** Lower-cased addresses of the patches' authors. */
   private readonly patchAuthors: Set<string>
-  /** Job requests for a required profile: job id -> profile. */
-  private readonly jobs = new Map<string, string>()
+  /** Job requests for a required profile: job id -> its body. */
+  private readonly jobs = new Map<string, BodyOf<'job.request'>>()
+  /** The policy's metric gate, when it has one. */
+  private readonly metrics: MetricFacts | null
   private readonly resultsById = new Map<string, CairnEvent<'result'>>()
   /** Other revisions whose reviews produced a fact. */
   private readonly contributed = new Set<string>()
@@ -110,6 +113,7 @@ class Gathering {
     this.patchIndexes = rev.body.patches.filter((p) => p.missing !== true).map((p) => p.index).sort((a, b) => a - b)
     this.patchAuthors = new Set(rev.body.patches.map((p) => p.author?.email.toLowerCase()).filter((e): e is string => e !== undefined))
     for (const e of events) if (e.type === 'result') this.resultsById.set(e.id, e)
+    this.metrics = policy.metrics === undefined ? null : new MetricFacts(policy.metrics, (e) => this.resolve(e))
   }
 
   take (e: AnyEvent): void {
@@ -121,8 +125,9 @@ class Gathering {
         this.review(e)
         break
       case 'job.request':
+        this.metrics?.job(e)
         if (e.body.revision === this.rev.id && this.req.profiles.includes(e.body.profile)) {
-          this.jobs.set(e.id, e.body.profile)
+          this.jobs.set(e.id, e.body)
           this.add(e, { type: 'job', id: e.id, profile: e.body.profile })
         }
         break
@@ -150,10 +155,11 @@ class Gathering {
       this.inputs.add(id)
     }
     const rev = this.rev
+    const facts = this.metrics === null ? this.facts : this.metrics.apply(this.facts, this.inputs, this.notes)
     return {
       revision: rev,
       input: { revision: rev.id, version: rev.body.version, patches: this.patchIndexes, req: this.req },
-      facts: this.facts,
+      facts,
       inputs: [...this.inputs].sort(),
       notes: this.notes
     }
@@ -216,26 +222,31 @@ class Gathering {
 
   /** Results that count: for a required job of this revision, from a trusted runner. */
   private result (e: CairnEvent<'result'>): void {
-    const profile = e.body.job === undefined ? undefined : this.jobs.get(e.body.job)
-    if (profile === undefined) return
-    if (!hasRole(this.ctx.trust, e.author, 'runner')) {
+    const trusted = hasRole(this.ctx.trust, e.author, 'runner')
+    if (trusted) this.metrics?.result(e)
+    const job = e.body.job === undefined ? undefined : this.jobs.get(e.body.job)
+    if (job === undefined) return
+    const profile = job.profile
+    if (!trusted) {
       this.add(e, { type: 'untrusted-result', id: e.id, profile, runner: e.author })
       return
     }
-    const verdict = this.resolveVerdict(e)
-    if (verdict === null) {
+    const run = this.resolve(e)
+    if (run === null) {
       this.notes.push(`result ${short(e.id)} reuses a result that is not available or not from a trusted runner`)
       this.inputs.add(e.id)
       return
     }
-    this.add(e, { type: 'result', id: e.id, profile, verdict, build: e.body.build, runner: e.author })
+    const fact = { type: 'result' as const, id: e.id, profile, verdict: run.body.verdict as Verdict, build: e.body.build, runner: e.author }
+    this.add(e, fact)
+    this.metrics?.gated(fact, job, e)
   }
 
-  /** A 'reused' result stands for the one it names (which must be a trusted runner's). */
-  private resolveVerdict (e: CairnEvent<'result'>): Verdict | null {
+  /** The run a result stands for: itself, or what a 'reused' result names (which must be a trusted runner's). */
+  private resolve (e: CairnEvent<'result'>): CairnEvent<'result'> | null {
     let cur = e
     for (let hops = 0; hops < 8; hops++) {
-      if (cur.body.verdict !== 'reused') return cur.body.verdict
+      if (cur.body.verdict !== 'reused') return cur
       const next = cur.body.reuses === undefined ? undefined : this.resultsById.get(cur.body.reuses)
       if (next === undefined || !hasRole(this.ctx.trust, next.author, 'runner')) return null
       this.inputs.add(next.id)

@@ -3,6 +3,8 @@ import { canonicalHash } from '../protocol/canonical.js'
 import type { CanonicalValue } from '../protocol/canonical.js'
 import { CairnError, isCairnError } from '../protocol/errors.js'
 import type { Maintainers } from './maintainers.js'
+import { parseMetricGate } from './metric-gate.js'
+import type { MetricGate } from './metric-gate.js'
 import { parseMaintainers } from './maintainers.js'
 import { fail, glob, Issue, list, mapping, parseChecked } from './yaml-check.js'
 import type { Path } from './yaml-check.js'
@@ -44,11 +46,13 @@ export interface Policy {
   reset: { onNewRevision: boolean, keepIfPatchesUnchanged: boolean }
   selection: SelectionRule[]
   autoSubmit: boolean
+  /** Metric regressions against the baseline that fail a required result (machines/metric-gate.ts); absent: none do. */
+  metrics?: MetricGate
 }
 
 const DEFAULT_APPROVAL_TRAILERS = ['Reviewed-by']
 
-const TOP_KEYS = ['reviews', 'tests', 'veto', 'paths', 'maintainers', 'reset', 'selection', 'autoSubmit']
+const TOP_KEYS = ['reviews', 'tests', 'veto', 'paths', 'maintainers', 'reset', 'selection', 'autoSubmit', 'metrics']
 const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/
 const TRAILER = /^[A-Za-z][A-Za-z0-9-]{0,99}$/
 
@@ -134,7 +138,23 @@ function validate (value: unknown): Policy {
       keepIfPatchesUnchanged: flag(reset.keepIfPatchesUnchanged, ['reset', 'keepIfPatchesUnchanged'], true)
     },
     selection,
-    autoSubmit: flag(top.autoSubmit, ['autoSubmit'], false)
+    autoSubmit: flag(top.autoSubmit, ['autoSubmit'], false),
+    ...metricsOf(top.metrics)
+  }
+}
+
+function metricsOf (v: unknown): { metrics?: MetricGate } {
+  const gate = parseMetricGate(v, ['metrics'])
+  return gate === null ? {} : { metrics: gate }
+}
+
+/** The gate as the hash covers it: percentages as their decimal text (canonical values are integers only). */
+function canonicalGate (gate: MetricGate): CanonicalValue {
+  const pct = (n: number): string => String(n)
+  const { default: fallback, byName = {} } = gate.minChange
+  return {
+    names: gate.names === 'all' ? 'all' : [...gate.names],
+    minChange: { ...(fallback === undefined ? {} : { default: pct(fallback) }), byName: Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, pct(v)])) }
   }
 }
 
@@ -193,7 +213,8 @@ export function canonicalPolicy (policy: Policy): CanonicalValue {
     ...(policy.maintainers === null ? {} : { maintainers: { file: policy.maintainers.file, digest: policy.maintainers.digest } }),
     reset: { ...policy.reset },
     selection: policy.selection.map((s) => ({ match: s.match, profiles: [...s.profiles] })),
-    autoSubmit: policy.autoSubmit
+    autoSubmit: policy.autoSubmit,
+    ...(policy.metrics === undefined ? {} : { metrics: canonicalGate(policy.metrics) })
   }
 }
 

@@ -8,7 +8,7 @@ import { contextRevisions, decideKnown } from '../policy/decide.js'
 import type { DiffInfo } from '../policy/diffs.js'
 import type { RevisionEvent } from '../policy/events.js'
 import { affectedBy, revisionEvent } from '../policy/events.js'
-import { missingJobs } from '../policy/jobs.js'
+import { missingBaselines, missingJobs } from '../policy/jobs.js'
 import { latestDecision } from '../views/decisions.js'
 import { byTsThenId } from '../views/views.js'
 import type { IndexedEvent, Views } from '../views/views.js'
@@ -44,7 +44,9 @@ export interface PlanInput {
   submitted: ReadonlySet<string>
 }
 
-export const jobKey = (revision: string, profile: string): string => `${revision}\u0000${profile}`
+const jobKey = (revision: string, profile: string): string => `${revision}\u0000${profile}`
+/** What a draft is among the revision's jobs: its profile, or its baseline's (a metric gate's). */
+export const draftKey = (revision: string, body: Draft<'job.request'>['body']): string => jobKey(revision, body.revision === undefined ? `baseline ${body.profile}` : body.profile)
 
 /** States in which a revision needs no more tests: nothing is submitted for it. */
 const SETTLED = new Set(['superseded', 'merged', 'rejected'])
@@ -130,6 +132,8 @@ function planRevision (input: PlanInput, revision: RevisionEvent): Intent | null
     const touched = known.get(revision.id)?.touched ?? []
     const jobs = missingJobs(views, policy, revision, touched, template).filter((j) => !input.submitted.has(jobKey(revision.id, j.body.profile)))
     if (jobs.length > 0) return { kind: 'submit-jobs', revision, jobs }
+    const baselines = missingBaselines(views, policy, revision).filter((j) => !input.submitted.has(draftKey(revision.id, j.body)))
+    if (baselines.length > 0) return { kind: 'submit-jobs', revision, jobs: baselines }
   }
   const last = latestDecision(views, revision.id, views.root)
   return last === null || last.body.verdict !== decision.verdict ? { kind: 'publish-decision', revision, decision } : null

@@ -10,7 +10,7 @@ import type { RevisionEvent } from '../policy/events.js'
 import type { PolicyHolder } from '../policy/holder.js'
 import { byTsThenId } from '../views/views.js'
 import type { IndexedEvent } from '../views/views.js'
-import { jobKey, planPass, revisionsToPlan } from './maintainer-plan.js'
+import { draftKey, planPass, revisionsToPlan } from './maintainer-plan.js'
 import type { DiffRead, Intent } from './maintainer-plan.js'
 
 interface MaintainerOptions {
@@ -191,14 +191,17 @@ export class MaintainerLoop {
   }
 
   private async submit ({ revision, jobs }: Submit, report: PassReport): Promise<void> {
-    const keys = jobs.map((j) => jobKey(revision.id, j.body.profile))
+    const keys = jobs.map((j) => draftKey(revision.id, j.body))
     for (const k of keys) this.submitted.add(k)
     const posted = await this.node.postMany(jobs).catch((err: unknown) => {
       for (const k of keys) this.submitted.delete(k) // not published: a later pass may try again
       throw err
     })
     await this.node.indexer.run()
-    for (const e of posted) this.opts.out(`job      ${labelOf(revision)}: requested ${String((e.body as { profile: string }).profile)} (${e.id.slice(0, 12)})`)
+    for (const e of posted) {
+      const body = e.body as Submit['jobs'][number]['body']
+      this.opts.out(`job      ${labelOf(revision)}: requested ${body.revision === undefined ? 'the baseline of ' : ''}${body.profile} (${e.id.slice(0, 12)})`)
+    }
     report.jobs.push(...jobs)
   }
 

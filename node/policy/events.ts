@@ -1,3 +1,4 @@
+import { baselineOf, jobInputsKey } from '../../machines/job-inputs.js'
 import type { CairnEvent } from '../../protocol/event.js'
 import type { IndexedEvent, Views } from '../views/views.js'
 
@@ -10,6 +11,11 @@ interface PolicyIndex {
   bySeries: Map<string, RevisionEvent[]>
   reviewsByTarget: Map<string, Array<Indexed<'review'>>>
   jobsByRevision: Map<string, Array<Indexed<'job.request'>>>
+  /** Job inputs (machines/job-inputs.ts) -> baseline jobs (no revision) of them; and -> the series jobs whose baseline they are. */
+  baselinesByInputs: Map<string, Array<Indexed<'job.request'>>>
+  seriesJobsByBaseline: Map<string, Array<Indexed<'job.request'>>>
+  /** Test-run identity -> its results: a baseline's noise for a metric gate. */
+  resultsByTestRun: Map<string, Array<Indexed<'result'>>>
   resultsByJob: Map<string, Array<Indexed<'result'>>>
   resultsById: Map<string, Indexed<'result'>>
   /** result id -> results that say they reuse it */
@@ -29,16 +35,23 @@ function push<V> (map: Map<string, V[]>, key: string, value: V): void {
 
 export function policyIndex (views: Views): PolicyIndex {
   return views.derive('policy/index', (v) => {
-    const index: PolicyIndex = { bySeries: new Map(), reviewsByTarget: new Map(), jobsByRevision: new Map(), resultsByJob: new Map(), resultsById: new Map(), reusedBy: new Map(), mergesByRevision: new Map(), replacedBy: new Map() }
+    const index: PolicyIndex = { bySeries: new Map(), reviewsByTarget: new Map(), jobsByRevision: new Map(), baselinesByInputs: new Map(), seriesJobsByBaseline: new Map(), resultsByTestRun: new Map(), resultsByJob: new Map(), resultsById: new Map(), reusedBy: new Map(), mergesByRevision: new Map(), replacedBy: new Map() }
     const of = <T extends CairnEvent['type']>(type: T): Array<Indexed<T>> => (v.ofType(type)) as Array<Indexed<T>>
     for (const e of of('series.revision')) {
       push(index.bySeries, seriesKey(e.body), e)
       for (const old of e.body.replaces ?? []) push(index.replacedBy, old, e)
     }
     for (const e of of('review')) push(index.reviewsByTarget, e.body.target.revision, e)
-    for (const e of of('job.request')) if (e.body.revision !== undefined) push(index.jobsByRevision, e.body.revision, e)
+    for (const e of of('job.request')) {
+      if (e.body.revision === undefined) push(index.baselinesByInputs, jobInputsKey(e.body), e)
+      else {
+        push(index.jobsByRevision, e.body.revision, e)
+        push(index.seriesJobsByBaseline, jobInputsKey(baselineOf(e.body)), e)
+      }
+    }
     for (const e of of('result')) {
       index.resultsById.set(e.id, e)
+      push(index.resultsByTestRun, e.body.testRun, e)
       if (e.body.job !== undefined) push(index.resultsByJob, e.body.job, e)
       if (e.body.reuses !== undefined) push(index.reusedBy, e.body.reuses, e)
     }
@@ -64,8 +77,10 @@ const REUSE_HOPS = 8
  * Exactly the events `decide` reads for one revision (machines/facts.ts):
  * the revisions of its series and those it replaces, reviews of any of them (carried over or not),
  * the job requests of this revision, their results and the results those
- * reuse, and merges of it. Deciding over this share gives the same decision
- * as deciding over every event, without a scan per revision.
+ * reuse, their baselines' jobs and results with the other runs of those
+ * results' test-run identities (a metric gate's reference and noise), and
+ * merges of it. Deciding over this share gives the same decision as
+ * deciding over every event, without a scan per revision.
  */
 export function eventsFor (views: Views, revision: RevisionEvent): IndexedEvent[] {
   const index = policyIndex(views)
@@ -74,8 +89,9 @@ export function eventsFor (views: Views, revision: RevisionEvent): IndexedEvent[
   const revisions = [...seriesRevisions(views, revision), ...replaced]
   out.push(...revisions)
   for (const r of revisions) out.push(...(index.reviewsByTarget.get(r.id) ?? []))
-  for (const job of index.jobsByRevision.get(revision.id) ?? []) {
-    out.push(job)
+  /** The job's results, each with the chain of results it reuses; the last of each chain. */
+  const resultsOf = (job: Indexed<'job.request'>): Array<Indexed<'result'>> => {
+    const ran: Array<Indexed<'result'>> = []
     for (const result of index.resultsByJob.get(job.id) ?? []) {
       out.push(result)
       let cur = result
@@ -85,6 +101,16 @@ export function eventsFor (views: Views, revision: RevisionEvent): IndexedEvent[
         out.push(next)
         cur = next
       }
+      ran.push(cur)
+    }
+    return ran
+  }
+  for (const job of index.jobsByRevision.get(revision.id) ?? []) {
+    out.push(job)
+    resultsOf(job)
+    for (const baseline of index.baselinesByInputs.get(jobInputsKey(baselineOf(job.body))) ?? []) {
+      out.push(baseline)
+      for (const run of resultsOf(baseline)) out.push(...(index.resultsByTestRun.get(run.body.testRun) ?? []))
     }
   }
   out.push(...(index.mergesByRevision.get(revision.id) ?? []))
@@ -119,6 +145,10 @@ export function affectedBy (views: Views, e: IndexedEvent): string[] | 'all' {
       const visit = (r: IndexedEvent & CairnEvent<'result'>, hops: number): void => {
         const job = r.body.job === undefined ? undefined : views.event(r.body.job)
         if (job !== undefined && job.type === 'job.request' && job.body.revision !== undefined) out.add(job.body.revision)
+        // a baseline's result: the revisions whose jobs it is the baseline of (a metric gate compares with it)
+        if (job !== undefined && job.type === 'job.request' && job.body.revision === undefined) {
+          for (const s of index.seriesJobsByBaseline.get(jobInputsKey(job.body)) ?? []) if (s.body.revision !== undefined) out.add(s.body.revision)
+        }
         if (hops < REUSE_HOPS) for (const by of index.reusedBy.get(r.id) ?? []) visit(by, hops + 1)
       }
       visit(e as Indexed<'result'>, 0)

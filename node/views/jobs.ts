@@ -5,6 +5,7 @@
  * views version; the fold runs at the caller's `now`, because a lease
  * expires with time and not with events.
  */
+import { baselineOf, jobInputsKey } from '../../machines/job-inputs.js'
 import { foldJob } from '../../machines/job-lifecycle.js'
 import type { JobState } from '../../machines/job-lifecycle.js'
 import { byTsThenId } from './views.js'
@@ -149,19 +150,10 @@ export function listJobs (views: Views, now: number, filter: { state?: JobStateN
  * identity's, those not archived).
  */
 export function jobOfInputs (views: Views, body: JobRequest['body'], now: number, keep: (j: JobView) => boolean = () => true): JobView | undefined {
-  const key = inputsKey(body)
-  return listJobs(views, now).find((j) => inputsKey(j.request.body) === key && !j.cancelled && j.state !== 'aborted' && j.verdict !== 'error' && keep(j))
+  const key = jobInputsKey(body)
+  return listJobs(views, now).find((j) => jobInputsKey(j.request.body) === key && !j.cancelled && j.state !== 'aborted' && j.verdict !== 'error' && keep(j))
 }
 
-function inputsKey (b: JobRequest['body']): string {
-  return JSON.stringify([b.repo, b.base, b.revision ?? null, b.recipe, b.profile, b.tags])
-}
-
-/** A series job's baseline: the same repo, base commit, recipe, profile and tags, with no series applied. */
-export function baselineOf (body: JobRequest['body']): JobRequest['body'] {
-  const { revision: _r, ref: _ref, reuse: _reuse, rerunOf: _rerun, ...rest } = body
-  return rest
-}
 
 /**
  * Jobs of any author that test a series job's baseline (`baselineOf`) and
@@ -173,12 +165,12 @@ export function baselineJobs (views: Views, seriesJob: JobRequest['body']): JobR
     const out = new Map<string, JobRequest[]>()
     for (const e of [...v.ofType('job.request')].sort(byTsThenId)) {
       if (e.type !== 'job.request' || e.body.revision !== undefined) continue
-      const key = inputsKey(e.body)
+      const key = jobInputsKey(e.body)
       out.set(key, [...out.get(key) ?? [], e as JobRequest])
     }
     return out
   })
-  return (byInputs.get(inputsKey(baselineOf(seriesJob))) ?? []).filter((j) => !cancelledBy(views, j, jobAnswers(views, j.id)))
+  return (byInputs.get(jobInputsKey(baselineOf(seriesJob))) ?? []).filter((j) => !cancelledBy(views, j, jobAnswers(views, j.id)))
 }
 
 /** Ids of the jobs `runner` ever claimed (for a restarted runner looking for unfinished work). */

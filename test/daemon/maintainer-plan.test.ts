@@ -2,7 +2,9 @@ import test from 'brittle'
 import { parsePolicy, withMaintainers } from '../../machines/policy-file.js'
 import { CairnError } from '../../protocol/errors.js'
 import type { CairnEvent } from '../../protocol/event.js'
-import { planPass, revisionsToPlan } from '../../node/daemon/maintainer-plan.js'
+import { verifyDecision } from '../../machines/decide.js'
+import { baselineOf } from '../../machines/job-inputs.js'
+import { draftKey, planPass, revisionsToPlan } from '../../node/daemon/maintainer-plan.js'
 import type { DiffRead, Intent, PlanInput } from '../../node/daemon/maintainer-plan.js'
 import { revisionEvent } from '../../node/policy/events.js'
 import type { RevisionEvent } from '../../node/policy/events.js'
@@ -157,4 +159,37 @@ test('planPass(): a node whose own series name no list (cairn post) covers its p
   const ext4 = listed('linux-ext4', 'ext4@example.org')
   const decided = plan(w, [own, xfs, ext4], { template: null }).intents.map((i) => i.revision.id)
   t.alike(decided, [own.id, xfs.id], 'its project is covered whatever list brought it; another project on that list is not')
+})
+
+test('planPass() with a metric gate: the baseline job is requested after the series job; a regression against its result fails the required result, with the metric in the reasons; the decision replays from its inputs', (t) => {
+  const w = new World()
+  const p = cast(w)
+  const gated = parsePolicy(`reviews: { required: 0, role: reviewer }\ntests: { required: [quick] }\nveto: []\nautoSubmit: true\nmetrics: { gate: [throughput] }\n`)
+  const v1 = w.revision(p.dev, { patches: 1 })
+  const series = w.job(w.root, v1, 'quick')
+  const { intents } = plan(w, [v1], { policy: gated })
+  const baselineDraft = intents[0]?.kind === 'submit-jobs' ? intents[0].jobs[0] : undefined
+  t.alike(baselineDraft?.body, baselineOf(series.body), 'the baseline of the quick job: its inputs without the series')
+  t.absent(plan(w, [v1], { policy: gated, submitted: new Set([draftKey(v1.id, baselineOf(series.body))]) }).intents.some((i) => i.kind === 'submit-jobs'), 'not twice from this process')
+  const baseline = w.emit(w.root, 'job.request', baselineOf(series.body))
+  const measured = (job: { id: string }, build: string, throughput: number, latency: number): CairnEvent<'result'> => w.emit(p.runner, 'result', {
+    job: job.id, build, testRun: `${build}-run`, verdict: 'pass', tests: [{ name: 'bench', status: 'pass' }], logs: [], environment: {},
+    metrics: [{ name: 'throughput', value: throughput, unit: 'ops/s', direction: 'higher' }, { name: 'latency', value: latency, unit: 'ms', direction: 'lower' }]
+  }, { refs: [job.id] })
+  const run = measured(series, 'series', 800, 300)
+  const waiting = plan(w, [v1], { policy: gated }).intents[0]
+  t.is(waiting?.kind === 'publish-decision' ? waiting.decision.verdict : null, 'needs-tests', 'its baseline has no result: the result does not count yet')
+  const base = measured(baseline, 'base', 1000, 200)
+  const views = viewsOf(w)
+  t.alike(revisionsToPlan(views, [views.event(base.id) as NonNullable<ReturnType<typeof views.event>>], []).map((r) => r.id), [v1.id], 'the baseline\'s result brings the revision up again')
+  const decided = plan(w, [v1], { policy: gated }).intents[0]
+  const decision = decided?.kind === 'publish-decision' ? decided.decision : null
+  t.is(decision?.verdict, 'reject', 'a 20% throughput drop fails the quick result')
+  t.ok(decision?.reasons.includes(`result ${run.id.slice(0, 8)} (quick) fails the metric gate: throughput 1000 -> 800 ops/s (-20.0%), higher is better, against baseline result ${base.id.slice(0, 8)}`), decision?.reasons.join('\n'))
+  t.absent(decision?.reasons.some((r) => r.includes('latency')), 'latency is not gated')
+  const ungated = plan(w, [v1], { policy: { ...gated, metrics: { names: ['other'], minChange: {} } } }).intents[0]
+  t.is(ungated?.kind === 'publish-decision' ? ungated.decision.verdict : null, 'merge', 'a gate on other metrics passes it')
+  const inputs = new Set(decision?.inputs)
+  const replay = verifyDecision(decision as NonNullable<typeof decision>, w.events.filter((e) => inputs.has(e.id)), gated, w.context({ [v1.id]: XFS.touched }))
+  t.ok(replay.ok, replay.problems.join('; '))
 })

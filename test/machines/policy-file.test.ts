@@ -51,7 +51,7 @@ autoSubmit: true
 })
 
 const BAD: Array<[string, string, string]> = [
-  ['an unknown key', 'reviews: { required: 2, role: reviewer }\ntests: { required: [quick] }\nreviews2: 1\n', 'policy.yaml line 3: unknown key "reviews2" (expected one of reviews, tests, veto, paths, maintainers, reset, selection, autoSubmit)'],
+  ['an unknown key', 'reviews: { required: 2, role: reviewer }\ntests: { required: [quick] }\nreviews2: 1\n', 'policy.yaml line 3: unknown key "reviews2" (expected one of reviews, tests, veto, paths, maintainers, reset, selection, autoSubmit, metrics)'],
   ['required 1.5', 'veto: [Nacked-by]\ntests: { required: [quick] }\nreviews: { required: 1.5, role: reviewer }\n', 'policy.yaml line 3: reviews.required must be a non-negative integer'],
   ['required "2"', 'veto: [Nacked-by]\ntests: { required: [quick] }\nreviews:\n  role: reviewer\n  required: "2"\n', 'policy.yaml line 5: reviews.required must be a non-negative integer'],
   ['a negative count', 'reviews: { required: -1 }\ntests: { required: [quick] }\nveto: [Nacked-by]\n', 'policy.yaml line 1: reviews.required must be a non-negative integer'],
@@ -116,4 +116,20 @@ test('loadPolicy() attaches the MAINTAINERS text the caller read; a bad one keep
   const bad = loadPolicy(text, ok.policy, { maintainers: 'TEGRA\nN:\t[unclosed\n' })
   t.is(bad.policy, ok.policy)
   t.is(bad.error?.message, 'MAINTAINERS: MAINTAINERS line 2: N: [unclosed is not a valid regular expression')
+})
+
+test('policy: metrics gates required results on regressions against their baseline; the hash covers it, and stays as it was without', (t) => {
+  const base = 'reviews: { required: 1 }\ntests: { required: [quick] }\nveto: []\n'
+  t.absent('metrics' in parsePolicy(base), 'no gate unless asked')
+  const gated = parsePolicy(base + 'metrics: { gate: [throughput], min-change: 2.5 }\n')
+  t.alike(gated.metrics, { names: ['throughput'], minChange: { default: 2.5 } })
+  t.not(policyHash(gated), policyHash(parsePolicy(base)), 'the gate is part of the hash')
+  t.not(policyHash(gated), policyHash(parsePolicy(base + 'metrics: { gate: [throughput], min-change: 3 }\n')), 'and so is its minimum change (a non-integer hashed as text)')
+  t.is(policyHash(parsePolicy(base + 'metrics: { gate: false }\n')), policyHash(parsePolicy(base)), 'gate: false is no gate')
+  try {
+    parsePolicy(base + 'metrics: { gate: maybe }\n')
+    t.fail('accepted')
+  } catch (err) {
+    t.is((err as Error).message, 'POLICY: policy.yaml line 4: metrics.gate must be a list')
+  }
 })
