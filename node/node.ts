@@ -26,7 +26,7 @@ import { Views } from './views/views.js'
 import type { IndexedEvent } from './views/views.js'
 import { announceLimits, choose, chosenByLink, migrateFollow } from './net/follow-policy.js'
 import type { AnnounceLimits, Announced, FeedKind, Follow } from './net/follow-policy.js'
-import { ownScopes } from './net/scopes.js'
+import { carriedScopes, feedScopes } from './net/scopes.js'
 
 export type { FeedKind, Follow } from './net/follow-policy.js'
 
@@ -298,7 +298,7 @@ export class CairnNode {
 
   /** Every core this node carries, own first: what replication offers peers. */
   carried (): Array<{ key: string, kind: FeedKind, hops: number, core: Hypercore, scopes: string[] }> {
-    const own = ownScopes(this.views, this.feedKey)
+    const own = feedScopes(this.views, this.feedKey)
     const out: Array<{ key: string, kind: FeedKind, hops: number, core: Hypercore, scopes: string[] }> = [
       { key: this.feedKey, kind: 'events', hops: 0, core: this.feed.core, scopes: own },
       { key: this.blobsKey, kind: 'blobs', hops: 0, core: this.blobCore, scopes: own }
@@ -306,7 +306,7 @@ export class CairnNode {
     const follows = Object.entries(this.state.follows).sort(([, a], [, b]) => rank(a) - rank(b))
     for (const [key, f] of follows) {
       const core = this.cores.get(key)
-      if (core !== undefined) out.push({ key, kind: f.kind, hops: f.hops, core, scopes: f.scopes ?? [] })
+      if (core !== undefined) out.push({ key, kind: f.kind, hops: f.hops, core, scopes: carriedScopes(this.views, key, f) })
     }
     return out
   }

@@ -44,12 +44,25 @@ export function describeInterest (interest: readonly string[]): string {
 }
 
 /**
- * The scopes of the node's own feed: the projects and lists of the series
- * revisions it posted, sorted, the first MAX_SCOPES (a bridge of more lists
- * is best followed by key).
+ * What a feed is about, as this node indexed it: the projects and lists of
+ * the series revisions it posted and of the revisions and jobs its events
+ * answer (reviews, results...), sorted, the first MAX_SCOPES (a bridge or
+ * runner of more lists is best followed by key). Read from a bounded
+ * prefix, so a feed naming thousands costs no more than one naming 16.
  */
-export function ownScopes (views: Views, feed: string): string[] {
-  return views.scopesOf(feed).filter(isScope).sort().slice(0, MAX_SCOPES)
+export function feedScopes (views: Views, feed: string): string[] {
+  return views.scopesOf(feed, 4 * MAX_SCOPES).filter(isScope).slice(0, MAX_SCOPES)
+}
+
+/**
+ * What a carried feed is announced as about: an events feed as this node
+ * indexed it (a runner adopted before its first result is about the jobs it
+ * ran since); a blobs core, or a feed with nothing indexed, as it was
+ * announced when adopted.
+ */
+export function carriedScopes (views: Views, key: string, follow: { kind: string, scopes?: string[] }): string[] {
+  const indexed = follow.kind === 'events' ? feedScopes(views, key) : []
+  return indexed.length > 0 ? indexed : follow.scopes ?? []
 }
 
 /**

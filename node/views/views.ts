@@ -104,9 +104,9 @@ export class Views {
     return this.rows(`${join} ORDER BY e.ts, e.id`, param)
   }
 
-  /** The scopes (`project:P`, `list:L`) the series revisions indexed from `feed` (hex key) name, sorted (db/scope-rows.ts). */
-  scopesOf (feed: string): string[] {
-    return (this.q('SELECT s.scope FROM feed_scopes s JOIN feeds f ON f.n = s.feed WHERE f.key = ? ORDER BY s.scope').all(blob(feed)) as Array<{ scope: string }>).map((r) => r.scope)
+  /** The first `limit` scopes (`project:P`, `list:L`) of the events indexed from `feed` (hex key), sorted (db/scope-rows.ts). */
+  scopesOf (feed: string, limit: number): string[] {
+    return (this.q('SELECT s.scope FROM feed_scopes s JOIN feeds f ON f.n = s.feed WHERE f.key = ? ORDER BY s.scope LIMIT ?').all(blob(feed), limit) as Array<{ scope: string }>).map((r) => r.scope)
   }
 
   /**

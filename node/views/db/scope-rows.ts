@@ -1,23 +1,78 @@
 import type { Database as Db, Statement } from 'better-sqlite3'
 import type { IndexedEvent } from '../indexed.js'
+import { blob } from './rows.js'
 
 /**
- * The projects and lists each feed's series revisions name (`project:P`,
- * `list:L`), one row per feed and scope, so a node finds its own feed's
- * scopes (net/scopes.ts, ownScopes: every command's status and every
- * announcement) without reading every revision. Written with the event's row.
+ * What each feed is about (`project:P`, `list:L`), one row per feed and
+ * scope, so a node finds a feed's scopes (net/scopes.ts: every announcement)
+ * without reading its events. A series revision names its project and list;
+ * a job request its project and its revision's; everything that answers one
+ * of them (reviews, decisions and merges of a revision; claims, progress and
+ * results of a job) is about what it answers: a runner's feed is about the
+ * lists of the jobs it ran, so a lab following one list does not carry the
+ * runners of others. Written with the event's row.
+ *
+ * Feeds are indexed in any order, so an answer may come before what it
+ * answers: each answer is kept in scope_deps, and when a revision or job
+ * gains scopes (indexed, or its own revision indexed later) they flow to
+ * the feeds and jobs that answered it. A job answers a revision, which
+ * answers nothing; each scope is added to an event once, so the flow ends.
  */
 export class ScopeRows {
-  private readonly insert: Statement
+  private readonly feedScope: Statement
+  private readonly eventScope: Statement
+  private readonly scopesOfEvent: Statement
+  private readonly dep: Statement
+  private readonly deps: Statement
 
   constructor (db: Db) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO feed_scopes (feed, scope) VALUES (?, ?)')
+    this.feedScope = db.prepare('INSERT OR IGNORE INTO feed_scopes (feed, scope) VALUES (?, ?)')
+    this.eventScope = db.prepare('INSERT OR IGNORE INTO event_scopes (id, scope) VALUES (?, ?)')
+    this.scopesOfEvent = db.prepare('SELECT scope FROM event_scopes WHERE id = ?').pluck()
+    this.dep = db.prepare('INSERT OR IGNORE INTO scope_deps (target, event, feed, answerable) VALUES (?, ?, ?, ?)')
+    this.deps = db.prepare('SELECT event, feed, answerable FROM scope_deps WHERE target = ?')
   }
 
   /** `feed`: the feed's row (feeds.n) the event was indexed from. */
   apply (event: IndexedEvent, feed: number): void {
-    if (event.type !== 'series.revision') return
-    this.insert.run(feed, `project:${event.body.project}`)
-    if (event.body.source.list !== undefined) this.insert.run(feed, `list:${event.body.source.list}`)
+    const { own, target } = aboutOf(event)
+    const answerable = event.type === 'series.revision' || event.type === 'job.request'
+    if (target !== undefined) {
+      this.dep.run(blob(target), blob(event.id), feed, answerable ? 1 : 0)
+      own.push(...(this.scopesOfEvent.all(blob(target)) as string[]))
+    }
+    this.add(blob(event.id), feed, answerable, own)
+  }
+
+  /**
+   * Give the event (and its feed) these scopes; what is new to an answerable
+   * event flows on to its answers. A worklist, not recursion: a hostile chain
+   * of jobs answering jobs is walked once, without deepening the stack.
+   */
+  private add (id: Buffer, feed: number, answerable: boolean, scopes: readonly string[]): void {
+    const work = [{ id, feed, answerable, scopes }]
+    for (let next = work.pop(); next !== undefined; next = work.pop()) {
+      for (const scope of next.scopes) this.feedScope.run(next.feed, scope)
+      if (!next.answerable) continue
+      const event = next.id
+      const added = next.scopes.filter((scope) => this.eventScope.run(event, scope).changes > 0)
+      if (added.length === 0) continue
+      for (const d of this.deps.all(event) as Array<{ event: Buffer, feed: number, answerable: number }>) work.push({ id: d.event, feed: d.feed, answerable: d.answerable === 1, scopes: added })
+    }
+  }
+}
+
+/** The scopes an event names itself, and the event it answers (whose scopes it shares). */
+function aboutOf (event: IndexedEvent): { own: string[], target?: string } {
+  switch (event.type) {
+    case 'series.revision': return { own: [`project:${event.body.project}`, ...(event.body.source.list === undefined ? [] : [`list:${event.body.source.list}`])] }
+    case 'job.request': return { own: [`project:${event.body.project}`], ...(event.body.revision === undefined ? {} : { target: event.body.revision }) }
+    case 'review': return { own: [], target: event.body.target.revision }
+    case 'decision':
+    case 'merge': return { own: [], target: event.body.revision }
+    case 'job.claim':
+    case 'job.progress':
+    case 'result': return { own: [], ...(event.body.job === undefined ? {} : { target: event.body.job }) }
+    default: return { own: [] }
   }
 }
