@@ -7,7 +7,7 @@
  */
 import { parseMetricGate } from './metric-gate.js'
 import type { MetricGate } from './metric-gate.js'
-import { intervalMs, SCHEDULE_NAME } from './schedule.js'
+import { atMinutes, intervalMs, SCHEDULE_NAME, wholeDays } from './schedule.js'
 import { matchesAny } from './match.js'
 import { fail, glob, list, mapping, parseChecked } from './yaml-check.js'
 import type { Path } from './yaml-check.js'
@@ -37,7 +37,8 @@ export interface CiConfig {
   metrics: MetricGate | null
 }
 
-interface CiSchedule { name: string, everyMs: number, ref: string, profile: string }
+/** `at`: minutes after 00:00 UTC at which each period starts (whole-day intervals). */
+interface CiSchedule { name: string, everyMs: number, ref: string, profile: string, at?: number }
 
 const TOP_KEYS = ['series', 'repo', 'base', 'recipe', 'profiles', 'tags', 'required', 'verdict', 'schedules', 'metrics']
 const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/
@@ -86,16 +87,25 @@ function schedules (v: unknown, profiles: readonly string[]): CiSchedule[] {
   if (v === undefined) return out
   list(v, ['schedules']).forEach((item, i) => {
     const path = ['schedules', i]
-    const r = mapping(item, path, ['name', 'every', 'ref', 'profile'])
+    const r = mapping(item, path, ['name', 'every', 'ref', 'profile', 'at'])
     const name = matching(SCHEDULE_NAME, 'a name of letters, digits and ._-')(r.name, [...path, 'name'])
     if (out.some((s) => s.name === name)) fail([...path, 'name'], `repeats ${name}`)
     const every = text(r.every, [...path, 'every'], 'an interval such as 1d, 12h or 1w')
     const everyMs = intervalMs(every)
     if (everyMs === null) fail([...path, 'every'], `must be an interval of at least a minute such as 1d, 12h, 1w or 30m, not "${every}"`)
     const profile = r.profile === undefined ? profiles[0] as string : matching(PROFILE, 'a test profile')(r.profile, [...path, 'profile'])
-    out.push({ name, everyMs, ref: text(r.ref, [...path, 'ref'], 'the ref to test, such as main'), profile })
+    out.push({ name, everyMs, ref: text(r.ref, [...path, 'ref'], 'the ref to test, such as main'), profile, ...timeOfDay(r.at, everyMs, [...path, 'at']) })
   })
   return out
+}
+
+/** `at: 'HH:MM'` (UTC), for whole-day intervals. */
+function timeOfDay (v: unknown, everyMs: number, path: Path): { at?: number } {
+  if (v === undefined) return {}
+  const at = typeof v === 'string' ? atMinutes(v) : null
+  if (at === null) fail(path, "must be a UTC time of day 'HH:MM' such as '02:00'")
+  if (!wholeDays(everyMs)) fail(path, 'needs an interval of whole days (1d, 1w): a time of day has no meaning for shorter periods')
+  return { at }
 }
 
 function validate (value: unknown): CiConfig {

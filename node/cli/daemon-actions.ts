@@ -82,7 +82,7 @@ export function ciActions (node: CairnNode, config: CiConfig): CiActions {
  * from the epoch (1d: at 00:00 UTC).
  */
 export function scheduleActions (ci: CiConfig | null): SchedulePlan {
-  const fixed: Schedule[] = ci === null ? [] : ci.schedules.map((s) => ({ name: `ci/${s.name}`, everyMs: s.everyMs, repo: ci.repo, ref: s.ref, recipe: ci.recipe, profile: s.profile, tags: ci.tags, created: 0 }))
+  const fixed: Schedule[] = ci === null ? [] : ci.schedules.map((s) => ({ name: `ci/${s.name}`, everyMs: s.everyMs, repo: ci.repo, ref: s.ref, recipe: ci.recipe, profile: s.profile, tags: ci.tags, created: 0, ...(s.at === undefined ? {} : { at: s.at }) }))
   return {
     clock: systemClock,
     fixed,

@@ -27,6 +27,20 @@ export async function postThroughDaemon (api: DaemonApi, type: string, body: unk
   throw daemonError(answer, response.status)
 }
 
+/** GET a JSON answer of the daemon's API (a list it alone knows whole, such as its CI configuration's schedules). */
+export async function getFromDaemon (api: DaemonApi, path: string): Promise<unknown> {
+  let response: Response
+  let answer: { error?: unknown, message?: unknown }
+  try {
+    response = await fetch(new URL(path, api.url), { signal: AbortSignal.timeout(POST_TIMEOUT_MS) })
+    answer = await response.json() as typeof answer
+  } catch (err) {
+    throw new CairnError('DAEMON_UNREACHABLE', `the daemon holding this home did not answer at ${api.url} (${(err as Error).message})`, { cause: err })
+  }
+  if (!response.ok) throw daemonError(answer, response.status)
+  return answer
+}
+
 /** An ingest as the CLI sends it (POST /api/ingest): the bytes to stream, or a path the daemon reads. */
 interface IngestCall {
   source: string

@@ -2,6 +2,7 @@ import type { JobTemplate } from '../../machines/test-selection.js'
 import type { AllowRule } from '../http/access.js'
 import type { LiveSession } from '../http/peers.js'
 import type { DaemonCommand } from '../http/routes/commands.js'
+import type { ScheduleService } from '../http/routes/schedules.js'
 import type { Ingest } from '../http/routes/ingest.js'
 import { serveHttp } from '../http/server.js'
 import { loadOrCreateToken } from '../http/token.js'
@@ -62,6 +63,8 @@ export interface HttpPlan extends HostPort {
   ingest?: Ingest
   /** Commands run for a CLI beside the daemon (POST /api/commands/:name), from the composition root (they run runners/ code). */
   commands?: Readonly<Record<string, DaemonCommand>>
+  /** The schedule routes' CI schedules and check of a new one (POST /api/schedules), from the composition root (runners/ resolve the ref). */
+  schedules?: ScheduleService
 }
 
 export interface SwarmPlan {
@@ -118,7 +121,7 @@ export async function startHttp ({ node, out, log, live }: DaemonEnv, plan: Http
   const token = loadOrCreateToken(node.paths.token)
   let server
   try {
-    server = await serveHttp(node, { host: plan.host, port: plan.port, allowRemote: plan.allowRemote }, { token, allowFrom: plan.allowFrom, hostNames: plan.hostNames ?? [], sessions: () => live, log, ...(plan.ingest === undefined ? {} : { ingest: plan.ingest }), ...(plan.commands === undefined ? {} : { commands: plan.commands }) })
+    server = await serveHttp(node, { host: plan.host, port: plan.port, allowRemote: plan.allowRemote }, { token, allowFrom: plan.allowFrom, hostNames: plan.hostNames ?? [], sessions: () => live, log, ...(plan.ingest === undefined ? {} : { ingest: plan.ingest }), ...(plan.commands === undefined ? {} : { commands: plan.commands }), ...(plan.schedules === undefined ? {} : { schedules: plan.schedules }) })
   } catch (err) {
     // The default port may be taken by another node on this machine: run
     // without HTTP and say so. An address the user asked for must work.

@@ -21,6 +21,8 @@ import type { Ingest } from './routes/ingest.js'
 import { interdiffRoutes } from './routes/interdiff.js'
 import { readRoutes } from './routes/read.js'
 import { resultRoutes } from './routes/results.js'
+import { scheduleRoutes } from './routes/schedules.js'
+import type { ScheduleService } from './routes/schedules.js'
 import { seriesRoutes } from './routes/series.js'
 import { streamRoutes } from './routes/stream.js'
 import { uiRoutes } from './routes/ui.js'
@@ -46,6 +48,8 @@ export interface HttpOptions {
   ingest?: Ingest
   /** Commands the daemon runs for a CLI beside it (POST /api/commands/:name), from the same composition. */
   commands?: Readonly<Record<string, DaemonCommand>>
+  /** Schedules: the CI configuration's, and how to check a new one (POST /api/schedules), from the same composition. */
+  schedules?: ScheduleService
 }
 
 /**
@@ -99,6 +103,7 @@ export function createHttpApp (node: CairnNode, opts: HttpOptions): FastifyInsta
   writeRoutes(app, ctx)
   ingestRoutes(app, ctx, opts.ingest)
   commandRoutes(app, ctx, opts.commands ?? {})
+  scheduleRoutes(app, ctx, opts.schedules)
   streamRoutes(app, ctx)
   uiRoutes(app, ctx, opts.ui)
   return app

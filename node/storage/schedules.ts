@@ -5,12 +5,14 @@
  * files so the CLI and a running daemon never rewrite each other's. A
  * setting of this node only: it is not replicated.
  *
- * A schedule's periods start at its creation: period k is [created + k *
- * every, created + (k+1) * every). A period is due once; a daemon that was
- * down for several periods handles only the current one when it starts.
+ * A schedule's periods start at its origin: its creation, or with a time
+ * of day (`--at HH:MM`, UTC, whole-day intervals only) the first such time
+ * at or after its creation; period k is [origin + k * every, origin + (k+1)
+ * * every). A period is due once; a daemon that was down for several
+ * periods handles only the current one when it starts.
  */
 import { join } from 'node:path'
-import { intervalMs, SCHEDULE_NAME } from '../../machines/schedule.js'
+import { atMinutes, intervalMs, SCHEDULE_NAME, wholeDays } from '../../machines/schedule.js'
 import { CairnError } from '../../protocol/errors.js'
 import { readJson, writeJson } from './home.js'
 
@@ -23,8 +25,26 @@ export interface Schedule {
   recipe: string | null
   profile: string
   tags: string[]
-  /** When it was added (ms since the epoch): its periods start here. */
+  /** When it was added (ms since the epoch): its periods start here, unless `at` says a time of day. */
   created: number
+  /** Minutes after 00:00 UTC at which its periods start (whole-day intervals). */
+  at?: number
+}
+
+const DAY_MS = 86_400_000
+
+/** What `cairn schedule add` and POST /api/schedules ask for (node/cli/schedule-make.ts checks it). */
+export interface ScheduleInput {
+  every: string
+  repo: string
+  ref: string
+  recipe?: string
+  profile?: string
+  /** Comma-separated, as --tags. */
+  tags?: string
+  name?: string
+  /** HH:MM UTC. */
+  at?: string
 }
 
 /** Per schedule: the period last handled, of the schedule created at `created` (a name removed and added again starts afresh). */
@@ -39,6 +59,14 @@ export function parseInterval (text: string): number {
   const ms = intervalMs(text)
   if (ms === null) throw new CairnError('BAD_INTERVAL', `--every "${text}" is not an interval of at least a minute such as 1d, 12h, 1w or 30m`)
   return ms
+}
+
+/** `--at HH:MM` (UTC) for an interval of whole days; minutes after midnight. */
+export function parseAt (text: string, everyMs: number): number {
+  const at = atMinutes(text)
+  if (at === null) throw new CairnError('BAD_SCHEDULE_AT', `--at "${text}" is not a UTC time of day HH:MM such as 02:00`)
+  if (!wholeDays(everyMs)) throw new CairnError('BAD_SCHEDULE_AT', '--at needs an --every of whole days (1d, 2d, 1w): a time of day has no meaning for shorter periods')
+  return at
 }
 
 export function checkScheduleName (name: string): string {
@@ -67,9 +95,16 @@ export function removeSchedule (home: string, name: string): Schedule {
   return gone
 }
 
-/** The period `now` falls in (0 from creation on; -1 before it, for a clock set back). */
+/** Where period 0 starts: the creation, or the first `at` time of day at or after it. */
+function origin (schedule: Schedule): number {
+  if (schedule.at === undefined) return schedule.created
+  const t = Math.floor(schedule.created / DAY_MS) * DAY_MS + schedule.at * 60_000
+  return t >= schedule.created ? t : t + DAY_MS
+}
+
+/** The period `now` falls in (0 from the origin on; -1 before it: before the first `at`, or a clock set back). */
 function periodAt (schedule: Schedule, now: number): number {
-  return Math.floor((now - schedule.created) / schedule.everyMs)
+  return Math.floor((now - origin(schedule)) / schedule.everyMs)
 }
 
 /** The period this schedule last had handled, and when; null: never. */
@@ -86,7 +121,7 @@ export function isDue (home: string, schedule: Schedule, now: number): boolean {
 
 /** When the next period starts after `now`. */
 export function nextDue (schedule: Schedule, now: number): number {
-  return schedule.created + Math.max(0, periodAt(schedule, now) + 1) * schedule.everyMs
+  return origin(schedule) + Math.max(0, periodAt(schedule, now) + 1) * schedule.everyMs
 }
 
 /** The daemon handled the period `now` falls in; schedules no longer listed are dropped from the record. */

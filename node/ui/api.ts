@@ -3,9 +3,9 @@
  * (node/wire/types.ts: pure types, compiled into this build too and erased
  * from the output), so the page and the server cannot drift apart.
  */
-import type { EventDetailJson, EventJson, FeedJson, PeerJson, ResultRowJson, StatusJson, TestJson } from '../wire/types.js'
+import type { EventDetailJson, EventJson, FeedJson, PeerJson, ResultRowJson, ScheduleJson, StatusJson, TestJson } from '../wire/types.js'
 
-export type { EventJson, FeedJson, PeerJson, StatusJson, TestJson }
+export type { EventJson, FeedJson, PeerJson, ScheduleJson, StatusJson, TestJson }
 export type EventDetail = EventDetailJson
 export type ResultRow = ResultRowJson
 

@@ -162,6 +162,26 @@ export interface MetricComparisonJson {
   counts: { regressions: number, improvements: number, noise: number, new: number, removed: number }
 }
 
+/** A scheduled job (node/wire/schedules.ts): `cairn schedule list --json` and GET /api/schedules. */
+export interface ScheduleJson {
+  name: string
+  /** `ci`: from the daemon's ci.yaml (read-only); `home`: cairn schedule add. */
+  source: 'home' | 'ci'
+  readOnly: boolean
+  everyMs: number
+  every: string
+  /** The UTC time of day its periods start, HH:MM; null: from its creation (ci: from the epoch). */
+  at: string | null
+  repo: string
+  ref: string
+  recipe: string | null
+  profile: string
+  tags: string[]
+  created: string
+  lastRun: string | null
+  nextRun: string
+}
+
 interface PersonJson { name: string, email: string }
 
 export interface TrailerJson { key: string, value: string }

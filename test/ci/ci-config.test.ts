@@ -49,7 +49,11 @@ test('ci.yaml: schedules, baselines of a ref every interval (cairn schedule add 
   t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 30s, ref: main }\n'), 'ci.yaml line 5: schedules[0].every must be an interval of at least a minute such as 1d, 12h, 1w or 30m, not "30s"')
   t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 1d, ref: main }\n  - { name: n, every: 1w, ref: main }\n'), 'ci.yaml line 6: schedules[1].name repeats n')
   t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 1d }\n'), 'ci.yaml line 5: schedules[0].ref must be the ref to test, such as main')
-  t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 1d, ref: main, at: 2am }\n'), 'ci.yaml line 5: unknown key "at" in schedules[0] (expected one of name, every, ref, profile)')
+  t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 1d, ref: main, when: 2am }\n'), 'ci.yaml line 5: unknown key "when" in schedules[0] (expected one of name, every, ref, profile, at)')
+  t.alike(parseCiConfig(SMALLEST + "schedules:\n  - { name: n, every: 1d, ref: main, at: '02:30' }\n").schedules[0]?.at, 150, 'at: minutes after 00:00 UTC')
+  t.is(parseCiConfig(SMALLEST + 'schedules:\n  - { name: n, every: 1d, ref: main, at: 02:00 }\n').schedules[0]?.at, 120, 'unquoted too (YAML 1.2 reads it as text)')
+  t.is(errorOf(SMALLEST + 'schedules:\n  - { name: n, every: 1d, ref: main, at: 2am }\n'), "ci.yaml line 5: schedules[0].at must be a UTC time of day 'HH:MM' such as '02:00'")
+  t.is(errorOf(SMALLEST + "schedules:\n  - { name: n, every: 12h, ref: main, at: '02:00' }\n"), 'ci.yaml line 5: schedules[0].at needs an interval of whole days (1d, 1w): a time of day has no meaning for shorter periods')
 })
 
 test('ci.yaml: filters, profiles, required results and an outbox', (t) => {

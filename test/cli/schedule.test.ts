@@ -1,4 +1,5 @@
 import test from 'brittle'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { exitCodeOf } from '../../node/cli/exit-codes.js'
 import { findCommand } from '../../node/cli/registry.js'
@@ -67,4 +68,34 @@ test('cairn schedule add|list|remove: checked like job submit, kept in the home;
   const after = JSON.parse((await cairn(home, 'schedule', 'list', '--json')).stdout) as Array<{ lastRun: string | null }>
   t.ok(after[0]?.lastRun !== null, 'its last run recorded')
   t.ok((await cairn(home, 'job', 'list')).stdout.startsWith(posted[1] as string), 'the job is on the node')
+})
+
+test('cairn schedule add --at HH:MM; list shows the running daemon\'s ci.yaml schedules, read-only; remove refuses them', async (t) => {
+  const dir = await t.tmp()
+  const home = join(dir, 'home')
+  const project = makeProject(await t.tmp())
+  t.is((await cairn(home, 'init', '--name', 'lab')).status, 0)
+  const nightly = await cairn(home, 'schedule', 'add', '--every', '1d', '--at', '02:00', '--repo', project.repo, '--ref', 'main', '--name', 'nightly')
+  t.ok(nightly.status === 0 && nightly.stdout.trim().endsWith('the daemon (cairn start) submits it, each at 02:00 UTC'), nightly.stdout + nightly.stderr)
+  for (const [args, message] of [
+    [['--every', '1d', '--at', '2:00'], 'BAD_SCHEDULE_AT: --at "2:00" is not a UTC time of day HH:MM such as 02:00'],
+    [['--every', '1d', '--at', '24:00'], 'BAD_SCHEDULE_AT: --at "24:00" is not a UTC time of day HH:MM'],
+    [['--every', '6h', '--at', '02:00'], 'BAD_SCHEDULE_AT: --at needs an --every of whole days']
+  ] as Array<[string[], string]>) {
+    const r = await cairn(home, 'schedule', 'add', ...args, '--repo', project.repo, '--ref', 'main', '--name', 'x')
+    t.ok(r.status === 1 && r.stderr.startsWith(`cairn: ${message}`), r.stderr)
+  }
+  const config = join(dir, 'ci.yaml')
+  writeFileSync(config, `repo: ${project.repo}\nverdict: { mbox: out }\nschedules:\n  - { name: weekly, every: 1w, ref: main, at: '03:00' }\n`)
+  const daemon = cairnChild(t, home, 'start', '--http', '127.0.0.1:0', '--ci', config)
+  await daemon.waitFor(/^running/)
+  const rows = JSON.parse((await cairn(home, 'schedule', 'list', '--json')).stdout) as Array<Record<string, unknown>>
+  t.alike(rows.map((r) => [r.name, r.source, r.readOnly, r.every, r.at]), [['ci/weekly', 'ci', true, '1w', '03:00'], ['nightly', 'home', false, '1d', '02:00']], 'the daemon\'s list: its ci.yaml schedule first')
+  t.ok(String(rows[1]?.nextRun).endsWith('T02:00:00.000Z'), String(rows[1]?.nextRun))
+  const text = (await cairn(home, 'schedule', 'list')).stdout.split('\n')
+  t.ok(text[0]?.startsWith('ci/weekly (ci.yaml, read-only) every 1w at 03:00 UTC main '), text[0])
+  const refused = await cairn(home, 'schedule', 'remove', 'ci/weekly')
+  t.ok(refused.status === 1 && refused.stderr.startsWith('cairn: SCHEDULE_READ_ONLY: ci/weekly comes from the CI configuration'), refused.stderr)
+  await killed(daemon.child, 'SIGTERM')
+  t.alike(JSON.parse((await cairn(home, 'schedule', 'list', '--json')).stdout).map((r: { name: string }) => r.name), ['nightly'], 'without the daemon: the home\'s')
 })

@@ -10,6 +10,7 @@ import { DEFAULT_HTTP } from '../../http/server.js'
 import { parseHostPort } from '../../net/sync.js'
 import { parseWatchSource } from '../../daemon/watch.js'
 import { ciActions, loadCiConfig, scheduleActions, watchActions } from '../daemon-actions.js'
+import { makeSchedule } from '../schedule-make.js'
 import type { Args, Command } from '../command.js'
 import { usageError } from '../command.js'
 import type { startSpec } from '../specs/start.js'
@@ -35,6 +36,7 @@ export const start: Command = {
     const jobsRepo = values['jobs-repo']
     const jobsTags = values['jobs-tags']?.split(',').map((t) => t.trim()).filter((t) => t !== '') ?? []
     const ci = values.ci === undefined ? null : { file: values.ci, config: loadCiConfig(values.ci) } // before the home is touched
+    const schedules = scheduleActions(ci?.config ?? null)
     const watched = (values.watch ?? []).map(parseWatchSource)
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
 
@@ -59,10 +61,10 @@ export const start: Command = {
       const daemon = await startDaemon(node, {
         listen,
         swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default', reachable: values.reachable === true } : null,
-        http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined, ingest: daemonIngest(node, mail), commands: daemonCommands(node, mail) },
+        http: httpOff ? null : { ...http, allowRemote, allowFrom, hostNames, required: values.http !== undefined, ingest: daemonIngest(node, mail), commands: daemonCommands(node, mail), schedules: { fixed: schedules.fixed ?? [], make: makeSchedule } },
         maintainer: maintainer ? { template } : null,
         ci: ci === null ? null : { ...ci, actions: ciActions(node, ci.config) },
-        schedules: scheduleActions(ci?.config ?? null),
+        schedules,
         watch: watching === null ? null : { sources: watched, actions: watching },
         out: (line) => ctx.io.out(line),
         log

@@ -16,13 +16,14 @@ export const scheduleSpec = {
         { name: 'recipe', type: 'string', value: 'FILE', description: "the recipe, read when each job is due (default: the tree's .cairn/recipe.yaml)" },
         PROFILE_OPTION,
         TAGS_OPTION,
-        { name: 'name', type: 'string', value: 'NAME', description: 'what to call it (default: REPO-REF-INTERVAL)' }
+        { name: 'name', type: 'string', value: 'NAME', description: 'what to call it (default: REPO-REF-INTERVAL)' },
+        { name: 'at', type: 'string', value: 'HH:MM', description: 'start each period at this UTC time of day, the first at the next one (--every of whole days)', example: '--at 02:00' }
       ],
-      examples: ['cairn schedule add --every 1d --repo ~/src/linux --ref master --recipe nightly.yaml']
+      examples: ['cairn schedule add --every 1d --repo ~/src/linux --ref master --recipe nightly.yaml', 'cairn schedule add --every 1d --at 02:00 --repo ~/src/linux --ref master']
     },
     {
       name: 'list',
-      summary: 'the schedules, with when each last ran and next runs',
+      summary: "the schedules, with when each last ran and next runs (with the daemon's ci.yaml schedules while it runs, read-only)",
       options: [JSON_OPTION, JSONL_OPTION]
     },
     { name: 'remove', summary: 'stop a schedule (its jobs and results stay)', args: ['NAME'] }

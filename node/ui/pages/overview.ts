@@ -4,6 +4,7 @@ import { h, link, short, table, when } from '../dom.js'
 import type { Page } from '../page.js'
 import { throttled } from '../page.js'
 import { who } from '../people.js'
+import { schedulesSection } from '../schedules.js'
 import { summary } from '../summary.js'
 
 export function eventRow (e: EventJson, fresh = false): HTMLTableRowElement {
@@ -16,13 +17,15 @@ export function eventRow (e: EventJson, fresh = false): HTMLTableRowElement {
 
 export const EVENT_HEAD = ['time (author clock)', 'type', 'author', 'what']
 
-/** The node at a glance: counts, and the latest events, live. */
+/** The node at a glance: counts, the latest events (live) and the scheduled jobs. */
 export async function overviewPage (): Promise<Page> {
   const el = h('section', {})
   const cards = h('div', { class: 'cards' })
   const types = h('div', {})
   const recent = h('tbody', {})
+  const schedules = schedulesSection()
   const render = async (): Promise<void> => {
+    await schedules.render()
     const [s, peers, latest] = await Promise.all([
       getJson<StatusJson>('/api/status'),
       getJson<{ peers: unknown[] }>('/api/peers'),
@@ -46,7 +49,8 @@ export async function overviewPage (): Promise<Page> {
     cards,
     h('div', { class: 'row' },
       h('div', {}, h('h2', {}, 'Latest events'), h('table', {}, h('thead', {}, h('tr', {}, ...EVENT_HEAD.map((c) => h('th', {}, c)))), recent)),
-      h('div', { class: 'side' }, h('h2', {}, 'By type'), types)))
+      h('div', { class: 'side' }, h('h2', {}, 'By type'), types)),
+    schedules.el)
   await render()
   const refresh = throttled(() => { void render() })
   return { el, onEvent: refresh }
