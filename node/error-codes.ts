@@ -19,6 +19,7 @@ export const NODE_CODES = {
   BAD_REQUEST: 'a request the HTTP server refused before any route saw it',
   BLOB_CORRUPT: 'a stored blob does not match its hash',
   BLOB_MISSING: 'a blob that is not on this node yet (not replicated)',
+  BLOB_UNREACHABLE: 'a blob fetched on demand (--blob-cache-mb) that no connected peer serves: its owner is unreachable',
   CLOSED: 'work asked of a node that is closed or closing',
   CONNECT_FAILED: 'a peer address did not accept the connection',
   DAEMON_ERROR: 'the daemon refused a post with an answer that carries no code',

@@ -82,7 +82,7 @@ export class CairnNode {
   /** Called when the node starts closing: its replication sessions end with it. */
   private readonly closers = new Set<() => void>()
   /** Called with each core the node starts carrying: open sessions download and announce it at once. */
-  private readonly carriers = new Set<(core: Hypercore) => void>()
+  private readonly carriers = new Set<(core: Hypercore, kind: FeedKind) => void>()
 
   private constructor (
     readonly paths: HomePaths,
@@ -374,7 +374,7 @@ export class CairnNode {
   }
 
   /** Call `fn` with each core the node starts carrying from now on (follow, adoption); returns what cancels that. */
-  onCarried (fn: (core: Hypercore) => void): () => void {
+  onCarried (fn: (core: Hypercore, kind: FeedKind) => void): () => void {
     this.carriers.add(fn)
     return () => { this.carriers.delete(fn) }
   }
@@ -400,7 +400,7 @@ export class CairnNode {
       core = this.store.get({ key: publicKey })
       await core.ready()
       this.cores.set(key, core)
-      for (const fn of [...this.carriers]) fn(core)
+      for (const fn of [...this.carriers]) fn(core, kind)
     }
     if (kind === 'events' && !this.indexedCores.has(core)) this.watchEvents(core) // also a blobs follow the user now follows as events
   }

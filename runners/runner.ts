@@ -230,7 +230,7 @@ export class Runner {
       try {
         await seriesMails(event, this.node.blobs)
       } catch (err) {
-        if (isCairnError(err, 'BLOB_MISSING')) why = 'patch blobs not replicated yet'
+        if (isCairnError(err, 'BLOB_MISSING') || isCairnError(err, 'BLOB_UNREACHABLE')) why = 'patch blobs not replicated yet'
         else if (!isCairnError(err, 'PATCH_MISSING')) why = (err as Error).message // a missing patch is an apply-failed result: take the job
       }
     }

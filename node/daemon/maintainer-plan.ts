@@ -52,7 +52,7 @@ export const draftKey = (revision: string, body: Draft<'job.request'>['body']): 
 const SETTLED = new Set(['superseded', 'merged', 'rejected'])
 
 /** Blob errors that pass once a sync brings the blob (or its core). */
-const NOT_HERE_YET: CairnCode[] = ['BLOB_MISSING', 'NOT_FOLLOWED']
+const NOT_HERE_YET: CairnCode[] = ['BLOB_MISSING', 'BLOB_UNREACHABLE', 'NOT_FOLLOWED']
 
 /**
  * The maintainer's decisions over the views: for each revision, the jobs test

@@ -38,15 +38,17 @@ export function parsePage (message: Uint8Array): Page | null {
   const out: Announced[] = []
   for (const e of feeds as unknown[]) {
     if (typeof e !== 'object' || e === null) return null
-    const { key, kind, length, hops, scopes } = e as Record<string, unknown>
+    const { key, kind, length, hops, scopes, onDemand } = e as Record<string, unknown>
     if (!isHex32(key) || (kind !== 'events' && kind !== 'blobs') || !isCount(length) || !isCount(hops)) return null
+    if (onDemand !== undefined && onDemand !== true) return null
+    const lazy = onDemand === true ? { onDemand: true as const } : {}
     if (scopes === undefined) {
-      out.push({ key, kind, length, hops })
+      out.push({ key, kind, length, hops, ...lazy })
       continue
     }
     // Bounded, or the page is not one: adopted scopes are stored with the feed.
     if (!Array.isArray(scopes) || scopes.length > MAX_SCOPES || !scopes.every(isScope)) return null
-    out.push({ key, kind, length, hops, scopes: [...new Set(scopes)] })
+    out.push({ key, kind, length, hops, scopes: [...new Set(scopes)], ...lazy })
   }
   return { round, heard, last, feeds: out }
 }

@@ -30,8 +30,12 @@ export interface AnnounceLimits { perPeer: number, total: number }
 /** A lab with a few hundred feeds stays well inside these; a flood stops at them. */
 export const DEFAULT_ANNOUNCE_LIMITS: AnnounceLimits = { perPeer: 1_000, total: 10_000 }
 
-/** One feed as a peer announces it; scopes: what it is about (net/scopes.ts), none from older peers. */
-export interface Announced { key: string, kind: FeedKind, length: number, hops: number, scopes?: string[] }
+/**
+ * One feed as a peer announces it; scopes: what it is about (net/scopes.ts),
+ * none from older peers; onDemand: a blobs core the peer fetches blobs of
+ * when read (--blob-cache-mb), so it never holds it whole.
+ */
+export interface Announced { key: string, kind: FeedKind, length: number, hops: number, scopes?: string[], onDemand?: true }
 
 /** Feeds spread at most this many hops from their writer: enough for lab -> maintainer -> developer chains, bounded against spam. */
 export const MAX_HOPS = 4

@@ -31,10 +31,14 @@ interface SessionOptions {
 export class Session {
   /** What the peer last said it holds: core key -> contiguous length. */
   private readonly theirs = new Map<string, number>()
+  /** Blobs cores the peer fetches on demand: it is not behind for holding less of them. */
+  private readonly theirsOnDemand = new Set<string>()
   /** The round in which we first offered each key: the peer has judged it once it heard that round. */
   private readonly offered = new Map<string, number>()
   private readonly downloads: Download[] = []
   private readonly tracked = new Set<Hypercore>()
+  /** Blobs cores fetched on demand: neither side waits for the other to hold them whole. */
+  private readonly lazy = new Set<Hypercore>()
   private readonly watched: Array<() => void> = []
   private announceTimer: NodeJS.Timeout | null = null
   private readonly announceMessage: { send: (m: Uint8Array | null) => boolean } | null
@@ -84,11 +88,11 @@ export class Session {
       ? null
       : channel.addMessage({ encoding: c.buffer, onmessage: (m) => this.queue(m) })
     channel?.open()
-    for (const { core } of node.carried()) this.track(core)
+    for (const { core, kind } of node.carried()) this.track(core, kind)
     // A feed followed or adopted while we are connected (here or in another session): fetch it from this peer and offer it now, not on the next connection.
-    this.unwatchCarried = node.onCarried((core) => {
+    this.unwatchCarried = node.onCarried((core, kind) => {
       this.moved++ // adopting a page's feeds is progress too: a wait on this peer does not time out during it
-      this.track(core)
+      this.track(core, kind)
       this.announceSoon()
     })
     stream.once('close', () => this.stop())
@@ -125,7 +129,7 @@ export class Session {
     this.announceTimer = null
     if (this.announceMessage === null || this.ended) return
     this.round++
-    const list = this.node.carried().map(({ key, kind, hops, core, scopes }) => ({ key, kind, length: core.contiguousLength, hops, ...(scopes.length === 0 ? {} : { scopes }) }))
+    const list = this.node.carried().map(({ key, kind, hops, core, scopes }) => ({ key, kind, length: core.contiguousLength, hops, ...(scopes.length === 0 ? {} : { scopes }), ...(this.lazy.has(core) ? { onDemand: true as const } : {}) }))
     for (const { key } of list) if (!this.offered.has(key)) this.offered.set(key, this.round)
     for (const page of encodePages(list, this.round, this.heard)) this.announceMessage.send(page)
   }
@@ -155,11 +159,16 @@ export class Session {
     this.stream.destroy()
   }
 
-  /** Download a core live and re-announce as it grows, so the peer can tell when it is caught up. */
-  private track (core: Hypercore): void {
+  /**
+   * Download a core live and re-announce as it grows, so the peer can tell
+   * when it is caught up; another node's blobs core fetched on demand
+   * (--blob-cache-mb) is not downloaded, only announced.
+   */
+  private track (core: Hypercore, kind: string): void {
     if (this.ended || this.tracked.has(core)) return
     this.tracked.add(core)
-    this.downloads.push(core.download({ start: 0, end: -1, linear: true })) // in order: the indexer may only index a contiguous prefix
+    if (this.node.blobs.onDemand(core, kind)) this.lazy.add(core)
+    else this.downloads.push(core.download({ start: 0, end: -1, linear: true })) // in order: the indexer may only index a contiguous prefix
     const changed = (): void => {
       this.moved++
       this.announceSoon()
@@ -177,7 +186,7 @@ export class Session {
   private firstBehind (): { key: string, have: number, want: number } | null {
     for (const [key, claimed] of this.theirs) {
       const core = this.node.coreForMaybe(key)
-      if (core === null || core.contiguousLength >= claimed) continue // not carried (declined), or held
+      if (core === null || core.contiguousLength >= claimed || this.lazy.has(core)) continue // not carried (declined), held, or fetched on demand
       const want = this.served(core, claimed)
       if (want === null || core.contiguousLength < want) return { key, have: core.contiguousLength, want: want ?? claimed }
     }
@@ -198,9 +207,9 @@ export class Session {
   /** The first core we offered that the peer has not judged yet, or took and holds less of. */
   private peerBehind (): string | null {
     for (const { key, hops, core } of this.node.carried()) {
-      if (hops + 1 > MAX_HOPS) continue
+      if (hops + 1 > MAX_HOPS || this.lazy.has(core)) continue
       const theirs = this.theirs.get(key)
-      if (theirs === undefined ? this.peerHeard < (this.offered.get(key) ?? Infinity) : theirs < core.contiguousLength) return key
+      if (theirs === undefined ? this.peerHeard < (this.offered.get(key) ?? Infinity) : theirs < core.contiguousLength && !this.theirsOnDemand.has(key)) return key
     }
     return null
   }
@@ -213,6 +222,7 @@ export class Session {
     for (const d of this.downloads.splice(0)) d.destroy()
     for (const unwatch of this.watched.splice(0)) unwatch()
     this.tracked.clear()
+    this.lazy.clear()
     if (this.announceTimer !== null) clearTimeout(this.announceTimer)
     this.announceTimer = null
   }
@@ -235,6 +245,8 @@ export class Session {
     for (const e of page.feeds) {
       if (!this.theirs.has(e.key)) this.newThisRound = true
       this.theirs.set(e.key, e.length)
+      if (e.onDemand === true) this.theirsOnDemand.add(e.key)
+      else this.theirsOnDemand.delete(e.key)
     }
     const { adopted, ignored } = await this.node.adoptAnnounced(page.feeds, this.source)
     this.ignored += ignored

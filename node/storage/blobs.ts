@@ -3,9 +3,12 @@ import type { Crypto } from '../../protocol/crypto.js'
 import { CairnError } from '../../protocol/errors.js'
 import { toHex } from '../../protocol/hex.js'
 import type { BlobRef } from '../../protocol/schemas.js'
+import { BlobCache } from './blob-cache.js'
 
 /** Blobs are cut in 64 KB blocks: large enough that per-block overhead is small, small enough to stream. */
 export const BLOB_BLOCK_BYTES = 64 * 1024
+/** How long a blob read waits for connected peers to serve a block fetched on demand. */
+const FETCH_MS = 15_000
 
 /**
  * Content-addressed blobs (diffs, logs, raw mails) in a node's `blobs` core.
@@ -14,6 +17,10 @@ export const BLOB_BLOCK_BYTES = 64 * 1024
  * from any peer is exactly what was referenced.
  */
 export class BlobStore {
+  /** Set by fetchOnDemand: other nodes' blobs are fetched when read, not replicated whole, and kept within the cache. */
+  private cache: BlobCache | null = null
+  private fetchMs = FETCH_MS
+
   constructor (
     private readonly own: Hypercore,
     private readonly crypto: Crypto,
@@ -51,9 +58,31 @@ export class BlobStore {
     return ref.length
   }
 
+  /**
+   * Fetch other nodes' blobs when a read asks for them rather than replicate
+   * their blobs cores whole (sessions skip those: onDemand), keeping at most
+   * `cacheBytes` of them, least recently read evicted first.
+   */
+  fetchOnDemand (opts: { cacheBytes: number, fetchMs?: number }): void {
+    this.cache = new BlobCache(opts.cacheBytes)
+    this.fetchMs = opts.fetchMs ?? FETCH_MS
+  }
+
+  /** True when `core` is another node's blobs core that this store fetches from on demand (replication leaves it alone). */
+  onDemand (core: Hypercore, kind: string): boolean {
+    return this.cache !== null && kind === 'blobs' && core !== this.own
+  }
+
+  /** Bytes of other nodes' blobs read since start and still held (null: blobs are replicated whole). */
+  get cached (): number | null {
+    return this.cache?.size ?? null
+  }
+
   async get (ref: BlobRef, opts: { wait?: boolean } = {}): Promise<Buffer> {
-    const core = ref.core === toHex(this.own.key) ? this.own : this.open(ref.core)
+    const own = ref.core === toHex(this.own.key)
+    const core = own ? this.own : this.open(ref.core)
     const count = Math.max(1, Math.ceil(ref.length / BLOB_BLOCK_BYTES))
+    if (!own && this.cache !== null) await this.fetch(core, ref, count)
     const parts: Buffer[] = []
     for (let i = 0; i < count; i++) {
       const block = await core.get(ref.offset + i, { wait: opts.wait ?? false })
@@ -64,6 +93,20 @@ export class BlobStore {
     if (data.byteLength !== ref.length || toHex(this.crypto.blake2b256(data)) !== ref.hash) {
       throw new CairnError('BLOB_CORRUPT', `blob ${ref.hash} read from core ${ref.core} at ${ref.offset} does not match its hash`)
     }
+    if (!own && this.cache !== null) for (const old of this.cache.use(ref)) await this.drop(old)
     return data
+  }
+
+  /** Bring a blob's blocks from the connected peers that carry its core, or BLOB_UNREACHABLE. */
+  private async fetch (core: Hypercore, ref: BlobRef, count: number): Promise<void> {
+    if (ref.offset + count <= core.length && await core.has(ref.offset, ref.offset + count)) return
+    const unreachable = (why: string): CairnError => new CairnError('BLOB_UNREACHABLE', `blob ${ref.hash} of core ${ref.core} is not here and ${why}: connect to its owner's node, or to a peer that holds it, and retry`)
+    if (core.peers.length === 0) throw unreachable('no connected peer carries its core')
+    try {
+      await Promise.all(Array.from({ length: count }, async (_, i) => await core.get(ref.offset + i, { wait: true, timeout: this.fetchMs })))
+    } catch (err) {
+      if ((err as { code?: string }).code === 'REQUEST_TIMEOUT') throw unreachable(`no connected peer served it within ${this.fetchMs / 1000} s`)
+      throw err
+    }
   }
 }

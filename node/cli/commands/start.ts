@@ -38,6 +38,8 @@ export const start: Command = {
     const ci = values.ci === undefined ? null : { file: values.ci, config: loadCiConfig(values.ci) } // before the home is touched
     const schedules = scheduleActions(ci?.config ?? null)
     const watched = (values.watch ?? []).map(parseWatchSource)
+    const cacheMb = values['blob-cache-mb'] === undefined ? null : Number(values['blob-cache-mb'])
+    if (cacheMb !== null && !(Number.isFinite(cacheMb) && cacheMb > 0)) throw usageError(`--blob-cache-mb ${String(values['blob-cache-mb'])}: give the cache size in MB, a number above 0; e.g. --blob-cache-mb 2048`)
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
 
     const listen = values.listen === undefined ? null : parseHostPort(values.listen, '--listen')
@@ -58,6 +60,10 @@ export const start: Command = {
       ctx.io.out(`feed     ${node.feedKey}`)
       ctx.io.out(`events   ${node.views.count} indexed from ${node.status().feeds.filter((f) => f.kind === 'events').length} feed(s)`)
       if (node.rebuilt !== null) log(node.rebuilt)
+      if (cacheMb !== null) {
+        node.blobs.fetchOnDemand({ cacheBytes: Math.round(cacheMb * 1024 * 1024) })
+        ctx.io.out(`blobs    fetched on demand, at most ${cacheMb} MB of other nodes' kept`)
+      }
       const daemon = await startDaemon(node, {
         listen,
         swarm: values.swarm === true ? { bootstrap, topic: values.topic ?? 'default', reachable: values.reachable === true } : null,
