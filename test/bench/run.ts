@@ -14,6 +14,7 @@ import { run as viewsDb } from './views-db.bench.js'
 import { run as views } from './views.bench.js'
 import { run as ingestOne } from './ingest-one.bench.js'
 import { run as b4Compare } from './b4-compare.bench.js'
+import { run as scale } from './scale.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -28,7 +29,8 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['views-db', viewsDb], // issue 12: candidates for the on-disk views, kill -9 trials included
   ['views', views], // issue 12: commands on a small home beside a big one (CAIRN_BENCH_EVENTS)
   ['ingest-one', async () => await ingestOne()], // issue 14: one mail into a 20,000-mail home
-  ['b4-compare', async () => await b4Compare()] // issue 15: series, versions and trailers beside b4 am
+  ['b4-compare', async () => await b4Compare()], // issue 15: series, versions and trailers beside b4 am
+  ['scale', scale] // issue 17: node processes of one topic, a new node catching up (CAIRN_BENCH_EVENTS)
 ]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {
