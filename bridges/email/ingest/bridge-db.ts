@@ -33,6 +33,17 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO meta VALUES ('grouped', 0);
 `
 
+/**
+ * Tables added since version 1, made when missing (a file made before them
+ * holds more ties than needed, never fewer): naked, a diffstat-only mail's
+ * Message-ID -> its deferred sender key; answered, the Message-IDs a patch
+ * answers (series/keys.ts).
+ */
+const ADDED = `
+CREATE TABLE IF NOT EXISTS naked (message_id TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS answered (message_id TEXT PRIMARY KEY) WITHOUT ROWID;
+`
+
 /** One frame of the state log the bridge kept before (state.log): read once, to migrate. */
 interface LogFrame {
   mails: MailRecord[]
@@ -55,12 +66,16 @@ export function openBridgeDb (path: string): { db: Db, fresh: boolean } {
   chmodSync(path, 0o600)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
-  if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return { db, fresh: false }
+  if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) {
+    db.exec(ADDED)
+    return { db, fresh: false }
+  }
   db.transaction(() => {
     for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>) {
       db.exec(`DROP TABLE IF EXISTS "${name}"`)
     }
     db.exec(SCHEMA)
+    db.exec(ADDED)
   })()
   return { db, fresh: true }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { pack, unpackExact } from '../../../protocol/codec.js'
 import type { BlobRef } from '../../../protocol/schemas.js'
 import type { MailRecord } from './mail-record.js'
+import type { ParsedMail } from '../parse/types.js'
 import { groupingKeys } from '../series/keys.js'
 import { dropLog, logFrames, openBridgeDb, stampBridgeDb } from './bridge-db.js'
 import { PublishedIndex } from './published.js'
@@ -50,7 +51,7 @@ export class BridgeState {
   private count: number
   private readonly db: Db
   private readonly kept = new Map<number, MailRecord>()
-  private readonly q: Record<'hasRaw' | 'copyOf' | 'insertMail' | 'key' | 'addKey' | 'part' | 'addPart' | 'relabel' | 'members' | 'since' | 'blob' | 'addBlob' | 'cursor' | 'meta' | 'setMeta' | 'setPart' | 'dropPart', Statement>
+  private readonly q: Record<'hasRaw' | 'copyOf' | 'insertMail' | 'key' | 'addKey' | 'part' | 'addPart' | 'relabel' | 'members' | 'since' | 'blob' | 'addBlob' | 'cursor' | 'meta' | 'setMeta' | 'setPart' | 'dropPart' | 'naked' | 'addNaked' | 'answered' | 'addAnswered', Statement>
 
   constructor (home: string) {
     const dir = join(home, 'email')
@@ -75,7 +76,11 @@ export class BridgeState {
       meta: p('SELECT value FROM meta WHERE key = ?'),
       setMeta: p('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       setPart: p(`UPDATE parts SET size = ?, ${TALLY.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`),
-      dropPart: p('DELETE FROM parts WHERE id = ?')
+      dropPart: p('DELETE FROM parts WHERE id = ?'),
+      naked: p('SELECT key FROM naked WHERE message_id = ?'),
+      addNaked: p('INSERT OR IGNORE INTO naked (message_id, key) VALUES (?, ?)'),
+      answered: p('SELECT 1 FROM answered WHERE message_id = ?'),
+      addAnswered: p('INSERT OR IGNORE INTO answered (message_id) VALUES (?)')
     }
     this.count = (this.db.prepare('SELECT coalesce(max(i) + 1, 0) AS n FROM mails').get() as { n: number }).n
     this.grouped = this.meta('grouped')
@@ -188,13 +193,28 @@ export class BridgeState {
         this.q.setMeta.run('quarantined', this.meta('quarantined') + 1)
       } else {
         this.q.addPart.run(i)
-        this.join(i, groupingKeys(m.mail))
+        this.join(i, this.keysOf(m.mail))
       }
     }
     for (const [key, value] of Object.entries(cursors ?? {})) {
       this.q.cursor.run(key, value)
       this.cursors.set(key, value)
     }
+  }
+
+  /** A mail's grouping keys, with a diffstat-only mail's sender once a patch answers it (series/keys.ts), whichever came first. */
+  private keysOf (mail: ParsedMail): string[] {
+    const { keys, deferred, answers } = groupingKeys(mail)
+    if (deferred !== undefined && mail.messageId !== '') {
+      this.q.addNaked.run(mail.messageId, deferred)
+      if (this.q.answered.get(mail.messageId) !== undefined) keys.push(deferred)
+    }
+    if (answers !== undefined) {
+      this.q.addAnswered.run(answers)
+      const naked = this.q.naked.get(answers) as { key: string } | undefined
+      if (naked !== undefined) keys.push(naked.key)
+    }
+    return keys
   }
 
   /** A new mail joins the parts it shares keys with: the smaller part takes the larger one's id, and their tallies add up until the part is grouped again. */

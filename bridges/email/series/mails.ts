@@ -58,15 +58,22 @@ function roleOf (mail: ParsedMail, subject: Subject, hasDiff: boolean): Role {
 }
 
 /**
- * Whether a mail's sender can speak for a revision: a cover or a patch, or
- * a mail with a diffstat that may become another sender's naked cover (a
- * naked cover from the patches' own sender needs no more than theirs).
- * A Re:, a maintainer's "Applied" note or a pull request without a diffstat
- * cannot, so their senders tie nothing together (series/keys.ts).
+ * Why a mail's sender may speak for a revision: as a cover or patch of its
+ * own, or only by its diffstat, as the naked cover of another sender's
+ * patches that answer it (group.ts findNakedCovers), and then only once one
+ * does. A Re:, a maintainer's "Applied" note or a pull request without a
+ * diffstat cannot, so their senders tie nothing together (series/keys.ts).
  */
-export function mayLead (mail: ParsedMail): boolean {
+export function leadsBy (mail: ParsedMail): 'own' | 'diffstat' | 'none' {
   const subject = parseSubject(mail.rawSubject)
-  return !subject.isReply && (subject.isCover || DIFF.test(mail.patch) || DIFFSTAT.test(mail.patch) || DIFFSTAT.test(mail.message))
+  if (subject.isReply) return 'none'
+  if (subject.isCover || DIFF.test(mail.patch)) return 'own'
+  return DIFFSTAT.test(mail.patch) || DIFFSTAT.test(mail.message) ? 'diffstat' : 'none'
+}
+
+/** The message a patch answers: the one it may make a naked cover of. */
+export function answeredByPatch (mail: ParsedMail): string | undefined {
+  return mail.inReplyTo !== '' && DIFF.test(mail.patch) ? mail.inReplyTo : undefined
 }
 
 export interface MailIndex {
