@@ -11,7 +11,7 @@ import { seriesMatches } from '../../machines/ci-config.js'
 import { gatedRegressions } from '../../machines/metric-gate.js'
 import type { MetricGate } from '../../machines/metric-gate.js'
 import type { MetricChange } from '../../protocol/metrics.js'
-import { baselineJobs, jobRequest, jobsOfRevision, trustedRunners } from '../views/jobs.js'
+import { baselineJobs, jobCancelled, jobRequest, jobsOfRevision, trustedRunners } from '../views/jobs.js'
 import type { JobRequest } from '../views/jobs.js'
 import { metricComparison } from '../wire/results.js'
 import { resolveResult, resultsOfJob } from '../views/results.js'
@@ -111,6 +111,9 @@ function verdictStep (input: CiPlanInput, revision: RevisionView, jobs: Readonly
     const r = requiredResult(views, jobs.get(p) ?? [])
     if (r !== null) results.set(p, r)
   }
+  // A cancelled job is never run: its profile is settled without a result, and the verdict says it was not tested (not resubmitted: someone chose to stop it)
+  const cancelled = config.required.filter((p) => !results.has(p) && (jobs.get(p) ?? []).length > 0 && (jobs.get(p) ?? []).every((j) => jobCancelled(views, j)))
+  if (cancelled.length > 0) return results.size + cancelled.length === config.required.length ? { kind: 'send-verdict', revision, metrics: [] } : null
   const gate = config.metrics
   if (gate === null) return results.size === config.required.length ? { kind: 'send-verdict', revision, metrics: [] } : null
   const seriesJobs = config.required.map((p) => jobRequest(views, jobs.get(p)?.[0] ?? '')).filter((j): j is JobRequest => j !== null)

@@ -116,6 +116,12 @@ export function jobView (views: Views, id: string, now: number): JobView | null 
   }
 }
 
+/** Whether the job's author or a maintainer cancelled it (false for an unknown job). */
+export function jobCancelled (views: Views, id: string): boolean {
+  const request = jobRequest(views, id)
+  return request !== null && cancelledBy(views, request, jobAnswers(views, id))
+}
+
 /** Whether its author or a maintainer cancelled the job, among its answers. */
 function cancelledBy (views: Views, request: JobRequest, answers: readonly IndexedEvent[]): boolean {
   return answers.some((e) => e.type === 'job.progress' && e.body.state === CANCELLED && mayCancel(views, request, e.author))

@@ -126,3 +126,18 @@ test('ci plan with a metric gate: baselines posted beside the series jobs, the v
     ['send-verdict', slower, [['test', 'throughput', 1000, 800, -20, 'ops/s']]]
   ], '3.2% of jitter is noise; the 20% drop regresses; latency (+20%) is not gated')
 })
+
+test('ci plan: a required job cancelled before a result settles its profile: the verdict goes out (saying so) rather than waiting for ever', async (t) => {
+  const { node, plan } = await world(t)
+  const rev = await revision(node, '[PATCH] xfs: cancelled')
+  await job(node, rev, 'build')
+  const tests = await job(node, rev, 'test')
+  await node.indexer.run()
+  t.alike(plan(), [], 'waiting for the required result')
+  await node.post('job.progress', { job: tests, step: 'cancel', state: 'cancelled' }, [tests])
+  await node.indexer.run()
+  t.alike(plan(), [{ kind: 'send-verdict', revision: rev }], 'cancelled: the verdict is due')
+  await node.post('note', { subject: CI_NOTES.verdict, text: 'verdict cancelled' }, [rev])
+  await node.indexer.run()
+  t.alike(plan({ handled: new Set([rev]) }), [], 'recorded: once, like any verdict')
+})

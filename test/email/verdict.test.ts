@@ -153,3 +153,22 @@ test('verdict mail: a run that failed with no tests (the patch did not apply) is
   t.ok(mail.text.includes('    error: a.c: patch does not apply'), 'quoting why')
   t.absent(mail.text.includes('the runner stopped'), 'the later aborted run is not the verdict')
 })
+
+test('verdict mail: a job cancelled before a result is named as not tested, and the mail does not say passed', async (t) => {
+  const { node } = await createNode(t, 'maintainer')
+  await ingestSource(node, mailsOf(rawMail({ id: 'k1@x', subject: '[PATCH] demo: change', body: 'A change.\n' + DIFF('a.c', 'a', 'b') })))
+  const rev = (node.views.ofType('series.revision'))[0]?.id as string
+  const request = async (profile: string): Promise<string> => (await node.post('job.request', { project: 'demo', repo: '/srv/demo.git', base: 'a'.repeat(40), revision: rev, recipe: {}, profile, tags: [], priority: 0 }, [rev])).id
+  const quick = await request('quick')
+  const full = await request('full')
+  await node.post('result', { job: quick, build: 'b', testRun: 'r', verdict: 'pass', tests: [{ name: 't1', status: 'pass' }], logs: [], environment: {} }, [quick])
+  await node.post('job.progress', { job: full, step: 'cancel', state: 'cancelled' }, [full])
+  await node.indexer.run()
+  const mail = await verdictMail(node, rev)
+  t.is(mail.passed, false, 'not a pass: one run never happened')
+  t.ok(mail.text.includes('cairn CI was CANCELLED for v1'), 'the first line says so')
+  t.ok(mail.text.includes('PASS  quick on'), 'the run that ran is reported')
+  t.ok(mail.text.includes(`CANCELLED  full: job ${full.slice(0, 12)} was cancelled before it ran to a result; not tested`), 'the cancelled job is named')
+  t.ok(mail.text.includes('1 of 2 test runs was cancelled: this revision is not fully tested.'), 'and summed up')
+  t.absent(mail.text.includes('CI passed.'), 'never "CI passed"')
+})

@@ -15,6 +15,7 @@ import { byTsThenId } from '../../../node/views/views.js'
 import { findRevisionView } from '../../../node/views/series/index.js'
 import type { RevisionView, SeriesView } from '../../../node/views/series/index.js'
 import { resolveResult, resultsOfJob } from '../../../node/views/results.js'
+import { jobCancelled } from '../../../node/views/jobs.js'
 import type { ResultEvent } from '../../../node/views/results.js'
 import { CairnError, isCairnError } from '../../../protocol/errors.js'
 import type { MetricChange } from '../../../protocol/metrics.js'
@@ -54,20 +55,26 @@ interface Run {
   tests: ResultEvent
 }
 
-function runsOf (node: CairnNode, revision: RevisionView): Run[] {
+/** The revision's runs, and its jobs cancelled before any finished run: those were never tested. */
+function runsOf (node: CairnNode, revision: RevisionView): { runs: Run[], cancelled: Array<{ job: string, profile: string }> } {
   const ids = new Set(revision.eventIds)
   const jobs = (node.views.ofType('job.request')).filter((e) => e.type === 'job.request' && e.body.revision !== undefined && ids.has(e.body.revision)).sort(byTsThenId)
   const runs: Run[] = []
+  const cancelled: Array<{ job: string, profile: string }> = []
   for (const job of jobs) {
     if (job.type !== 'job.request') continue
     // an aborted run is no verdict (the job is queued again); the newest other result is, else the aborted one
     const results = [...resultsOfJob(node.views, job.id)].sort(byTsThenId)
     const finished = results.filter((r) => r.body.verdict !== 'aborted')
+    if (finished.length === 0 && jobCancelled(node.views, job.id)) {
+      cancelled.push({ job: job.id, profile: job.body.profile })
+      continue
+    }
     const result = finished[finished.length - 1] ?? results[results.length - 1]
     if (result === undefined) continue
     runs.push({ job: job.id, profile: job.body.profile, result, tests: resolveResult(node.views, result) ?? result })
   }
-  return runs
+  return { runs, cancelled }
 }
 
 const failing = (r: ResultEvent): Array<ResultEvent['body']['tests'][number]> => r.body.tests.filter((t) => t.status === 'fail' || t.status === 'error' || t.status === 'xpass')
@@ -167,19 +174,21 @@ function replySubject (series: SeriesView, revision: RevisionView): string {
 /** The verdict mail for the revision `ref` names (a series: its latest revision). NO_RESULTS when nothing was tested yet. */
 export async function verdictMail (node: CairnNode, ref: string, opts: VerdictOptions = {}): Promise<VerdictMail> {
   const { series, revision } = findRevisionView(node.views, ref)
-  const runs = runsOf(node, revision)
-  if (runs.length === 0) {
+  const { runs, cancelled } = runsOf(node, revision)
+  if (runs.length === 0 && cancelled.length === 0) {
     throw new CairnError('NO_RESULTS', `no result yet for ${series.id} v${revision.version} (revision ${revision.id}); submit a job (cairn job submit --series ${revision.id} ...) and let a runner publish its result first`)
   }
   const b = revision.body
   const metrics = opts.metrics ?? []
-  const ok = runs.every((run) => passed(run, metrics))
+  const failed = runs.filter((run) => !passed(run, metrics)).length
+  const ok = failed === 0 && cancelled.length === 0
+  const outcome = failed > 0 ? 'FAILED' : cancelled.length > 0 ? 'was CANCELLED' : 'passed'
   const runner = (key: string): string => node.views.identities.get(key)?.name ?? key.slice(0, 12)
   const patches = b.patches.filter((p) => p.missing !== true && p.index > 0).length
   const lines: string[] = [
     b.author !== undefined && b.author.name !== '' ? `Hello ${b.author.name},` : 'Hello,',
     '',
-    `cairn CI ${ok ? 'passed' : 'FAILED'} for v${revision.version} of "${b.subject}" (${patches} patch${patches === 1 ? '' : 'es'}).`,
+    `cairn CI ${outcome} for v${revision.version} of "${b.subject}" (${patches} patch${patches === 1 ? '' : 'es'}).`,
     ''
   ]
   for (const run of runs) {
@@ -189,7 +198,13 @@ export async function verdictMail (node: CairnNode, ref: string, opts: VerdictOp
     if (r.body.verdict !== 'pass') lines.push(...await failureText(node, run))
     lines.push(...metricText(regressedIn(run, metrics)))
   }
-  lines.push('', ok ? 'CI passed.' : `Sorry, ${runs.filter((r) => !passed(r, metrics)).length} of ${runs.length} test run${runs.length === 1 ? '' : 's'} failed.`, '',
+  for (const c of cancelled) lines.push(`CANCELLED  ${c.profile}: job ${c.job.slice(0, 12)} was cancelled before it ran to a result; not tested`)
+  const total = runs.length + cancelled.length
+  const summary = [
+    ...(failed > 0 ? [`Sorry, ${failed} of ${total} test run${total === 1 ? '' : 's'} failed.`] : []),
+    ...(cancelled.length > 0 ? [`${cancelled.length} of ${total} test run${total === 1 ? '' : 's'} ${cancelled.length === 1 ? 'was' : 'were'} cancelled: this revision is not fully tested.`] : [])
+  ]
+  lines.push('', ok ? 'CI passed.' : summary.join('\n'), '',
     'To look at a run: cairn results show RESULT --log',
     ...runs.map((run) => `  ${run.profile}: result ${run.result.id} (job ${run.job.slice(0, 12)})`),
     `Revision: ${revision.id}`, '', '-- ', `cairn node ${node.name !== '' ? node.name : node.identityKey.slice(0, 12)}`)
