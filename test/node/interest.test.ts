@@ -46,6 +46,9 @@ test('announcement pages: scopes are bounded, or the page is not one', (t) => {
   t.is(parse(['project:two words']), null, 'spaces')
   t.is(parse('project:xfs'), null, 'not a list')
   t.ok(parsePage(encodePages([feed(xfs)], 1, 0)[0] ?? new Uint8Array()) !== null, 'no scopes at all (an older peer) is fine')
+  const lazy = (onDemand: unknown): unknown => parsePage(encodePages([{ ...feed(xfs), kind: 'blobs', onDemand } as unknown as Announced], 1, 0)[0] ?? new Uint8Array())
+  t.is((lazy(true) as { feeds: Announced[] }).feeds[0]?.onDemand, true, 'a blobs core fetched on demand says so')
+  t.is(lazy('yes'), null, 'onDemand is true or absent')
   t.exception(() => widenInterest([], Array.from({ length: 65 }, (_, i) => `list:l${i}`)), /at most 64/, 'an interest is bounded too')
 })
 
