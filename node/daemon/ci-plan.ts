@@ -16,8 +16,8 @@ import type { JobRequest } from '../views/jobs.js'
 import { metricComparison } from '../wire/results.js'
 import { resolveResult, resultsOfJob } from '../views/results.js'
 import type { ResultEvent } from '../views/results.js'
-import { presentPatches, seriesIndex } from '../views/series/index.js'
-import type { RevisionView } from '../views/series/index.js'
+import { presentPatches } from '../views/series/index.js'
+import type { RevisionView, SeriesView } from '../views/series/index.js'
 import { byTsThenId } from '../views/views.js'
 import type { IndexedEvent, Views } from '../views/views.js'
 
@@ -74,7 +74,7 @@ export function planCi (input: CiPlanInput): CiIntent[] {
   const trusted = (author: string): boolean => author === views.root || views.trust.get(author)?.has('bridge') === true
   const recorded = verdictRecords(views)
   const out: CiIntent[] = []
-  const revisions = [...seriesIndex(views).series.values()].flatMap((s) => s.revisions.map((r) => ({ series: s, revision: r })))
+  const revisions = seriesSince(views, input.since).flatMap((s) => s.revisions.map((r) => ({ series: s, revision: r })))
   revisions.sort((a, b) => byTsThenId(a.revision, b.revision))
   for (const { series, revision } of revisions) {
     if (!trusted(revision.author) || firstSeen(views, revision) < input.since) continue
@@ -135,6 +135,19 @@ function findings (views: Views, gate: MetricGate, profile: string, baseline: Re
   if (!ran(baseline) || !ran(result)) return []
   const changes = metricComparison(views, baseline, result, gate.minChange).changes
   return gatedRegressions(gate, changes).map((change) => ({ profile, result: result.id, baseline: baseline.id, change }))
+}
+
+/** The series with an event in force at or after `since`: those of the revisions first seen since then, and a few more. */
+function seriesSince (views: Views, since: number): SeriesView[] {
+  return views.read(() => {
+    const out: SeriesView[] = []
+    views.series.walk({ since }, (row) => {
+      const s = views.series.get(row.id)
+      if (s !== undefined) out.push(s)
+      return true
+    })
+    return out
+  })
 }
 
 function ownNotes (views: Views, subject: string): IndexedEvent[] {

@@ -1,10 +1,8 @@
 import { pathMatcher } from '../../machines/match.js'
 import { CairnError, isCairnError } from '../../protocol/errors.js'
-import type { EventType } from '../../protocol/schemas.js'
-import type { IndexedEvent, Views } from '../views/views.js'
+import type { Views } from '../views/views.js'
 import { byTsThenId } from '../views/views.js'
-import { deriveOverIncrementally } from '../views/derive-over.js'
-import { SERIES_STATES, SERIES_TYPES, STATE_TYPES, patchTrailers, revisionsNamed, sentAt, seriesIndex } from '../views/series/index.js'
+import { SERIES_STATES, patchTrailers, sentAt } from '../views/series/index.js'
 import type { RevisionView, SeriesView } from '../views/series/index.js'
 import { seriesFacts, seriesListRow } from '../wire/series.js'
 
@@ -48,10 +46,10 @@ function once (make: () => string): () => string {
   return () => (value ??= make())
 }
 
-function summarise (views: Views, s: SeriesView): SeriesSummary {
+function summarise (views: Views, s: SeriesView, state: string): SeriesSummary {
   const latest = s.latest
   const trailers = patchTrailers(s, latest)
-  const facts = seriesFacts(views, s, trailers)
+  const facts = seriesFacts(views, s, trailers, state)
   const files = [...new Set(latest.body.patches.flatMap((p) => p.files ?? []))]
   const perPatch = [...trailers.values()]
   const keysOf = (p: typeof perPatch[number]): Set<string> => new Set([...p.own, ...p.collected].map((t) => t.key.toLowerCase()))
@@ -69,62 +67,46 @@ function summarise (views: Views, s: SeriesView): SeriesSummary {
   }
 }
 
-/** The summaries, one per series, and in the list's order. */
-interface SummaryFold { bySeries: Map<string, SeriesSummary>, list: SeriesSummary[] }
+/** The summaries, one per series, in the list's order, and the series rows' stamp they were made at. */
+interface SummaryCache { bySeries: Map<string, SeriesSummary>, list: SeriesSummary[], stamp: number, generation: number }
 
-const SUMMARY_TYPES: readonly EventType[] = [...SERIES_TYPES, ...STATE_TYPES]
+const caches = new WeakMap<Views, SummaryCache>()
 
 /**
- * The series as the web UI lists them, from the series view
- * (node/views/series/: revisions, republications, replacements, reviews),
- * oldest first by (sentAt, EventId) of their latest revision (pages walk it
- * from the end). New events make again only the summaries of the series
- * they change.
+ * The series as the web UI lists them, oldest first by (sentAt, EventId) of
+ * their latest revision (pages walk it from the end). Only the summaries of
+ * series whose rows changed since (series/rows.ts stamps each row it
+ * writes with the views' version) are made again.
  */
 export function seriesSummaries (views: Views): SeriesSummary[] {
-  return deriveOverIncrementally(views, SUMMARY_TYPES, 'http:series', buildSummaries, updateSummaries).list
-}
-
-function buildSummaries (views: Views): SummaryFold {
-  const bySeries = new Map<string, SeriesSummary>()
-  for (const s of seriesIndex(views).series.values()) bySeries.set(s.id, summarise(views, s))
-  return { bySeries, list: [...bySeries.values()].sort(byTsThenId) }
-}
-
-/**
- * A summary reads its series (the index makes a new SeriesView object for
- * every change) and the state facts of that series' revisions (what a new
- * merge, decision, job or result names): only those are made again.
- */
-function updateSummaries (fold: SummaryFold, added: IndexedEvent[][], views: Views): SummaryFold {
-  const index = seriesIndex(views)
-  const changed = new Set<string>()
-  for (const id of revisionsNamed(views, added.slice(SERIES_TYPES.length))) {
-    const series = index.byRevisionEvent.get(id)?.series
-    if (series !== undefined) changed.add(series)
-  }
-  for (const [id, s] of index.series) if (fold.bySeries.get(id)?.view !== s) changed.add(id)
-  for (const id of fold.bySeries.keys()) if (!index.series.has(id)) changed.add(id)
-  if (changed.size === 0) return fold
-  const made: SeriesSummary[] = []
-  for (const id of changed) {
-    const s = index.series.get(id)
-    if (s === undefined) {
-      fold.bySeries.delete(id)
-      continue
+  return views.read(() => {
+    const generation = views.generation
+    let cache = caches.get(views)
+    if (cache?.generation !== generation) cache = { bySeries: new Map(), list: [], stamp: -1, generation }
+    const { rows, count } = views.series.changedSince(cache.stamp)
+    if (rows.length === 0 && count === cache.bySeries.size) return cache.list
+    const changed = new Set(rows.map((r) => r.id))
+    const made: SeriesSummary[] = []
+    for (const row of rows) {
+      const s = views.series.get(row.id)
+      if (s === undefined) continue
+      const summary = summarise(views, s, row.state)
+      cache.bySeries.set(row.id, summary)
+      made.push(summary)
+      cache.stamp = Math.max(cache.stamp, row.stamp)
     }
-    const summary = summarise(views, s)
-    fold.bySeries.set(id, summary)
-    made.push(summary)
-  }
-  // A new list (a request may still hold the last one); nearly sorted, so the sort is about linear.
-  const list = [...fold.list.filter((s) => !changed.has(s.view.id)), ...made].sort(byTsThenId)
-  return { bySeries: fold.bySeries, list }
-}
-
-/** The revision an EventId stands for (its republications and replaced events included), or null. */
-export function revisionOfEvent (views: Views, id: string): RevisionView | null {
-  return seriesIndex(views).byRevisionEvent.get(id) ?? null
+    let kept = cache.list.filter((s) => !changed.has(s.view.id))
+    if (kept.length + made.length !== count) { // a series went (all its events retired into others): find which
+      const present = new Set<string>()
+      views.series.walk({}, (r) => present.add(r.id) !== undefined)
+      kept = kept.filter((s) => present.has(s.view.id))
+      for (const id of cache.bySeries.keys()) if (!present.has(id)) cache.bySeries.delete(id)
+    }
+    // A new list (a request may still hold the last one); nearly sorted, so the sort is about linear.
+    cache.list = [...kept, ...made].sort(byTsThenId)
+    caches.set(views, cache)
+    return cache.list
+  })
 }
 
 /** Text filter over what a list row shows: subject, project, series id, list, patch subjects. */

@@ -4,30 +4,14 @@
  * this view only groups them, whoever published them.
  */
 import { CairnError } from '../../protocol/errors.js'
-import type { CairnEvent } from '../../protocol/event.js'
-import { byTsThenId } from './views.js'
-import type { IndexedEvent, Views } from './views.js'
-import { deriveOver } from './derive-over.js'
+import type { Views } from './views.js'
+import type { DecisionEvent } from './series/model.js'
 
-export type DecisionEvent = IndexedEvent & CairnEvent<'decision'>
-
-/** revision EventId -> its decisions, oldest first by (ts, id). */
-function byRevision (views: Views): Map<string, DecisionEvent[]> {
-  return deriveOver(views, ['decision'], 'decisions/by-revision', (v) => {
-    const out = new Map<string, DecisionEvent[]>()
-    for (const e of (v.ofType('decision')) as DecisionEvent[]) {
-      const list = out.get(e.body.revision)
-      if (list === undefined) out.set(e.body.revision, [e])
-      else list.push(e)
-    }
-    for (const list of out.values()) list.sort(byTsThenId)
-    return out
-  })
-}
+export type { DecisionEvent } from './series/model.js'
 
 /** Every decision on a revision, oldest first; only those of `author` when given. */
 export function decisionsFor (views: Views, revision: string, author?: string): DecisionEvent[] {
-  const list = byRevision(views).get(revision) ?? []
+  const list = views.keyed('decision.revision', revision) as DecisionEvent[]
   return author === undefined ? list : list.filter((e) => e.author === author)
 }
 

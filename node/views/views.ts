@@ -6,6 +6,7 @@ import { FeedRegistry } from './db/registry.js'
 import { blob, EVENT_COLUMNS, eventOf } from './db/rows.js'
 import type { EventRow } from './db/rows.js'
 import { TypeCounts } from './db/type-counts.js'
+import { SeriesStore } from './series/store.js'
 import { ViewsWriter } from './db/writer.js'
 import type { Frame, IndexedEvent, Rejection } from './indexed.js'
 
@@ -16,13 +17,14 @@ export { byTsThenId } from './indexed.js'
 const LOG_ORDER = 'e.kts, e.kid, e.n'
 const NEWEST_FIRST = 'e.kts DESC, e.kid DESC, e.n DESC'
 
-/** What `keyed` looks up through the side rows (db/job-rows.ts), and whether its key is an id (a BLOB) or text. */
+/** What `keyed` looks up through the side rows (db/job-rows.ts, series/rows.ts), and whether its key is an id (a BLOB) or text. */
 const KEYED = {
   'result.job': ['JOIN results r ON r.event = e.n WHERE r.job = ?', 'id'],
   'result.build': ['JOIN results r ON r.event = e.n WHERE r.build = ?', 'text'],
   'result.testRun': ['JOIN results r ON r.event = e.n WHERE r.test_run = ?', 'text'],
   'job.revision': ['JOIN job_requests j ON j.event = e.n WHERE j.revision = ?', 'id'],
   'job.answers': ['JOIN job_answers a ON a.event = e.n WHERE a.job = ?', 'id'],
+  'decision.revision': ['JOIN decisions d ON d.event = e.n WHERE d.revision = ?', 'id'],
   /** Results whose id, or whose job's id, starts with a hex prefix. */
   'result.idPrefix': ['JOIN results r ON r.event = e.n WHERE hex(e.id) LIKE ?', 'prefix'],
   'result.jobPrefix': ['JOIN results r ON r.event = e.n WHERE hex(r.job) LIKE ?', 'prefix']
@@ -43,12 +45,15 @@ export class Views {
   private readonly registry: FeedRegistry
   private readonly counts: TypeCounts
   private readonly writer: ViewsWriter | null
+  /** Series, their revisions, reviews and state, from their rows (series/store.ts). */
+  readonly series: SeriesStore
 
   /** indexes: this process writes the views (it holds the home, or they are in memory). */
   constructor (readonly root: string, private readonly db: Db, indexes: boolean) {
     this.registry = new FeedRegistry(db)
     this.counts = new TypeCounts(db)
-    this.writer = indexes ? new ViewsWriter(db, this.registry, this.counts) : null
+    this.series = new SeriesStore(db, () => this.trust)
+    this.writer = indexes ? new ViewsWriter(db, this.registry, this.counts, this.series) : null
   }
 
   /** False beside the process that holds the home: it indexes, this one reads what it committed. */
@@ -176,7 +181,13 @@ export class Views {
 
   /** The indexer's step: the frame's rows and checkpoint in one transaction, then the listeners. */
   commit (frame: Frame): void {
-    const accepted = this.writable().commit(frame)
+    let accepted: IndexedEvent[]
+    try {
+      accepted = this.writable().commit(frame)
+    } catch (err) {
+      this.memos.clear() // made inside the rolled-back transaction
+      throw err
+    }
     for (const event of accepted) for (const listener of this.listeners) listener(event)
   }
 

@@ -22,10 +22,10 @@ interface SeriesFacts {
 }
 
 /** `trailers`: the latest revision's per patch, when the caller has them already. */
-export function seriesFacts (views: Views, s: SeriesView, trailers: Map<number, PatchTrailers> = patchTrailers(s, s.latest)): SeriesFacts {
+export function seriesFacts (views: Views, s: SeriesView, trailers: Map<number, PatchTrailers> = patchTrailers(s, s.latest), state = seriesState(views, s)): SeriesFacts {
   const b = s.latest.body
   return {
-    state: seriesState(views, s, trailers),
+    state,
     present: presentPatches(b),
     complete: b.patches.every((p) => p.missing !== true),
     reviews: s.revisions.reduce((n, r) => n + r.reviews.length, 0),

@@ -10,7 +10,7 @@ import type { IngestOptions, IngestSummary } from '../../bridges/email/ingest/in
 import { mboxSource } from '../../bridges/email/ingest/sources.js'
 import type { MailSource } from '../../bridges/email/ingest/sources.js'
 import type { CairnNode } from '../../node/node.js'
-import { seriesIndex } from '../../node/views/series/index.js'
+import { revisionOfEvent } from '../../node/views/series/index.js'
 
 export async function ingestSource (node: CairnNode, source: MailSource, opts: IngestOptions = {}): Promise<IngestSummary> {
   const state = new BridgeState(node.paths.dir)
@@ -67,10 +67,9 @@ export const DIFF = (file: string, from: string, to: string): string =>
  * version), `replaces` and refs dropped. Sorted, duplicates kept.
  */
 export function normalizedEvents (node: CairnNode): string[] {
-  const index = seriesIndex(node.views)
   const slot = (id: string): string => {
-    const r = index.byRevisionEvent.get(id)
-    return r === undefined ? `unknown:${id}` : `${r.series} v${r.version}`
+    const r = revisionOfEvent(node.views, id)
+    return r === null ? `unknown:${id}` : `${r.series} v${r.version}`
   }
   const norm = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(norm)

@@ -6,7 +6,7 @@ import test from 'brittle'
 import { readFileSync } from 'node:fs'
 import type { MailSource } from '../../bridges/email/ingest/sources.js'
 import { splitMbox } from '../../bridges/email/parse/mbox.js'
-import { seriesIndex } from '../../node/views/series/index.js'
+import { seriesMap } from '../helpers/series.js'
 import type { SeriesView } from '../../node/views/series/index.js'
 import { createNode } from '../helpers/nodes.js'
 import { corpus, hasShared } from '../helpers/paths.js'
@@ -28,7 +28,7 @@ const bySubject = (series: Iterable<SeriesView>, subject: string): SeriesView[] 
 test('RESEND of a whole posting (rn5t618 v5, v6): the resent posting is the revision, the original its earlier posting, replies to either count', { skip: !hasShared && NO_SHARED, timeout: 60_000 }, async (t) => {
   const { node } = await createNode(t)
   const summary = await ingestSource(node, mailsAbout(/rn5t618|rc5t619|Add rtc support for rn5t618 mfd/))
-  const series = bySubject(seriesIndex(node.views).series.values(), 'mfd: rn5t618: Add RTC/ADC support')
+  const series = bySubject(seriesMap(node.views).values(), 'mfd: rn5t618: Add RTC/ADC support')
   t.is(series.length, 1, 'one series')
   const s = series[0] as SeriesView
   const v5 = s.revisions.find((r) => r.version === 5)
@@ -44,7 +44,7 @@ test('RESEND of a whole posting (rn5t618 v5, v6): the resent posting is the revi
 test('one patch of four resent alone (fsl-ftm-alarm) is a series of its own: the original stays whole', { skip: !hasShared && NO_SHARED, timeout: 60_000 }, async (t) => {
   const { node } = await createNode(t)
   await ingestSource(node, mailsAbout(/rtc: fsl-ftm-alarm: (allow COMPILE_TEST|switch to|avoid struct)/))
-  const series = bySubject(seriesIndex(node.views).series.values(), 'rtc: fsl-ftm-alarm: allow COMPILE_TEST')
+  const series = bySubject(seriesMap(node.views).values(), 'rtc: fsl-ftm-alarm: allow COMPILE_TEST')
   t.is(series.length, 2, 'two series')
   const [original, resend] = series.sort((a, b) => a.latest.body.total - b.latest.body.total).reverse() as [SeriesView, SeriesView]
   t.alike([original.latest.body.total, original.latest.body.patches.filter((p) => p.missing !== true).length, original.latest.body.resend], [4, 4, undefined], 'the original v1: all four patches in force')

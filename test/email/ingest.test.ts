@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import { parseMatches } from '../../bridges/email/ingest/match.js'
 import { splitMbox } from '../../bridges/email/parse/mbox.js'
 import { seriesDetail } from '../../node/cli/commands/series.js'
-import { findSeries, seriesIndex } from '../../node/views/series/index.js'
+import { findSeries } from '../../node/views/series/index.js'
+import { seriesMap } from '../helpers/series.js'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
 import { toHex } from '../../protocol/hex.js'
 import { createNode } from '../helpers/nodes.js'
@@ -61,7 +62,7 @@ test('b4 follow-up corpus through ingest -> events -> series show --json: traile
     const { node } = await createNode(t, `b4-${source}-${ref}`)
     const summary = await ingestMbox(node, corpus('b4', `trailers-followup-${source}.mbox`))
     t.is(summary.series, 1, `${source}: one series`)
-    const shown = seriesDetail(node.views, [...seriesIndex(node.views).series.values()][0]!) as unknown as Shown
+    const shown = seriesDetail(node.views, [...seriesMap(node.views).values()][0]!) as unknown as Shown
     const latest = shown.revisions[shown.revisions.length - 1]!
     for (const want of reference(corpus('b4', `trailers-followup-${source}-ref-${ref}.txt`))) {
       const patch = latest.patches.find((p) => p.messageId === want.messageId)
@@ -77,7 +78,7 @@ test('b4 follow-up corpus through ingest -> events -> series show --json: traile
 test('b4 with-cover: the cover letter review is one event whose trailer reaches every patch', { skip: !hasShared && NO_SHARED }, async (t) => {
   const { node } = await createNode(t)
   await ingestMbox(node, corpus('b4', 'trailers-followup-with-cover.mbox'))
-  const series = [...seriesIndex(node.views).series.values()][0]!
+  const series = [...seriesMap(node.views).values()][0]!
   const coverReviews = series.latest.reviews.filter((r) => r.body.target.patch === undefined)
   t.is(coverReviews.length, 1, 'one review of the whole revision')
   const cover = coverReviews[0]!.body.trailers.map(identity)
@@ -178,11 +179,11 @@ test('regrouping: a v1 read after its v2 moves the series; the old event is repl
     rawMail({ id: 'v1p1@x', irt: 'v1c@x', subject: '[PATCH 1/1] demo: one', body: 'One.\n' + DIFF('a.c', 'a', 'b') })
   ]
   await ingestSource(node, mailsOf(...v2))
-  t.ok(seriesIndex(node.views).series.has('v2c@x'), 'alone, v2 is its own series')
+  t.ok(seriesMap(node.views).has('v2c@x'), 'alone, v2 is its own series')
   const run2 = await ingestSource(node, mailsOf(...v1))
   t.comment(`second run published ${JSON.stringify(run2.published)}`)
-  const index = seriesIndex(node.views)
-  t.alike([...index.series.keys()], ['v1c@x'], 'one series, named by its first revision')
+  const index = seriesMap(node.views)
+  t.alike([...index.keys()], ['v1c@x'], 'one series, named by its first revision')
   const s = findSeries(node.views, 'v2p1@x')
   t.alike(s.revisions.map((r) => r.version), [1, 2])
   t.is(s.revisions[1]?.body.link?.reason, 'subject')
@@ -210,14 +211,14 @@ test('--match path:GLOB and keyword:WORD publish only the series that match', as
   const a = await createNode(t, 'paths')
   const mails = [...V1, rawMail({ id: 'x1@x', subject: '[PATCH] net: faster', body: 'Speed.\n' + DIFF('net/core.c', 'x', 'y') })]
   const s1 = await ingestSource(a.node, mailsOf(...mails), { match: parseMatches(['path:fs/']) })
-  t.alike([...seriesIndex(a.node.views).series.keys()], ['c1@x'], 'fs/b.c matches fs/')
+  t.alike([...seriesMap(a.node.views).keys()], ['c1@x'], 'fs/b.c matches fs/')
   t.is(s1.filtered, 1)
   const b = await createNode(t, 'words')
   await ingestSource(b.node, mailsOf(...mails), { match: parseMatches(['keyword:FASTER']) })
-  t.alike([...seriesIndex(b.node.views).series.keys()], ['x1@x'], 'keywords are case-insensitive')
+  t.alike([...seriesMap(b.node.views).keys()], ['x1@x'], 'keywords are case-insensitive')
   const run2 = await ingestSource(a.node, mailsOf())
   t.is(run2.published['series.revision'], 1, 'a later run without --match publishes what the filter left out, from the bridge state')
-  t.is(seriesIndex(a.node.views).series.size, 2)
+  t.is(seriesMap(a.node.views).size, 2)
 })
 
 test('a RESEND of a version is that revision: one slot, earlier Message-IDs find it, its mails kept as mail.raw, re-runs publish nothing', async (t) => {
@@ -251,7 +252,7 @@ test('linux-rtc (the first 2500 mails of a real list): no crash, every mail plac
   const placed = first.published['series.revision'] > 0 && first.published.review > 0
   t.ok(placed)
   t.is(first.mails, 2500)
-  t.is(seriesIndex(node.views).series.size, first.series, 'every published series is in the view')
+  t.is(seriesMap(node.views).size, first.series, 'every published series is in the view')
   const second = await ingestSource(node, source())
   t.alike([second.duplicates, second.published['series.revision'], second.published.review, second.published['mail.raw']], [2500, 0, 0, 0], 'idempotent on a real archive')
 })

@@ -1,7 +1,8 @@
 import test from 'brittle'
 import { foldTrust } from '../../machines/trust.js'
 import { ROLES } from '../../protocol/schemas.js'
-import { seriesIndex, seriesState } from '../../node/views/series/index.js'
+import { seriesState } from '../../node/views/series/index.js'
+import { seriesMap } from '../helpers/series.js'
 import type { Views } from '../../node/views/views.js'
 import { applyEvent, memoryViews } from '../helpers/views.js'
 import { cast, World } from '../machines/fixtures.js'
@@ -19,7 +20,7 @@ test('series state: merges and decisions count only from identities trusted as m
   const w = new World()
   const p = cast(w)
   const v1 = w.revision(p.dev, { patches: 1 })
-  const state = (views: Views): string => seriesState(views, [...seriesIndex(views).series.values()][0]!)
+  const state = (views: Views): string => seriesState(views, [...seriesMap(views).values()][0]!)
 
   w.emit(p.mallory, 'merge', { revision: v1.id, branch: 'main', commit: 'a'.repeat(40), forced: true }, { refs: [v1.id] })
   w.emit(p.mallory, 'decision', decision(v1.id, 'merge', 'ready'), { refs: [v1.id] })

@@ -1,5 +1,6 @@
 import test from 'brittle'
-import { findSeries, listSeries, sentAt, seriesIndex, trailersByPatch } from '../../node/views/series/index.js'
+import { findSeries, listSeries, sentAt, trailersByPatch } from '../../node/views/series/index.js'
+import { seriesMap } from '../helpers/series.js'
 import type { BodyOf } from '../../protocol/schemas.js'
 import { createNode } from '../helpers/nodes.js'
 
@@ -26,8 +27,8 @@ test('series view: revisions, republication, lookup by every kind of id, trailer
   await node.post('review', { target: { revision: v2partial.id, patch: 2 }, trailers: [{ key: 'Reviewed-by', value: 'R <r@example.org>' }] })
   await node.post('review', { target: { revision: v2.id }, trailers: [{ key: 'Tested-by', value: 'T <t@example.org>' }] })
 
-  const index = seriesIndex(node.views)
-  t.is(index.series.size, 1)
+  const index = seriesMap(node.views)
+  t.is(index.size, 1)
   const series = findSeries(node.views, 'cover-v1@example.org')
   t.alike(series.revisions.map((r) => r.version), [1, 2])
   t.is(series.latest.id, v2.id, 'the later republication of v2 is in force')
@@ -47,7 +48,7 @@ test('series view: revisions, republication, lookup by every kind of id, trailer
 
   const { changeId: _, ...withoutChangeId } = revision(1, [1, 2])
   await node.post('series.revision', { ...withoutChangeId, series: 'other@example.org', source: { messageIds: ['other@example.org'] } })
-  t.is(seriesIndex(node.views).series.size, 2, 'the derived index follows new events')
+  t.is(seriesMap(node.views).size, 2, 'the derived index follows new events')
   await t.exception(async () => findSeries(node.views, 'p'), /NOT_FOUND/)
 })
 

@@ -6,7 +6,7 @@ import { DiffCache } from '../../policy/diffs.js'
 import type { PolicyRead } from '../../policy/files.js'
 import { requirePolicy } from '../../policy/files.js'
 import { resolveRevision } from '../../policy/revision.js'
-import { seriesIndex } from '../../views/series/index.js'
+import { revisionOfEvent } from '../../views/series/index.js'
 import type { RevisionView } from '../../views/series/index.js'
 import type { Views } from '../../views/views.js'
 import type { Args, Command } from '../command.js'
@@ -29,7 +29,7 @@ function mergePolicy (home: string, repo: string): PolicyRead {
  * a stranger signed never ends up in a merged commit.
  */
 function trustedView (views: Views, revision: { id: string }): RevisionView {
-  const view = seriesIndex(views).byRevisionEvent.get(revision.id)
+  const view = revisionOfEvent(views, revision.id) ?? undefined
   const event = views.event(revision.id)
   if (view === undefined || event === undefined || event.type !== 'series.revision') throw new CairnError('NOT_FOUND', `revision ${revision.id} is not indexed`)
   const reviews = view.reviews.filter((r) => hasRole(views.trust, r.author, 'reviewer', 'maintainer', 'bridge'))

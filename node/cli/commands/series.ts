@@ -84,8 +84,7 @@ async function list (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
   if (values.state !== undefined) filter.state = values.state
   if (values.project !== undefined) filter.project = values.project
   await withNodeToRead(ctx, async (node) => {
-    let rows = listSeries(node.views, filter)
-    if (limit !== undefined) rows = rows.slice(0, limit)
+    const rows = listSeries(node.views, filter, limit)
     if (rows.length === 0 && values.json !== true) ctx.io.err('no series (cairn ingest ... brings them in from mail)')
     printRows(ctx.io, values, rows, (s) => seriesRow(node.views, s), (s) => {
       const b = s.latest.body

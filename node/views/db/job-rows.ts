@@ -14,7 +14,7 @@ export class JobRows {
   private readonly answer: Statement
 
   constructor (db: Db) {
-    this.result = db.prepare('INSERT INTO results (event, job, build, test_run) VALUES (?, ?, ?, ?)')
+    this.result = db.prepare('INSERT INTO results (event, job, build, test_run, verdict) VALUES (?, ?, ?, ?, ?)')
     this.request = db.prepare('INSERT INTO job_requests (event, revision) VALUES (?, ?)')
     this.answer = db.prepare('INSERT OR IGNORE INTO job_answers (job, event) VALUES (?, ?)')
   }
@@ -25,7 +25,7 @@ export class JobRows {
       this.request.run(n, event.body.revision === undefined ? null : blob(event.body.revision))
     } else if (event.type === 'result') {
       const job = event.body.job === undefined ? null : blob(event.body.job)
-      this.result.run(n, job, event.body.build, event.body.testRun)
+      this.result.run(n, job, event.body.build, event.body.testRun, event.body.verdict)
       if (job !== null) this.answer.run(job, n)
     } else if (event.type === 'job.claim' || event.type === 'job.progress') {
       this.answer.run(blob(event.body.job), n)

@@ -3,7 +3,7 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync } from 'node:fs'
 
 /** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
-export const SCHEMA_VERSION = 4
+export const SCHEMA_VERSION = 5
 
 /**
  * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
@@ -11,7 +11,8 @@ export const SCHEMA_VERSION = 4
  * key (indexed.ts, inFeedOrder): the greatest (ts, id) of its feed up to it,
  * fixed when it is inserted, so `log --limit N` is an index range read.
  * results, job_requests and job_answers: job-rows.ts; feed_scopes, event_scopes and
- * scope_deps: scope-rows.ts.
+ * scope_deps: scope-rows.ts;
+ * series and their side rows: series/rows.ts.
  */
 const SCHEMA = `
 CREATE TABLE feeds (n INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, length INTEGER NOT NULL,
@@ -27,7 +28,7 @@ CREATE TABLE type_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROW
 CREATE TABLE rejections (n INTEGER PRIMARY KEY, feed BLOB NOT NULL, seq INTEGER NOT NULL, idx INTEGER,
   code TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE results (event INTEGER PRIMARY KEY, job BLOB, build TEXT NOT NULL, test_run TEXT NOT NULL);
+CREATE TABLE results (event INTEGER PRIMARY KEY, job BLOB, build TEXT NOT NULL, test_run TEXT NOT NULL, verdict TEXT NOT NULL);
 CREATE INDEX results_job ON results (job);
 CREATE INDEX results_build ON results (build);
 CREATE INDEX results_test_run ON results (test_run);
@@ -38,6 +39,23 @@ CREATE TABLE feed_scopes (feed INTEGER NOT NULL, scope TEXT NOT NULL, PRIMARY KE
 CREATE TABLE event_scopes (id BLOB NOT NULL, scope TEXT NOT NULL, PRIMARY KEY (id, scope)) WITHOUT ROWID;
 CREATE TABLE scope_deps (target BLOB NOT NULL, event BLOB NOT NULL, feed INTEGER NOT NULL, answerable INTEGER NOT NULL,
   PRIMARY KEY (target, event)) WITHOUT ROWID;
+CREATE TABLE series_events (event INTEGER PRIMARY KEY, series TEXT NOT NULL);
+CREATE INDEX series_events_series ON series_events (series);
+CREATE TABLE series_replaces (old BLOB NOT NULL, event INTEGER NOT NULL, PRIMARY KEY (old, event)) WITHOUT ROWID;
+CREATE TABLE series_keys (key TEXT NOT NULL, series TEXT NOT NULL, PRIMARY KEY (key, series)) WITHOUT ROWID;
+CREATE TABLE reviews (event INTEGER PRIMARY KEY, target BLOB NOT NULL, rkey TEXT NOT NULL);
+CREATE INDEX reviews_target ON reviews (target);
+CREATE INDEX reviews_rkey ON reviews (rkey);
+CREATE TABLE decisions (event INTEGER PRIMARY KEY, revision BLOB NOT NULL);
+CREATE INDEX decisions_revision ON decisions (revision);
+CREATE TABLE merges (event INTEGER PRIMARY KEY, revision BLOB NOT NULL);
+CREATE INDEX merges_revision ON merges (revision);
+CREATE TABLE series (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, project TEXT NOT NULL, state TEXT NOT NULL,
+  sent INTEGER NOT NULL, latest_ts INTEGER NOT NULL, latest_id BLOB NOT NULL, newest_ts INTEGER NOT NULL, stamp INTEGER NOT NULL);
+CREATE INDEX series_order ON series (sent DESC, latest_ts DESC, latest_id DESC);
+CREATE INDEX series_state ON series (state, sent DESC, latest_ts DESC, latest_id DESC);
+CREATE INDEX series_stamp ON series (stamp);
+CREATE INDEX series_newest ON series (newest_ts);
 INSERT INTO meta VALUES ('duplicates', 0), ('version', 0), ('generation', 0);
 `
 

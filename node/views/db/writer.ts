@@ -4,6 +4,8 @@ import { Applier } from './applier.js'
 import { JobRows } from './job-rows.js'
 import { ScopeRows } from './scope-rows.js'
 import type { FeedRegistry } from './registry.js'
+import { SeriesRows } from '../series/rows.js'
+import type { SeriesStore } from '../series/store.js'
 import { blob } from './rows.js'
 import type { TypeCounts } from './type-counts.js'
 
@@ -16,10 +18,12 @@ export class ViewsWriter {
   private readonly commitTx: Transaction<(frame: Frame) => IndexedEvent[]>
   private readonly clearTx: Transaction<() => void>
 
-  constructor (db: Db, registry: FeedRegistry, counts: TypeCounts) {
+  constructor (db: Db, registry: FeedRegistry, counts: TypeCounts, series: SeriesStore) {
     const applier = new Applier(db)
     const jobRows = new JobRows(db)
     const scopeRows = new ScopeRows(db)
+    const seriesRows = new SeriesRows(db, series)
+    const version: Statement = db.prepare("SELECT value FROM meta WHERE key = 'version'")
     const reject: Statement = db.prepare('INSERT INTO rejections (feed, seq, idx, code, reason) VALUES (?, ?, ?, ?, ?)')
     const bump: Statement = db.prepare('UPDATE meta SET value = value + ? WHERE key = ?')
     this.commitTx = db.transaction((frame: Frame) => {
@@ -29,6 +33,7 @@ export class ViewsWriter {
         if (n !== 0) {
           jobRows.apply(e, n)
           scopeRows.apply(e, feed.n)
+          seriesRows.apply(e, n)
         }
         return n !== 0
       })
@@ -38,10 +43,12 @@ export class ViewsWriter {
       counts.record(accepted.map((e) => e.type))
       if (accepted.length < frame.events.length) bump.run(frame.events.length - accepted.length, 'duplicates')
       bump.run(1, 'version')
+      // Series rows last: their state reads the frame's jobs, results and trust at the new version.
+      seriesRows.finish((version.get() as { value: number }).value)
       return accepted
     })
     this.clearTx = db.transaction(() => {
-      for (const table of ['events', 'feeds', 'type_counts', 'rejections', 'results', 'job_requests', 'job_answers', 'feed_scopes', 'event_scopes', 'scope_deps']) db.exec(`DELETE FROM ${table}`)
+      for (const table of ['events', 'feeds', 'type_counts', 'rejections', 'results', 'job_requests', 'job_answers', 'feed_scopes', 'event_scopes', 'scope_deps', 'series_events', 'series_replaces', 'series_keys', 'reviews', 'decisions', 'merges', 'series']) db.exec(`DELETE FROM ${table}`)
       db.exec("UPDATE meta SET value = 0 WHERE key = 'duplicates'")
       bump.run(1, 'version')
       bump.run(1, 'generation')

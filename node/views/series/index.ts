@@ -1,14 +1,13 @@
 /**
- * The series view: series, their revisions and reviews (fold), finding them
- * (lookup), their trailers (trailers), where they stand (state) and lists
- * of them (list).
+ * The series view: series, their revisions and reviews as rows (rows,
+ * store, build), finding them (lookup), their trailers (trailers), where
+ * they stand (facts, state) and lists of them (list).
  */
 export type { RevisionView, SeriesView } from './model.js'
-export { presentPatches } from './model.js'
-export { SERIES_TYPES, seriesIndex } from './fold.js'
-export { findRevisionView, findSeries } from './lookup.js'
+export { presentPatches, sentAt } from './model.js'
+export { findRevisionView, findSeries, revisionOfEvent } from './lookup.js'
 export type { PatchTrailers } from './trailers.js'
 export { patchTrailers, trailerKey, trailersByPatch } from './trailers.js'
-export { newestDecision, revisionState, revisionsNamed, SERIES_STATES, seriesState, STATE_TYPES } from './state.js'
+export { newestDecision, revisionState, SERIES_STATES, seriesState } from './state.js'
 export type { SeriesFilter } from './list.js'
-export { listSeries, sentAt } from './list.js'
+export { listSeries } from './list.js'

@@ -1,10 +1,7 @@
 /** Lists of series: filtered by state, paths, trailers and project, newest first. */
 import { pathMatcher } from '../../../machines/match.js'
 import type { Views } from '../views.js'
-import { byTsThenId } from '../views.js'
-import { seriesIndex } from './fold.js'
-import type { RevisionView, SeriesView } from './model.js'
-import { seriesState } from './state.js'
+import type { SeriesView } from './model.js'
 import { carriesTrailer } from './trailers.js'
 
 export interface SeriesFilter {
@@ -18,31 +15,25 @@ export interface SeriesFilter {
 }
 
 /**
- * When a revision counts as sent, for newest-first lists: its mail date, but
- * never later than the event that published it (the publisher's clock), so
- * a mail dated in the future does not stay on top of every list.
+ * Series matching the filter, newest first (by sentAt of the latest
+ * revision, then its (ts, id)); `limit`: the first so many. State and
+ * project select rows; paths and trailers are checked per series built, so
+ * a list reads the series it shows (and those a filter skips), not all.
  */
-export function sentAt (revision: RevisionView): number {
-  const date = revision.body.date
-  return date === undefined ? revision.ts : Math.min(date, revision.ts)
-}
-
-/** Series matching the filter, newest first (by sentAt of the latest revision, then (ts, id)). */
-export function listSeries (views: Views, filter: SeriesFilter = {}): SeriesView[] {
+export function listSeries (views: Views, filter: SeriesFilter = {}, limit = Infinity): SeriesView[] {
   const matchers = (filter.paths ?? []).map(pathMatcher)
   const out: SeriesView[] = []
-  for (const s of seriesIndex(views).series.values()) {
-    if (filter.project !== undefined && s.project !== filter.project) continue
-    if (filter.state !== undefined) {
-      const state = seriesState(views, s)
-      if (state !== filter.state && state.split('.')[0] !== filter.state) continue
-    }
+  if (limit <= 0) return out
+  views.read(() => views.series.walk({ ...(filter.state === undefined ? {} : { state: filter.state }), ...(filter.project === undefined ? {} : { project: filter.project }) }, (row) => {
+    const s = views.series.get(row.id)
+    if (s === undefined) return true
     if (matchers.length > 0) {
       const files = s.latest.body.patches.flatMap((p) => p.files ?? [])
-      if (!files.some((f) => matchers.some((m) => m(f)))) continue
+      if (!files.some((f) => matchers.some((m) => m(f)))) return true
     }
-    if ((filter.trailers ?? []).some((key) => !carriesTrailer(s, s.latest, key))) continue
+    if ((filter.trailers ?? []).some((key) => !carriesTrailer(s, s.latest, key))) return true
     out.push(s)
-  }
-  return out.sort((a, b) => sentAt(b.latest) - sentAt(a.latest) || -byTsThenId(a.latest, b.latest))
+    return out.length < limit
+  }))
+  return out
 }

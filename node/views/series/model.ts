@@ -4,11 +4,12 @@
  */
 import type { CairnEvent } from '../../../protocol/event.js'
 import type { BodyOf } from '../../../protocol/schemas.js'
-import type { IndexedEvent } from '../views.js'
+import type { IndexedEvent } from '../indexed.js'
 
 type RevisionBody = BodyOf<'series.revision'>
 export type RevisionEvent = IndexedEvent & CairnEvent<'series.revision'>
 export type ReviewEvent = IndexedEvent & CairnEvent<'review'>
+export type DecisionEvent = IndexedEvent & CairnEvent<'decision'>
 
 /** One revision (v1, v2, ...) of a series as the views see it. */
 export interface RevisionView {
@@ -38,22 +39,17 @@ export interface SeriesView {
   messageIds: string[]
 }
 
-export interface SeriesIndex {
-  series: Map<string, SeriesView>
-  byMessageId: Map<string, string>
-  byChangeId: Map<string, string>
-  /** Any revision EventId -> its revision */
-  byRevisionEvent: Map<string, RevisionView>
-}
-
 /** How many of a revision's patches 1..total are here (the cover letter not counted). */
 export function presentPatches (body: RevisionBody): number {
   return body.patches.filter((p) => p.missing !== true && p.index > 0).length
 }
 
-/** Appends to the list under key, starting it if needed. */
-export function addTo<T> (map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key)
-  if (list === undefined) map.set(key, [value])
-  else list.push(value)
+/**
+ * When a revision counts as sent, for newest-first lists: its mail date, but
+ * never later than the event that published it (the publisher's clock), so
+ * a mail dated in the future does not stay on top of every list.
+ */
+export function sentAt (revision: RevisionView): number {
+  const date = revision.body.date
+  return date === undefined ? revision.ts : Math.min(date, revision.ts)
 }

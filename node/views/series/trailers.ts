@@ -1,5 +1,5 @@
 /** Trailers of a revision's patches: their own, and those collected from reviews (as b4 collects them). */
-import { byTsThenId } from '../views.js'
+import { byTsThenId } from '../indexed.js'
 import type { RevisionView, ReviewEvent, SeriesView } from './model.js'
 
 interface PatchTrailer { key: string, value: string, review: string, author: string }

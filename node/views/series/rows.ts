@@ -1,0 +1,122 @@
+/**
+ * The series rows, written by the views' writer in each frame's transaction:
+ * side rows for every series.revision, review, decision and merge, then
+ * the row of every series the frame's events may change (its list order and
+ * state) made again from its own rows. Events arrive in any order across
+ * feeds; a series row depends only on the rows present, so any order of
+ * arrival gives the same rows (test/node/series-rows.test.ts).
+ */
+import type { Database as Db, Statement } from 'better-sqlite3'
+import type { IndexedEvent } from '../indexed.js'
+import { blob } from '../db/rows.js'
+import { statementCache } from './build.js'
+import { sentAt } from './model.js'
+import type { RevisionEvent } from './model.js'
+import type { SeriesStore } from './store.js'
+
+/** How many events of a `replaces` graph one arrival looks through for the series it changes. */
+const COMPONENT = 1024
+
+// One review per (author, Message-ID): a bridge republishes a reply it regrouped, the latest counts.
+const reviewKey = (e: IndexedEvent & { type: 'review' }): string => e.body.messageId === undefined ? e.id : `${e.author}\u0000${e.body.messageId}`
+
+export class SeriesRows {
+  private readonly q: (sql: string) => Statement
+  /** Series whose rows the frame may change; `all`: every one (trust changed). */
+  private touched = new Set<string>()
+  private all = false
+
+  constructor (db: Db, private readonly store: SeriesStore) {
+    this.q = statementCache(db)
+  }
+
+  /** `n`: the event's row (events.n). */
+  apply (event: IndexedEvent, n: number): void {
+    switch (event.type) {
+      case 'series.revision': return this.revision(event as RevisionEvent, n)
+      case 'review':
+        this.q('INSERT INTO reviews (event, target, rkey) VALUES (?, ?, ?)').run(n, blob(event.body.target.revision), reviewKey(event))
+        // The review that counted before for the same key may target another revision: both series change.
+        for (const r of this.q('SELECT target FROM reviews WHERE rkey = ?').all(reviewKey(event)) as Array<{ target: Buffer }>) this.touch(r.target.toString('hex'))
+        return
+      case 'decision':
+        this.q('INSERT INTO decisions (event, revision) VALUES (?, ?)').run(n, blob(event.body.revision))
+        return this.touch(event.body.revision)
+      case 'merge':
+        this.q('INSERT INTO merges (event, revision) VALUES (?, ?)').run(n, blob(event.body.revision))
+        return this.touch(event.body.revision)
+      case 'job.request':
+        if (event.body.revision !== undefined) this.touch(event.body.revision)
+        return
+      case 'result': {
+        const job = event.body.job === undefined ? undefined : this.q('SELECT revision FROM job_requests j JOIN events e ON e.n = j.event WHERE e.id = ?').get(blob(event.body.job)) as { revision: Buffer | null } | undefined
+        if (job?.revision != null) this.touch(job.revision.toString('hex'))
+        return
+      }
+      case 'trust.set':
+        this.all = true
+    }
+  }
+
+  /** After the frame's events: make the touched series' rows again, stamped with the views' version. */
+  finish (version: number): void {
+    const ids = this.all ? (this.q('SELECT id FROM series').all() as Array<{ id: string }>).map((r) => r.id) : [...this.touched]
+    this.touched = new Set()
+    this.all = false
+    for (const id of ids.sort()) this.write(id, version)
+  }
+
+  private revision (e: RevisionEvent, n: number): void {
+    this.q('INSERT INTO series_events (event, series) VALUES (?, ?)').run(n, e.body.series)
+    for (const old of e.body.replaces ?? []) this.q('INSERT OR IGNORE INTO series_replaces (old, event) VALUES (?, ?)').run(blob(old), n)
+    const key = this.q('INSERT OR IGNORE INTO series_keys (key, series) VALUES (?, ?)')
+    for (const m of e.body.source.messageIds) key.run(`m:${m}`, e.body.series)
+    if (e.body.changeId !== undefined) key.run(`c:${e.body.changeId}`, e.body.series)
+    this.touched.add(e.body.series)
+    if ((e.body.replaces ?? []).length > 0 || this.q('SELECT 1 FROM series_replaces WHERE old = ?').get(blob(e.id)) !== undefined) {
+      for (const series of this.component(e)) this.touched.add(series)
+    }
+  }
+
+  /**
+   * The series of every event linked to `e` by `replaces`, either way: an
+   * event retired, or no longer retired into the same chain, moves its
+   * revision (and the reviews naming it) from one of them to another.
+   */
+  private component (e: RevisionEvent): Set<string> {
+    const seen = new Set([e.id])
+    const series = new Set<string>()
+    const queue = [e.id]
+    for (let id = queue.shift(); id !== undefined && seen.size < COMPONENT; id = queue.shift()) {
+      const at = this.store.builder.revisionEvent(id)
+      if (at !== undefined) series.add(at.body.series)
+      const replacers = (this.q('SELECT e.id FROM series_replaces s JOIN events e ON e.n = s.event WHERE s.old = ?').all(blob(id)) as Array<{ id: Buffer }>).map((r) => r.id.toString('hex'))
+      for (const next of [...at?.body.replaces ?? [], ...replacers]) {
+        if (seen.has(next)) continue
+        seen.add(next)
+        queue.push(next)
+      }
+    }
+    return series
+  }
+
+  /** A revision EventId's series (where its `replaces` chain ends), when it is here. */
+  private touch (revision: string): void {
+    const series = this.store.builder.seriesOfEvent(revision)
+    if (series !== undefined) this.touched.add(series)
+  }
+
+  private write (id: string, version: number): void {
+    const built = this.store.builder.build(id)
+    if (built === undefined) {
+      this.q('DELETE FROM series WHERE id = ?').run(id)
+      return
+    }
+    const { view, newest } = built
+    const state = this.store.facts.seriesState(view)
+    this.q(`INSERT INTO series (id, project, state, sent, latest_ts, latest_id, newest_ts, stamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET project = excluded.project, state = excluded.state, sent = excluded.sent, latest_ts = excluded.latest_ts,
+      latest_id = excluded.latest_id, newest_ts = excluded.newest_ts, stamp = excluded.stamp`)
+      .run(id, view.project, state, sentAt(view.latest), view.latest.ts, blob(view.latest.id), newest.ts, version)
+  }
+}
