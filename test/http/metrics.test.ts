@@ -1,7 +1,8 @@
 // Metrics over posted results: the metric regression lifecycle in the
 // regressions view (opened by a drop beyond the noise, fixed by a result back
 // within it, never by a repeated run), GET /api/compare's metrics,
-// /api/metric-history and its bad query, and the CLI's compare and regressions.
+// /api/metric-history and its bad query, and the CLI's compare, regressions
+// and history --metric.
 import test from 'brittle'
 import { createHttpApp } from '../../node/http/server.js'
 import { CairnNode } from '../../node/node.js'
@@ -71,6 +72,24 @@ test('metrics: regression lifecycle, /api/compare and /api/metric-history, CLI c
   t.alike([rps?.kind, rps?.minChange], ['noise', 25], loose.stderr === '' ? '--min-change rps=25% makes the 20% drop noise' : loose.stderr)
   const bad = cairn(home, 'results', 'compare', id('v2'), id('v3'), '--min-change', 'rps=lots')
   t.ok(bad.status === 2 && bad.stderr.includes('--min-change "rps=lots" is not PCT or NAME=PCT'), bad.stderr)
+  const hist = cairn(home, 'history', '--metric', 'rps', '--kind', 'baseline')
+  t.alike(hist.stdout.trim().split('\n').map((l) => l.replace(/\s+[0-9a-f]{12}$/, '')), [
+    'metric rps (req/s), higher is better, by release, oldest first: 4 release(s)',
+    'v1           100 req/s  spread 97..103  2 runs',
+    'v2           100 req/s  spread 99..102  1 run',
+    'v3           80 req/s  spread 79..82  2 runs',
+    'v4           100 req/s  spread 98..102  1 run'
+  ], hist.stderr === '' ? 'history --metric: per release, value and spread' : hist.stderr)
+  const histJson = JSON.parse(cairn(home, 'history', '--metric', 'rps', '--json').stdout)
+  t.alike([histJson.metric, histJson.unit, histJson.points.map((p: { release: string, value: number }) => [p.release, p.value])], ['rps', 'req/s', [['v1', 100], ['v2', 100], ['v3', 80], ['v4', 100]]], 'the /api/metric-history shape')
+  const lines = cairn(home, 'history', '--metric', 'rps', '--jsonl').stdout.trim().split('\n').map((l) => JSON.parse(l))
+  t.alike(lines.map((p: { release: string, min: number, max: number, unit: string }) => [p.release, p.min, p.max, p.unit]), [['v1', 97, 103, 'req/s'], ['v2', 99, 102, 'req/s'], ['v3', 79, 82, 'req/s'], ['v4', 98, 102, 'req/s']], 'a release per JSON line')
+  const none = cairn(home, 'history', '--metric', 'nothing')
+  t.ok(none.status === 4 && none.stderr.startsWith('cairn: NOT_FOUND: no result here measured a metric "nothing"'), none.stderr)
+  const both = cairn(home, 'history', 'ok', '--metric', 'rps')
+  t.ok(both.status === 2 && both.stderr.includes('give a TEST or SUITE, or --metric NAME'), both.stderr)
+  t.is(cairn(home, 'history').status, 2, 'neither: a usage error')
+  t.ok(cairn(home, 'history', '--metric', 'rps', '--order', 'time').stderr.includes('--metric is by release'))
   const rg = cairn(home, 'regressions')
   const listed = rg.stdout.includes('rps fixed in repo/default: 100 -> 80 req/s (-20.0%, higher is better); passed at v2')
   t.ok(listed, listed ? 'regressions lists the metric with its size' : rg.stdout + rg.stderr)
