@@ -1,15 +1,22 @@
 // The issue's check for numbers: a runner runs a recipe whose generated suite prints
 // metrics with a known shift between two commits of a real git repository; compare
 // names the regressed metric with its size, a repeated baseline run is not a
-// regression, and the regressions view tracks the metric like a failing test.
+// regression, the regressions view tracks the metric like a failing test, and
+// the History page plots it across the three tagged releases in Chromium
+// (screenshot: /tmp/lab-history.png). The issue's other checks: the
+// Prometheus text and the trace (test/http/exports.test.ts), a scheduled
+// baseline of an unchanged ref (test/daemon/scheduler.test.ts), a disk gate
+// (test/runners/gates.test.ts).
 import test from 'brittle'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { serveHttp } from '../../node/http/server.js'
 import { regressions } from '../../node/views/regressions.js'
 import { compareJson } from '../../node/wire/results.js'
 import { compareText } from '../../runners/result-report.js'
 import { createNode } from '../helpers/nodes.js'
+import { browserPage, buildUi, hasChromium } from '../ui/chromium.js'
 import { git, scriptedRepo, settled, startRunner, submit, until } from './fixture.js'
 
 /**
@@ -76,6 +83,22 @@ test('metrics: a 20% throughput drop is a regression with its size; a repeated b
 
   const tracked = regressions(node.views).filter((r) => r.metric !== undefined)
   t.alike(tracked.map((r) => [r.test, r.state, r.firstSeen.result, r.lastPass.result]), [['throughput', 'failing', v3.id, v2.id]], 'the regressions view has the metric, first seen at v3, and not the repeated run')
+
+  if (!hasChromium) { t.comment('no Chromium: the History page is not drawn'); return }
+  if (import.meta.url.endsWith('.ts')) buildUi()
+  const server = await serveHttp(node, { host: '127.0.0.1', port: 0 }, { token: 'x'.repeat(64) })
+  t.teardown(() => server.close(), { order: -1 })
+  const { page, problems } = await browserPage(t, server.url)
+  await page.goto(`${server.url}#/history?metric=throughput`)
+  await page.locator('#metric-chart canvas').first().waitFor()
+  t.is(await page.getAttribute('#metric-chart', 'data-releases'), 'v1 v2 v3', 'the three tagged releases, in version order')
+  const [one, two, three] = (await page.getAttribute('#metric-chart', 'data-values') ?? '').split(' ').map(Number)
+  t.ok(one !== undefined && two !== undefined && three !== undefined && Math.abs(one - 1000) <= 5 && Math.abs(two - 1000) <= 5 && Math.abs(three - 800) <= 5, `plotted ${String([one, two, three])}`)
+  const runs = await page.locator('#metric-points tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('a').length))
+  t.alike(runs, [2, 1, 1], 'v1 with its repeated run')
+  await page.screenshot({ path: '/tmp/lab-history.png', fullPage: true })
+  t.comment('screenshot: /tmp/lab-history.png')
+  t.alike(problems, [], 'no page errors, console errors or external requests')
 })
 
 const hasFio = ((): boolean => { try { execFileSync('fio', ['--version'], { stdio: 'ignore' }); return true } catch { return false } })()
