@@ -83,6 +83,7 @@ async function list (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
   if (values.state !== undefined && !SERIES_STATES.includes(values.state)) throw usageError(`--state "${values.state}" is not a series state; use one of ${SERIES_STATES.join(', ')}`)
   if (values.state !== undefined) filter.state = values.state
   if (values.project !== undefined) filter.project = values.project
+  if (values.search !== undefined) filter.search = values.search
   await withNodeToRead(ctx, async (node) => {
     const rows = listSeries(node.views, filter, limit)
     if (rows.length === 0 && values.json !== true) ctx.io.err('no series (cairn ingest ... brings them in from mail)')

@@ -18,8 +18,16 @@ export const seriesSpec = {
         { name: 'project', type: 'string', value: 'NAME', description: 'only series of this project' },
         { name: 'match', type: 'string', value: 'path:GLOB', multiple: true, description: 'only series touching these paths', example: '--match path:fs/ext4/**' },
         { name: 'trailer', type: 'string', value: 'KEY', multiple: true, description: 'only series with this trailer', example: '--trailer Reviewed-by' },
-        { name: 'hide-until', type: 'string', value: 'KEY', multiple: true, description: 'hide series until they carry this trailer' }
-      ]
+        { name: 'hide-until', type: 'string', value: 'KEY', multiple: true, description: 'hide series until they carry this trailer' },
+        {
+          name: 'search',
+          type: 'string',
+          value: 'QUERY',
+          description: 'full text over subjects, senders, cover letters and commit messages of every revision: words (all must match), "a phrase", prefix*, AND, OR, NOT, ( ), and lei\'s prefixes s: (subject), f: (sender), b: (body); an address or path is searched as a phrase; a malformed query fails with BAD_QUERY',
+          example: '--search \'s:rtc f:alexandre.belloni@bootlin.com NOT b:deprecated\''
+        }
+      ],
+      examples: ['cairn series list --search \'s:rtc* OR s:alarm\' --limit 10', 'cairn series list --search \'"fix leak" f:kernel.org\'']
     },
     { name: 'show', summary: 'a series: revisions, patches, trailers', args: ['SERIES'], options: [JSON_OPTION] },
     {

@@ -65,12 +65,14 @@ export function seriesRoutes (app: FastifyInstance, { node }: RouteContext): voi
 
   const text = (max: number): Record<string, unknown> => ({ type: 'string', maxLength: max })
   const texts = (max: number): Record<string, unknown> => ({ type: 'array', maxItems: 20, items: { type: 'string', maxLength: max } })
-  app.get<{ Querystring: ListFilter & { limit?: string, cursor?: string } }>('/api/series', {
-    schema: { querystring: strictQuery({ q: text(1000), project: text(200), state: text(50), list: text(300), path: texts(1000), trailer: texts(100), limit: { type: 'string' }, cursor: text(200) }) }
+  app.get<{ Querystring: ListFilter & { limit?: string, cursor?: string, search?: string } }>('/api/series', {
+    schema: { querystring: strictQuery({ q: text(1000), search: text(1000), project: text(200), state: text(50), list: text(300), path: texts(1000), trailer: texts(100), limit: { type: 'string' }, cursor: text(200) }) }
   }, async (request, reply) => {
-    const { limit, cursor, ...filter } = request.query
+    const { limit, cursor, search, ...filter } = request.query
     checkFilter(filter)
-    const list = filterSummaries(seriesSummaries(views), filter)
+    // Full text (series/text.ts): the ids FTS5 finds, then the other filters over the summaries.
+    const found = search === undefined || search.trim() === '' ? null : views.read(() => views.series.matching(search))
+    const list = filterSummaries(seriesSummaries(views), filter).filter((s) => found === null || found.has(s.view.id))
     const page = paginate(list, { limit: parseLimit(limit), newest: true, ...(cursor !== undefined ? { cursor } : {}) })
     // The rows are JSON already (once per summary): the body is assembled from those strings.
     void reply.type('application/json; charset=utf-8')

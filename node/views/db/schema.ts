@@ -3,7 +3,7 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync } from 'node:fs'
 
 /** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
-export const SCHEMA_VERSION = 5
+export const SCHEMA_VERSION = 6
 
 /**
  * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
@@ -56,6 +56,7 @@ CREATE INDEX series_order ON series (sent DESC, latest_ts DESC, latest_id DESC);
 CREATE INDEX series_state ON series (state, sent DESC, latest_ts DESC, latest_id DESC);
 CREATE INDEX series_stamp ON series (stamp);
 CREATE INDEX series_newest ON series (newest_ts);
+CREATE VIRTUAL TABLE series_text USING fts5 (subject, sender, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
 INSERT INTO meta VALUES ('duplicates', 0), ('version', 0), ('generation', 0);
 `
 

@@ -12,6 +12,8 @@ export interface SeriesFilter {
   /** Trailer keys every present patch of the latest revision must carry (own or collected). */
   trailers?: string[]
   project?: string
+  /** A full-text search over subjects, senders, cover letters and commit messages (series/text.ts: the syntax). */
+  search?: string
 }
 
 /**
@@ -24,7 +26,7 @@ export function listSeries (views: Views, filter: SeriesFilter = {}, limit = Inf
   const matchers = (filter.paths ?? []).map(pathMatcher)
   const out: SeriesView[] = []
   if (limit <= 0) return out
-  views.read(() => views.series.walk({ ...(filter.state === undefined ? {} : { state: filter.state }), ...(filter.project === undefined ? {} : { project: filter.project }) }, (row) => {
+  views.read(() => views.series.walk({ ...(filter.state === undefined ? {} : { state: filter.state }), ...(filter.project === undefined ? {} : { project: filter.project }), ...(filter.search === undefined ? {} : { search: filter.search }) }, (row) => {
     const s = views.series.get(row.id)
     if (s === undefined) return true
     if (matchers.length > 0) {

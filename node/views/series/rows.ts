@@ -13,6 +13,7 @@ import { statementCache } from './build.js'
 import { sentAt } from './model.js'
 import type { RevisionEvent } from './model.js'
 import type { SeriesStore } from './store.js'
+import { seriesText } from './text.js'
 
 /** How many events of a `replaces` graph one arrival looks through for the series it changes. */
 const COMPONENT = 1024
@@ -25,6 +26,8 @@ export class SeriesRows {
   /** Series whose rows the frame may change; `all`: every one (trust changed). */
   private touched = new Set<string>()
   private all = false
+  /** Series whose revisions the frame may change: their searched text is written again. */
+  private retext = new Set<string>()
 
   constructor (db: Db, private readonly store: SeriesStore) {
     this.q = statementCache(db)
@@ -61,9 +64,11 @@ export class SeriesRows {
   /** After the frame's events: make the touched series' rows again, stamped with the views' version. */
   finish (version: number): void {
     const ids = this.all ? (this.q('SELECT id FROM series').all() as Array<{ id: string }>).map((r) => r.id) : [...this.touched]
+    const retext = this.retext
     this.touched = new Set()
+    this.retext = new Set()
     this.all = false
-    for (const id of ids.sort()) this.write(id, version)
+    for (const id of ids.sort()) this.write(id, version, retext.has(id))
   }
 
   private revision (e: RevisionEvent, n: number): void {
@@ -73,8 +78,9 @@ export class SeriesRows {
     for (const m of e.body.source.messageIds) key.run(`m:${m}`, e.body.series)
     if (e.body.changeId !== undefined) key.run(`c:${e.body.changeId}`, e.body.series)
     this.touched.add(e.body.series)
+    this.retext.add(e.body.series)
     if ((e.body.replaces ?? []).length > 0 || this.q('SELECT 1 FROM series_replaces WHERE old = ?').get(blob(e.id)) !== undefined) {
-      for (const series of this.component(e)) this.touched.add(series)
+      for (const series of this.component(e)) { this.touched.add(series); this.retext.add(series) }
     }
   }
 
@@ -106,8 +112,10 @@ export class SeriesRows {
     if (series !== undefined) this.touched.add(series)
   }
 
-  private write (id: string, version: number): void {
+  private write (id: string, version: number, retext: boolean): void {
     const built = this.store.builder.build(id)
+    const row = this.q('SELECT n FROM series WHERE id = ?').get(id) as { n: number } | undefined
+    if (row !== undefined && (retext || built === undefined)) this.q('DELETE FROM series_text WHERE rowid = ?').run(row.n)
     if (built === undefined) {
       this.q('DELETE FROM series WHERE id = ?').run(id)
       return
@@ -118,5 +126,9 @@ export class SeriesRows {
       ON CONFLICT (id) DO UPDATE SET project = excluded.project, state = excluded.state, sent = excluded.sent, latest_ts = excluded.latest_ts,
       latest_id = excluded.latest_id, newest_ts = excluded.newest_ts, stamp = excluded.stamp`)
       .run(id, view.project, state, sentAt(view.latest), view.latest.ts, blob(view.latest.id), newest.ts, version)
+    if (row !== undefined && !retext) return
+    const text = seriesText(view)
+    const n = row?.n ?? (this.q('SELECT n FROM series WHERE id = ?').get(id) as { n: number }).n
+    this.q('INSERT INTO series_text (rowid, subject, sender, body) VALUES (?, ?, ?, ?)').run(n, text.subject, text.sender, text.body)
   }
 }

@@ -12,12 +12,13 @@ import type { BuiltSeries } from './build.js'
 import { SeriesFacts } from './facts.js'
 import type { Trust } from './facts.js'
 import type { RevisionView, SeriesView } from './model.js'
+import { badSearch, ftsQuery } from './text.js'
 
 /** A series row as lists read it. */
 interface SeriesRow { n: number, id: string, state: string, stamp: number }
 
-/** Which rows a list walks: a state (or its first part: `tested`), a project, a full-text query; `since`: its newest event at or after. */
-interface RowFilter { state?: string, project?: string, since?: number }
+/** Which rows a list walks: a state (or its first part: `tested`), a project, a full-text search (series/text.ts); `since`: its newest event at or after. */
+interface RowFilter { state?: string, project?: string, since?: number, search?: string }
 
 /** Rows per read while a list walks the series in order (a filter may skip many). */
 const PAGE = 64
@@ -58,11 +59,26 @@ export class SeriesStore {
     if (filter.state !== undefined) { where.push('(state = ? OR state LIKE ?)'); params.push(filter.state, `${filter.state}.%`) }
     if (filter.project !== undefined) { where.push('project = ?'); params.push(filter.project) }
     if (filter.since !== undefined) { where.push('newest_ts >= ?'); params.push(filter.since) }
+    if (filter.search !== undefined) { where.push('n IN (SELECT rowid FROM series_text WHERE series_text MATCH ?)'); params.push(ftsQuery(filter.search)) }
     const sql = `SELECT n, id, state, stamp FROM series ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY sent DESC, latest_ts DESC, latest_id DESC LIMIT ? OFFSET ?`
     for (let offset = 0; ; offset += PAGE) {
-      const rows = this.q(sql).all(...params, PAGE, offset) as SeriesRow[]
+      const rows = this.page(sql, [...params, PAGE, offset], filter.search)
       for (const row of rows) if (!take(row)) return
       if (rows.length < PAGE) return
+    }
+  }
+
+  /** The ids of the series a full-text search matches (series/text.ts: the syntax; BAD_QUERY when FTS5 refuses it). */
+  matching (search: string): Set<string> {
+    return new Set(this.page('SELECT n, id, state, stamp FROM series WHERE n IN (SELECT rowid FROM series_text WHERE series_text MATCH ?)', [ftsQuery(search)], search).map((r) => r.id))
+  }
+
+  private page (sql: string, params: unknown[], search: string | undefined): SeriesRow[] {
+    try {
+      return this.q(sql).all(...params) as SeriesRow[]
+    } catch (err) {
+      if (search !== undefined && err instanceof Error && /fts5|syntax error|unterminated|no such column/.test(err.message)) throw badSearch(search, err)
+      throw err
     }
   }
 
