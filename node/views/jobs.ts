@@ -42,20 +42,6 @@ export interface JobView {
   waiting: string | null
 }
 
-/** runner identity -> ids of jobs it claimed (its own claims only) */
-function claimsByRunner (views: Views): Map<string, Set<string>> {
-  return deriveOver(views, ['job.claim'], 'jobs/claimed-by', (v) => {
-    const claimedBy = new Map<string, Set<string>>()
-    for (const e of v.ofType('job.claim')) {
-      if (e.type !== 'job.claim' || e.body.runner !== e.author) continue
-      const set = claimedBy.get(e.author) ?? new Set<string>()
-      set.add(e.body.job)
-      claimedBy.set(e.author, set)
-    }
-    return claimedBy
-  })
-}
-
 /**
  * Identities whose claims and results count here: those trusted with the
  * runner role, and this node's own (a node runs its own jobs without
@@ -141,7 +127,10 @@ function gateWaiting (answers: readonly IndexedEvent[], runners: readonly string
 /** Every job, oldest first by (ts, id), optionally only those in one state. */
 export function listJobs (views: Views, now: number, filter: { state?: JobStateName } = {}): JobView[] {
   const out: JobView[] = []
-  for (const request of [...views.ofType('job.request')].sort(byTsThenId)) {
+  // A job a trusted runner's result settled is done or failed for good: a runner's poll for queued work reads the others only.
+  const open = filter.state !== undefined && filter.state !== 'done' && filter.state !== 'failed'
+  const requests = open ? views.read(() => views.unsettledJobs(trustedRunners(views))) : [...views.ofType('job.request')].sort(byTsThenId)
+  for (const request of requests) {
     const view = jobView(views, request.id, now) as JobView
     if (filter.state === undefined || view.state === filter.state) out.push(view)
   }
@@ -181,7 +170,7 @@ export function baselineJobs (views: Views, seriesJob: JobRequest['body']): JobR
 
 /** Ids of the jobs `runner` ever claimed (for a restarted runner looking for unfinished work). */
 export function jobsClaimedBy (views: Views, runner: string): string[] {
-  return [...(claimsByRunner(views).get(runner) ?? [])].sort()
+  return views.claimedBy(runner)
 }
 
 /** The claims, progress and results that answer a job, in (ts, id) order. */

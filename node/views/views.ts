@@ -109,6 +109,23 @@ export class Views {
     return this.rows(`${join} ORDER BY e.ts, e.id`, param)
   }
 
+  /**
+   * Job requests, oldest first by (ts, id), without a result of one of
+   * `runners` that settles them (pass, reused, fail, error, apply-failed:
+   * the job lifecycle's final states): the only jobs that can be queued,
+   * claimed, running or aborted.
+   */
+  unsettledJobs (runners: readonly string[]): IndexedEvent[] {
+    return this.rows(`JOIN job_requests j ON j.event = e.n WHERE NOT EXISTS (SELECT 1 FROM results r JOIN events x ON x.n = r.event
+      WHERE r.job = e.id AND r.verdict IN ('pass', 'reused', 'fail', 'error', 'apply-failed') AND x.author IN (SELECT unhex(value) FROM json_each(?)))
+      ORDER BY e.ts, e.id`, JSON.stringify(runners))
+  }
+
+  /** The jobs `runner` (hex key) claimed itself, by id (db/job-rows.ts). */
+  claimedBy (runner: string): string[] {
+    return (this.q('SELECT job FROM job_claims WHERE runner = ? ORDER BY job').all(blob(runner)) as Array<{ job: Buffer }>).map((r) => r.job.toString('hex'))
+  }
+
   /** The first `limit` scopes (`project:P`, `list:L`) of the events indexed from `feed` (hex key), sorted (db/scope-rows.ts). */
   scopesOf (feed: string, limit: number): string[] {
     return (this.q('SELECT s.scope FROM feed_scopes s JOIN feeds f ON f.n = s.feed WHERE f.key = ? ORDER BY s.scope LIMIT ?').all(blob(feed), limit) as Array<{ scope: string }>).map((r) => r.scope)

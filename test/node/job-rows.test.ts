@@ -1,6 +1,6 @@
 import test from 'brittle'
 import { flakes, flakyTests } from '../../node/views/flakes.js'
-import { jobAnswers, jobRequest, jobsOfRevision } from '../../node/views/jobs.js'
+import { JOB_STATES, jobAnswers, jobRequest, jobsClaimedBy, jobsOfRevision, listJobs } from '../../node/views/jobs.js'
 import { findResults, resolveResult, resultsOfBuild, resultsOfJob, resultsOfTestRun } from '../../node/views/results.js'
 import type { ResultEvent } from '../../node/views/results.js'
 import { byTsThenId } from '../../node/views/views.js'
@@ -14,13 +14,17 @@ const ENV = { kernel: '6.16.0' }
 const ids = (es: readonly IndexedEvent[]): string[] => es.map((e) => e.id)
 
 type Pair = [string[], string[]]
-interface Answers { byJob: Pair[], byBuild: Pair, byTestRun: Pair, byRevision: Pair, answers: Pair[], request: unknown[], found: string[][], resolved: Array<string | null>, flaky: Pair }
+interface Answers { listed: Pair[], claimed: Pair, byJob: Pair[], byBuild: Pair, byTestRun: Pair, byRevision: Pair, answers: Pair[], request: unknown[], found: string[][], resolved: Array<string | null>, flaky: Pair }
 
 /** What the lookups answer; each Pair beside the same asked of a fold over every event of the type (what they read before the side rows). */
 function answers (views: Views, jobs: string[], results: string[]): Answers {
   const all = [...views.ofType('result')].sort(byTsThenId) as ResultEvent[]
   const fold = (f: (e: ResultEvent) => boolean): string[] => ids(all.filter(f))
+  const now = 1e15 // leases long run out: the same for every call
+  const everyJob = listJobs(views, now)
   return {
+    listed: JOB_STATES.map((state) => [listJobs(views, now, { state }).map((j) => j.id), everyJob.filter((j) => j.state === state).map((j) => j.id)]),
+    claimed: [jobsClaimedBy(views, views.root), [...new Set(views.ofType('job.claim').flatMap((e) => e.type === 'job.claim' && e.author === views.root && e.body.runner === e.author ? [e.body.job] : []))].sort()],
     byJob: jobs.map((j) => [ids(resultsOfJob(views, j)), fold((e) => e.body.job === j)]),
     byBuild: [ids(resultsOfBuild(views, BUILD)), fold((e) => e.body.build === BUILD)],
     byTestRun: [ids(resultsOfTestRun(views, RUN)), fold((e) => e.body.testRun === RUN)],
@@ -45,15 +49,23 @@ test('job rows: results by job, build, test run and prefix, a job\'s answers and
   const r2 = await node.post('result', { job: job1.id, build: BUILD, testRun: RUN, verdict: 'fail', tests: tests('t/2'), logs: [], environment: ENV }, [job1.id])
   const r3 = await node.post('result', { job: job2.id, build: 'c'.repeat(52), testRun: 's'.repeat(52), verdict: 'reused', reuses: r1.id, tests: [], logs: [], environment: ENV }, [job2.id])
   const r4 = await node.post('result', { build: '', testRun: '', verdict: 'error', tests: [], logs: [], environment: ENV, message: 'no job' })
-  const jobs = [job1.id, job2.id, 'cd'.repeat(32)]
+  const job3 = await node.post('job.request', { ...request, profile: 'full' })
+  const job4 = await node.post('job.request', { ...request, profile: 'long' })
+  await node.post('job.claim', { job: job4.id, runner: node.identityKey, leaseUntil: 2e15 }, [job4.id])
+  await node.post('result', { job: job4.id, build: '', testRun: '', verdict: 'aborted', tests: [], logs: [], environment: ENV }, [job4.id])
+  await node.post('job.claim', { job: job3.id, runner: node.identityKey, leaseUntil: 2e15 }, [job3.id])
+  const jobs = [job1.id, job2.id, job3.id, job4.id, 'cd'.repeat(32)]
   const results = [r1.id, r2.id, r3.id, r4.id]
 
   const before = answers(node.views, jobs, results)
+  for (const [i, [side, fold]] of before.listed.entries()) t.alike(side, fold, `jobs ${JOB_STATES[i] ?? ''}`)
+  t.alike(before.listed.map((p) => p[0].length), [0, 1, 0, 1, 1, 1], 'claimed (job 3), done and failed (jobs 1, 2), aborted (job 4)')
+  t.alike(before.claimed[0], before.claimed[1], 'claimed by the runner')
   for (const [what, [side, fold]] of [...before.byJob.map((p) => ['byJob', p] as const), ...before.answers.map((p) => ['answers', p] as const), ['byBuild', before.byBuild], ['byTestRun', before.byTestRun], ['byRevision', before.byRevision], ['flaky', before.flaky]] as const) t.alike(side, fold, what)
   t.alike(before.byJob[0]?.[0], [r1.id, r2.id], 'a job\'s results')
   t.alike(before.flaky[0], ['t/2'], 'the test the two runs disagree on is flaky under their test run')
   t.alike(before.found, [[r1.id], [r1.id, r2.id], [r1.id, r2.id], []], 'found by a result id prefix, a job id prefix, a test-run identity; nothing for a word')
-  t.alike(before.request, [job1.id, job2.id, undefined], 'job requests by id')
+  t.alike(before.request, [job1.id, job2.id, job3.id, job4.id, undefined], 'job requests by id')
   t.alike(before.resolved, [r1.id, r2.id, r1.id, r4.id], 'a reused result stands for the run it names')
   t.alike(before, answers(node.views, jobs, results), 'asked again: the same')
 

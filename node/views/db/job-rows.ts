@@ -6,17 +6,19 @@ import { blob } from './rows.js'
  * Side rows that find results and a job's events without reading every
  * result (each may hold thousands of tests): results by job, build and
  * test-run identity, job requests by revision, a job's claims, progress and
- * results. Written with the event's row, in the writer's transaction.
+ * results, a runner's own claims. Written with the event's row, in the writer's transaction.
  */
 export class JobRows {
   private readonly result: Statement
   private readonly request: Statement
   private readonly answer: Statement
+  private readonly claim: Statement
 
   constructor (db: Db) {
     this.result = db.prepare('INSERT INTO results (event, job, build, test_run, verdict) VALUES (?, ?, ?, ?, ?)')
     this.request = db.prepare('INSERT INTO job_requests (event, revision) VALUES (?, ?)')
     this.answer = db.prepare('INSERT OR IGNORE INTO job_answers (job, event) VALUES (?, ?)')
+    this.claim = db.prepare('INSERT OR IGNORE INTO job_claims (runner, job) VALUES (?, ?)')
   }
 
   /** `n`: the event's row (events.n). */
@@ -29,6 +31,8 @@ export class JobRows {
       if (job !== null) this.answer.run(job, n)
     } else if (event.type === 'job.claim' || event.type === 'job.progress') {
       this.answer.run(blob(event.body.job), n)
+      // A runner's own claims (a restarted runner looks for its unfinished work).
+      if (event.type === 'job.claim' && event.body.runner === event.author) this.claim.run(blob(event.author), blob(event.body.job))
     }
   }
 }

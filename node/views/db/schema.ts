@@ -3,14 +3,14 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync } from 'node:fs'
 
 /** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
-export const SCHEMA_VERSION = 6
+export const SCHEMA_VERSION = 7
 
 /**
  * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
  * log order), checkpoints, rejections. `kts`/`kid` is the event's log-order
  * key (indexed.ts, inFeedOrder): the greatest (ts, id) of its feed up to it,
  * fixed when it is inserted, so `log --limit N` is an index range read.
- * results, job_requests and job_answers: job-rows.ts; feed_scopes, event_scopes and
+ * results, job_requests, job_answers and job_claims: job-rows.ts; feed_scopes, event_scopes and
  * scope_deps: scope-rows.ts;
  * series and their side rows: series/rows.ts.
  */
@@ -35,6 +35,7 @@ CREATE INDEX results_test_run ON results (test_run);
 CREATE TABLE job_requests (event INTEGER PRIMARY KEY, revision BLOB);
 CREATE INDEX job_requests_revision ON job_requests (revision);
 CREATE TABLE job_answers (job BLOB NOT NULL, event INTEGER NOT NULL, PRIMARY KEY (job, event)) WITHOUT ROWID;
+CREATE TABLE job_claims (runner BLOB NOT NULL, job BLOB NOT NULL, PRIMARY KEY (runner, job)) WITHOUT ROWID;
 CREATE TABLE feed_scopes (feed INTEGER NOT NULL, scope TEXT NOT NULL, PRIMARY KEY (feed, scope)) WITHOUT ROWID;
 CREATE TABLE event_scopes (id BLOB NOT NULL, scope TEXT NOT NULL, PRIMARY KEY (id, scope)) WITHOUT ROWID;
 CREATE TABLE scope_deps (target BLOB NOT NULL, event BLOB NOT NULL, feed INTEGER NOT NULL, answerable INTEGER NOT NULL,
