@@ -5,59 +5,48 @@ import type { IndexedEvent, Views } from '../views/views.js'
 type Indexed<T extends CairnEvent['type']> = IndexedEvent & CairnEvent<T>
 export type RevisionEvent = Indexed<'series.revision'>
 
-/** The events a merge decision can depend on, grouped so one revision's share is found without a scan. */
+/**
+ * The events a merge decision can depend on, each share found through the
+ * views' side rows (db/job-rows.ts, series/rows.ts) in the order the views
+ * indexed them, so one revision's share is read without reading every event.
+ */
 interface PolicyIndex {
   /** project + series -> every series.revision of it (any author: decide itself tells who may move a series on). */
-  bySeries: Map<string, RevisionEvent[]>
-  reviewsByTarget: Map<string, Array<Indexed<'review'>>>
-  jobsByRevision: Map<string, Array<Indexed<'job.request'>>>
+  bySeries: (project: string, series: string) => RevisionEvent[]
+  reviewsByTarget: (revision: string) => Array<Indexed<'review'>>
+  jobsByRevision: (revision: string) => Array<Indexed<'job.request'>>
   /** Job inputs (machines/job-inputs.ts) -> baseline jobs (no revision) of them; and -> the series jobs whose baseline they are. */
-  baselinesByInputs: Map<string, Array<Indexed<'job.request'>>>
-  seriesJobsByBaseline: Map<string, Array<Indexed<'job.request'>>>
+  baselinesByInputs: (inputs: string) => Array<Indexed<'job.request'>>
+  seriesJobsByBaseline: (inputs: string) => Array<Indexed<'job.request'>>
   /** Test-run identity -> its results: a baseline's noise for a metric gate. */
-  resultsByTestRun: Map<string, Array<Indexed<'result'>>>
-  resultsByJob: Map<string, Array<Indexed<'result'>>>
-  resultsById: Map<string, Indexed<'result'>>
+  resultsByTestRun: (testRun: string) => Array<Indexed<'result'>>
+  resultsByJob: (job: string) => Array<Indexed<'result'>>
+  resultById: (id: string) => Indexed<'result'> | undefined
   /** result id -> results that say they reuse it */
-  reusedBy: Map<string, Array<Indexed<'result'>>>
-  mergesByRevision: Map<string, Array<Indexed<'merge'>>>
+  reusedBy: (result: string) => Array<Indexed<'result'>>
+  mergesByRevision: (revision: string) => Array<Indexed<'merge'>>
   /** EventId -> the series.revision events that list it in `replaces` */
-  replacedBy: Map<string, RevisionEvent[]>
-}
-
-const seriesKey = (body: { project: string, series: string }): string => `${body.project}\u0000${body.series}`
-
-function push<V> (map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key)
-  if (list === undefined) map.set(key, [value])
-  else list.push(value)
+  replacedBy: (id: string) => RevisionEvent[]
 }
 
 export function policyIndex (views: Views): PolicyIndex {
-  return views.derive('policy/index', (v) => {
-    const index: PolicyIndex = { bySeries: new Map(), reviewsByTarget: new Map(), jobsByRevision: new Map(), baselinesByInputs: new Map(), seriesJobsByBaseline: new Map(), resultsByTestRun: new Map(), resultsByJob: new Map(), resultsById: new Map(), reusedBy: new Map(), mergesByRevision: new Map(), replacedBy: new Map() }
-    const of = <T extends CairnEvent['type']>(type: T): Array<Indexed<T>> => (v.ofType(type)) as Array<Indexed<T>>
-    for (const e of of('series.revision')) {
-      push(index.bySeries, seriesKey(e.body), e)
-      for (const old of e.body.replaces ?? []) push(index.replacedBy, old, e)
-    }
-    for (const e of of('review')) push(index.reviewsByTarget, e.body.target.revision, e)
-    for (const e of of('job.request')) {
-      if (e.body.revision === undefined) push(index.baselinesByInputs, jobInputsKey(e.body), e)
-      else {
-        push(index.jobsByRevision, e.body.revision, e)
-        push(index.seriesJobsByBaseline, jobInputsKey(baselineOf(e.body)), e)
-      }
-    }
-    for (const e of of('result')) {
-      index.resultsById.set(e.id, e)
-      push(index.resultsByTestRun, e.body.testRun, e)
-      if (e.body.job !== undefined) push(index.resultsByJob, e.body.job, e)
-      if (e.body.reuses !== undefined) push(index.reusedBy, e.body.reuses, e)
-    }
-    for (const e of of('merge')) push(index.mergesByRevision, e.body.revision, e)
-    return index
-  })
+  const keyed = <T extends CairnEvent['type']>(what: Parameters<Views['keyed']>[0]) => (key: string): Array<Indexed<T>> => views.keyed(what, key, 'arrival') as Array<Indexed<T>>
+  return {
+    bySeries: (project, series) => keyed<'series.revision'>('series.events')(series).filter((e) => e.body.project === project),
+    reviewsByTarget: keyed('review.target'),
+    jobsByRevision: keyed('job.revision'),
+    baselinesByInputs: keyed('job.inputs'),
+    seriesJobsByBaseline: keyed('job.baseline'),
+    resultsByTestRun: keyed('result.testRun'),
+    resultsByJob: keyed('result.job'),
+    resultById: (id) => {
+      const e = /^[0-9a-f]{64}$/.test(id) ? views.event(id) : undefined
+      return e?.type === 'result' ? e as Indexed<'result'> : undefined
+    },
+    reusedBy: keyed('result.reuses'),
+    mergesByRevision: keyed('merge.revision'),
+    replacedBy: keyed('series.replacedBy')
+  }
 }
 
 export function revisionEvent (views: Views, id: string): RevisionEvent | null {
@@ -67,7 +56,8 @@ export function revisionEvent (views: Views, id: string): RevisionEvent | null {
 
 /** Every revision of the same project and series, the revision itself included. */
 export function seriesRevisions (views: Views, revision: RevisionEvent): RevisionEvent[] {
-  return policyIndex(views).bySeries.get(seriesKey(revision.body)) ?? [revision]
+  const all = policyIndex(views).bySeries(revision.body.project, revision.body.series)
+  return all.length === 0 ? [revision] : all
 }
 
 /** Hops a chain of `reused` results is followed, as machines/facts.ts does. */
@@ -88,15 +78,15 @@ export function eventsFor (views: Views, revision: RevisionEvent): IndexedEvent[
   const replaced = (revision.body.replaces ?? []).map((id) => revisionEvent(views, id)).filter((r): r is RevisionEvent => r !== null)
   const revisions = [...seriesRevisions(views, revision), ...replaced]
   out.push(...revisions)
-  for (const r of revisions) out.push(...(index.reviewsByTarget.get(r.id) ?? []))
+  for (const r of revisions) out.push(...(index.reviewsByTarget(r.id)))
   /** The job's results, each with the chain of results it reuses; the last of each chain. */
   const resultsOf = (job: Indexed<'job.request'>): Array<Indexed<'result'>> => {
     const ran: Array<Indexed<'result'>> = []
-    for (const result of index.resultsByJob.get(job.id) ?? []) {
+    for (const result of index.resultsByJob(job.id)) {
       out.push(result)
       let cur = result
       for (let hop = 0; hop < REUSE_HOPS && cur.body.reuses !== undefined; hop++) {
-        const next = index.resultsById.get(cur.body.reuses)
+        const next = index.resultById(cur.body.reuses)
         if (next === undefined) break
         out.push(next)
         cur = next
@@ -105,15 +95,15 @@ export function eventsFor (views: Views, revision: RevisionEvent): IndexedEvent[
     }
     return ran
   }
-  for (const job of index.jobsByRevision.get(revision.id) ?? []) {
+  for (const job of index.jobsByRevision(revision.id)) {
     out.push(job)
     resultsOf(job)
-    for (const baseline of index.baselinesByInputs.get(jobInputsKey(baselineOf(job.body))) ?? []) {
+    for (const baseline of index.baselinesByInputs(jobInputsKey(baselineOf(job.body)))) {
       out.push(baseline)
-      for (const run of resultsOf(baseline)) out.push(...(index.resultsByTestRun.get(run.body.testRun) ?? []))
+      for (const run of resultsOf(baseline)) out.push(...(index.resultsByTestRun(run.body.testRun)))
     }
   }
-  out.push(...(index.mergesByRevision.get(revision.id) ?? []))
+  out.push(...(index.mergesByRevision(revision.id)))
   return [...new Map(out.map((e) => [e.id, e])).values()] // a reused result may also be one of the job's own
 }
 
@@ -128,7 +118,7 @@ export function affectedBy (views: Views, e: IndexedEvent): string[] | 'all' {
   const revisionsOfSeries = (revisionId: string): string[] => {
     const r = revisionEvent(views, revisionId)
     if (r === null) return []
-    const replacers = index.replacedBy.get(revisionId) ?? []
+    const replacers = index.replacedBy(revisionId)
     return [...seriesRevisions(views, r), ...replacers.flatMap((x) => seriesRevisions(views, x))].map((x) => x.id)
   }
   switch (e.type) {
@@ -147,9 +137,9 @@ export function affectedBy (views: Views, e: IndexedEvent): string[] | 'all' {
         if (job !== undefined && job.type === 'job.request' && job.body.revision !== undefined) out.add(job.body.revision)
         // a baseline's result: the revisions whose jobs it is the baseline of (a metric gate compares with it)
         if (job !== undefined && job.type === 'job.request' && job.body.revision === undefined) {
-          for (const s of index.seriesJobsByBaseline.get(jobInputsKey(job.body)) ?? []) if (s.body.revision !== undefined) out.add(s.body.revision)
+          for (const s of index.seriesJobsByBaseline(jobInputsKey(job.body))) if (s.body.revision !== undefined) out.add(s.body.revision)
         }
-        if (hops < REUSE_HOPS) for (const by of index.reusedBy.get(r.id) ?? []) visit(by, hops + 1)
+        if (hops < REUSE_HOPS) for (const by of index.reusedBy(r.id)) visit(by, hops + 1)
       }
       visit(e as Indexed<'result'>, 0)
       return [...out]

@@ -20,7 +20,7 @@ function requestedProfiles (views: Views, revision: string): string[] {
 
 /** The revision's jobs from this node or a maintainer: those runners run. */
 function requested (views: Views, revision: string): JobRequest[] {
-  return (policyIndex(views).jobsByRevision.get(revision) ?? []).filter((job) => job.author === views.root || views.trust.get(job.author)?.has('maintainer') === true)
+  return policyIndex(views).jobsByRevision(revision).filter((job) => job.author === views.root || views.trust.get(job.author)?.has('maintainer') === true)
 }
 
 /**
@@ -35,7 +35,7 @@ export function missingBaselines (views: Views, policy: Policy, revision: Revisi
   for (const job of requested(views, revision.id)) {
     const body = baselineOf(job.body)
     const key = jobInputsKey(body)
-    if ((index.baselinesByInputs.get(key) ?? []).length === 0 && !out.has(key)) out.set(key, { type: 'job.request', body, refs: [] })
+    if (index.baselinesByInputs(key).length === 0 && !out.has(key)) out.set(key, { type: 'job.request', body, refs: [] })
   }
   return [...out.values()]
 }

@@ -25,6 +25,16 @@ const KEYED = {
   'job.revision': ['JOIN job_requests j ON j.event = e.n WHERE j.revision = ?', 'id'],
   'job.answers': ['JOIN job_answers a ON a.event = e.n WHERE a.job = ?', 'id'],
   'decision.revision': ['JOIN decisions d ON d.event = e.n WHERE d.revision = ?', 'id'],
+  'merge.revision': ['JOIN merges m ON m.event = e.n WHERE m.revision = ?', 'id'],
+  'review.target': ['JOIN reviews v ON v.event = e.n WHERE v.target = ?', 'id'],
+  'series.events': ['JOIN series_events s ON s.event = e.n WHERE s.series = ?', 'text'],
+  /** The series.revision events naming an EventId in `replaces`. */
+  'series.replacedBy': ['JOIN series_replaces s ON s.event = e.n WHERE s.old = ?', 'id'],
+  /** Baseline jobs (no revision) of these inputs (machines/job-inputs.ts, jobInputsKey). */
+  'job.inputs': ['JOIN job_requests j ON j.event = e.n WHERE j.inputs = ?', 'text'],
+  /** Series jobs whose baseline has these inputs. */
+  'job.baseline': ['JOIN job_requests j ON j.event = e.n WHERE j.baseline = ?', 'text'],
+  'result.reuses': ['JOIN results r ON r.event = e.n WHERE r.reuses = ?', 'id'],
   /** Results whose id, or whose job's id, starts with a hex prefix. */
   'result.idPrefix': ['JOIN results r ON r.event = e.n WHERE hex(e.id) LIKE ?', 'prefix'],
   'result.jobPrefix': ['JOIN results r ON r.event = e.n WHERE hex(r.job) LIKE ?', 'prefix']
@@ -102,11 +112,11 @@ export class Views {
     return (this.q('SELECT max(n) AS n FROM events WHERE type = ?').get(type) as { n: number | null }).n ?? 0
   }
 
-  /** The events side rows name under `key` (results of a job, a job's answers...), oldest first by (ts, id). */
-  keyed (what: keyof typeof KEYED, key: string): IndexedEvent[] {
+  /** The events side rows name under `key` (results of a job, a job's answers...), oldest first by (ts, id), or by `arrival` (ofType's order). */
+  keyed (what: keyof typeof KEYED, key: string, order: 'time' | 'arrival' = 'time'): IndexedEvent[] {
     const [join, kind] = KEYED[what]
     const param = kind === 'id' ? blob(key) : kind === 'prefix' ? `${key.toUpperCase()}%` : key
-    return this.rows(`${join} ORDER BY e.ts, e.id`, param)
+    return this.rows(`${join} ORDER BY ${order === 'time' ? 'e.ts, e.id' : 'e.n'}`, param)
   }
 
   /**

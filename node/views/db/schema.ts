@@ -3,7 +3,7 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync } from 'node:fs'
 
 /** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
-export const SCHEMA_VERSION = 7
+export const SCHEMA_VERSION = 8
 
 /**
  * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
@@ -28,11 +28,14 @@ CREATE TABLE type_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROW
 CREATE TABLE rejections (n INTEGER PRIMARY KEY, feed BLOB NOT NULL, seq INTEGER NOT NULL, idx INTEGER,
   code TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE results (event INTEGER PRIMARY KEY, job BLOB, build TEXT NOT NULL, test_run TEXT NOT NULL, verdict TEXT NOT NULL);
+CREATE TABLE results (event INTEGER PRIMARY KEY, job BLOB, build TEXT NOT NULL, test_run TEXT NOT NULL, verdict TEXT NOT NULL, reuses BLOB);
+CREATE INDEX results_reuses ON results (reuses);
 CREATE INDEX results_job ON results (job);
 CREATE INDEX results_build ON results (build);
 CREATE INDEX results_test_run ON results (test_run);
-CREATE TABLE job_requests (event INTEGER PRIMARY KEY, revision BLOB);
+CREATE TABLE job_requests (event INTEGER PRIMARY KEY, revision BLOB, inputs TEXT, baseline TEXT);
+CREATE INDEX job_requests_inputs ON job_requests (inputs);
+CREATE INDEX job_requests_baseline ON job_requests (baseline);
 CREATE INDEX job_requests_revision ON job_requests (revision);
 CREATE TABLE job_answers (job BLOB NOT NULL, event INTEGER NOT NULL, PRIMARY KEY (job, event)) WITHOUT ROWID;
 CREATE TABLE job_claims (runner BLOB NOT NULL, job BLOB NOT NULL, PRIMARY KEY (runner, job)) WITHOUT ROWID;
