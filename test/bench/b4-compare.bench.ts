@@ -11,11 +11,14 @@
 // headers unfolded (a folded Subject raises "Header values may not contain
 // linefeed" in Python 3.11's email package, exit 1); unfolding is what
 // RFC 5322 says a header means.
-// Run: npm run bench -- b4-compare   (or node --import tsx test/bench/b4-compare.bench.ts [samples])
+// Another list (one not used for tuning): an mboxrd file as the second argument,
+// e.g. the oldest mails of a public-inbox v2 epoch, as `ingest public-inbox` reads it.
+// Also printed: what is left over (mail.raw) and why, by reason.
+// Run: npm run bench -- b4-compare   (or node --import tsx test/bench/b4-compare.bench.ts [samples] [MBOXRD])
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { mailinfo } from '../../bridges/email/parse/mailinfo.js'
 import { splitMbox } from '../../bridges/email/parse/mbox.js'
@@ -77,7 +80,10 @@ function sample<T> (xs: readonly T[], n: number, seed = 15): T[] {
   return a.slice(0, n)
 }
 
-export async function run (samples = 30): Promise<void> {
+/** A left-over mail's reason without the ids and subjects it names: what kind of leftover it is. */
+const reasonKind = (reason: string): string => reason.replace(/<[^>]*>/g, '<>').replace(/"[^"]*"/g, '""').replace(/\bv\d+\b/g, 'vN').replace(/\d+/g, 'N').slice(0, 90)
+
+export async function run (samples = 30, path?: string): Promise<void> {
   if (!hasShared) {
     console.log('b4-compare bench: skipped, no ../shared/corpora')
     return
@@ -91,7 +97,8 @@ export async function run (samples = 30): Promise<void> {
     const home = join(dir, 'home')
     mkdirSync(home)
     writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Bench\n\temail = bench@example.org\n[b4]\n\tattestation-policy = off\n')
-    const raw = readFileSync(corpus('linux-rtc', 'linux-rtc-5000.mboxrd'))
+    const list = path ?? corpus('linux-rtc', 'linux-rtc-5000.mboxrd')
+    const raw = readFileSync(list)
     const mbox = join(dir, 'unfolded.mbox')
     writeFileSync(mbox, unfoldHeaders(raw.toString('latin1')), 'latin1')
 
@@ -135,15 +142,19 @@ export async function run (samples = 30): Promise<void> {
     }
     const b4Ms = Date.now() - t0
     const pct = (k: number): string => `${k}/${picked.length} (${(100 * k / picked.length).toFixed(0)}%)`
-    console.log(`b4-compare bench: ${picked.length} of ${byCover.size} cover letters of linux-rtc-5000 (seeded sample), b4 ${spawnSync('b4', ['--version'], { encoding: 'utf8' }).stdout.trim()}`)
+    console.log(`b4-compare bench: ${picked.length} of ${byCover.size} cover letters of ${basename(list)} (seeded sample), b4 ${spawnSync('b4', ['--version'], { encoding: 'utf8' }).stdout.trim()}`)
     console.log(`  agree on patch count ${pct(agree.count)}, version ${pct(agree.version)}, trailers of every patch ${pct(agree.trailers)}`)
     console.log(`  cairn parsed and grouped all ${mails.length} mails in ${cairnMs} ms; b4 am took ${(b4Ms / picked.length / 1000).toFixed(1)} s per series`)
     for (const d of differences) console.log(`  differs: ${d}`)
+    const kinds = new Map<string, number>()
+    for (const u of result.unmatched) kinds.set(reasonKind(u.reason), (kinds.get(reasonKind(u.reason)) ?? 0) + 1)
+    console.log(`  left over (mail.raw): ${result.unmatched.length} of ${mails.length} mails`)
+    for (const [k, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${String(n).padStart(5)}  ${k}`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run(Number(process.argv[2] ?? 30)).catch((err) => { console.error(err); process.exitCode = 1 })
+  run(Number(process.argv[2] ?? 30), process.argv[3]).catch((err) => { console.error(err); process.exitCode = 1 })
 }

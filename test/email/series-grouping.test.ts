@@ -58,8 +58,8 @@ function miscounted (tag: string, coverCount: number, patchCount: number): Parse
   return out
 }
 
-test('a cover whose count differs from its patches\' (0/15 over n/16, 0/7 over n/6) is one complete revision', t => {
-  for (const [cover, patches] of [[15, 16], [7, 6]] as const) {
+test('a cover whose count differs from its patches\' (0/15 over n/16, 0/7 over n/6, 0/5 over n/3) is one complete revision', t => {
+  for (const [cover, patches] of [[15, 16], [7, 6], [5, 3]] as const) {
     const input = miscounted(`c${cover}`, cover, patches)
     const r = buildSeries(input)
     const rev = revisionOf(t, r, 1)

@@ -96,6 +96,14 @@ test('parseTrailers() takes the last paragraph when git would call it a trailer 
     'an indented line continues the trailer above (git folding)')
 })
 
+test('parseTrailers() counts lines as git interpret-trailers --parse does: a `Key:` line over an indented list is a trailer line, indented lines continue the line above (linux-leds, BD71828 v5 12/16)', t => {
+  const sob = 'Signed-off-by: Matti Vaittinen <matti.vaittinen@fi.rohmeurope.com>'
+  const allow = 'Allow:\n - configuring regulators to be controlled via run-levels\n - allow getting/setting the current run-level via in-kernel API\n   using either GPIO or I2C underneath\n - Allow run-time changes to run-level voltages via in-kernel API\n'
+  t.alike(parseTrailers(`Bucks 1,2,6 and 7 can be grouped.\n\n${allow}${sob}\n`).map(x => x.key), ['Signed-off-by'], 'the block is all trailers to git: the Signed-off-by counts (b4 and git agree)')
+  t.alike(parseTrailers('Some text\n  indented\n  more\nplain line\nSigned-off-by: A <a@b.c>\n'), [], 'continuations before a text line are text: 4 text lines to 1 trailer is no block (git prints nothing)')
+  t.alike(parseTrailers('Some text\n  indented\nSigned-off-by: A <a@b.c>\n').map(x => x.key), ['Signed-off-by'], 'one text line to one trailer is a block (git prints it)')
+})
+
 test('parseReplyTrailers() finds trailers anywhere in a reply, not in quotes, diffs or signatures', t => {
   const body = [
     'On Mon, Jan 1, Dev wrote:',

@@ -40,6 +40,8 @@ const SPECIAL_CASE: Record<string, string> = { 'message-id': 'Message-ID', bugli
 
 const TRAILER_LINE = /^(\s*)([A-Za-z0-9][A-Za-z0-9_-]*)\s*:\s+(\S.*?)\s*$/
 const EXTINFO_LINE = /^\s*\[[^\]]+\]\s*$/
+/** What git's trailer.c calls a trailer line when it finds a block (`Allow:` with nothing after it too), though cairn reports only TRAILER_LINE's. */
+const GIT_TRAILER_LINE = /^[A-Za-z0-9-]+\s*:/
 const EMAIL = /[^\s<>()"',;[\]]+@[^\s<>()"',;[\]]+\.[^\s<>()"',;[\]]+/
 const FIXES = /^([0-9a-f]{7,64})\b\s*(?:\((.*)\))?\s*$/i
 
@@ -135,7 +137,7 @@ function unwrap (text: string): string {
     .replace(/^(\S+:\s+[^<\n]+)\n(<[^>\n]+>)$/gm, '$1 $2')
 }
 
-interface LineScan { trailers: Trailer[], others: number, known: boolean }
+interface LineScan { trailers: Trailer[], others: number, known: boolean, gitTrailers: number }
 
 interface ScanOptions {
   /** Replies: b4 also takes indented trailers (`    Reviewed-by: ...`); in a commit message they continue the line above. */
@@ -149,6 +151,9 @@ function scanLines (lines: string[], opts: ScanOptions): LineScan {
   let others = 0
   let known = false
   let lastWasTrailer = false
+  let gitTrailers = 0
+  /** Indented lines after a line git may call a trailer: continuations of it (git's possible_continuation_lines), or text if a non-trailer follows. */
+  let continuations = 0
   for (const line of lines) {
     const m = TRAILER_LINE.exec(line)
     if (m !== null && (opts.indented || m[1] === '') && opts.accept(m[2] as string, m[3] as string)) {
@@ -168,10 +173,20 @@ function scanLines (lines: string[], opts: ScanOptions): LineScan {
       continue
     }
     lastWasTrailer = false
-    if (line.trim() !== '') others++
+    if (!opts.indented && /^\s+\S/.test(line)) {
+      continuations++
+      continue
+    }
+    if (!opts.indented && GIT_TRAILER_LINE.test(line)) {
+      gitTrailers++ // `Allow:` over an indented list: git counts it (and its continuations) as a trailer
+      continuations = 0
+      continue
+    }
+    if (line.trim() !== '') others += 1 + continuations
+    continuations = 0
   }
   const trailers = found.map(f => makeTrailer(f.key, f.value, f.extinfo))
-  return { trailers, others, known }
+  return { trailers, others, known, gitTrailers }
 }
 
 /**
@@ -186,7 +201,7 @@ export function parseTrailers (message: string): Trailer[] {
   const last = (paragraphs[paragraphs.length - 1] as string).split('\n')
   const scan = scanLines(last, { indented: false, accept: () => true })
   if (scan.trailers.length === 0) return []
-  if (scan.others === 0 || (scan.known && scan.trailers.length * 3 >= scan.others)) return scan.trailers
+  if (scan.others === 0 || (scan.known && (scan.trailers.length + scan.gitTrailers) * 3 >= scan.others)) return scan.trailers
   return []
 }
 
