@@ -24,11 +24,13 @@ import { openDb } from './views/db/schema.js'
 import { staleViews } from './views/check.js'
 import { Views } from './views/views.js'
 import type { IndexedEvent } from './views/views.js'
-import { announceLimits, choose, chosenByLink, migrateFollow } from './net/follow-policy.js'
+import { announceLimits, assertFeedKey, choose, chosenByLink, migrateFollow, rank } from './net/follow-policy.js'
 import type { AnnounceLimits, Announced, FeedKind, Follow } from './net/follow-policy.js'
 import { carriedScopes, feedScopes } from './net/scopes.js'
+import { feedStatus, type NodeStatus } from './node-status.js'
 
 export type { FeedKind, Follow } from './net/follow-policy.js'
+export type { NodeStatus } from './node-status.js'
 
 /** Durable node state outside the store: its name and what it follows. */
 interface State {
@@ -76,6 +78,7 @@ export class CairnNode {
   /** state.json writes since open: one per follow change or announcement page, never one per key. */
   stateWrites = 0
   private readonly cores = new Map<string, Hypercore>()
+  private readonly opening = new Map<string, Promise<void>>()
   private readonly indexedCores = new Set<Hypercore>()
   private readonly refused: Set<string>
   private closed = false
@@ -147,7 +150,8 @@ export class CairnNode {
       const pool = new CryptoPool()
       opened.push(async () => await pool.destroy())
       const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, views, unlock, pool, opts.onProgress, opts.announceLimits)
-      for (const [key, follow] of Object.entries(state.follows)) await node.openCore(key, follow.kind)
+      // Opened together (the store batches the reads); a feed adopted from an announcement opens only once it holds blocks (adoptAnnounced).
+      await Promise.all(Object.entries(state.follows).map(async ([key, f]) => await node.openCore(key, f.kind, f.via !== 'followed')))
       node.rebuilt = await node.checkViews(db.fresh)
       await node.indexer.run()
       if (!readOnly) rmSync(paths.viewLog, { force: true }) // an earlier release's views, rebuilt above
@@ -211,14 +215,18 @@ export class CairnNode {
    */
   async adoptAnnounced (page: readonly Announced[], from: string): Promise<{ adopted: string[], ignored: number }> {
     if (this.readOnly || this.closed) return { adopted: [], ignored: 0 }
-    const linked = chosenByLink(this.views, (feed) => this.state.follows[feed]?.via === 'followed')
-    const { adopt, ignored } = choose(this.state.follows, page.filter((e) => !this.isOwn(e.key)), from, this.limits, linked, this.refused, this.state.interest)
+    // A re-announcement of what we carry costs a look-up per feed: no link scan, no count of the follows, no write.
+    const fresh = page.filter((e) => this.state.follows[e.key] === undefined && !this.isOwn(e.key) && !this.refused.has(e.key))
+    const linked = fresh.length === 0 ? new Map<string, FeedKind>() : chosenByLink(this.views, (feed) => this.state.follows[feed]?.via === 'followed')
+    const { adopt, ignored } = choose(this.state.follows, fresh, from, this.limits, linked, this.refused, this.state.interest)
     this.ignoredAnnounced += ignored
     if (adopt.size > 0) {
       for (const [key, f] of adopt) this.state.follows[key] = f
       this.saveState()
-      for (const [key, f] of adopt) await this.openCore(key, f.kind)
     }
+    // Only a feed with blocks to fetch is opened (together, not one by one): a flood of empty feeds costs state entries, not open cores.
+    const withBlocks = new Set(page.filter((e) => e.length > 0 && !this.cores.has(e.key) && this.state.follows[e.key] !== undefined).map((e) => e.key))
+    await Promise.all([...withBlocks].map(async (key) => await this.openCore(key, (this.state.follows[key] as Follow).kind)))
     return { adopted: [...adopt.keys()], ignored }
   }
 
@@ -311,6 +319,13 @@ export class CairnNode {
     return out
   }
 
+  /** Feeds carried but not opened: adopted from announcements that gave them no blocks yet. Announced with length 0. */
+  waiting (): Array<{ key: string, kind: FeedKind, hops: number, scopes: string[] }> {
+    return Object.entries(this.state.follows)
+      .filter(([key]) => !this.cores.has(key))
+      .map(([key, f]) => ({ key, kind: f.kind, hops: f.hops, scopes: f.scopes ?? [] }))
+  }
+
   coreFor (key: string): Hypercore {
     const core = this.cores.get(key)
     if (core === undefined) throw new CairnError('NOT_FOLLOWED', `core ${key} is not carried by this node; cairn follow ${key}`)
@@ -345,15 +360,8 @@ export class CairnNode {
   }
 
   status (): NodeStatus {
-    const feeds = this.carried().map(({ key, kind, hops, core }) => ({
-      key,
-      kind,
-      hops,
-      length: core.length,
-      contiguous: core.contiguousLength,
-      indexed: kind === 'events' ? this.views.checkpoint(key) : null,
-      peers: core.peers.length
-    }))
+    const indexed = (f: { key: string, kind: FeedKind }): number | null => f.kind === 'events' ? this.views.checkpoint(f.key) : null
+    const feeds = [...this.carried().map((f) => feedStatus(f, f.core, indexed(f))), ...this.waiting().map((f) => feedStatus(f, null, indexed(f)))]
     return {
       identity: this.identityKey,
       feed: this.feedKey,
@@ -391,18 +399,26 @@ export class CairnNode {
     this.unlock?.()
   }
 
-  private async openCore (key: string, kind: FeedKind): Promise<void> {
-    let core = this.cores.get(key)
-    if (core === undefined) {
-      const publicKey = fromHex(key, 32) as Uint8Array
-      // Read-only: a feed the holder followed a moment ago may not be in its store yet (opening it would write).
-      if (this.readOnly && await this.store.getAuth(discoveryKey(publicKey)) === null) return
-      core = this.store.get({ key: publicKey })
-      await core.ready()
-      this.cores.set(key, core)
-      for (const fn of [...this.carriers]) fn(core, kind)
+  /** Open a carried core (only if the store holds it already, with ifStored) and index it if it is an events feed. */
+  private async openCore (key: string, kind: FeedKind, ifStored = false): Promise<void> {
+    while (this.opening.has(key)) await this.opening.get(key) // two pages naming one feed open it once
+    if (!this.cores.has(key)) {
+      const opened = this.openStored(key, kind, ifStored).finally(() => this.opening.delete(key))
+      this.opening.set(key, opened)
+      await opened
     }
-    if (kind === 'events' && !this.indexedCores.has(core)) this.watchEvents(core) // also a blobs follow the user now follows as events
+    const core = this.cores.get(key)
+    if (core !== undefined && kind === 'events' && !this.indexedCores.has(core)) this.watchEvents(core) // also a blobs follow the user now follows as events
+  }
+
+  private async openStored (key: string, kind: FeedKind, ifStored: boolean): Promise<void> {
+    const publicKey = fromHex(key, 32) as Uint8Array
+    // Read-only: a feed the holder followed a moment ago may not be in its store yet (opening it would write).
+    if ((ifStored || this.readOnly) && await this.store.getAuth(discoveryKey(publicKey)) === null) return
+    const core = this.store.get({ key: publicKey })
+    await core.ready()
+    this.cores.set(key, core)
+    for (const fn of [...this.carriers]) fn(core, kind)
   }
 
   private watchEvents (core: Hypercore): void {
@@ -423,27 +439,7 @@ export class CairnNode {
   }
 }
 
-export interface NodeStatus {
-  identity: string
-  feed: string
-  blobs: string
-  name: string
-  events: number
-  rejected: number
-  ownMissingBlocks: number
-  feeds: Array<{ key: string, kind: FeedKind, hops: number, length: number, contiguous: number, indexed: number | null, peers: number }>
-}
-
 /** The body of a trust.set: these roles for the subject, or none and revoked. */
 export function trustBody (subject: string, roles: Role[], revoked = false): BodyOf<'trust.set'> {
   return revoked ? { subject, roles: [], revoked: true } : { subject, roles }
-}
-
-/** Nearer and chosen feeds first: under a peer's caps, they are the ones adopted. */
-function rank (f: Follow): number {
-  return (f.via === 'announced' ? 1000 : 0) + f.hops
-}
-
-function assertFeedKey (key: string): void {
-  if (fromHex(key, 32) === null) throw new CairnError('BAD_KEY', `"${key}" is not a feed key (64 hex characters)`)
 }

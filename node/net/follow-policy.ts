@@ -1,4 +1,5 @@
 import { CairnError } from '../../protocol/errors.js'
+import { fromHex } from '../../protocol/hex.js'
 import type { Views } from '../views/views.js'
 import { inScope } from './scopes.js'
 
@@ -123,4 +124,13 @@ export function choose (
     }
   }
   return { adopt, ignored }
+}
+
+/** Nearer and chosen feeds first: under a peer's caps, they are the ones adopted. */
+export function rank (f: Follow): number {
+  return (f.via === 'announced' ? 1000 : 0) + f.hops
+}
+
+export function assertFeedKey (key: string): void {
+  if (fromHex(key, 32) === null) throw new CairnError('BAD_KEY', `"${key}" is not a feed key (64 hex characters)`)
 }

@@ -129,7 +129,9 @@ export class Session {
     this.announceTimer = null
     if (this.announceMessage === null || this.ended) return
     this.round++
-    const list = this.node.carried().map(({ key, kind, hops, core, scopes }) => ({ key, kind, length: core.contiguousLength, hops, ...(scopes.length === 0 ? {} : { scopes }), ...(this.lazy.has(core) ? { onDemand: true as const } : {}) }))
+    const open = this.node.carried().map(({ key, kind, hops, core, scopes }) => ({ key, kind, length: core.contiguousLength, hops, scopes, ...(this.lazy.has(core) ? { onDemand: true as const } : {}) }))
+    const list = [...open, ...this.node.waiting().map((f) => ({ ...f, length: 0 }))]
+      .map(({ scopes, ...e }) => scopes.length === 0 ? e : { ...e, scopes })
     for (const { key } of list) if (!this.offered.has(key)) this.offered.set(key, this.round)
     for (const page of encodePages(list, this.round, this.heard)) this.announceMessage.send(page)
   }

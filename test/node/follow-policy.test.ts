@@ -77,7 +77,8 @@ test('a node carrying more feeds than one page announces them in pages, and a pe
   const keys = randomKeys(PAGE_FEEDS + 300, 3)
   const feeder = fakePeer(t, big)
   feeder.announce(keys.map((k) => events(k, 1)))
-  await until(() => big.carried().length === keys.length + 2) // own two and every announced one, opened
+  await until(() => big.follows().length === keys.length) // every announced one adopted (empty: not opened until it has blocks)
+  t.is(big.carried().length, 2, 'an empty announced feed is carried without an open core')
   feeder.session.destroy()
 
   const listener = fakePeer(t, big)
@@ -91,4 +92,26 @@ test('a node carrying more feeds than one page announces them in pages, and a pe
   t.teardown(() => small.close(), { order: 0 })
   t.ok(await syncOnce(big, small), 'a real peer syncs with it')
   t.is(small.follows().length, keys.length + 2, 'and takes every page (hops allowing)')
+})
+
+test('an announced feed with no blocks is adopted without opening its core; blocks announced later open it, and a restart opens only what holds blocks', async (t) => {
+  const { node: w } = await createNode(t, 'w')
+  const home = await t.tmp()
+  let b = await CairnNode.init(home, 'b')
+  t.teardown(async () => await b.close(), { order: 0 })
+  t.ok(await syncOnce(w, b))
+  t.alike(b.follows().map((f) => f.key).sort(), [w.feedKey, w.blobsKey].sort(), 'both of the writer\'s empty feeds adopted')
+  t.is(b.carried().length, 2, 'neither opened: only b\'s own two cores')
+  t.alike(b.status().feeds.filter((f) => f.hops === 1).map((f) => f.length), [0, 0], 'status lists them, holding nothing')
+
+  await w.post('note', { text: 'now it has a block' })
+  t.ok(await syncOnce(w, b))
+  t.is(b.log({ type: 'note' }).length, 1, 'announced with a block: opened, fetched and indexed')
+  t.is(b.coreForMaybe(w.blobsKey), null, 'the still empty blobs core stays closed')
+
+  await b.close()
+  b = await CairnNode.open(home)
+  t.ok(b.coreForMaybe(w.feedKey) !== null, 'after a restart the feed with blocks is open')
+  t.is(b.coreForMaybe(w.blobsKey), null, 'and the empty one is not')
+  t.is(b.log({ type: 'note' }).length, 1)
 })
