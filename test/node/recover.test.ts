@@ -7,6 +7,8 @@ import { isCairnError } from '../../protocol/errors.js'
 import { killed, nextJson, spawnHelper } from '../helpers/child.js'
 import { damageWalTail } from '../helpers/damage.js'
 import { createNode } from '../helpers/nodes.js'
+import { fakePeer } from '../helpers/fake-peer.js'
+import { LengthRecord } from '../../node/storage/length-record.js'
 
 /** Resolves once `node` has indexed the event `id` (at once when it has). */
 async function indexed (node: CairnNode, id: string): Promise<void> {
@@ -60,4 +62,29 @@ test('a damaged store that reopens short refuses to append and recovers its feed
   toB.destroy()
   for (const s of sessions) s.destroy()
   await new Promise((resolve) => server.close(resolve))
+})
+
+test('recovery from a peer that serves none of our feed ends with PEER_TIMEOUT naming it once nothing arrives; from one that leaves, with RECOVER_FAILED', async (t) => {
+  const home = join(await t.tmp(), 'a')
+  const first = await CairnNode.init(home, 'a')
+  await first.post('note', { text: 'the one block the store still holds' })
+  await first.close()
+  const record = new LengthRecord(join(home, 'own-length'))
+  record.set(3) // acknowledged 3 blocks: 2 are lost
+  record.close()
+  const a = await CairnNode.open(home)
+  t.teardown(() => a.close(), { order: 0 })
+  t.is(a.feed.missingBlocks(), 2)
+
+  const empty = fakePeer(t, a)
+  empty.announce([])
+  await t.exception(recoverOwnFeed(a, empty.session, 300), /PEER_TIMEOUT: peer fake served nothing of our own feed for 0\.3 s; we hold 1 of 3 blocks/)
+
+  const leaving = fakePeer(t, a)
+  leaving.announce([])
+  await leaving.session.announced
+  const recovering = recoverOwnFeed(a, leaving.session, 60_000)
+  leaving.session.destroy()
+  await t.exception(recovering, /RECOVER_FAILED: the peer gave us 1 of 3 blocks/, 'the peer left: no wait for the timeout')
+  t.is(a.feed.missingBlocks(), 2, 'nothing was lost or appended')
 })
