@@ -59,15 +59,21 @@ export class SeriesBuilder {
 
   /** The series an EventId of a series.revision stands in: its own, or that of the event its `replaces` chain ends at. */
   seriesOfEvent (id: string): string | undefined {
-    const first = this.revisionEvent(id)
-    if (first === undefined) return undefined
-    let at: RevisionEvent = first
-    for (let hops = 0; hops < HOPS; hops++) {
-      const by = this.replacedBy(at)
+    // Light rows (no body decoded): a review, job or result arriving asks this of the revision it names.
+    type Light = { n: number, ts: number, id: Buffer, author: Buffer, series: string }
+    const light = 'SELECT e.n, e.ts, e.id, e.author, s.series FROM series_events s JOIN events e ON e.n = s.event'
+    let at = this.q(`${light} WHERE e.id = ?`).get(blob(id)) as Light | undefined
+    for (let hops = 0; at !== undefined && hops < HOPS; hops++) {
+      const named = (this.q('SELECT event FROM series_replaces WHERE old = ?').all(at.id) as Array<{ event: number }>)
+      if (named.length === 0) break
+      const author: Buffer = at.author
+      const by = named.map((r) => this.q(`${light} WHERE e.n = ?`).get(r.event) as Light)
+        .filter((r) => r.author.equals(author))
+        .sort((x, y) => y.ts - x.ts || Buffer.compare(y.id, x.id))[0]
       if (by === undefined) break
       at = by
     }
-    return at.body.series
+    return at?.series
   }
 
   /** A series.revision event by id, or undefined. */
@@ -96,12 +102,22 @@ export class SeriesBuilder {
 
   /** Only an event of the same author retires another (nobody may hide someone else's). */
   private retired (e: RevisionEvent): boolean {
-    return this.q('SELECT 1 FROM series_replaces s JOIN events r ON r.n = s.event WHERE s.old = ? AND r.author = ? LIMIT 1').get(blob(e.id), blob(e.author)) !== undefined
+    return this.replacers(e).length > 0
+  }
+
+  /** Rows of the events naming `e` in `replaces` with its author: by series_replaces first (nearly always none), never by author. */
+  private replacers (e: RevisionEvent): number[] {
+    const named = this.q('SELECT event FROM series_replaces WHERE old = ?').all(blob(e.id)) as Array<{ event: number }>
+    if (named.length === 0) return []
+    const author = blob(e.author)
+    return named.filter((r) => (this.q('SELECT author FROM events WHERE n = ?').get(r.event) as { author: Buffer }).author.equals(author)).map((r) => r.event)
   }
 
   /** The event that retired `e`: the latest by (ts, id) of its author's that name it, or undefined. */
   private replacedBy (e: RevisionEvent): RevisionEvent | undefined {
-    return this.events('JOIN series_replaces s ON s.event = e.n WHERE s.old = ? AND e.author = ? ORDER BY e.ts DESC, e.id DESC LIMIT 1', blob(e.id), blob(e.author))[0] as RevisionEvent | undefined
+    const rows = this.replacers(e)
+    if (rows.length === 0) return undefined
+    return this.events(`WHERE e.n IN (${rows.map(() => '?').join(', ')}) ORDER BY e.ts DESC, e.id DESC LIMIT 1`, ...rows)[0] as RevisionEvent | undefined
   }
 
   /** The events whose `replaces` chain ends at `end` (which is in force), nearest first. */
