@@ -11,9 +11,10 @@ import { processesWith } from './proc.js'
 interface ActiveStep {
   job: string
   step: string
+  /** The step's process group; 0 while it is being spawned. */
   pgid: number
   started: number
-  /** The step's `CAIRN_STEP=...`: finds what left its group (absent in files of older runners). */
+  /** The step's `CAIRN_STEP=...`: finds what left its group, or all of it before the group is known (absent in files of older runners). */
   marker?: string
 }
 
@@ -21,17 +22,18 @@ interface ActiveStep {
 export const JOB_MARKER = 'CAIRN_JOB'
 
 export class ActiveSteps {
-  private readonly steps = new Map<number, ActiveStep>()
+  /** By marker: a step is recorded before its spawn and again with its group. */
+  private readonly steps = new Map<string, ActiveStep & { marker: string }>()
 
   constructor (private readonly file: string) {}
 
-  add (step: ActiveStep): void {
-    this.steps.set(step.pgid, step)
+  add (step: ActiveStep & { marker: string }): void {
+    this.steps.set(step.marker, step)
     this.save()
   }
 
-  remove (pgid: number): void {
-    if (this.steps.delete(pgid)) this.save()
+  remove (marker: string): void {
+    if (this.steps.delete(marker)) this.save()
   }
 
   /** Read what a previous run left in the file. */
@@ -48,7 +50,7 @@ export class ActiveSteps {
   killLeftovers (): ActiveStep[] {
     const killed: ActiveStep[] = []
     for (const s of this.previous()) {
-      const inGroup = groupAlive(s.pgid) && groupIsJob(s.pgid, s.job)
+      const inGroup = s.pgid > 1 && groupAlive(s.pgid) && groupIsJob(s.pgid, s.job)
       const escaped = s.marker !== undefined && processesWith(s.marker).length > 0
       if (!inGroup && !escaped) continue
       if (inGroup) killGroup(s.pgid, 'SIGKILL')
@@ -68,8 +70,10 @@ export class ActiveSteps {
 
 function isActiveStep (x: unknown): x is ActiveStep {
   const s = x as ActiveStep
-  return typeof s === 'object' && s !== null && typeof s.job === 'string' && Number.isSafeInteger(s.pgid) && s.pgid > 1 &&
-    (s.marker === undefined || (typeof s.marker === 'string' && s.marker.startsWith(`${STEP_MARKER}=`) && s.marker.length > STEP_MARKER.length + 1))
+  if (typeof s !== 'object' || s === null || typeof s.job !== 'string' || !Number.isSafeInteger(s.pgid)) return false
+  const marked = typeof s.marker === 'string' && s.marker.startsWith(`${STEP_MARKER}=`) && s.marker.length > STEP_MARKER.length + 1
+  // A group id, or (before the spawn) a marker alone: never pgid 0 or 1 without one, which would name every process.
+  return marked ? s.pgid === 0 || s.pgid > 1 : s.marker === undefined && s.pgid > 1
 }
 
 /**

@@ -31,7 +31,9 @@ interface StepOptions {
   signal?: AbortSignal
   /** Between SIGTERM and SIGKILL. */
   graceMs?: number
-  /** Told the process group id and the step's marker (`CAIRN_STEP=...`) as soon as the step started. */
+  /** Told the step's marker (`CAIRN_STEP=...`) before it is spawned: a runner killed at any moment after can still find what it started. */
+  onMarker?: (marker: string) => void
+  /** Told the process group id and the step's marker as soon as the step started. */
   onStart?: (pgid: number, marker: string) => void
 }
 
@@ -88,6 +90,7 @@ export async function runStep (opts: StepOptions): Promise<StepOutcome> {
   const out = opts.stdoutPath === undefined ? null : createWriteStream(opts.stdoutPath)
   const marker = `${STEP_MARKER}=${randomBytes(12).toString('hex')}`
   const env = { ...opts.env, [STEP_MARKER]: marker.slice(STEP_MARKER.length + 1) }
+  opts.onMarker?.(marker)
   const child = spawn('/bin/sh', ['-c', opts.command], { cwd: opts.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }))

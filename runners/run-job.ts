@@ -248,6 +248,7 @@ class JobRun {
   /** Run one command of the job; with `telemetryMs` > 0 its processes are sampled while it runs. */
   private async exec (label: string, command: string, timeoutMs: number, env: Record<string, string>, logPath: string, stdoutPath?: string, telemetryMs = 0): Promise<StepOutcome & { telemetry?: Telemetry }> {
     let pgid = 0
+    let marker: string | null = null
     let sampler: StepTelemetry | null = null
     try {
       const outcome = await runStep({
@@ -259,17 +260,20 @@ class JobRun {
         ...(stdoutPath === undefined ? {} : { stdoutPath }),
         signal: this.ctx.signal,
         ...(this.ctx.graceMs === undefined ? {} : { graceMs: this.ctx.graceMs }),
-        onStart: (id, marker) => {
+        // Recorded before the spawn (no group yet), then with its group: the step's shell may run before this process learns it started.
+        onMarker: (m) => { marker = m; this.ctx.active.add({ job: this.ctx.request.id, step: label, pgid: 0, started: Date.now(), marker: m }) },
+        onStart: (id, m) => {
           pgid = id
-          this.ctx.active.add({ job: this.ctx.request.id, step: label, pgid: id, started: Date.now(), marker })
-          if (telemetryMs > 0) sampler = new StepTelemetry(label, id, marker, telemetryMs)
+          this.ctx.active.add({ job: this.ctx.request.id, step: label, pgid: id, started: Date.now(), marker: m })
+          if (telemetryMs > 0) sampler = new StepTelemetry(label, id, m, telemetryMs)
         }
       })
       const telemetry = (sampler as StepTelemetry | null)?.stop() ?? null
       return telemetry === null ? outcome : { ...outcome, telemetry }
     } finally {
       (sampler as StepTelemetry | null)?.stop()
-      if (pgid !== 0) this.ctx.active.remove(pgid)
+      const recorded = marker as string | null // set in onMarker
+      if (recorded !== null) this.ctx.active.remove(recorded)
     }
   }
 

@@ -128,6 +128,8 @@ test('CLI: kill -9 of the claiming runner; after its lease another runner comple
   const b = cairnChild(t, h.b!.home, 'runner', 'start', '--tags', '', '--lease', '2s', '--connect', at)
   await b.waitFor(new RegExp(`job ${job.slice(0, 12)}: pass`))
   t.pass('runner b took the job over once a\'s lease ran out, and completed it')
+  // The restarted runner reads b's result from the hub: wait until the hub holds it (read beside the hub's process), not for a time.
+  await until('the hub to hold b\'s result', () => json<Array<{ author: string }>>(cairn(h.m!.home, 'log', '--json', '--type', 'result')).some((e) => e.author === h.b!.identity))
 
   const again = cairn(h.a!.home, 'runner', 'start', '--tags', '', '--once', '--connect', at)
   t.is(again.status, 0, again.stderr)

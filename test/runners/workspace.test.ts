@@ -83,6 +83,29 @@ test('killLeftovers() after a crash also kills a step\'s process that left its g
   t.alike(new ActiveSteps(file).previous(), [], 'the file is cleared')
 })
 
+test('killLeftovers() after a runner killed between a step\'s spawn and learning its group: the step, recorded by its marker before the spawn, is killed', async (t) => {
+  const dir = await t.tmp()
+  const file = join(dir, 'active.json')
+  const active = new ActiveSteps(file)
+  let recordedFirst: unknown = null
+  const step = runStep({
+    command: 'echo $$ > sh.pid; exec sleep 300',
+    cwd: dir,
+    env: { ...ENV, CAIRN_JOB: 'j2' },
+    timeoutMs: 60_000,
+    logPath: join(dir, 'log'),
+    onMarker: (marker) => active.add({ job: 'j2', step: 'test', pgid: 0, started: 1, marker }),
+    onStart: () => { recordedFirst = new ActiveSteps(file).previous() } // what a crash at this moment would leave
+  })
+  t.teardown(async () => { try { process.kill(-pidIn(dir, 'sh.pid'), 'SIGKILL') } catch {} await step })
+  await until('the step to start', () => existsSync(join(dir, 'sh.pid')) && readFileSync(join(dir, 'sh.pid'), 'utf8').endsWith('\n'))
+  t.alike((recordedFirst as Array<{ pgid: number }>).map((s) => s.pgid), [0], 'the step was on file, without a group, before it could run')
+  writeFileSync(file, JSON.stringify(recordedFirst)) // the runner died there
+  const killed = new ActiveSteps(file).killLeftovers()
+  t.is(killed.length, 1, 'reported as a leftover')
+  t.ok(await allGone([pidIn(dir, 'sh.pid')]), 'and killed, found by its marker alone')
+})
+
 test('runStep() aborted by a signal kills the group and says so', async (t) => {
   const dir = await t.tmp()
   const controller = new AbortController()
