@@ -51,6 +51,7 @@ export const NODE_CODES = {
   NO_POLICY: 'no policy set on this node or in the repository',
   NO_SUCH_PATCH: 'a patch number the series revision does not have',
   OWN_FEED: 'an operation that cannot apply to this node\'s own feed (unfollow)',
+  PEER_GARBAGE: 'a peer whose announcements are not pages, again and again: its session is closed (names the peer)',
   PEER_TIMEOUT: 'a peer that did not connect, announce or serve in time (names the peer)',
   READ_ONLY: 'a write on a node opened read-only beside the process holding its home',
   RECOVER_FAILED: 'a peer could not give back all of the own feed',

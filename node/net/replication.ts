@@ -4,6 +4,7 @@ import type Hypercore from 'hypercore'
 import type { Download } from 'hypercore'
 import Protomux from 'protomux'
 import type { Duplex } from 'node:stream'
+import { CairnError } from '../../protocol/errors.js'
 import { toHex } from '../../protocol/hex.js'
 import type { CairnNode } from '../node.js'
 import { MAX_HOPS } from './follow-policy.js'
@@ -14,6 +15,8 @@ export type { Announced } from './follow-policy.js'
 export const PROTOCOL = 'cairn/feeds/v2'
 /** Batch re-announcements while a download streams in: often enough for --once to finish promptly. */
 const ANNOUNCE_DELAY_MS = 50
+/** Malformed pages a session forgives (a glitch, a newer peer's field) before it closes: each costs a parse, so a stream of them must end. */
+export const MAX_GARBAGE_PAGES = 16
 
 interface SessionOptions {
   log?: (msg: string) => void
@@ -62,6 +65,8 @@ export class Session {
   /** Resolves when the session ends: its stream closed, it was destroyed, or its node closed. */
   readonly closed: Promise<void>
   garbage = 0
+  /** Why this side closed the session, when it did (PEER_GARBAGE); null otherwise. */
+  reason: CairnError | null = null
   /** Announced feeds the follow policy turned away in this session. */
   ignored = 0
   /** Bumped by every block and page that arrives: a wait on the peer times out only when this stands still. */
@@ -240,8 +245,13 @@ export class Session {
     this.moved++
     const page = message === null ? null : parsePage(message)
     if (page === null) {
-      this.garbage++ // a peer sending garbage: ignore the message, keep the session
+      this.garbage++ // a peer sending garbage: ignore the message, keep the session, up to a bound
       this.log(`peer ${this.peer} sent an announcement page that is not {round, heard, last, feeds: [{key, kind, length, hops}]}; ignored`)
+      if (this.garbage > MAX_GARBAGE_PAGES) {
+        this.reason = new CairnError('PEER_GARBAGE', `peer ${this.peer} sent ${this.garbage} announcement pages that are not pages; session closed`)
+        this.log(this.reason.message)
+        this.destroy()
+      }
       return
     }
     for (const e of page.feeds) {
