@@ -88,6 +88,8 @@ test('killLeftovers() after a runner killed between a step\'s spawn and learning
   const file = join(dir, 'active.json')
   const active = new ActiveSteps(file)
   let recordedFirst: unknown = null
+  let started = (): void => {}
+  const onStart = new Promise<void>((resolve) => { started = resolve })
   const step = runStep({
     command: 'echo $$ > sh.pid; exec sleep 300',
     cwd: dir,
@@ -95,9 +97,10 @@ test('killLeftovers() after a runner killed between a step\'s spawn and learning
     timeoutMs: 60_000,
     logPath: join(dir, 'log'),
     onMarker: (marker) => active.add({ job: 'j2', step: 'test', pgid: 0, started: 1, marker }),
-    onStart: () => { recordedFirst = new ActiveSteps(file).previous() } // what a crash at this moment would leave
+    onStart: () => { recordedFirst = new ActiveSteps(file).previous(); started() } // what a crash at this moment would leave
   })
   t.teardown(async () => { try { process.kill(-pidIn(dir, 'sh.pid'), 'SIGKILL') } catch {} await step })
+  await onStart // under load the step's shell may run before this process learns it started: wait for both
   await until('the step to start', () => existsSync(join(dir, 'sh.pid')) && readFileSync(join(dir, 'sh.pid'), 'utf8').endsWith('\n'))
   t.alike((recordedFirst as Array<{ pgid: number }>).map((s) => s.pgid), [0], 'the step was on file, without a group, before it could run')
   writeFileSync(file, JSON.stringify(recordedFirst)) // the runner died there
