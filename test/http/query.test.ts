@@ -11,7 +11,7 @@ test('every route refuses a query parameter it does not take, naming it and what
     ['/api/feeds?kind=events', 'kind', /it takes none/],
     ['/api/trust?role=runner', 'role', /it takes none/],
     [`/api/events/${note.id}?full=1`, 'full', /it takes none/],
-    ['/api/series?states=new', 'states', /it takes q, project, state, list, path, trailer, limit, cursor/],
+    ['/api/series?states=new', 'states', /it takes q, search, project, state, list, path, trailer, limit, cursor/],
     ['/api/events?types=note', 'types', /it takes .*type/],
     ['/api/rejections?limt=3', 'limt', /it takes limit/]
   ]

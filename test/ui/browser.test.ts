@@ -278,8 +278,12 @@ async function compareToHistory (t: TestInstance, { page, maint, project, baseli
   await shown(page, '/history')
   await page.waitForURL(/suite=math$/)
   await page.locator('#history-chart canvas').first().waitFor()
+  // the test's page before it had the same outcomes and a row for this run: wait for the suite's row
+  const suiteRow = page.locator(`tr[data-id="${run.id}"]`, { hasText: / failing, / })
+  await suiteRow.waitFor()
   t.is(await page.getAttribute('#history-chart', 'data-outcomes'), 'pass fail fail', 'the suite math: failing since the series')
-  t.ok(/2 pass, 1 failing, 0 skipped/.test(await page.locator(`tr[data-id="${run.id}"]`).innerText()), 'counts per result')
+  const counts = await suiteRow.innerText()
+  t.ok(/2 pass, 1 failing, 0 skipped/.test(counts), `counts per result: ${counts}`)
   await shot(page, 'history-suite')
 }
 
