@@ -48,14 +48,18 @@ const FAILING_NAMES = 20
 export function suiteIn (tests: readonly ResultTest[], suite: string): SuiteInResult {
   const counts: Record<TestStatus, number> = { pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0 }
   const failing: string[] = []
-  let total = 0
   for (const t of tests) {
     if (!inSuite(t.name, suite)) continue
-    total++
     counts[t.status]++
     if (isFailing(t.status) && failing.length < FAILING_NAMES) failing.push(t.name)
   }
-  return { counts, total, failing, outcome: suiteOutcome(counts, total) }
+  return suiteOf(counts, failing)
+}
+
+/** A suite in one result from its counts per status and its failing names in the result's order (the first few are kept). */
+export function suiteOf (counts: Record<TestStatus, number>, failing: readonly string[]): SuiteInResult {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0)
+  return { counts, total, failing: failing.slice(0, FAILING_NAMES), outcome: suiteOutcome(counts, total) }
 }
 
 /** A suite fails when any of its tests fails, passes when any passes, is skipped when all were. */

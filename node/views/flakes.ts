@@ -11,48 +11,47 @@ import { isFailing } from '../../protocol/results.js'
 import type { TestStatus } from '../../protocol/results.js'
 import { deriveOver } from './derive-over.js'
 import { trustedRunners } from './jobs.js'
-import { allResults, resultsOfTestRun } from './results.js'
-import type { ResultEvent } from './results.js'
+import type { ResultRow } from './result-rows.js'
 import type { Views } from './views.js'
 
 interface FlakeRun { result: string, runner: string, status: TestStatus, ts: number }
 interface Flake { testRun: string, test: string, runs: FlakeRun[] }
 
-/** A real run (pass or fail; not reused, error or aborted) of a trusted runner. */
-function isRealRun (e: ResultEvent, trusted: ReadonlySet<string>): boolean {
-  return trusted.has(e.author) && e.body.testRun !== '' && (e.body.verdict === 'pass' || e.body.verdict === 'fail')
-}
+const isPassing = (s: string): boolean => s === 'pass' || s === 'xfail'
 
-/** Real runs by test-run identity. */
-function runsByIdentity (views: Views): Map<string, ResultEvent[]> {
-  const trusted = new Set(trustedRunners(views))
-  const out = new Map<string, ResultEvent[]>()
-  for (const e of allResults(views)) {
-    if (!isRealRun(e, trusted)) continue
-    out.set(e.body.testRun, [...(out.get(e.body.testRun) ?? []), e])
-  }
-  return out
-}
-
-/** The tests the runs of one test-run identity disagree on, one failing and another passing. */
-function flakesOf (testRun: string, runs: readonly ResultEvent[]): Flake[] {
+/**
+ * The tests among `names` that the runs of one test-run identity (two or
+ * more, oldest first) disagree on, one failing and another passing; only
+ * those tests' rows in those runs are read.
+ */
+function flakesOf (views: Views, testRun: string, runs: readonly ResultRow[], names: Iterable<string>): Flake[] {
   if (runs.length < 2) return []
-  const seen = new Map<string, FlakeRun[]>()
-  for (const e of runs) {
-    for (const t of e.body.tests) seen.set(t.name, [...(seen.get(t.name) ?? []), { result: e.id, runner: e.author, status: t.status, ts: e.ts }])
-  }
+  const order = new Map(runs.map((r, i) => [r.n, i]))
   const out: Flake[] = []
-  for (const [test, list] of seen) {
-    const failing = list.filter((r) => isFailing(r.status)).length
-    const passing = list.filter((r) => r.status === 'pass' || r.status === 'xfail').length
-    if (failing > 0 && passing > 0) out.push({ testRun, test, runs: list })
+  for (const test of names) {
+    const rows = views.resultRows.statuses(test, [...order.keys()]).sort((a, b) => (order.get(a.result) ?? 0) - (order.get(b.result) ?? 0))
+    if (!rows.some((r) => isFailing(r.status as TestStatus)) || !rows.some((r) => isPassing(r.status))) continue
+    out.push({ testRun, test, runs: rows.map((r) => { const run = runs[order.get(r.result) ?? 0] as ResultRow; return { result: run.id, runner: run.author, status: r.status as TestStatus, ts: run.ts } }) })
   }
   return out
+}
+
+/** The names the runs fail somewhere: the only tests they can disagree on. */
+function failingIn (views: Views, runs: readonly ResultRow[]): Set<string> {
+  return new Set(runs.flatMap((r) => views.resultRows.failing(r.n)))
+}
+
+/** The real runs (pass or fail; not reused, error or aborted) of trusted runners of one identity, oldest first. */
+function realRunsOf (views: Views, testRun: string): ResultRow[] {
+  return testRun === '' ? [] : views.resultRows.realRuns(trustedRunners(views), testRun)
 }
 
 function ledger (views: Views): Flake[] {
   return deriveOver(views, ['result', 'trust.set'], 'flakes/ledger', (v) => {
-    const all = [...runsByIdentity(v)].flatMap(([testRun, runs]) => flakesOf(testRun, runs))
+    const all = v.resultRows.repeatedRuns().flatMap((testRun) => {
+      const runs = realRunsOf(v, testRun)
+      return flakesOf(v, testRun, runs, failingIn(v, runs))
+    })
     return all.sort((a, b) => a.test < b.test ? -1 : a.test > b.test ? 1 : a.testRun < b.testRun ? -1 : a.testRun > b.testRun ? 1 : 0)
   })
 }
@@ -62,13 +61,25 @@ export function flakes (views: Views): Flake[] {
   return ledger(views)
 }
 
-/** The tests flaky under any of these test-run identities: only their runs are read (views/db/job-rows.ts). */
+/** The tests flaky under any of these test-run identities: only their runs' rows are read. */
 export function flakyTests (views: Views, testRuns: readonly string[]): Set<string> {
-  const trusted = new Set(trustedRunners(views))
   const out = new Set<string>()
   for (const id of new Set(testRuns)) {
-    const runs = resultsOfTestRun(views, id).filter((e) => isRealRun(e, trusted))
-    for (const f of flakesOf(id, runs)) out.add(f.test)
+    const runs = realRunsOf(views, id)
+    if (runs.length < 2) continue
+    for (const f of flakesOf(views, id, runs, failingIn(views, runs))) out.add(f.test)
   }
   return out
+}
+
+/** Which of some tests are flaky under a test-run identity, its runs read once per identity asked (a history asks per point). */
+export function flakyAmong (views: Views): (testRun: string, names: readonly string[]) => string[] {
+  const runsOf = new Map<string, ResultRow[]>()
+  return (testRun, names) => {
+    let runs = runsOf.get(testRun)
+    if (runs === undefined) runsOf.set(testRun, runs = realRunsOf(views, testRun))
+    if (runs.length < 2 || names.length === 0) return []
+    const flaky = new Set(flakesOf(views, testRun, runs, new Set(names)).map((f) => f.test))
+    return names.filter((n) => flaky.has(n))
+  }
 }

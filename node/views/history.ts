@@ -7,16 +7,20 @@
  * the suite), and every other result of the same repo and profile, where
  * the test is then `missing` (it was removed, renamed, or the run stopped
  * before it). A `reused` result stands for the run it reuses.
+ *
+ * Read from rows (result-rows.ts): the test's (or suite's) rows, the results
+ * of the scopes they are in; never a result's body.
  */
-import { changes, inSuite, outcomeCounts, outcomeOf, suiteIn, testIn } from '../../protocol/history.js'
+import { changes, outcomeCounts, outcomeOf, suiteOf } from '../../protocol/history.js'
 import type { Change, Outcome, SuiteInResult, TestInResult } from '../../protocol/history.js'
-import type { ResultTest } from '../../protocol/results.js'
+import type { TestStatus } from '../../protocol/results.js'
+import { byTsThenId } from './indexed.js'
 import type { Views } from './views.js'
 import { testedOf } from '../wire/tested.js'
 import type { TestedJson } from '../wire/types.js'
-import { flakyTests } from './flakes.js'
-import { allResults, resolveResult } from './results.js'
-import type { ResultEvent } from './results.js'
+import { flakyAmong } from './flakes.js'
+import { MAX_REUSE_HOPS } from './result-rows.js'
+import type { ResultRow, TestRow } from './result-rows.js'
 
 export type HistoryKind = 'baseline' | 'revision'
 
@@ -60,28 +64,23 @@ export interface History<P> {
   counts: Record<Outcome, number>
 }
 
-interface Candidate { tested: Tested, tests: readonly ResultTest[], scope: string | null }
+/** A result of a history, and the run whose tests stand for it (null: a `reused` whose run is not here). */
+interface Candidate { tested: Tested, run: number | null, scope: string | null }
 
-function describe (views: Views, e: ResultEvent): Candidate {
-  const run = resolveResult(views, e)
-  const what = testedOf(views, e)
+function describe (views: Views, row: ResultRow, run: ResultRow | null): Candidate {
+  const what = testedOf(views, row)
   const tested: Tested = {
-    id: e.id,
-    ts: e.ts,
-    runner: e.author,
-    verdict: e.body.verdict,
+    id: row.id,
+    ts: row.ts,
+    runner: row.author,
+    verdict: row.verdict,
     tested: run?.id ?? null,
-    job: e.body.job ?? null,
+    job: row.job,
     ...what,
-    build: e.body.build,
-    testRun: e.body.testRun
+    build: row.build,
+    testRun: row.testRun
   }
-  return { tested, tests: run?.body.tests ?? [], scope: what.repo === null || what.profile === null ? null : `${what.repo}\n${what.profile}` }
-}
-
-/** What every result tested, oldest first; derived once per views version. */
-function candidates (views: Views): Candidate[] {
-  return views.derive('history/candidates', (v) => allResults(v).map((e) => describe(v, e)))
+  return { tested, run: run?.n ?? null, scope: what.repo === null || what.profile === null ? null : `${what.repo}\n${what.profile}` }
 }
 
 function matches (t: Tested, filter: HistoryFilter): boolean {
@@ -91,12 +90,31 @@ function matches (t: Tested, filter: HistoryFilter): boolean {
     (filter.since === undefined || t.ts >= filter.since)
 }
 
-/** The results of a history: those `holds` says hold it, and the others of the same repo and profile. */
-function inScope (views: Views, filter: HistoryFilter, holds: (tests: readonly ResultTest[]) => boolean): Candidate[] {
-  const picked = candidates(views).filter((c) => matches(c.tested, filter))
-  const held = picked.map((c) => holds(c.tests))
-  const scopes = new Set(picked.filter((c, i) => held[i] === true && c.scope !== null).map((c) => c.scope))
-  return picked.filter((c, i) => held[i] === true || (c.scope !== null && scopes.has(c.scope)))
+/**
+ * The results of a history, oldest first: those whose run holds it (`runs`,
+ * the runs' rows; and every result that reuses one of them, as far as
+ * resolveResult follows), and the others of the same repo and profile.
+ */
+function inScope (views: Views, filter: HistoryFilter, runs: readonly number[]): Candidate[] {
+  const rows = views.resultRows
+  const picked = new Map<number, Candidate>()
+  let level = runs.flatMap((n) => rows.byN(n) ?? []).map((run) => ({ row: run, run }))
+  for (let hop = 0; level.length > 0 && hop < MAX_REUSE_HOPS; hop++) {
+    for (const { row, run } of level) {
+      const c = describe(views, row, run)
+      if (matches(c.tested, filter)) picked.set(row.n, c)
+    }
+    level = level.flatMap(({ row, run }) => rows.reusers(row.id).map((u) => ({ row: u, run })))
+  }
+  const scopes = new Set([...picked.values()].flatMap((c) => c.scope ?? []))
+  for (const scope of scopes) {
+    for (const row of rows.ofScope(scope)) {
+      if (picked.has(row.n)) continue
+      const c = describe(views, row, rows.resolve(row))
+      if (matches(c.tested, filter)) picked.set(row.n, c)
+    }
+  }
+  return [...picked.values()].sort((a, b) => byTsThenId(a.tested, b.tested))
 }
 
 function withChanges<P extends Tested & { outcome: Outcome, flake: boolean }> (points: P[]): History<P & Change> {
@@ -107,22 +125,36 @@ function withChanges<P extends Tested & { outcome: Outcome, flake: boolean }> (p
 
 /** One test's status in every result of its history, oldest first. */
 export function testHistory (views: Views, test: string, filter: HistoryFilter = {}): History<TestPoint> {
-  const scoped = inScope(views, filter, (tests) => tests.some((t) => t.name === test))
-  return withChanges(scoped.map((c) => {
-    const { detail: _detail, ...found } = testIn(c.tests, test) // details stay on the result page: a history of 500 runs would carry them all
-    const flaky = flakyTests(views, [c.tested.testRun]).has(test) ? [test] : []
+  const held = new Map(views.resultRows.holders(test).map((t) => [t.result, t]))
+  const flakyIn = flakyAmong(views)
+  return withChanges(inScope(views, filter, [...held.keys()]).map((c) => {
+    const t = c.run === null ? undefined : held.get(c.run)
+    // details stay on the result page: a history of 500 runs would carry them all
+    const found: Omit<TestInResult, 'detail'> = t === undefined ? { status: 'missing' } : { status: t.status as TestStatus, ...(t.duration === null ? {} : { duration: t.duration }) }
+    const flaky = flakyIn(c.tested.testRun, [test])
     return { ...c.tested, ...found, outcome: outcomeOf(found.status), flaky, flake: flaky.length > 0 }
   }))
 }
 
 /** A suite's counts in every result of its history, oldest first. */
 export function suiteHistory (views: Views, suite: string, filter: HistoryFilter = {}): History<SuitePoint> {
-  const scoped = inScope(views, filter, (tests) => tests.some((t) => inSuite(t.name, suite)))
-  return withChanges(scoped.map((c) => {
-    const s = suiteIn(c.tests, suite)
-    const under = flakyTests(views, [c.tested.testRun])
-    const flaky = s.failing.filter((t) => under.has(t))
-    const failing = s.counts.fail + s.counts.error + s.counts.xpass
-    return { ...c.tested, ...s, flaky, flake: s.outcome === 'fail' && flaky.length === failing }
+  const rows = views.resultRows
+  const counts = new Map<number, Record<TestStatus, number>>()
+  for (const { result, status, n } of rows.suiteCounts(suite)) {
+    let c = counts.get(result)
+    if (c === undefined) counts.set(result, c = noTests())
+    c[status as TestStatus] = n
+  }
+  const failing = new Map<number, TestRow[]>()
+  for (const t of rows.suiteFailing(suite)) failing.set(t.result, [...failing.get(t.result) ?? [], t])
+  const flakyIn = flakyAmong(views)
+  return withChanges(inScope(views, filter, [...counts.keys()]).map((c) => {
+    const rowsOf = c.run === null ? [] : failing.get(c.run) ?? []
+    const s = suiteOf((c.run === null ? undefined : counts.get(c.run)) ?? noTests(), [...rowsOf].sort((a, b) => a.pos - b.pos).map((t) => t.name))
+    const flaky = flakyIn(c.tested.testRun, s.failing)
+    const failed = s.counts.fail + s.counts.error + s.counts.xpass
+    return { ...c.tested, ...s, flaky, flake: s.outcome === 'fail' && flaky.length === failed }
   }))
 }
+
+const noTests = (): Record<TestStatus, number> => ({ pass: 0, fail: 0, error: 0, skip: 0, xfail: 0, xpass: 0 })

@@ -8,9 +8,7 @@
 import { baselineOf, jobInputsKey } from '../../machines/job-inputs.js'
 import { foldJob } from '../../machines/job-lifecycle.js'
 import type { JobState } from '../../machines/job-lifecycle.js'
-import { byTsThenId } from './views.js'
 import type { IndexedEvent, Views } from './views.js'
-import { deriveOver } from './derive-over.js'
 
 export type JobRequest = IndexedEvent & { type: 'job.request' }
 export type JobStateName = JobState['state']
@@ -124,17 +122,41 @@ function gateWaiting (answers: readonly IndexedEvent[], runners: readonly string
   return null
 }
 
+/** Job requests per read while every job is walked. */
+const PAGE = 64
+
+/**
+ * Every job, oldest first by (ts, id), optionally only those in one state,
+ * read a page of job rows at a time: a caller that streams them (job list)
+ * holds a page, not the history.
+ */
+export function * eachJob (views: Views, now: number, filter: { state?: JobStateName } = {}): Generator<JobView> {
+  // A job a trusted runner's result settled is done or failed for good: a runner's poll for queued work reads the others only.
+  if (filter.state !== undefined && filter.state !== 'done' && filter.state !== 'failed') {
+    for (const request of views.read(() => views.unsettledJobs(trustedRunners(views)))) {
+      const view = jobView(views, request.id, now) as JobView
+      if (view.state === filter.state) yield view
+    }
+    return
+  }
+  for (let page = views.jobsAfter(null, PAGE); page.length > 0;) {
+    for (const request of page) {
+      const view = jobView(views, request.id, now) as JobView
+      if (filter.state === undefined || view.state === filter.state) yield view
+    }
+    const last = page[page.length - 1] as IndexedEvent
+    page = page.length < PAGE ? [] : views.jobsAfter(last, PAGE)
+  }
+}
+
 /** Every job, oldest first by (ts, id), optionally only those in one state. */
 export function listJobs (views: Views, now: number, filter: { state?: JobStateName } = {}): JobView[] {
-  const out: JobView[] = []
-  // A job a trusted runner's result settled is done or failed for good: a runner's poll for queued work reads the others only.
-  const open = filter.state !== undefined && filter.state !== 'done' && filter.state !== 'failed'
-  const requests = open ? views.read(() => views.unsettledJobs(trustedRunners(views))) : [...views.ofType('job.request')].sort(byTsThenId)
-  for (const request of requests) {
-    const view = jobView(views, request.id, now) as JobView
-    if (filter.state === undefined || view.state === filter.state) out.push(view)
-  }
-  return out
+  return [...eachJob(views, now, filter)]
+}
+
+/** Jobs whose id starts with a hex prefix, oldest first. */
+export function jobsByPrefix (views: Views, prefix: string, now: number): JobView[] {
+  return views.keyed('job.idPrefix', prefix).map((request) => jobView(views, request.id, now) as JobView)
 }
 
 /**
@@ -142,30 +164,20 @@ export function listJobs (views: Views, now: number, filter: { state?: JobStateN
  * profile, tags) that is still worth waiting for or has a result to show:
  * not cancelled, aborted or errored. Posting the same inputs again would
  * only be answered by a reused result. `keep`: which jobs may stand (one
- * identity's, those not archived).
+ * identity's, those not archived). Reads the jobs of these inputs only.
  */
 export function jobOfInputs (views: Views, body: JobRequest['body'], now: number, keep: (j: JobView) => boolean = () => true): JobView | undefined {
-  const key = jobInputsKey(body)
-  return listJobs(views, now).find((j) => jobInputsKey(j.request.body) === key && !j.cancelled && j.state !== 'aborted' && j.verdict !== 'error' && keep(j))
+  for (const request of views.keyed('job.inputs', jobInputsKey(body))) {
+    const j = jobView(views, request.id, now) as JobView
+    if (!j.cancelled && j.state !== 'aborted' && j.verdict !== 'error' && keep(j)) return j
+  }
+  return undefined
 }
 
-
-/**
- * Jobs of any author that test a series job's baseline (`baselineOf`) and
- * were not cancelled, oldest first; the grouping is kept until a
- * job.request arrives.
- */
+/** Jobs of any author that test a series job's baseline (`baselineOf`) and were not cancelled, oldest first (the job rows of those inputs). */
 export function baselineJobs (views: Views, seriesJob: JobRequest['body']): JobRequest[] {
-  const byInputs = deriveOver(views, ['job.request'], 'jobs/baselines', (v) => {
-    const out = new Map<string, JobRequest[]>()
-    for (const e of [...v.ofType('job.request')].sort(byTsThenId)) {
-      if (e.type !== 'job.request' || e.body.revision !== undefined) continue
-      const key = jobInputsKey(e.body)
-      out.set(key, [...out.get(key) ?? [], e as JobRequest])
-    }
-    return out
-  })
-  return (byInputs.get(jobInputsKey(baselineOf(seriesJob))) ?? []).filter((j) => !cancelledBy(views, j, jobAnswers(views, j.id)))
+  const of = views.keyed('job.inputs', jobInputsKey(baselineOf(seriesJob))) as JobRequest[]
+  return of.filter((j) => !cancelledBy(views, j, jobAnswers(views, j.id)))
 }
 
 /** Ids of the jobs `runner` ever claimed (for a restarted runner looking for unfinished work). */

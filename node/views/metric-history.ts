@@ -36,7 +36,7 @@ export function metricHistory (views: Views, metric: string, filter: HistoryFilt
     const source = resolveResult(views, e)
     const m = source?.body.metrics?.find((x) => x.name === metric)
     if (m === undefined) continue
-    const tested = testedOf(views, e)
+    const tested = testedOf(views, { job: e.body.job ?? null, build: e.body.build })
     if ((filter.profile !== undefined && tested.profile !== filter.profile) || (filter.kind !== undefined && tested.kind !== filter.kind)) continue
     found.push({ tested, run: { result: e.id, ts: e.ts, value: m.value, samples: m.samples ?? [m.value] }, unit: m.unit, direction: m.direction })
   }

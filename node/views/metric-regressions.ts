@@ -11,9 +11,9 @@
  */
 import { compareMetrics } from '../../protocol/metrics.js'
 import type { Metric, MetricChange } from '../../protocol/metrics.js'
-import type { ResultEvent } from './results.js'
 
-interface Run<S> { source: ResultEvent, at: S }
+/** A run of a tree as far as its metrics go: one object per run (a reused result shares its run's). */
+export interface MetricRun<S> { source: { body: { testRun: string, metrics?: Metric[] | undefined } }, at: S }
 
 export interface MetricRegression<S> {
   test: string
@@ -27,15 +27,15 @@ export interface MetricRegression<S> {
   metric: Omit<MetricChange, 'name'>
 }
 
-export function trackMetrics<S> (results: ReadonlyArray<Run<S>>): Array<MetricRegression<S>> {
-  const byIdentity = new Map<string, ResultEvent[]>()
+export function trackMetrics<S> (results: ReadonlyArray<MetricRun<S>>): Array<MetricRegression<S>> {
+  const byIdentity = new Map<string, Array<MetricRun<S>['source']>>()
   for (const { source } of results) {
     const list = byIdentity.get(source.body.testRun) ?? []
     if (!list.includes(source)) list.push(source)
     byIdentity.set(source.body.testRun, list)
   }
-  const repeats = (run: ResultEvent): Metric[][] => (byIdentity.get(run.body.testRun) ?? []).filter((e) => e !== run).map((e) => e.body.metrics ?? [])
-  const reference = new Map<string, Run<S> & { metric: Metric }>()
+  const repeats = (run: MetricRun<S>['source']): Metric[][] => (byIdentity.get(run.body.testRun) ?? []).filter((e) => e !== run).map((e) => e.body.metrics ?? [])
+  const reference = new Map<string, MetricRun<S> & { metric: Metric }>()
   const open = new Map<string, MetricRegression<S>>()
   const out: Array<MetricRegression<S>> = []
   for (const run of results) {

@@ -11,18 +11,18 @@
  * in the ledger, not a regression).
  */
 import { isFailing } from '../../protocol/results.js'
+import type { TestStatus } from '../../protocol/results.js'
 import { deriveOver } from './derive-over.js'
 import { flakyTests } from './flakes.js'
 import { trackMetrics } from './metric-regressions.js'
-import type { MetricRegression } from './metric-regressions.js'
-import { trustedRunners } from './jobs.js'
-import { allResults, requestOf, resolveResult } from './results.js'
-import type { ResultEvent } from './results.js'
+import type { MetricRegression, MetricRun } from './metric-regressions.js'
+import { jobRequest, trustedRunners } from './jobs.js'
+import type { ResultRow } from './result-rows.js'
 import type { Views } from './views.js'
 
 export interface Sighting { result: string, commit: string, ref: string | null, ts: number }
 
-interface Regression {
+export interface Regression {
   project: string
   profile: string
   tags: string[]
@@ -37,62 +37,79 @@ interface Regression {
   metric?: MetricRegression<Sighting>['metric']
 }
 
-function sighting (e: ResultEvent, base: string, ref: string | undefined): Sighting {
-  return { result: e.id, commit: base, ref: ref ?? null, ts: e.ts }
-}
+/** A result of a tree and the run whose tests stand for it. */
+interface TreeRun { row: ResultRow, source: ResultRow, at: Sighting }
+interface Tree { key: string, project: string, profile: string, tags: string[], results: TreeRun[] }
 
-interface Tree { key: string, project: string, profile: string, tags: string[], results: Array<{ e: ResultEvent, source: ResultEvent, at: Sighting }> }
-
-/** Trusted baseline results with real runs behind them, grouped by tree, oldest first. */
+/** Trusted baseline results with real runs behind them, grouped by tree, oldest first (result rows; no result body is read). */
 function trees (views: Views): Tree[] {
   const trusted = new Set(trustedRunners(views))
   const byKey = new Map<string, Tree>()
-  for (const e of allResults(views)) {
-    const request = requestOf(views, e)
-    if (!trusted.has(e.author) || request === null || request.body.revision !== undefined) continue
-    const source = resolveResult(views, e)
-    if (source === null || (source.body.verdict !== 'pass' && source.body.verdict !== 'fail')) continue
-    const b = request.body
-    const key = JSON.stringify([b.project, b.profile, b.tags])
-    let tree = byKey.get(key)
-    if (tree === undefined) byKey.set(key, tree = { key, project: b.project, profile: b.profile, tags: b.tags, results: [] })
-    tree.results.push({ e, source, at: sighting(e, b.base, b.ref) })
+  for (const row of views.resultRows.baselines()) {
+    if (!trusted.has(row.author)) continue
+    const source = views.resultRows.resolve(row)
+    if (source === null || (source.verdict !== 'pass' && source.verdict !== 'fail')) continue
+    const b = (jobRequest(views, row.job as string) as NonNullable<ReturnType<typeof jobRequest>>).body
+    let tree = byKey.get(row.tree)
+    if (tree === undefined) byKey.set(row.tree, tree = { key: row.tree, project: b.project, profile: b.profile, tags: b.tags, results: [] })
+    tree.results.push({ row, source, at: { result: row.id, commit: b.base, ref: b.ref ?? null, ts: row.ts } })
   }
   return [...byKey.values()]
 }
 
+/**
+ * A tree's test regressions. Only a test some run of the tree fails can
+ * regress, so only those tests' rows are read (the failing rows are
+ * indexed by result); each is walked in the tree's order.
+ */
 function track (views: Views, tree: Tree): Regression[] {
-  const flaky = flakyTests(views, [...new Set(tree.results.map((r) => r.source.body.testRun))])
-  const lastPass = new Map<string, Sighting>()
-  const open = new Map<string, Regression>()
-  const out: Regression[] = []
-  for (const { source, at } of tree.results) {
-    for (const t of source.body.tests) {
-      if (flaky.has(t.name)) continue
-      const reg = open.get(t.name)
-      if (isFailing(t.status)) {
-        if (reg !== undefined) { reg.lastSeen = at; continue }
-        const pass = lastPass.get(t.name)
-        if (pass === undefined) continue // failing since it was first run: not a regression
-        const created: Regression = { project: tree.project, profile: tree.profile, tags: tree.tags, test: t.name, state: 'failing', firstSeen: at, lastSeen: at, lastPass: pass, fixedBy: null }
-        open.set(t.name, created)
-        out.push(created)
+  const sources = [...new Set(tree.results.map((r) => r.source.n))]
+  const flaky = flakyTests(views, [...new Set(tree.results.map((r) => r.source.testRun))])
+  const names = new Set(sources.flatMap((n) => views.resultRows.failing(n)))
+  const found: Array<{ reg: Regression, at: number, pos: number }> = []
+  for (const name of names) {
+    if (flaky.has(name)) continue
+    const rows = new Map(views.resultRows.statuses(name, sources).map((t) => [t.result, t]))
+    let lastPass: Sighting | undefined
+    let open: Regression | undefined
+    for (const [i, { source, at }] of tree.results.entries()) {
+      const t = rows.get(source.n)
+      if (t === undefined) continue
+      if (isFailing(t.status as TestStatus)) {
+        if (open !== undefined) { open.lastSeen = at; continue }
+        if (lastPass === undefined) continue // failing since it was first run: not a regression
+        open = { project: tree.project, profile: tree.profile, tags: tree.tags, test: name, state: 'failing', firstSeen: at, lastSeen: at, lastPass, fixedBy: null }
+        found.push({ reg: open, at: i, pos: t.pos })
       } else if (t.status === 'pass' || t.status === 'xfail') {
-        lastPass.set(t.name, at)
-        if (reg !== undefined) { reg.state = 'fixed'; reg.fixedBy = at; open.delete(t.name) }
+        lastPass = at
+        if (open !== undefined) { open.state = 'fixed'; open.fixedBy = at; open = undefined }
       }
     }
   }
-  return out
+  // In the order they were first seen: by result, then by the test's place in it.
+  return found.sort((a, b) => a.at - b.at || a.pos - b.pos).map((f) => f.reg)
+}
+
+/** The tree's runs for trackMetrics: a run's body is read only when it holds metrics. */
+function metricRuns (views: Views, tree: Tree): Array<MetricRun<Sighting>> {
+  const bodies = new Map<number, MetricRun<Sighting>['source']>()
+  return tree.results.map(({ source, at }) => {
+    let body = bodies.get(source.n)
+    if (body === undefined) {
+      const e = source.metrics > 0 ? views.event(source.id) : undefined
+      bodies.set(source.n, body = { body: { testRun: source.testRun, ...(e?.type === 'result' && e.body.metrics !== undefined ? { metrics: e.body.metrics } : {}) } })
+    }
+    return { source: body, at }
+  })
 }
 
 /** Every regression of every tree, open ones first, then by when first seen; from results published at or after `since` (the archive cut-off) when given. */
 export function regressions (views: Views, since?: number): Regression[] {
   return deriveOver(views, ['result', 'job.request', 'trust.set'], `regressions/all/${since ?? ''}`, (v) => {
     const all = trees(v).flatMap((whole) => {
-      const tree = { ...whole, results: whole.results.filter((r) => since === undefined || r.e.ts >= since) }
+      const tree = { ...whole, results: whole.results.filter((r) => since === undefined || r.row.ts >= since) }
       const where = { project: tree.project, profile: tree.profile, tags: tree.tags }
-      return [...track(v, tree), ...trackMetrics(tree.results).map((m): Regression => ({ ...where, ...m }))]
+      return [...track(v, tree), ...trackMetrics(metricRuns(v, tree)).map((m): Regression => ({ ...where, ...m }))]
     })
     return all.sort((a, b) => (a.state === b.state ? 0 : a.state === 'failing' ? -1 : 1) || a.firstSeen.ts - b.firstSeen.ts)
   })

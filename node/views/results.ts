@@ -9,12 +9,12 @@ import type { IndexedEvent, Views } from './views.js'
 import { deriveOver } from './derive-over.js'
 import { jobRequest, trustedRunners } from './jobs.js'
 import type { JobRequest } from './jobs.js'
+import { MAX_REUSE_HOPS } from './result-rows.js'
 
 export type ResultEvent = IndexedEvent & { type: 'result' }
 
 /** Verdicts of a real test run, worth reusing: an error or an abort says nothing about the tree. */
 const REUSABLE_VERDICTS: ReadonlySet<string> = new Set(['pass', 'fail'])
-const MAX_REUSE_HOPS = 8
 
 /** Every result, oldest first by (ts, id). */
 export function allResults (views: Views): ResultEvent[] {
@@ -69,29 +69,17 @@ export function requestOf (views: Views, result: ResultEvent): JobRequest | null
   return result.body.job === undefined ? null : jobRequest(views, result.body.job)
 }
 
-/** What a result tested: a series revision, or a baseline (repo at base), and the profile. */
-function subjectKey (request: JobRequest): string {
-  const b = request.body
-  return `${b.revision ?? `${b.repo}@${b.base}`}\n${b.profile}`
-}
-
-/** Ids of stale results: a newer result for the same subject and profile has a different test-run identity. */
-export function staleResults (views: Views): ReadonlySet<string> {
-  return deriveOver(views, ['result', 'job.request'], 'results/stale', (v) => {
-    const newest = new Map<string, string>()
-    const keyed: Array<[ResultEvent, string]> = []
-    for (const e of allResults(v)) {
-      if (e.body.testRun === '') continue
-      const request = requestOf(v, e)
-      if (request === null) continue
-      const key = subjectKey(request)
-      newest.set(key, e.body.testRun) // oldest first, so the last write is the newest
-      keyed.push([e, key])
-    }
-    const stale = new Set<string>()
-    for (const [e, key] of keyed) if (newest.get(key) !== e.body.testRun) stale.add(e.id)
-    return stale
-  })
+/**
+ * Whether a result is stale: a newer result (by ts, EventId) for the same
+ * subject and profile (db/job-rows.ts, requestKeys) has a different
+ * test-run identity: the recipe or environment changed since. Read from
+ * the result rows of that subject only.
+ */
+export function isStale (views: Views, result: { job?: string | undefined, testRun: string }): boolean {
+  if (result.testRun === '' || result.job === undefined) return false
+  const subject = views.resultRows.subjectOf(result.job)
+  if (subject === null) return false
+  return views.resultRows.newestTestRun(subject) !== result.testRun
 }
 
 /** The series revision a result tested, if any (the revision's EventId). */

@@ -6,6 +6,7 @@ import { FeedRegistry } from './db/registry.js'
 import { blob, EVENT_COLUMNS, eventOf } from './db/rows.js'
 import type { EventRow } from './db/rows.js'
 import { TypeCounts } from './db/type-counts.js'
+import { ResultRows } from './result-rows.js'
 import { SeriesStore } from './series/store.js'
 import { ViewsWriter } from './db/writer.js'
 import type { Frame, IndexedEvent, Rejection } from './indexed.js'
@@ -30,14 +31,15 @@ const KEYED = {
   'series.events': ['JOIN series_events s ON s.event = e.n WHERE s.series = ?', 'text'],
   /** The series.revision events naming an EventId in `replaces`. */
   'series.replacedBy': ['JOIN series_replaces s ON s.event = e.n WHERE s.old = ?', 'id'],
-  /** Baseline jobs (no revision) of these inputs (machines/job-inputs.ts, jobInputsKey). */
+  /** Jobs of these inputs (machines/job-inputs.ts, jobInputsKey; a baseline's name no revision). */
   'job.inputs': ['JOIN job_requests j ON j.event = e.n WHERE j.inputs = ?', 'text'],
   /** Series jobs whose baseline has these inputs. */
   'job.baseline': ['JOIN job_requests j ON j.event = e.n WHERE j.baseline = ?', 'text'],
   'result.reuses': ['JOIN results r ON r.event = e.n WHERE r.reuses = ?', 'id'],
   /** Results whose id, or whose job's id, starts with a hex prefix. */
   'result.idPrefix': ['JOIN results r ON r.event = e.n WHERE hex(e.id) LIKE ?', 'prefix'],
-  'result.jobPrefix': ['JOIN results r ON r.event = e.n WHERE hex(r.job) LIKE ?', 'prefix']
+  'result.jobPrefix': ['JOIN results r ON r.event = e.n WHERE hex(r.job) LIKE ?', 'prefix'],
+  'job.idPrefix': ['JOIN job_requests j ON j.event = e.n WHERE hex(j.id) LIKE ?', 'prefix']
 } as const
 
 /**
@@ -57,12 +59,15 @@ export class Views {
   private readonly writer: ViewsWriter | null
   /** Series, their revisions, reviews and state, from their rows (series/store.ts). */
   readonly series: SeriesStore
+  /** Results and their tests as rows, read without decoding result bodies (result-rows.ts). */
+  readonly resultRows: ResultRows
 
   /** indexes: this process writes the views (it holds the home, or they are in memory). */
   constructor (readonly root: string, private readonly db: Db, indexes: boolean) {
     this.registry = new FeedRegistry(db)
     this.counts = new TypeCounts(db)
     this.series = new SeriesStore(db, () => this.trust)
+    this.resultRows = new ResultRows(db)
     this.writer = indexes ? new ViewsWriter(db, this.registry, this.counts, this.series) : null
   }
 
@@ -129,6 +134,12 @@ export class Views {
     return this.rows(`JOIN job_requests j ON j.event = e.n WHERE NOT EXISTS (SELECT 1 FROM results r JOIN events x ON x.n = r.event
       WHERE r.job = e.id AND r.verdict IN ('pass', 'reused', 'fail', 'error', 'apply-failed') AND x.author IN (SELECT unhex(value) FROM json_each(?)))
       ORDER BY e.ts, e.id`, JSON.stringify(runners))
+  }
+
+  /** Up to `limit` job requests after `after` in (ts, id) order (the first ones when null): a page of every job, through job_requests' own order. */
+  jobsAfter (after: { ts: number, id: string } | null, limit: number): IndexedEvent[] {
+    if (after === null) return this.rows('JOIN job_requests j ON j.event = e.n ORDER BY j.ts, j.id LIMIT ?', limit)
+    return this.rows('JOIN job_requests j ON j.event = e.n WHERE (j.ts, j.id) > (?, ?) ORDER BY j.ts, j.id LIMIT ?', after.ts, blob(after.id), limit)
   }
 
   /** The jobs `runner` (hex key) claimed itself, by id (db/job-rows.ts). */

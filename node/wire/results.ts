@@ -11,7 +11,7 @@ import type { MinChange } from '../../protocol/metrics.js'
 import { summarise } from '../../protocol/result-summary.js'
 import { flakyTests } from '../views/flakes.js'
 import { metricRepeats } from '../views/metric-repeats.js'
-import { requestOf, resolveResult, staleResults } from '../views/results.js'
+import { isStale, requestOf, resolveResult } from '../views/results.js'
 import type { ResultEvent } from '../views/results.js'
 import type { Views } from '../views/views.js'
 import { testedOf } from './tested.js'
@@ -55,8 +55,8 @@ export function resultRow (views: Views, e: ResultEvent): ResultRowJson {
     counts: statusCounts(counted),
     failing: run === null ? [] : [...testsSummary(run).failing],
     run: run?.id ?? null,
-    tested: testedOf(views, e),
-    stale: staleResults(views).has(e.id)
+    tested: testedOf(views, { job: e.body.job ?? null, build: e.body.build }),
+    stale: isStale(views, e.body)
   }
 }
 
@@ -84,9 +84,9 @@ export function resultSummaryJson (views: Views, e: ResultEvent): ResultSummaryJ
     ts: e.ts,
     total: s.total,
     counts: s.counts,
-    stale: staleResults(views).has(e.id),
+    stale: isStale(views, e.body),
     message: e.body.message ?? null,
-    tested: testedOf(views, e)
+    tested: testedOf(views, { job: e.body.job ?? null, build: e.body.build })
   }
 }
 

@@ -4,13 +4,13 @@
  * revision (its series, version and subject), with a short label such as
  * `v6.13` or `xfs: fix iget (v2)`. The history and the results lists share it.
  */
-import { requestOf } from '../views/results.js'
-import type { ResultEvent } from '../views/results.js'
+import { jobRequest } from '../views/jobs.js'
 import type { Views } from '../views/views.js'
 import type { TestedJson } from './types.js'
 
-export function testedOf (views: Views, e: ResultEvent): TestedJson {
-  const b = requestOf(views, e)?.body
+/** `result`: a result's job (null: none) and build identity. */
+export function testedOf (views: Views, result: { job: string | null, build: string }): TestedJson {
+  const b = result.job === null ? undefined : jobRequest(views, result.job)?.body
   const revisionEvent = b?.revision === undefined ? undefined : views.event(b.revision)
   const series = revisionEvent?.type === 'series.revision'
     ? { id: revisionEvent.body.series, version: revisionEvent.body.version, subject: revisionEvent.body.subject }
@@ -18,6 +18,6 @@ export function testedOf (views: Views, e: ResultEvent): TestedJson {
   const kind = b === undefined ? null : b.revision === undefined ? 'baseline' : 'revision'
   const label = series !== null
     ? `${series.subject} (v${series.version})`
-    : kind === 'baseline' ? b?.ref ?? b?.base.slice(0, 12) ?? '' : kind === 'revision' ? `revision ${b?.revision?.slice(0, 12) ?? ''}` : `build ${e.body.build.slice(0, 12)}`
+    : kind === 'baseline' ? b?.ref ?? b?.base.slice(0, 12) ?? '' : kind === 'revision' ? `revision ${b?.revision?.slice(0, 12) ?? ''}` : `build ${result.build.slice(0, 12)}`
   return { kind, repo: b?.repo ?? null, profile: b?.profile ?? null, base: b?.base ?? null, ref: b?.ref ?? null, revision: b?.revision ?? null, series, label }
 }

@@ -48,7 +48,10 @@ function commands (h: ViewsHome): Array<[string, string[]]> {
     ['series list --limit 10', ['series', 'list', '--limit', '10']],
     ['series show ID', ['series', 'show', h.richRevision]],
     ['results compare A B', ['results', 'compare', h.baseline, h.run]],
-    ['policy check ID', ['policy', 'check', h.richRevision]]
+    ['policy check ID', ['policy', 'check', h.richRevision]],
+    // A test of the large results (api-fill.ts, bigTests), run in every result of their repo and profile.
+    ['history TEST', ['history', 'xfs/suite-0/test-0']],
+    ['regressions', ['regressions']]
   ]
 }
 

@@ -1,11 +1,15 @@
 import test from 'brittle'
 import { flakes, flakyTests } from '../../node/views/flakes.js'
-import { JOB_STATES, jobAnswers, jobRequest, jobsClaimedBy, jobsOfRevision, listJobs } from '../../node/views/jobs.js'
+import { baselineOf, jobInputsKey } from '../../machines/job-inputs.js'
+import { JOB_STATES, baselineJobs, jobAnswers, jobCancelled, jobOfInputs, jobRequest, jobsByPrefix, jobsClaimedBy, jobsOfRevision, listJobs } from '../../node/views/jobs.js'
+import type { JobRequest } from '../../node/views/jobs.js'
 import { findResults, resolveResult, resultsOfBuild, resultsOfJob, resultsOfTestRun } from '../../node/views/results.js'
 import type { ResultEvent } from '../../node/views/results.js'
 import { byTsThenId } from '../../node/views/views.js'
 import type { IndexedEvent, Views } from '../../node/views/views.js'
+import { createHash } from 'node:crypto'
 import { createNode } from '../helpers/nodes.js'
+import { applyEvent, memoryViews } from '../helpers/views.js'
 
 const REVISION = 'ab'.repeat(32)
 const BUILD = 'b'.repeat(52)
@@ -14,7 +18,7 @@ const ENV = { kernel: '6.16.0' }
 const ids = (es: readonly IndexedEvent[]): string[] => es.map((e) => e.id)
 
 type Pair = [string[], string[]]
-interface Answers { listed: Pair[], claimed: Pair, byJob: Pair[], byBuild: Pair, byTestRun: Pair, byRevision: Pair, answers: Pair[], request: unknown[], found: string[][], resolved: Array<string | null>, flaky: Pair }
+interface Answers { every: Pair, byPrefix: Pair, baselines: Pair[], ofInputs: Pair[], listed: Pair[], claimed: Pair, byJob: Pair[], byBuild: Pair, byTestRun: Pair, byRevision: Pair, answers: Pair[], request: unknown[], found: string[][], resolved: Array<string | null>, flaky: Pair }
 
 /** What the lookups answer; each Pair beside the same asked of a fold over every event of the type (what they read before the side rows). */
 function answers (views: Views, jobs: string[], results: string[]): Answers {
@@ -22,7 +26,13 @@ function answers (views: Views, jobs: string[], results: string[]): Answers {
   const fold = (f: (e: ResultEvent) => boolean): string[] => ids(all.filter(f))
   const now = 1e15 // leases long run out: the same for every call
   const everyJob = listJobs(views, now)
+  const requests = [...views.ofType('job.request')].sort(byTsThenId) as JobRequest[]
+  const bodies = requests.map((r) => r.body)
   return {
+    every: [everyJob.map((j) => j.id), ids(requests)],
+    byPrefix: [jobsByPrefix(views, jobs[0]?.slice(0, 10) ?? '', now).map((j) => j.id), ids(requests.filter((r) => r.id.startsWith(jobs[0]?.slice(0, 10) ?? '-')))],
+    baselines: bodies.map((b) => [ids(baselineJobs(views, b)), ids(requests.filter((r) => r.body.revision === undefined && jobInputsKey(r.body) === jobInputsKey(baselineOf(b)) && !jobCancelled(views, r.id)))]),
+    ofInputs: bodies.map((b) => [[jobOfInputs(views, b, now)?.id ?? ''], [everyJob.find((j) => jobInputsKey(j.request.body) === jobInputsKey(b) && !j.cancelled && j.state !== 'aborted' && j.verdict !== 'error')?.id ?? '']]),
     listed: JOB_STATES.map((state) => [listJobs(views, now, { state }).map((j) => j.id), everyJob.filter((j) => j.state === state).map((j) => j.id)]),
     claimed: [jobsClaimedBy(views, views.root), [...new Set(views.ofType('job.claim').flatMap((e) => e.type === 'job.claim' && e.author === views.root && e.body.runner === e.author ? [e.body.job] : []))].sort()],
     byJob: jobs.map((j) => [ids(resultsOfJob(views, j)), fold((e) => e.body.job === j)]),
@@ -59,6 +69,9 @@ test('job rows: results by job, build, test run and prefix, a job\'s answers and
 
   const before = answers(node.views, jobs, results)
   for (const [i, [side, fold]] of before.listed.entries()) t.alike(side, fold, `jobs ${JOB_STATES[i] ?? ''}`)
+  for (const [what, [side, fold]] of [['every job, paged', before.every], ['by prefix', before.byPrefix], ...before.baselines.map((p) => ['baselines', p] as const), ...before.ofInputs.map((p) => ['of inputs', p] as const)] as const) t.alike(side, fold, what)
+  t.alike(before.baselines[0]?.[0], [job2.id], 'the series job\'s baseline is the baseline job of the same inputs')
+  t.alike(before.ofInputs.map((p) => p[0][0]), [job1.id, job2.id, job3.id, ''], 'a job of the same inputs stands; an aborted one does not')
   t.alike(before.listed.map((p) => p[0].length), [0, 1, 0, 1, 1, 1], 'claimed (job 3), done and failed (jobs 1, 2), aborted (job 4)')
   t.alike(before.claimed[0], before.claimed[1], 'claimed by the runner')
   for (const [what, [side, fold]] of [...before.byJob.map((p) => ['byJob', p] as const), ...before.answers.map((p) => ['answers', p] as const), ['byBuild', before.byBuild], ['byTestRun', before.byTestRun], ['byRevision', before.byRevision], ['flaky', before.flaky]] as const) t.alike(side, fold, what)
@@ -71,4 +84,16 @@ test('job rows: results by job, build, test run and prefix, a job\'s answers and
 
   await node.reindex()
   t.alike(answers(node.views, jobs, results), before, 'after a reindex: the same answers')
+})
+
+test('job rows: every job is read a page at a time, in (ts, id) order, ties on ts included', async (t) => {
+  const root = 'ee'.repeat(32)
+  const views = memoryViews(root)
+  t.teardown(() => views.close())
+  const body = { project: 'p', repo: 'r', base: 'b', recipe: {}, profile: 'quick', tags: [], priority: 0 }
+  // 150 jobs over 20 timestamps: pages of 64 end inside runs of equal ts.
+  for (let i = 0; i < 150; i++) applyEvent(views, { id: createHash('sha256').update(`job ${i}`).digest('hex'), type: 'job.request', author: root, ts: (i * 7) % 20, refs: [], body: { ...body, base: `b${i}` }, feed: root, seq: i } as unknown as IndexedEvent)
+  const listed = listJobs(views, 0).map((j) => j.id)
+  t.is(listed.length, 150, 'every job')
+  t.alike(listed, ids([...views.ofType('job.request')].sort(byTsThenId)), 'in (ts, id) order')
 })

@@ -8,8 +8,6 @@ import { CairnError } from '../../../protocol/errors.js'
 import { suiteHistory, testHistory } from '../../views/history.js'
 import type { History, HistoryFilter, HistoryKind, SuitePoint, TestPoint } from '../../views/history.js'
 import { byRelease } from '../../views/history-order.js'
-import { allResults } from '../../views/results.js'
-import type { Views } from '../../views/views.js'
 import { hotSince } from '../../storage/archive-setting.js'
 import { metricHistory } from '../../views/metric-history.js'
 import type { Args, Command, Context } from '../command.js'
@@ -32,7 +30,7 @@ async function run (ctx: Context, { values, positionals }: Args<typeof historySp
   }
   if (name === undefined) return
   await withNodeToRead(ctx, async (node) => {
-    const of = holdsTest(node.views, name) ? 'test' : 'suite'
+    const of = node.views.resultRows.hasTest(name) ? 'test' : 'suite'
     const found: History<TestPoint | SuitePoint> = of === 'test' ? testHistory(node.views, name, filter) : suiteHistory(node.views, name, filter)
     if (found.points.every((p) => p.outcome === 'missing')) throw new CairnError('NOT_FOUND', `no result here holds a test or suite "${name}"${values.profile === undefined ? '' : ` with profile ${values.profile}`}${filter.since === undefined ? '' : ' (archived results left out: --archived includes them)'}; cairn results list --test NAME shows what is here`)
     const h: History<Point> = values.order === 'time' ? found : byRelease(found)
@@ -64,10 +62,6 @@ async function metric (ctx: Context, name: string, filter: HistoryFilter, format
     printRows(ctx.io, format, h.points, (p) => ({ metric: name, unit: h.unit, direction: h.direction, ...p }), (p) =>
       `${p.release.padEnd(12)} ${num(p.value)}${unit}  spread ${num(p.min)}..${num(p.max)}  ${p.runs.length} run${p.runs.length === 1 ? '' : 's'}  ${p.base === null ? '' : p.base.slice(0, 12)}`.trimEnd())
   })
-}
-
-function holdsTest (views: Views, name: string): boolean {
-  return allResults(views).some((e) => e.body.tests.some((t) => t.name === name))
 }
 
 function line (p: Point): string {

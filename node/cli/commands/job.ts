@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path'
 import { cleanJob } from '../../../runners/clean.js'
 import { jobRequestBody } from '../../../runners/submit.js'
 import { CairnError } from '../../../protocol/errors.js'
-import { CANCELLED, JOB_STATES, jobView, listJobs, mayCancel } from '../../views/jobs.js'
+import { CANCELLED, JOB_STATES, eachJob, jobsByPrefix, jobView, mayCancel } from '../../views/jobs.js'
 import type { JobStateName, JobView } from '../../views/jobs.js'
 import type { Views } from '../../views/views.js'
 import { jobJson } from '../../wire/jobs.js'
@@ -54,7 +54,7 @@ async function list (ctx: Context, { values }: Args<Subs[1]>): Promise<void> {
     throw usageError(`--state "${values.state}" is not one of ${JOB_STATES.join(', ')}`)
   }
   await withNodeToRead(ctx, async (node) => {
-    const jobs = listJobs(node.views, Date.now(), values.state === undefined ? {} : { state: values.state as JobStateName })
+    const jobs = eachJob(node.views, Date.now(), values.state === undefined ? {} : { state: values.state as JobStateName })
     printRows(ctx.io, values, jobs, jobJson, jobLine)
   })
 }
@@ -64,7 +64,7 @@ export function findJob (views: Views, ref: string, now: number): JobView {
   const exact = jobView(views, ref, now)
   if (exact !== null) return exact
   if (/^[0-9a-f]{8,63}$/.test(ref)) {
-    const matches = listJobs(views, now).filter((j) => j.id.startsWith(ref))
+    const matches = jobsByPrefix(views, ref, now)
     if (matches.length > 1) throw new CairnError('JOB_AMBIGUOUS', `"${ref}" is the start of ${matches.length} job ids; give more of it`)
     if (matches[0] !== undefined) return matches[0]
   }

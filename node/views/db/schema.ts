@@ -3,14 +3,14 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync } from 'node:fs'
 
 /** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
-export const SCHEMA_VERSION = 8
+export const SCHEMA_VERSION = 9
 
 /**
  * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
  * log order), checkpoints, rejections. `kts`/`kid` is the event's log-order
  * key (indexed.ts, inFeedOrder): the greatest (ts, id) of its feed up to it,
  * fixed when it is inserted, so `log --limit N` is an index range read.
- * results, job_requests, job_answers and job_claims: job-rows.ts; feed_scopes, event_scopes and
+ * results, job_requests, job_answers and job_claims: job-rows.ts; tests: test-rows.ts; feed_scopes, event_scopes and
  * scope_deps: scope-rows.ts;
  * series and their side rows: series/rows.ts.
  */
@@ -28,15 +28,24 @@ CREATE TABLE type_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROW
 CREATE TABLE rejections (n INTEGER PRIMARY KEY, feed BLOB NOT NULL, seq INTEGER NOT NULL, idx INTEGER,
   code TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE results (event INTEGER PRIMARY KEY, job BLOB, build TEXT NOT NULL, test_run TEXT NOT NULL, verdict TEXT NOT NULL, reuses BLOB);
+CREATE TABLE results (event INTEGER PRIMARY KEY, job BLOB, build TEXT NOT NULL, test_run TEXT NOT NULL, verdict TEXT NOT NULL, reuses BLOB,
+  metrics INTEGER NOT NULL);
 CREATE INDEX results_reuses ON results (reuses);
 CREATE INDEX results_job ON results (job);
 CREATE INDEX results_build ON results (build);
 CREATE INDEX results_test_run ON results (test_run);
-CREATE TABLE job_requests (event INTEGER PRIMARY KEY, revision BLOB, inputs TEXT, baseline TEXT);
+CREATE TABLE job_requests (event INTEGER PRIMARY KEY, revision BLOB, inputs TEXT NOT NULL, baseline TEXT,
+  scope TEXT NOT NULL, subject TEXT NOT NULL, tree TEXT, ts INTEGER NOT NULL, id BLOB NOT NULL);
+CREATE INDEX job_requests_order ON job_requests (ts, id);
+CREATE INDEX job_requests_scope ON job_requests (scope);
+CREATE INDEX job_requests_subject ON job_requests (subject);
+CREATE INDEX job_requests_tree ON job_requests (tree) WHERE tree IS NOT NULL;
 CREATE INDEX job_requests_inputs ON job_requests (inputs);
 CREATE INDEX job_requests_baseline ON job_requests (baseline);
 CREATE INDEX job_requests_revision ON job_requests (revision);
+CREATE TABLE tests (name TEXT NOT NULL, result INTEGER NOT NULL, status TEXT NOT NULL, duration INTEGER, pos INTEGER NOT NULL,
+  PRIMARY KEY (name, result)) WITHOUT ROWID;
+CREATE INDEX tests_failing ON tests (result) WHERE status IN ('fail', 'error', 'xpass');
 CREATE TABLE job_answers (job BLOB NOT NULL, event INTEGER NOT NULL, PRIMARY KEY (job, event)) WITHOUT ROWID;
 CREATE TABLE job_claims (runner BLOB NOT NULL, job BLOB NOT NULL, PRIMARY KEY (runner, job)) WITHOUT ROWID;
 CREATE TABLE feed_scopes (feed INTEGER NOT NULL, scope TEXT NOT NULL, PRIMARY KEY (feed, scope)) WITHOUT ROWID;

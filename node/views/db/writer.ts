@@ -3,6 +3,7 @@ import type { Frame, IndexedEvent } from '../indexed.js'
 import { Applier } from './applier.js'
 import { JobRows } from './job-rows.js'
 import { ScopeRows } from './scope-rows.js'
+import { TestRows } from './test-rows.js'
 import type { FeedRegistry } from './registry.js'
 import { SeriesRows } from '../series/rows.js'
 import type { SeriesStore } from '../series/store.js'
@@ -21,6 +22,7 @@ export class ViewsWriter {
   constructor (db: Db, registry: FeedRegistry, counts: TypeCounts, series: SeriesStore) {
     const applier = new Applier(db)
     const jobRows = new JobRows(db)
+    const testRows = new TestRows(db)
     const scopeRows = new ScopeRows(db)
     const seriesRows = new SeriesRows(db, series)
     const version: Statement = db.prepare("SELECT value FROM meta WHERE key = 'version'")
@@ -32,6 +34,7 @@ export class ViewsWriter {
         const n = applier.apply(e, feed)
         if (n !== 0) {
           jobRows.apply(e, n)
+          testRows.apply(e, n)
           scopeRows.apply(e, feed.n)
           seriesRows.apply(e, n)
         }
@@ -48,7 +51,7 @@ export class ViewsWriter {
       return accepted
     })
     this.clearTx = db.transaction(() => {
-      for (const table of ['events', 'feeds', 'type_counts', 'rejections', 'results', 'job_requests', 'job_answers', 'job_claims', 'feed_scopes', 'event_scopes', 'scope_deps', 'series_events', 'series_replaces', 'series_keys', 'reviews', 'decisions', 'merges', 'series', 'series_text']) db.exec(`DELETE FROM ${table}`)
+      for (const table of ['events', 'feeds', 'type_counts', 'rejections', 'results', 'tests', 'job_requests', 'job_answers', 'job_claims', 'feed_scopes', 'event_scopes', 'scope_deps', 'series_events', 'series_replaces', 'series_keys', 'reviews', 'decisions', 'merges', 'series', 'series_text']) db.exec(`DELETE FROM ${table}`)
       db.exec("UPDATE meta SET value = 0 WHERE key = 'duplicates'")
       bump.run(1, 'version')
       bump.run(1, 'generation')
