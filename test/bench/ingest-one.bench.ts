@@ -3,8 +3,10 @@
 // The home holds COPIES copies of linux-rtc-5000 (Message-IDs and sender
 // addresses suffixed per copy: a list of 20,000 mails with four times the
 // senders); then single mails are ingested one at a time and timed: a new
-// sender's one-patch series, a reply to a patch of a typical part, and a
-// patch from the sender whose part is the largest. Printed per kind: the
+// sender's one-patch series, a reply to a patch of a typical part, a
+// patch from the sender whose part is the largest (since the sender ties,
+// series/keys.ts, its own sitting and like-titled postings only), and a
+// reply in the largest part (the most one mail regroups). Printed per kind: the
 // grouping phase (regroup.ts), publishing, the whole run, and how many mails
 // the part grouped again holds, and the run's CPU time (what a busy machine
 // moves less than wall time; hypercore's fsync is not in it). Also: opening the bridge state (what the
@@ -112,11 +114,13 @@ export async function run (copies = 4): Promise<void> {
     const patchIn = (root: number): ParsedMail => state.membersOf(root).map((m) => m.rec.mail)
       .find((m): m is ParsedMail => m !== undefined && /^\[PATCH/.test(m.rawSubject)) ?? lead
     const target = patchIn(typical)
+    const biggest = patchIn(largest)
     const date = 'Mon, 1 Jan 2024 10:00:00 +0000'
     const kinds: Array<[string, (n: number) => Buffer]> = [
       ['a new sender\'s one-patch series', (n) => mail([`From: New Sender ${n} <new${n}@example.org>`, `Subject: [PATCH] rtc: bench change ${n}`, `Date: ${date}`, `Message-ID: <bench-new-${n}@example.org>`], `A change.\n\nSigned-off-by: New Sender <new${n}@example.org>\n${DIFF(n)}`)],
       [`a reply (part at the 90th percentile)`, (n) => mail(['From: Reviewer <reviewer@example.org>', `Subject: Re: ${target.rawSubject}`, `Date: ${date}`, `Message-ID: <bench-reply-${n}@example.org>`, `In-Reply-To: <${target.messageId}>`, `References: <${target.messageId}>`], `> quoted\n\nLooks good.\n\nReviewed-by: Reviewer <reviewer@example.org>\n`)],
-      ['a patch from the largest part\'s sender', (n) => mail([`From: ${lead.author.name} <${lead.author.email}>`, `Subject: [PATCH] rtc: bench fix ${n}`, `Date: ${date}`, `Message-ID: <bench-big-${n}@example.org>`], `A fix.\n\nSigned-off-by: ${lead.author.name} <${lead.author.email}>\n${DIFF(n)}`)]
+      ['a patch from the largest part\'s sender', (n) => mail([`From: ${lead.author.name} <${lead.author.email}>`, `Subject: [PATCH] rtc: bench fix ${n}`, `Date: ${date}`, `Message-ID: <bench-big-${n}@example.org>`], `A fix.\n\nSigned-off-by: ${lead.author.name} <${lead.author.email}>\n${DIFF(n)}`)],
+      ['a reply in the largest part', (n) => mail(['From: Reviewer <reviewer@example.org>', `Subject: Re: ${biggest.rawSubject}`, `Date: ${date}`, `Message-ID: <bench-big-reply-${n}@example.org>`, `In-Reply-To: <${biggest.messageId}>`, `References: <${biggest.messageId}>`], `> quoted\n\nLooks good.\n\nReviewed-by: Reviewer <reviewer@example.org>\n`)]
     ]
     for (const [what, make] of kinds) {
       const ts: Timing[] = []

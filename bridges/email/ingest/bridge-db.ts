@@ -3,6 +3,7 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync, unlinkSync } from 'node:fs'
 import { FrameLog } from '../../../node/storage/frame-log.js'
 import type { MailRecord } from './mail-record.js'
+import { SENDER_TABLES } from './sender-ties.js'
 
 /** PRAGMA user_version of the bridge state's file. */
 const SCHEMA_VERSION = 1
@@ -17,7 +18,9 @@ const SCHEMA_VERSION = 1
  * - keys: a grouping key -> the first mail that had it;
  * - blobs: blob hash -> ref, so the same content is stored once;
  * - cursors: public-inbox epoch -> last commit read;
- * - meta: `grouped` (mails before it are grouped and published).
+ * - meta: `grouped` (mails before it are grouped and published);
+ * - the sender ties' tables (sender-ties.ts SENDER_TABLES), added since
+ *   version 1 and made when missing.
  */
 const SCHEMA = `
 CREATE TABLE mails (i INTEGER PRIMARY KEY, hash TEXT NOT NULL, message_id TEXT, content TEXT, part INTEGER, rec BLOB NOT NULL);
@@ -33,16 +36,6 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO meta VALUES ('grouped', 0);
 `
 
-/**
- * Tables added since version 1, made when missing (a file made before them
- * holds more ties than needed, never fewer): naked, a diffstat-only mail's
- * Message-ID -> its deferred sender key; answered, the Message-IDs a patch
- * answers (series/keys.ts).
- */
-const ADDED = `
-CREATE TABLE IF NOT EXISTS naked (message_id TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS answered (message_id TEXT PRIMARY KEY) WITHOUT ROWID;
-`
 
 /** One frame of the state log the bridge kept before (state.log): read once, to migrate. */
 interface LogFrame {
@@ -61,23 +54,24 @@ interface LogFrame {
  * there is one (`logFrames`), and stamps it with `stampBridgeDb` in the same
  * transaction, so a kill -9 mid-migration migrates again.
  */
-export function openBridgeDb (path: string): { db: Db, fresh: boolean } {
+export function openBridgeDb (path: string): { db: Db, fresh: boolean, tiesMissing: boolean } {
   const db = new Database(path)
   chmodSync(path, 0o600)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) {
-    db.exec(ADDED)
-    return { db, fresh: false }
+    // the sender ties' tables are made with their backfill, in one transaction (BridgeState)
+    const ties = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sittings'").get() !== undefined
+    return { db, fresh: false, tiesMissing: !ties }
   }
   db.transaction(() => {
     for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>) {
       db.exec(`DROP TABLE IF EXISTS "${name}"`)
     }
     db.exec(SCHEMA)
-    db.exec(ADDED)
+    db.exec(SENDER_TABLES)
   })()
-  return { db, fresh: true }
+  return { db, fresh: true, tiesMissing: false }
 }
 
 export function stampBridgeDb (db: Db): void {

@@ -8,6 +8,7 @@ import type { ParsedMail } from '../parse/types.js'
 import { groupingKeys } from '../series/keys.js'
 import { dropLog, logFrames, openBridgeDb, stampBridgeDb } from './bridge-db.js'
 import { PublishedIndex } from './published.js'
+import { SENDER_TABLES, SenderTies } from './sender-ties.js'
 
 /** What one part of the archive publishes (regroup.ts): summed, the whole archive's figures. */
 export interface Tally { series: number, revisions: number, replies: number, trailers: number, raw: number }
@@ -51,7 +52,8 @@ export class BridgeState {
   private count: number
   private readonly db: Db
   private readonly kept = new Map<number, MailRecord>()
-  private readonly q: Record<'hasRaw' | 'copyOf' | 'insertMail' | 'key' | 'addKey' | 'part' | 'addPart' | 'relabel' | 'members' | 'since' | 'blob' | 'addBlob' | 'cursor' | 'meta' | 'setMeta' | 'setPart' | 'dropPart' | 'naked' | 'addNaked' | 'answered' | 'addAnswered', Statement>
+  private readonly ties: SenderTies
+  private readonly q: Record<'hasRaw' | 'copyOf' | 'insertMail' | 'key' | 'addKey' | 'part' | 'addPart' | 'relabel' | 'members' | 'since' | 'blob' | 'addBlob' | 'cursor' | 'meta' | 'setMeta' | 'setPart' | 'dropPart', Statement>
 
   constructor (home: string) {
     const dir = join(home, 'email')
@@ -64,7 +66,7 @@ export class BridgeState {
       copyOf: p('SELECT i, part, rec FROM mails WHERE message_id = ? AND content = ? ORDER BY i LIMIT 1'),
       insertMail: p('INSERT INTO mails (i, hash, message_id, content, part, rec) VALUES (?, ?, ?, ?, ?, ?)'),
       key: p('SELECT m.part AS part FROM keys k JOIN mails m ON m.i = k.mail WHERE k.key = ?'),
-      addKey: p('INSERT INTO keys (key, mail) VALUES (?, ?)'),
+      addKey: p('INSERT OR IGNORE INTO keys (key, mail) VALUES (?, ?)'),
       part: p('SELECT * FROM parts WHERE id = ?'),
       addPart: p('INSERT INTO parts (id, size) VALUES (?, 1)'),
       relabel: p('UPDATE mails SET part = ? WHERE part = ?'),
@@ -76,12 +78,10 @@ export class BridgeState {
       meta: p('SELECT value FROM meta WHERE key = ?'),
       setMeta: p('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       setPart: p(`UPDATE parts SET size = ?, ${TALLY.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`),
-      dropPart: p('DELETE FROM parts WHERE id = ?'),
-      naked: p('SELECT key FROM naked WHERE message_id = ?'),
-      addNaked: p('INSERT OR IGNORE INTO naked (message_id, key) VALUES (?, ?)'),
-      answered: p('SELECT 1 FROM answered WHERE message_id = ?'),
-      addAnswered: p('INSERT OR IGNORE INTO answered (message_id) VALUES (?)')
+      dropPart: p('DELETE FROM parts WHERE id = ?')
     }
+    if (opened.tiesMissing) this.backfillTies()
+    this.ties = new SenderTies(this.db)
     this.count = (this.db.prepare('SELECT coalesce(max(i) + 1, 0) AS n FROM mails').get() as { n: number }).n
     this.grouped = this.meta('grouped')
     for (const r of this.db.prepare('SELECT key, value FROM cursors').all() as Array<{ key: string, value: string }>) this.cursors.set(r.key, r.value)
@@ -193,7 +193,7 @@ export class BridgeState {
         this.q.setMeta.run('quarantined', this.meta('quarantined') + 1)
       } else {
         this.q.addPart.run(i)
-        this.join(i, this.keysOf(m.mail))
+        this.tieMail(i, m.mail)
       }
     }
     for (const [key, value] of Object.entries(cursors ?? {})) {
@@ -202,39 +202,47 @@ export class BridgeState {
     }
   }
 
-  /** A mail's grouping keys, with a diffstat-only mail's sender once a patch answers it (series/keys.ts), whichever came first. */
-  private keysOf (mail: ParsedMail): string[] {
-    const { keys, deferred, answers } = groupingKeys(mail)
-    if (deferred !== undefined && mail.messageId !== '') {
-      this.q.addNaked.run(mail.messageId, deferred)
-      if (this.q.answered.get(mail.messageId) !== undefined) keys.push(deferred)
+  /** A new mail joins the parts it shares keys or sender ties with (series/keys.ts). */
+  private tieMail (i: number, mail: ParsedMail): void {
+    const grouping = groupingKeys(mail)
+    let mine = i
+    const joinPart = (part: number): void => { if (part !== mine) mine = this.merge(mine, part) }
+    for (const key of grouping.keys) {
+      const row = this.q.key.get(key) as { part: number } | undefined
+      if (row === undefined) this.q.addKey.run(key, i)
+      else joinPart(row.part)
     }
-    if (answers !== undefined) {
-      this.q.addAnswered.run(answers)
-      const naked = this.q.naked.get(answers) as { key: string } | undefined
-      if (naked !== undefined) keys.push(naked.key)
-    }
-    return keys
+    this.ties.tie(i, mail.messageId, grouping, joinPart)
   }
 
-  /** A new mail joins the parts it shares keys with: the smaller part takes the larger one's id, and their tallies add up until the part is grouped again. */
-  private join (i: number, keys: readonly string[]): void {
-    let mine = i
-    for (const key of keys) {
-      const row = this.q.key.get(key) as { part: number } | undefined
-      if (row === undefined) {
-        this.q.addKey.run(key, i)
-        continue
+  /** Two parts become one: the smaller takes the larger one's id, and their tallies add up until the part is grouped again. */
+  private merge (mine: number, other: number): number {
+    const a = this.q.part.get(mine) as PartRow
+    const b = this.q.part.get(other) as PartRow
+    const [keep, gone] = a.size > b.size || (a.size === b.size && a.id < b.id) ? [a, b] : [b, a]
+    this.q.relabel.run(keep.id, gone.id)
+    this.setTally(keep.id, keep.size + gone.size, { series: keep.series + gone.series, revisions: keep.revisions + gone.revisions, replies: keep.replies + gone.replies, trailers: keep.trailers + gone.trailers, raw: keep.raw + gone.raw })
+    this.q.dropPart.run(gone.id)
+    return keep.id
+  }
+
+  /**
+   * A file made before the sender ties: its parts were tied by each
+   * sender's whole history (a superset), so only the tables are filled,
+   * from every stored mail, once (local mails get their `local:` key too).
+   */
+  private backfillTies (): void {
+    this.db.transaction(() => {
+      this.db.exec(SENDER_TABLES)
+      const mails: Array<{ i: number, mail: ParsedMail }> = []
+      for (const row of this.db.prepare('SELECT i, part, rec FROM mails WHERE part IS NOT NULL ORDER BY i').all() as Row[]) {
+        const { rec } = this.stored(row)
+        if (rec.mail === undefined) continue
+        mails.push({ i: row.i, mail: rec.mail })
+        for (const key of groupingKeys(rec.mail).keys) this.q.addKey.run(key, row.i)
       }
-      if (row.part === mine) continue
-      const a = this.q.part.get(mine) as PartRow
-      const b = this.q.part.get(row.part) as PartRow
-      const [keep, gone] = a.size > b.size || (a.size === b.size && a.id < b.id) ? [a, b] : [b, a]
-      this.q.relabel.run(keep.id, gone.id)
-      this.setTally(keep.id, keep.size + gone.size, { series: keep.series + gone.series, revisions: keep.revisions + gone.revisions, replies: keep.replies + gone.replies, trailers: keep.trailers + gone.trailers, raw: keep.raw + gone.raw })
-      this.q.dropPart.run(gone.id)
-      mine = keep.id
-    }
+      new SenderTies(this.db).backfill(mails)
+    })()
   }
 
   /**

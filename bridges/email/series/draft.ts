@@ -1,8 +1,5 @@
 import { emailMatches } from './trailers.js'
-import { LOCAL_ID_SUFFIX, type MailNode } from './mails.js'
-
-/** 1 h: a series sent without threading still goes out in one sitting. */
-export const ORPHAN_WINDOW_MS = 3_600_000
+import { LOCAL_ID_SUFFIX, SITTING_MS, type MailNode } from './mails.js'
 
 interface DraftPatch { node: MailNode, carriedFrom?: number }
 interface DraftCover { node: MailNode, naked: boolean, inheritedFrom?: number }
@@ -56,11 +53,16 @@ export function leadNode (d: Draft): MailNode | undefined {
  */
 const isLocalMail = (n: MailNode): boolean => n.id.endsWith(LOCAL_ID_SUFFIX)
 
-/** Both drafts' mails went out in one sitting: each one's span within `window` of the other's. */
-export function sameSitting (a: Draft, b: Draft, window = ORPHAN_WINDOW_MS): boolean {
+/**
+ * Both drafts' mails went out in one sitting: their leads in one (mails.ts
+ * markSittings), each one's span within `window` (at most SITTING_MS) of the other's.
+ */
+export function sameSitting (a: Draft, b: Draft, window = SITTING_MS): boolean {
   const la = leadNode(a)
   const lb = leadNode(b)
-  if (la !== undefined && lb !== undefined && isLocalMail(la) && isLocalMail(lb)) return true
+  if (la === undefined || lb === undefined) return false
+  if (isLocalMail(la) && isLocalMail(lb)) return true
+  if (la.sitting < 0 || la.sitting !== lb.sitting) return false
   const da = dates(a)
   const db = dates(b)
   if (da.length === 0 || db.length === 0) return false

@@ -1,7 +1,7 @@
 import { emailMatches } from './trailers.js'
 import type { Unmatched } from './types.js'
-import { type MailIndex, type MailNode } from './mails.js'
-import { expectedOf, firstPatch, ORPHAN_WINDOW_MS, type Draft, type Placement } from './draft.js'
+import { SITTING_MS, type MailIndex, type MailNode } from './mails.js'
+import { expectedOf, firstPatch, type Draft, type Placement } from './draft.js'
 import { foldPartialResends } from './resend.js'
 import { adoptMismatchedCovers, adoptUnthreadedCovers, joinSiblings, mergeOrphans } from './join.js'
 
@@ -24,7 +24,7 @@ const indexOf = (n: MailNode): number => n.subject.hasCounter ? Math.max(1, n.su
  */
 function miscountedCover (cover: MailNode, patch: MailNode): boolean {
   return cover.role === 'cover' && emailMatches(cover.sender.email, patch.sender.email) &&
-    Math.abs(cover.mail.dateMs - patch.mail.dateMs) <= ORPHAN_WINDOW_MS
+    Math.abs(cover.mail.dateMs - patch.mail.dateMs) <= SITTING_MS
 }
 
 /**

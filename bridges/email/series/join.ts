@@ -6,8 +6,9 @@
  * one sender's mails of one version, sent together, are one series.
  */
 import type { MailNode } from './mails.js'
+import { mailboxOf } from './trailers.js'
 import {
-  absorb, disjoint, expectedOf, firstPatch, leadNode, ORPHAN_WINDOW_MS, sameSender, sameSitting,
+  absorb, disjoint, expectedOf, firstPatch, leadNode, sameSender, sameSitting,
   type Draft, type Placement
 } from './draft.js'
 
@@ -29,7 +30,7 @@ function canMerge (from: Draft, into: Draft): boolean {
 /** Drafts that may merge share version, size and sender mailbox: the index keeps merging near linear. */
 function mergeKey (d: Draft): string {
   const first = firstPatch(d)
-  return `${d.version} ${expectedOf(d)} ${first?.sender.email.toLowerCase().replace(/\+[^@]*@/, '@').split('@')[0] ?? ''}`
+  return `${d.version} ${expectedOf(d)} ${first === undefined ? '' : mailboxOf(first.sender.email)}`
 }
 
 function groupBy<K> (drafts: Draft[], key: (d: Draft) => K | undefined): Map<K, Draft[]> {

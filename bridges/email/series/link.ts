@@ -1,4 +1,4 @@
-import { emailMatches } from './trailers.js'
+import { emailMatches, mailboxOf } from './trailers.js'
 import type { RevisionLink } from './types.js'
 
 /**
@@ -33,7 +33,7 @@ export interface LinkFacts {
   ids: Set<string>
 }
 
-function normalizeTitle (s: string): string {
+export function normalizeTitle (s: string): string {
   return s.toLowerCase().replace(/\s+/g, ' ').replace(/[.\s]+$/, '').trim()
 }
 
@@ -46,10 +46,8 @@ function bigrams (s: string): Map<string, number> {
   return m
 }
 
-/** Sørensen–Dice coefficient over character bigrams (multiset), in [0, 1]. */
-function dice (a: string, b: string): number {
-  if (a === b) return a === '' ? 0 : 1
-  const x = bigrams(a)
+/** Sørensen–Dice coefficient of `b` against the bigrams `x` of a string (multiset), in [0, 1]. */
+function diceWith (x: Map<string, number>, b: string): number {
   const y = bigrams(b)
   let total = 0
   let shared = 0
@@ -57,6 +55,10 @@ function dice (a: string, b: string): number {
   for (const n of y.values()) total += n
   for (const [g, n] of x) shared += Math.min(n, y.get(g) ?? 0)
   return total === 0 ? 0 : 2 * shared / total
+}
+
+function dice (a: string, b: string): number {
+  return a === b ? (a === '' ? 0 : 1) : diceWith(bigrams(a), b)
 }
 
 /** Words holding a digit: chip and board names (MT6358, BD71828, v5.10) that tell sibling series apart. */
@@ -71,11 +73,36 @@ function swapsNumbers (a: string, b: string): boolean {
   return [...x].some(w => !y.has(w)) && [...y].some(w => !x.has(w))
 }
 
+/** Title similarity: 0 when the titles name different numbers. */
+function titleScore (ta: string, tb: string): number {
+  return swapsNumbers(ta, tb) ? 0 : dice(ta, tb)
+}
+
+/**
+ * A test whether a normalised title may tie its revision to `subject`'s by
+ * subject (similarity below): alike titles, or the same patch title. The
+ * bridge state ties one sender's mails with such subjects into one part
+ * (series/keys.ts), so a part holds every revision its revisions may link
+ * to. `subject`'s bigrams and numbers are read once for the many titles a
+ * busy sender has; a length test (Dice cannot exceed 2·min/sum of the
+ * bigram counts) drops most before any is read.
+ */
+export function alikeTo (subject: string): (title: string) => boolean {
+  const ta = normalizeTitle(subject)
+  const na = ta.length - 1
+  let grams: Map<string, number> | undefined
+  return (tb) => {
+    if (ta === tb) return true
+    const nb = tb.length - 1
+    if (na <= 0 || nb <= 0 || 2 * Math.min(na, nb) / (na + nb) < SUBJECT_SIMILARITY || swapsNumbers(ta, tb)) return false
+    grams ??= bigrams(ta)
+    return diceWith(grams, tb) >= SUBJECT_SIMILARITY
+  }
+}
+
 /** Title similarity, or the share of identical patch subjects (at least two shared when both have two). */
 function similarity (a: LinkFacts, b: LinkFacts): number {
-  const ta = normalizeTitle(a.title)
-  const tb = normalizeTitle(b.title)
-  const title = swapsNumbers(ta, tb) ? 0 : dice(ta, tb)
+  const title = titleScore(normalizeTitle(a.title), normalizeTitle(b.title))
   const sa = new Set(a.patchSubjects.map(normalizeTitle))
   const sb = new Set(b.patchSubjects.map(normalizeTitle))
   const small = Math.min(sa.size, sb.size)
@@ -107,11 +134,6 @@ function newestFirst (a: LinkFacts, b: LinkFacts): number {
 
 export function linkOrder (a: LinkFacts, b: LinkFacts): number {
   return a.version - b.version || dateKey(a.date) - dateKey(b.date) || a.seq - b.seq
-}
-
-/** The part of an address emailMatches() compares first: local part, lowercased, without a +tag. */
-function mailbox (email: string): string {
-  return email.toLowerCase().replace(/\+[^@]*@/, '@').split('@')[0] ?? ''
 }
 
 /**
@@ -151,7 +173,7 @@ export function linkRevisions (facts: readonly LinkFacts[]): { root: number[], l
       if (to !== undefined) link = { reason: 'in-reply-to', to: at(to).anchor }
     }
     if (to === undefined) {
-      const best = (bySender.get(mailbox(r.sender)) ?? [])
+      const best = (bySender.get(mailboxOf(r.sender)) ?? [])
         .map(j => ({ j, p: at(j) }))
         .filter(({ p }) => mayFollow(p, r) && emailMatches(p.sender, r.sender) && dateKey(p.date) <= dateKey(r.date))
         .map(({ j, p }) => ({ j, p, score: similarity(p, r) }))
@@ -166,7 +188,7 @@ export function linkRevisions (facts: readonly LinkFacts[]): { root: number[], l
     links[i] = link
     if (r.changeId !== undefined) byChangeId.set(r.changeId, [...(byChangeId.get(r.changeId) ?? []), i])
     for (const id of r.ids) if (!byMessageId.has(id)) byMessageId.set(id, i)
-    const box = mailbox(r.sender)
+    const box = mailboxOf(r.sender)
     const list = bySender.get(box)
     if (list === undefined) bySender.set(box, [i])
     else list.push(i)

@@ -1,11 +1,18 @@
 import type { ParsedMail } from '../parse/types.js'
 import { parseSubject, type Subject } from './subject.js'
-import { parsePerson, type Person } from './trailers.js'
+import { mailboxOf, parsePerson, type Person } from './trailers.js'
 import type { Unmatched } from './types.js'
 import { perMail } from './memo.js'
 
 /** The domain of Message-IDs the ingest makes for mails that have none (local `git format-patch` output). */
 export const LOCAL_ID_SUFFIX = '@cairn.local'
+
+/**
+ * 1 h: one sender's covers and patches each sent within this of the next
+ * are one sitting; only mails of one sitting join without threading (a
+ * series sent unthreaded, a cover sent apart from its patches).
+ */
+export const SITTING_MS = 3_600_000
 
 /** What a mail is by itself, before threading: b4's split into patches, covers, follow-ups, unknowns. */
 type Role = 'patch' | 'cover' | 'reply' | 'other'
@@ -20,6 +27,14 @@ export interface MailNode {
   hasDiff: boolean
   hasDiffstat: boolean
   role: Role
+  /**
+   * Its sitting (the seq of the sitting's first mail) when it is a cover or
+   * patch with a date, else -1: its sender's covers and patches chained by
+   * gaps of at most SITTING_MS. The bridge state ties exactly those mails
+   * together (series/keys.ts), so a part holds whole sittings and grouping
+   * it alone sees the sittings the whole archive would.
+   */
+  sitting: number
 }
 
 // b4's DIFF_RE, plus --no-prefix diffs
@@ -111,10 +126,24 @@ export function indexMails (mails: readonly ParsedMail[], superseded?: ReadonlyM
       continue
     }
     const own = ownFacts(mail)
-    const node: MailNode = { id: mail.messageId, mail, seq: nodes.length, ...own, role: roleOf(mail, own.subject, own.hasDiff) }
+    const node: MailNode = { id: mail.messageId, mail, seq: nodes.length, ...own, role: roleOf(mail, own.subject, own.hasDiff), sitting: -1 }
     nodes.push(node)
     byId.set(node.id, node)
   }
+  markSittings(nodes)
   return { nodes, byId, unmatched }
+}
+
+/** Each dated cover's and patch's sitting: per sender mailbox, in date order, a new one after a gap over SITTING_MS. */
+function markSittings (nodes: readonly MailNode[]): void {
+  const last = new Map<string, MailNode>()
+  // nodes are in date order (undated last): one pass, the sender's previous mail at hand
+  for (const n of nodes) {
+    if ((n.role !== 'cover' && n.role !== 'patch') || !Number.isFinite(n.mail.dateMs)) continue
+    const box = mailboxOf(n.sender.email)
+    const prev = last.get(box)
+    n.sitting = prev !== undefined && n.mail.dateMs - prev.mail.dateMs <= SITTING_MS ? prev.sitting : n.seq
+    last.set(box, n)
+  }
 }
 

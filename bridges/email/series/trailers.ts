@@ -263,6 +263,15 @@ export function formatTrailer (t: Pick<Trailer, 'key' | 'value'>): string {
 }
 
 /**
+ * The local part of an address, lowercased and without a +tag: what
+ * emailMatches requires equal, so two addresses it matches always share it
+ * (an index by mailbox finds every candidate).
+ */
+export function mailboxOf (email: string): string {
+  return email.trim().toLowerCase().replace(/\+[^@]+@/, '@').split('@')[0] ?? ''
+}
+
+/**
  * b4's fuzzy address match: case-insensitive, `user+tag@` equals `user@`,
  * and `user@intel.com` equals `user@linux.intel.com` (one subdomain apart).
  */
