@@ -16,6 +16,7 @@ import { run as ingestOne } from './ingest-one.bench.js'
 import { run as b4Compare } from './b4-compare.bench.js'
 import { run as scale } from './scale.bench.js'
 import { run as adopt } from './adopt.bench.js'
+import { run as covers } from './covers.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -32,7 +33,8 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['ingest-one', async () => await ingestOne()], // issue 14: one mail into a 20,000-mail home
   ['b4-compare', async () => await b4Compare()], // issue 15: series, versions and trailers beside b4 am
   ['scale', scale], // issue 17: node processes of one topic, a new node catching up (CAIRN_BENCH_EVENTS)
-  ['adopt', adopt] // issue 13: adopting a peer's 1k/5k announced feeds beside raw store.get + ready
+  ['adopt', adopt], // issue 13: adopting a peer's 1k/5k announced feeds beside raw store.get + ready
+  ['covers', covers] // issue 15: unthreaded covers by index beside the pairwise rule
 ]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {

@@ -169,7 +169,7 @@ export function groupRevisions (index: MailIndex): Grouping {
   drafts = adoptMismatchedCovers(drafts, byId, placed)
   drafts = joinSiblings(drafts, byId, placed)
   drafts = mergeOrphans(drafts, byId, placed)
-  drafts = adoptUnthreadedCovers(drafts, byId, placed)
+  drafts = adoptUnthreadedCovers(drafts, placed)
   findNakedCovers(drafts, byId, placed)
   drafts = foldPartialResends(drafts, placed, aliases, unmatched)
   fillPartialRerolls(drafts, byId, placed)

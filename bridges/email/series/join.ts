@@ -6,7 +6,8 @@
  * one sender's mails of one version, sent together, are one series.
  */
 import type { MailNode } from './mails.js'
-import { mailboxOf } from './trailers.js'
+import { LOCAL_ID_SUFFIX } from './mails.js'
+import { addressKeys, mailboxOf } from './trailers.js'
 import {
   absorb, disjoint, expectedOf, firstPatch, leadNode, sameSender, sameSitting,
   type Draft, type Placement
@@ -132,29 +133,86 @@ export function joinSiblings (drafts: Draft[], byId: Map<string, MailNode>, plac
 
 const prefixKey = (n: MailNode): string => n.subject.prefixes.map(p => p.toLowerCase()).sort().join(' ')
 
+/** What a patch draft and an unthreaded cover must share: version, count, prefixes. */
+const coverKey = (version: number, expected: number, n: MailNode): string => `${version} ${expected} ${prefixKey(n)}`
+
+const isLocal = (n: MailNode): boolean => n.id.endsWith(LOCAL_ID_SUFFIX)
+
+/** Patch drafts that may take an unthreaded cover: no cover, their first patch sent without threading headers. */
+function coverless (drafts: readonly Draft[]): Array<{ d: Draft, first: MailNode, min: number, max: number }> {
+  const out: Array<{ d: Draft, first: MailNode, min: number, max: number }> = []
+  for (const d of drafts) {
+    const first = firstPatch(d)
+    if (d.cover !== undefined || first === undefined || first.mail.inReplyTo !== '' || first.mail.references.length > 0) continue
+    const dates = [...d.patches.values()].filter(p => p.carriedFrom === undefined).map(p => p.node.mail.dateMs).filter(Number.isFinite)
+    out.push({ d, first, min: dates.length === 0 ? NaN : Math.min(...dates), max: dates.length === 0 ? NaN : Math.max(...dates) })
+  }
+  return out
+}
+
 /**
  * A cover letter and its patches all sent without threading headers: the
  * patches were joined (mergeOrphans), the cover stands alone. It takes the
  * one patch draft of the same sender, version, prefixes and count whose
- * first mail went out within a minute of it (any time for local mails).
+ * mails all went out within a minute of it, in its sitting (any time for
+ * local mails: sameSitting). Covers are taken in date order, the patch
+ * drafts each in a window while a cover's minute can hold all their mails,
+ * indexed by what they must share with it (coverKey, sitting, addressKeys),
+ * so each lookup finds only candidates and the pass is linear, however many
+ * covers and patches one sender sends in one minute.
  */
-export function adoptUnthreadedCovers (drafts: Draft[], byId: Map<string, MailNode>, placed: Map<string, Placement>): Draft[] {
+export function adoptUnthreadedCovers (drafts: Draft[], placed: Map<string, Placement>): Draft[] {
   const alive = new Set(drafts)
-  for (const c of drafts) {
+  const windowed = new Map<string, Set<Draft>>()
+  const local = new Map<string, Set<Draft>>()
+  const put = (index: Map<string, Set<Draft>>, key: string, d: Draft): void => {
+    const set = index.get(key)
+    if (set === undefined) index.set(key, new Set([d]))
+    else set.add(d)
+  }
+  const patchDrafts = coverless(drafts)
+  const keysOf = new Map(patchDrafts.map(p => [p.d, addressKeys(p.first.sender.email).stored.map(k => `${coverKey(p.d.version, expectedOf(p.d), p.first)} ${k}`)]))
+  const sittingOf = new Map(patchDrafts.map(p => [p.d, p.first.sitting]))
+  const drop = (d: Draft): void => {
+    for (const k of keysOf.get(d) ?? []) {
+      windowed.get(`${sittingOf.get(d) ?? -1} ${k}`)?.delete(d)
+      local.get(k)?.delete(d)
+    }
+  }
+  for (const p of patchDrafts) if (isLocal(p.first)) for (const k of keysOf.get(p.d) ?? []) put(local, k, p.d)
+  // a draft is a candidate from max - window to min + window (sameSitting), in its lead's sitting
+  const entering = patchDrafts.filter(p => Number.isFinite(p.min) && p.first.sitting >= 0).sort((a, b) => a.max - b.max)
+  const leaving = [...entering].sort((a, b) => a.min - b.min)
+  let nextIn = 0
+  let nextOut = 0
+  const covers = drafts.filter(c => {
     const cover = c.cover?.node
-    if (cover === undefined || c.patches.size > 0 || cover.mail.inReplyTo !== '' || cover.mail.references.length > 0) continue
-    const joiners = drafts.filter(d => {
-      const first = firstPatch(d)
-      return alive.has(d) && d.cover === undefined && first !== undefined && first.mail.inReplyTo === '' &&
-        first.mail.references.length === 0 && d.version === c.version && expectedOf(d) === cover.subject.expected &&
-        prefixKey(first) === prefixKey(cover) && sameSender(d, c) && sameSitting(d, c, COVER_WINDOW_MS)
-    })
-    const into = joiners[0]
-    if (into === undefined || joiners.length > 1) continue // two candidates: which is its own is a guess
+    return cover !== undefined && c.patches.size === 0 && cover.mail.inReplyTo === '' && cover.mail.references.length === 0
+  })
+  for (const c of covers) {
+    const cover = (c.cover as { node: MailNode }).node
+    const t = cover.mail.dateMs
+    if (Number.isFinite(t)) {
+      for (; nextOut < leaving.length && (leaving[nextOut] as { min: number }).min + COVER_WINDOW_MS < t; nextOut++) {
+        const { d, first } = leaving[nextOut] as { d: Draft, first: MailNode }
+        for (const k of keysOf.get(d) ?? []) windowed.get(`${first.sitting} ${k}`)?.delete(d) // still a local candidate
+      }
+      for (; nextIn < entering.length && (entering[nextIn] as { max: number }).max - COVER_WINDOW_MS <= t; nextIn++) {
+        const { d, first, min } = entering[nextIn] as { d: Draft, first: MailNode, min: number }
+        if (min + COVER_WINDOW_MS < t || !alive.has(d)) continue
+        for (const k of keysOf.get(d) ?? []) put(windowed, `${first.sitting} ${k}`, d)
+      }
+    }
+    const found = new Set<Draft>()
+    for (const k of addressKeys(cover.sender.email).sought.map(k => `${coverKey(c.version, cover.subject.expected, cover)} ${k}`)) {
+      const sets = [Number.isFinite(t) && cover.sitting >= 0 ? windowed.get(`${cover.sitting} ${k}`) : undefined, isLocal(cover) ? local.get(k) : undefined]
+      for (const set of sets) for (const d of set ?? []) if (found.size < 2) found.add(d)
+    }
+    const [into] = found
+    if (into === undefined || found.size > 1) continue // two candidates: which is its own is a guess
     absorb(c, into, placed)
     alive.delete(into)
+    drop(into)
   }
   return drafts.filter(d => alive.has(d))
 }
-
-

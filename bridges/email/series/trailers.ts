@@ -272,6 +272,28 @@ export function mailboxOf (email: string): string {
 }
 
 /**
+ * Index keys for emailMatches: `b` matches `a` exactly when one of b's
+ * `stored` keys is among a's `sought` ones (same mailbox; the same domain,
+ * or one a label longer or shorter), so candidates are found by lookup,
+ * never by comparing each pair.
+ */
+export function addressKeys (email: string): { stored: string[], sought: string[] } {
+  const x = email.trim().toLowerCase()
+  if (x === '') return { stored: [], sought: [] }
+  if (!x.includes('@')) return { stored: ['!' + x], sought: ['!' + x] }
+  const bare = x.replace(/\+[^@]+@/, '@')
+  const [local, domain = ''] = bare.split('@', 2) as [string, string?]
+  const at = domain.indexOf('.')
+  const parent = at < 0 ? undefined : domain.slice(at + 1)
+  const own = '=' + bare // equal whole, as emailMatches compares first
+  // `^`: b's domain one label under a's; `~`: a's one label under b's
+  return {
+    stored: [own, `~${local}@${domain}`, ...(parent === undefined ? [] : [`^${local}@${parent}`])],
+    sought: [own, `^${local}@${domain}`, ...(parent === undefined ? [] : [`~${local}@${parent}`])]
+  }
+}
+
+/**
  * b4's fuzzy address match: case-insensitive, `user+tag@` equals `user@`,
  * and `user@intel.com` equals `user@linux.intel.com` (one subdomain apart).
  */
