@@ -47,7 +47,7 @@ test('decideRevision() over a revision\'s share of the events gives the decision
   w.emit(p.dev, 'note', { text: 'noise' })
   const v2again = w.revision(p.dev, { version: 2, patches: 1 }) // republished: v2's reviews are its own
   const moved = w.revision(p.dev, { series: 'moved@example.org', patches: 1, replaces: [v1.id] }) // regrouped: v1's reviews count
-  const policy = readPolicyText(SMALLEST_POLICY)
+  const policy = readPolicyText(await t.tmp(), SMALLEST_POLICY)
 
   const reference = (views: Views, rev: RevisionEvent): string => {
     const ctx = { trust: views.trust, identities: views.identities, touched: new Map([[rev.id, [] as string[]]]), patchIds: new Map<string, string[]>() }
@@ -69,9 +69,8 @@ test('decideRevision() over a revision\'s share of the events gives the decision
   t.ok(movedShare.includes(v1.id), 'a revision\'s share holds the events it replaces')
 })
 
-function readPolicyText (text: string): NonNullable<ReturnType<typeof readPolicy>>['policy'] {
-  const dir = join(process.env.TMPDIR ?? '/tmp', `cairn-policy-${process.pid}-${Math.random().toString(16).slice(2)}`)
-  mkdirSync(dir, { recursive: true })
+/** The policy `text` reads as, through a file in `dir` (the test's own temp dir, removed after it). */
+function readPolicyText (dir: string, text: string): NonNullable<ReturnType<typeof readPolicy>>['policy'] {
   writeFileSync(join(dir, 'p.yaml'), text)
   const read = readPolicy({ kind: 'file', path: join(dir, 'p.yaml') })
   if (read === null) throw new Error('no policy')
