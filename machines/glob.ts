@@ -40,6 +40,45 @@ export function compileGlob (glob: string): (path: string) => boolean {
   }
 }
 
+/**
+ * Whether a glob matches `prefix` or some path below it (`drivers/rtc/**`
+ * reaches below `drivers`, `drivers/rtc` and `drivers/rtc/x`, not below
+ * `drivers/net`); `/` stands for the root, below which every glob reaches.
+ * The segments of the prefix are read once each, keeping the set of glob
+ * positions still alive (at most glob length of them): like compileGlob,
+ * at most (prefix length x glob length) single comparisons.
+ */
+export function compileGlobPrefix (glob: string): (prefix: string) => boolean {
+  if (glob.length > GLOB_MAX_LENGTH) throw new CairnError('GLOB', `glob is ${glob.length} characters long; at most ${GLOB_MAX_LENGTH} are accepted`)
+  const compiled = expandBraces(glob).map((g) => compileOne(g.replace(/^(\.\/)+/, '')))
+  return (prefix) => {
+    const segments = prefix === '/' ? [] : prefix.replace(/^(\.\/)+/, '').split('/')
+    return compiled.some((c) => reachesBelow(c, segments))
+  }
+}
+
+function reachesBelow (pattern: Compiled, segments: string[]): boolean {
+  // A `**` may stand for no segment: every position after a run of them is alive too.
+  const close = (alive: Set<number>): Set<number> => {
+    for (const p of alive) if (pattern[p] === null) alive.add(p + 1)
+    return alive
+  }
+  let alive = close(new Set([0]))
+  for (const seg of segments) {
+    const next = new Set<number>()
+    for (const p of alive) {
+      globWork.steps++
+      if (p >= pattern.length) continue
+      const here = pattern[p]
+      if (here === null || here === undefined) next.add(p)
+      else if (matchChars(here, seg)) next.add(p + 1)
+    }
+    if (next.size === 0) return false
+    alive = close(next)
+  }
+  return true
+}
+
 function compileOne (glob: string): Compiled {
   return glob.split('/').map((seg) => seg === '**' ? null : tokens(seg, glob))
 }

@@ -10,7 +10,7 @@ export const NODE_CODES = {
   BAD_JSON: 'a request body or --body that is not JSON',
   BAD_KEY: 'a feed key that is not 64 hex characters',
   BAD_LIMITS: 'announcement caps (per peer, total) that are not non-negative integers',
-  BAD_SCOPE: 'a --project or --list name that cannot be a scope, or an interest past its limit',
+  BAD_SCOPE: 'a --project or --list name that cannot be a scope, a --path glob that is malformed or too long, or an interest past its limits',
   BAD_INTERVAL: 'a schedule interval (--every) that is not NUMBER+UNIT parts (m, h, d, w) of at least a minute',
   BAD_SCHEDULE_NAME: 'a schedule name that is not letters, digits and ._-',
   BAD_SCHEDULE_AT: 'a schedule time of day (--at) that is not HH:MM UTC, or given for an interval that is not whole days',

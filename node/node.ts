@@ -40,7 +40,7 @@ interface State {
   follows: Record<string, Follow>
   /** Feeds the user unfollowed by key: no announcement brings them back, only `follow`. */
   unfollowed?: string[]
-  /** Follow by interest: the scopes (project:NAME, list:NAME) announced feeds must share to be adopted (net/scopes.ts). */
+  /** Follow by interest: the scopes (project:NAME, list:NAME, path:GLOB) announced feeds must share or reach to be adopted (net/scopes.ts). */
   interest?: string[]
   /** Caps on announced feeds (OpenOptions.announceLimits wins); defaults DEFAULT_ANNOUNCE_LIMITS. */
   announceLimits?: Partial<AnnounceLimits>

@@ -147,9 +147,14 @@ export class Views {
     return (this.q('SELECT job FROM job_claims WHERE runner = ? ORDER BY job').all(blob(runner)) as Array<{ job: Buffer }>).map((r) => r.job.toString('hex'))
   }
 
-  /** The first `limit` scopes (`project:P`, `list:L`) of the events indexed from `feed` (hex key), sorted (db/scope-rows.ts). */
-  scopesOf (feed: string, limit: number): string[] {
-    return (this.q('SELECT s.scope FROM feed_scopes s JOIN feeds f ON f.n = s.feed WHERE f.key = ? ORDER BY s.scope LIMIT ?').all(blob(feed), limit) as Array<{ scope: string }>).map((r) => r.scope)
+  /**
+   * The first `limit` scopes of the events indexed from `feed` (hex key),
+   * sorted (db/scope-rows.ts): the named ones (`project:P`, `list:L`), or the
+   * `path:DIR` ones, each an index range.
+   */
+  scopesOf (feed: string, limit: number, kind: 'named' | 'path' = 'named'): string[] {
+    const range = kind === 'path' ? "s.scope >= 'path:' AND s.scope < 'path;'" : "(s.scope < 'path:' OR s.scope >= 'path;')"
+    return (this.q(`SELECT s.scope FROM feed_scopes s JOIN feeds f ON f.n = s.feed WHERE f.key = ? AND ${range} ORDER BY s.scope LIMIT ?`).all(blob(feed), limit) as Array<{ scope: string }>).map((r) => r.scope)
   }
 
   /**

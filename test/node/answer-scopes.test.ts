@@ -6,29 +6,7 @@ import test from 'brittle'
 import type { CairnNode } from '../../node/node.js'
 import { feedScopes } from '../../node/net/scopes.js'
 import { createNode, syncOnce } from '../helpers/nodes.js'
-import { BUILD_1, resultBody } from '../policy/fixture.js'
-
-/** A one-patch revision of project linux from `list`, as a bridge posts it; returns its id. */
-async function postRevision (node: CairnNode, list: string): Promise<string> {
-  const diff = await node.blobs.put(Buffer.from(`diff --git a/${list} b/${list}\n`))
-  return (await node.post('series.revision', {
-    project: 'linux',
-    series: `${list}-fix`,
-    version: 1,
-    subject: `[PATCH] ${list}: fix`,
-    total: 1,
-    patches: [{ index: 1, subject: `${list}: fix`, author: { name: 'Dev', email: 'dev@example.org' }, message: 'Fix.', diff }],
-    source: { messageIds: [`<${list}@example.org>`], list }
-  })).id
-}
-
-const job = async (node: CairnNode, revision: string): Promise<string> =>
-  (await node.post('job.request', { project: 'linux', repo: 'https://git.example.org/linux.git', base: 'HEAD', revision, recipe: {}, profile: 'quick', tags: [], priority: 0 }, [revision])).id
-
-async function answer (runner: CairnNode, jobId: string): Promise<void> {
-  await runner.post('job.claim', { job: jobId, runner: runner.identityKey, leaseUntil: Date.now() + 60_000 }, [jobId])
-  await runner.post('result', resultBody(jobId, 'pass', BUILD_1) as never, [jobId])
-}
+import { answer, job, postRevision } from '../helpers/scoped.js'
 
 test('scopes of answers: runners and reviewers are about the lists of what they answer; a lab following one list carries none of the other\'s', async (t) => {
   const names = ['bridge', 'maint', 'xfs-runner', 'net-runner', 'idle-runner', 'net-reviewer', 'hub', 'lab']

@@ -7,7 +7,7 @@ export const follow: Command = {
   async run (ctx, args: Args<typeof followSpec>) {
     const key = args.positionals[0]?.toLowerCase()
     const scopes = scopesOf(args.values)
-    if (key === undefined && scopes.length === 0) throw usageError('cairn follow needs a FEEDKEY, or --project/--list NAME to follow by interest')
+    if (key === undefined && scopes.length === 0) throw usageError('cairn follow needs a FEEDKEY, or --project/--list NAME or --path GLOB to follow by interest')
     await withNode(ctx, async (node) => {
       if (key !== undefined) {
         const added = await node.follow(key)

@@ -7,7 +7,7 @@ export const unfollow: Command = {
   async run (ctx, { values, positionals }: Args<typeof unfollowSpec>) {
     const key = positionals[0]?.toLowerCase()
     const scopes = scopesOf(values)
-    if ([key !== undefined, values.announced === true, scopes.length > 0].filter(Boolean).length !== 1) throw usageError('give a FEEDKEY, --announced, or --project/--list NAME')
+    if ([key !== undefined, values.announced === true, scopes.length > 0].filter(Boolean).length !== 1) throw usageError('give a FEEDKEY, --announced, or --project/--list NAME or --path GLOB')
     if (values.from !== undefined && values.announced !== true) throw usageError('--from goes with --announced')
     await withNode(ctx, async (node) => {
       if (key !== undefined) {

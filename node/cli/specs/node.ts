@@ -54,24 +54,26 @@ export const logSpec = {
 
 export const followSpec = {
   name: 'follow',
-  summary: 'replicate and index that feed; with --project/--list, adopt announced feeds only of those projects and lists (feeds that name none still come)',
+  summary: 'replicate and index that feed; with --project/--list/--path, adopt announced feeds only of those projects, lists and paths (feeds that name none still come)',
   args: ['[FEEDKEY]'],
   options: [
     { name: 'project', type: 'string', value: 'NAME', multiple: true, description: 'follow by interest: announced feeds about this project; repeat for several', example: '--project linux-xfs' },
-    { name: 'list', type: 'string', value: 'NAME', multiple: true, description: 'follow by interest: announced feeds of this mailing list; repeat for several', example: '--list linux-xfs@vger.kernel.org' }
+    { name: 'list', type: 'string', value: 'NAME', multiple: true, description: 'follow by interest: announced feeds of this mailing list; repeat for several', example: '--list linux-xfs@vger.kernel.org' },
+    { name: 'path', type: 'string', value: 'GLOB', multiple: true, description: 'follow by interest: announced feeds whose revisions (or the revisions and jobs they answer) touch a file this glob matches; a trailing / means everything below; repeat for several', example: "--path 'drivers/rtc/**'" }
   ],
-  examples: ['cairn follow "$(cairn --home A id --json | jq -r .feed)"', 'cairn follow --project linux-xfs']
+  examples: ['cairn follow "$(cairn --home A id --json | jq -r .feed)"', 'cairn follow --project linux-xfs', "cairn follow --path 'drivers/rtc/**'"]
 } as const satisfies CommandSpec
 
 export const unfollowSpec = {
   name: 'unfollow',
-  summary: 'stop carrying a feed (and refuse it from announcements until followed again); --announced forgets every feed only a peer announced; --project/--list narrow the interest',
+  summary: 'stop carrying a feed (and refuse it from announcements until followed again); --announced forgets every feed only a peer announced; --project/--list/--path narrow the interest',
   args: ['[FEEDKEY]'],
   options: [
     { name: 'announced', type: 'boolean', description: 'instead of one FEEDKEY: forget every feed adopted from announcements that is not followed, trusted or linked' },
     { name: 'from', type: 'string', value: 'HOST', description: 'with --announced: only the feeds announced by this peer host', example: '--from 192.0.2.7' },
     { name: 'project', type: 'string', value: 'NAME', multiple: true, description: 'take this project out of the interest (cairn follow --project); the feeds carried stay', example: '--project linux-xfs' },
-    { name: 'list', type: 'string', value: 'NAME', multiple: true, description: 'take this list out of the interest', example: '--list linux-xfs@vger.kernel.org' }
+    { name: 'list', type: 'string', value: 'NAME', multiple: true, description: 'take this list out of the interest', example: '--list linux-xfs@vger.kernel.org' },
+    { name: 'path', type: 'string', value: 'GLOB', multiple: true, description: 'take this path glob out of the interest (as given to cairn follow --path)', example: "--path 'drivers/rtc/**'" }
   ],
   examples: ['cairn unfollow --announced', 'cairn unfollow --project linux-xfs']
 } as const satisfies CommandSpec

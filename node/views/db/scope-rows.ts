@@ -3,9 +3,10 @@ import type { IndexedEvent } from '../indexed.js'
 import { blob } from './rows.js'
 
 /**
- * What each feed is about (`project:P`, `list:L`), one row per feed and
+ * What each feed is about (`project:P`, `list:L`, `path:DIR`), one row per feed and
  * scope, so a node finds a feed's scopes (net/scopes.ts: every announcement)
- * without reading its events. A series revision names its project and list;
+ * without reading its events. A series revision names its project and list,
+ * and the directories its patches touch (pathPrefix);
  * a job request its project and its revision's; everything that answers one
  * of them (reviews, decisions and merges of a revision; claims, progress and
  * results of a job) is about what it answers: a runner's feed is about the
@@ -65,7 +66,7 @@ export class ScopeRows {
 /** The scopes an event names itself, and the event it answers (whose scopes it shares). */
 function aboutOf (event: IndexedEvent): { own: string[], target?: string } {
   switch (event.type) {
-    case 'series.revision': return { own: [`project:${event.body.project}`, ...(event.body.source.list === undefined ? [] : [`list:${event.body.source.list}`])] }
+    case 'series.revision': return { own: [`project:${event.body.project}`, ...(event.body.source.list === undefined ? [] : [`list:${event.body.source.list}`]), ...pathScopes(event.body.patches)] }
     case 'job.request': return { own: [`project:${event.body.project}`], ...(event.body.revision === undefined ? {} : { target: event.body.revision }) }
     case 'review': return { own: [], target: event.body.target.revision }
     case 'decision':
@@ -75,4 +76,30 @@ function aboutOf (event: IndexedEvent): { own: string[], target?: string } {
     case 'result': return { own: [], ...(event.body.job === undefined ? {} : { target: event.body.job }) }
     default: return { own: [] }
   }
+}
+
+/** Directories of a path scope: `drivers/rtc/rtc-ds1307.c` is about `drivers/rtc`. */
+const PATH_DEPTH = 3
+/** Longest path scope (`path:` and the prefix): a deeper one is cut at a segment, one long name is about the root. */
+export const MAX_PATH_SCOPE_LENGTH = 105
+
+/** The `path:PREFIX` scopes of the files a revision's patches touch, each once. */
+function pathScopes (patches: ReadonlyArray<{ files?: string[] | undefined }>): string[] {
+  const out = new Set<string>()
+  for (const p of patches) for (const file of p.files ?? []) out.add(`path:${pathPrefix(file)}`)
+  return [...out]
+}
+
+/**
+ * What a touched file is about: its first PATH_DEPTH directories (a file at
+ * the top, itself), so a feed's path rows grow with the directories it
+ * touches, not the files; `/` (the root, about every path) when no shorter
+ * prefix fits MAX_PATH_SCOPE_LENGTH or the name holds control characters.
+ */
+function pathPrefix (file: string): string {
+  const segments = file.split('/').filter((s) => s !== '' && s !== '.')
+  const kept = segments.slice(0, Math.max(1, Math.min(PATH_DEPTH, segments.length - 1)))
+  while (kept.length > 0 && kept.join('/').length > MAX_PATH_SCOPE_LENGTH - 5) kept.pop()
+  const prefix = kept.join('/')
+  return prefix === '' || /[\x00-\x1f\x7f]/.test(prefix) ? '/' : prefix
 }
