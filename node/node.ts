@@ -176,6 +176,8 @@ export class CairnNode {
   get feedKey (): string { return toHex(this.feed.core.key) }
   get blobsKey (): string { return toHex(this.blobCore.key) }
   get name (): string { return this.state.name }
+  /** What announced feeds must be about to be adopted (net/scopes.ts); none: every feed. */
+  get interest (): readonly string[] { return this.state.interest ?? [] }
 
   async post<T extends EventType> (type: T, body: Draft<T>['body'], refs: string[] = []): Promise<CairnEvent<T>> {
     const [event] = await this.postMany([{ type, body, refs }])

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { CairnNode } from '../../node/node.js'
 import { connect, listen, untilCaughtUp } from '../../node/net/sync.js'
 import type { BlobRef } from '../../protocol/schemas.js'
-import { cairn } from '../helpers/cli.js'
+import { cairn, cairnChild } from '../helpers/cli.js'
 import { createNode } from '../helpers/nodes.js'
 import { until } from '../runners/fixture.js'
 
@@ -84,12 +84,46 @@ test('blobs on demand: fetched when read, not replicated; an LRU within the cach
   await t.exception(async () => await lab.blobs.get(refs[2] as BlobRef), /BLOB_UNREACHABLE: .* no connected peer served it within 2 s/, 'a peer carries the core but not the blob: unreachable after the wait, not a hang')
 })
 
+test('a node that follows by interest fetches blobs on demand by default: the daemon adopts a peer\'s feeds in scope and reads a diff without replicating its blobs core; --blob-cache-mb whole carries it whole', async (t) => {
+  const { node: bridge } = await createNode(t, 'bridge')
+  const diff = Buffer.from('diff --git a/fs/xfs/x.c b/fs/xfs/x.c\n'.repeat(2000))
+  const ref = await bridge.blobs.put(diff)
+  await bridge.blobs.put(randomBytes(200 * KB)) // more of its blobs core that nobody reads
+  await bridge.post('series.revision', { project: 'xfs', series: 'xfs-fix', version: 1, subject: '[PATCH] xfs: fix', total: 1, patches: [{ index: 1, subject: 'xfs: fix', diff: ref }], source: { messageIds: ['<xfs@example.org>'] } })
+  const lab = async (...args: string[]): Promise<{ api: string, held: () => Promise<{ contiguous: number, length: number }> }> => {
+    const home = join(await t.tmp(), 'lab')
+    t.is(cairn(home, 'init', '--name', 'lab').status, 0)
+    t.is(cairn(home, 'follow', '--project', 'xfs').status, 0)
+    const daemon = cairnChild(t, home, 'start', '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', ...args)
+    const port = Number((await daemon.waitFor(/^sync\s+listening on 127\.0\.0\.1:(\d+)$/))[1])
+    const api = (await daemon.waitFor(/^http\s+(\S+)/))[1] ?? ''
+    const session = await connect(bridge, { host: '127.0.0.1', port })
+    t.teardown(() => session.destroy(), { order: -2 })
+    t.ok(await untilCaughtUp(session, 30_000), 'the lab caught up with the bridge')
+    const held = async (): Promise<{ contiguous: number, length: number }> => {
+      const status = await (await fetch(new URL('/api/feeds', api))).json() as { feeds: Array<{ key: string, contiguous: number, length: number }> }
+      return status.feeds.find((f) => f.key === bridge.blobsKey) ?? { contiguous: -1, length: -1 }
+    }
+    return { api, held }
+  }
+  const onDemand = await lab()
+  t.is((await onDemand.held()).contiguous, 0, 'the bridge\'s blobs core was adopted but not replicated')
+  const read = await fetch(new URL(`/api/blobs/${ref.hash}`, onDemand.api))
+  t.is(read.status, 200)
+  t.alike(Buffer.from(await read.arrayBuffer()), diff, 'the diff is fetched when the API reads it')
+
+  const whole = await lab('--blob-cache-mb', 'whole')
+  const length = bridge.carried().find((f) => f.key === bridge.blobsKey)?.core.length ?? 0
+  while ((await whole.held()).contiguous < length) await new Promise((resolve) => setTimeout(resolve, 50)) // re-read the status until the blocks are in
+  t.pass('--blob-cache-mb whole: the blobs core is replicated whole, as for a node of no interest')
+})
+
 test('cairn start --blob-cache-mb takes a size in MB above 0', async (t) => {
   const home = join(await t.tmp(), 'h')
   for (const bad of ['lots', '0', '-5']) {
     const r = cairn(home, 'start', '--blob-cache-mb', bad, '--http', 'off')
     t.is(r.status, 2, `--blob-cache-mb ${bad}: a usage error`)
-    t.ok(r.stderr.includes(`--blob-cache-mb ${bad}: give the cache size in MB, a number above 0`), r.stderr.trim())
+    t.ok(r.stderr.includes(`--blob-cache-mb ${bad}: give the cache size in MB, a number above 0, or whole`), r.stderr.trim())
   }
   t.absent(existsSync(home), 'refused before the home was made')
 })

@@ -17,6 +17,18 @@ import type { startSpec } from '../specs/start.js'
 import { daemonCommands } from '../daemon-commands.js'
 import { daemonIngest, mailQueue } from '../ingest-local.js'
 
+/** The blob cache of a node that follows by interest when --blob-cache-mb is not given. */
+const INTEREST_CACHE_MB = 1024
+
+/** --blob-cache-mb: MB (on demand, a cache of that size), `whole` (blobs cores replicated whole), or null when not given. */
+function blobCacheMb (value: string | undefined): number | 'whole' | null {
+  if (value === undefined) return null
+  if (value === 'whole') return 'whole'
+  const mb = Number(value)
+  if (!(Number.isFinite(mb) && mb > 0)) throw usageError(`--blob-cache-mb ${value}: give the cache size in MB, a number above 0, or whole; e.g. --blob-cache-mb 2048`)
+  return mb
+}
+
 /** The options are declared in specs/start.ts (parser, help, completion and man page). */
 export const start: Command = {
   async run (ctx, { values }: Args<typeof startSpec>) {
@@ -38,8 +50,7 @@ export const start: Command = {
     const ci = values.ci === undefined ? null : { file: values.ci, config: loadCiConfig(values.ci) } // before the home is touched
     const schedules = scheduleActions(ci?.config ?? null)
     const watched = (values.watch ?? []).map(parseWatchSource)
-    const cacheMb = values['blob-cache-mb'] === undefined ? null : Number(values['blob-cache-mb'])
-    if (cacheMb !== null && !(Number.isFinite(cacheMb) && cacheMb > 0)) throw usageError(`--blob-cache-mb ${String(values['blob-cache-mb'])}: give the cache size in MB, a number above 0; e.g. --blob-cache-mb 2048`)
+    const blobChoice = blobCacheMb(values['blob-cache-mb'])
     const log = (msg: string): void => ctx.io.err(`cairn: ${msg}`)
 
     const listen = values.listen === undefined ? null : parseHostPort(values.listen, '--listen')
@@ -60,9 +71,11 @@ export const start: Command = {
       ctx.io.out(`feed     ${node.feedKey}`)
       ctx.io.out(`events   ${node.views.count} indexed from ${node.status().feeds.filter((f) => f.kind === 'events').length} feed(s)`)
       if (node.rebuilt !== null) log(node.rebuilt)
-      if (cacheMb !== null) {
+      // A node that follows by interest is a leaf that reads a few blobs: it need not carry blobs cores whole (docs/deploy.md).
+      const cacheMb = blobChoice ?? (node.interest.length > 0 ? INTEREST_CACHE_MB : 'whole')
+      if (cacheMb !== 'whole') {
         node.blobs.fetchOnDemand({ cacheBytes: Math.round(cacheMb * 1024 * 1024) })
-        ctx.io.out(`blobs    fetched on demand, at most ${cacheMb} MB of other nodes' kept`)
+        ctx.io.out(`blobs    fetched on demand, at most ${cacheMb} MB of other nodes' kept${blobChoice === null ? ' (the node follows by interest; --blob-cache-mb whole to carry them whole)' : ''}`)
       }
       const daemon = await startDaemon(node, {
         listen,

@@ -14,7 +14,7 @@ export const startSpec = {
     { name: 'http-allow-remote', type: 'boolean', description: 'let non-loopback clients in (with a non-loopback --http)' },
     { name: 'http-allow-from', type: 'string', value: 'ADDR[/BITS]', multiple: true, description: 'only these remote addresses; needs --http-allow-remote', example: '--http-allow-from 10.0.0.0/8' },
     { name: 'http-host', type: 'string', value: 'NAME', multiple: true, description: 'with --http-allow-from: a host name remote clients use for this node (the Host check accepts it besides loopback names and IP literals)', example: '--http-host cairn.lab.example' },
-    { name: 'blob-cache-mb', type: 'string', value: 'MB', description: 'fetch other nodes\' blobs (diffs, logs, raw mails) when a page or command reads them instead of replicating them whole, and keep at most MB of them, least recently read evicted first (own blobs always stay)', example: '--blob-cache-mb 2048' },
+    { name: 'blob-cache-mb', type: 'string', value: 'MB|whole', description: 'fetch other nodes\' blobs (diffs, logs, raw mails) when a page or command reads them instead of replicating them whole, and keep at most MB of them, least recently read evicted first (own blobs always stay); the default of a node that follows by interest (1024 MB); whole: carry blobs cores whole, the default of the others', example: '--blob-cache-mb 2048' },
     { name: 'maintainer', type: 'boolean', description: 'publish merge decisions and submit the jobs the policy selects' },
     { name: 'jobs-repo', type: 'string', value: 'PATH|URL', description: 'with --maintainer: the repository auto-submitted jobs name' },
     { name: 'jobs-tags', type: 'string', value: 'T1,T2', description: 'with --maintainer: the tags auto-submitted jobs carry' },
