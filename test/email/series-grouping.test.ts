@@ -193,3 +193,26 @@ test('linux-rtc: the partial RESEND v5 of MT6359 (4 of 8 patches) leaves the com
   t.ok(v5[0]?.complete === true && v5[0].cover !== undefined && !v5[0].isResend, 'the complete posting with its cover')
   t.is(r.unmatched.filter(u => u.reason.startsWith('partial RESEND of patch')).length, 4, 'the four resent patches are filed as its copies')
 })
+
+test('one send-email run with two series, every mail answering the first cover: each patch goes to the cover of its own count (linux-hwmon, pwm-fan)', t => {
+  // the shape of linux-hwmon's <20200920180943.352526-1..5-pbarker@konsulko.com>: 0/1 and its 1/1, then 0/2, 1/2, 2/2, all In-Reply-To the 0/1
+  const from = 'Paul Barker <pbarker@konsulko.com>'
+  const r = buildSeries([
+    mail({ id: 'pb-1', subject: '[PATCH 0/1] Document multiple fan tach support in pwm-fan driver', from }),
+    patch({ id: 'pb-2', subject: '[PATCH 1/1] dt-bindings: hwmon: pwm-fan: Support multiple fan tachometer inputs', irt: 'pb-1', at: 1, from }),
+    mail({ id: 'pb-3', subject: '[PATCH 0/2] pwm-fan: Support multiple tach inputs & fix RPM calc', irt: 'pb-1', at: 2, from }),
+    patch({ id: 'pb-4', subject: '[PATCH 1/2] hwmon: pwm-fan: Support multiple tachometer inputs', irt: 'pb-1', at: 3, from }),
+    patch({ id: 'pb-5', subject: '[PATCH 2/2] hwmon: pwm-fan: Fix RPM calculation', irt: 'pb-1', at: 4, from })
+  ])
+  const byCover = new Map(r.series.flatMap(s => s.revisions).map(v => [v.cover?.messageId, presentIds(v)]))
+  t.alike(byCover.get('pb-1'), ['pb-2'], 'the 0/1 keeps its 1/1')
+  t.alike(byCover.get('pb-3'), ['pb-4', 'pb-5'], 'the 0/2 takes 1/2 and 2/2')
+  t.alike(r.unmatched.map(u => u.reason), [], 'no patch filed as a duplicate')
+  const other = buildSeries([
+    mail({ id: 'q-0', subject: '[PATCH 0/2] q: two', from }),
+    mail({ id: 'q-5', subject: '[PATCH 0/3] q: three', irt: 'q-0', at: 5, from: 'Someone Else <else@example.org>' }),
+    patch({ id: 'q-6', subject: '[PATCH 1/3] q: a', irt: 'q-0', at: 6, from }),
+    patch({ id: 'q-7', subject: '[PATCH 2/3] q: b', irt: 'q-0', at: 7, from })
+  ])
+  t.alike(new Map(other.series.flatMap(s => s.revisions).map(v => [v.cover?.messageId, presentIds(v)])).get('q-0'), ['q-6', 'q-7'], 'another sender\'s cover of that count is not theirs: the miscounted cover keeps them')
+})

@@ -1,4 +1,4 @@
-import { emailMatches } from './trailers.js'
+import { emailMatches, mailboxOf } from './trailers.js'
 import type { Unmatched } from './types.js'
 import { SITTING_MS, type MailIndex, type MailNode } from './mails.js'
 import { expectedOf, firstPatch, type Draft, type Placement } from './draft.js'
@@ -27,15 +27,52 @@ function miscountedCover (cover: MailNode, patch: MailNode): boolean {
     Math.abs(cover.mail.dateMs - patch.mail.dateMs) <= SITTING_MS
 }
 
+type SiblingCover = (parent: string, patch: MailNode, version: number, explicit: boolean) => MailNode | undefined
+
+/**
+ * Covers by the message they answer, for a patch whose thread parent is a
+ * cover of another count: one git send-email run that sent two series
+ * (linux-hwmon: `[PATCH 0/1]` with its 1/1, then `[PATCH 0/2]` and its 1/2
+ * and 2/2, every mail answering the first cover) puts each patch under the
+ * cover of its own count sent last before it, by the same sender, in the
+ * same version. Indexed by parent, count and mailbox, in canonical order.
+ */
+function siblingCovers (nodes: readonly MailNode[]): SiblingCover {
+  const under = new Map<string, MailNode[]>()
+  const key = (parent: string, expected: number, email: string): string => `${parent} ${expected} ${mailboxOf(email)}`
+  for (const n of nodes) {
+    if (n.role !== 'cover' || n.mail.inReplyTo === '') continue
+    const k = key(n.mail.inReplyTo, n.subject.expected, n.sender.email)
+    const list = under.get(k)
+    if (list === undefined) under.set(k, [n])
+    else list.push(n)
+  }
+  return (parent, patch, version, explicit) => {
+    const list = under.get(key(parent, patch.subject.expected, patch.sender.email)) ?? []
+    let hi = list.length // the first cover after the patch
+    for (let lo = 0; lo < hi;) {
+      const mid = (lo + hi) >> 1
+      if ((list[mid] as MailNode).seq < patch.seq) lo = mid + 1
+      else hi = mid
+    }
+    for (let i = hi - 1; i >= 0; i--) {
+      const c = list[i] as MailNode
+      if ((c.subject.version === version || (!explicit && c.subject.hasVersion)) && emailMatches(c.sender.email, patch.sender.email)) return c
+    }
+    return undefined
+  }
+}
+
 /**
  * Where a patch hangs: climb In-Reply-To through covers and lower-numbered
- * patches of the same version and size (deep or shallow threading), or a
+ * patches of the same version and size (deep or shallow threading), a
+ * cover of its own count answering the same cover (siblingCovers), or a
  * miscounted cover of its sender's. It ends
  * at a cover, at the first patch, or at a missing message the patches all
  * answer (a cover we lack). A patch without a version adopts the one of the
  * cover or patch above it, as b4 does.
  */
-function anchorOf (start: MailNode, byId: Map<string, MailNode>): { anchor: string, version: number } {
+function anchorOf (start: MailNode, byId: Map<string, MailNode>, sibling: SiblingCover): { anchor: string, version: number } {
   let version = start.subject.version
   let explicit = start.subject.hasVersion
   const expected = start.subject.expected
@@ -47,6 +84,8 @@ function anchorOf (start: MailNode, byId: Map<string, MailNode>): { anchor: stri
     const p = byId.get(pid)
     if (p === undefined) return { anchor: expected > 1 ? pid : cur.id, version }
     const sameVersion = p.subject.version === version || (!explicit && p.subject.hasVersion)
+    const own = p.role === 'cover' && p.subject.expected !== expected && sameVersion ? sibling(p.id, start, version, explicit) : undefined
+    if (own !== undefined) return { anchor: own.id, version: explicit || !own.subject.hasVersion ? version : own.subject.version }
     const fits = sameVersion && (p.subject.expected === expected ? p.role === 'cover' || (p.role === 'patch' && p.subject.counter < cur.subject.counter) : miscountedCover(p, start))
     if (!fits) return { anchor: cur.id, version }
     if (!explicit && p.subject.hasVersion) {
@@ -145,6 +184,7 @@ export function groupRevisions (index: MailIndex): Grouping {
     }
     return d
   }
+  const sibling = siblingCovers(nodes)
   for (const node of nodes) {
     if (node.role === 'cover') {
       const d = draftFor(node.id, node.subject.version, node.seq)
@@ -152,7 +192,7 @@ export function groupRevisions (index: MailIndex): Grouping {
       d.seq = Math.min(d.seq, node.seq)
       placed.set(node.id, { draft: d, index: 0 })
     } else if (node.role === 'patch') {
-      const { anchor, version } = anchorOf(node, byId)
+      const { anchor, version } = anchorOf(node, byId, sibling)
       const d = draftFor(anchor, version, node.seq)
       const i = indexOf(node)
       const taken = d.patches.get(i)
