@@ -134,11 +134,25 @@ export class Session {
     this.announceTimer = null
     if (this.announceMessage === null || this.ended) return
     this.round++
-    const open = this.node.carried().map(({ key, kind, hops, core, scopes }) => ({ key, kind, length: core.contiguousLength, hops, scopes, ...(this.lazy.has(core) ? { onDemand: true as const } : {}) }))
+    const open = this.node.carried().map(({ key, kind, hops, core, scopes }) => this.lazy.has(core)
+      ? { key, kind, length: this.lazyLength(key, core), hops, scopes, onDemand: true as const }
+      : { key, kind, length: core.contiguousLength, hops, scopes })
     const list = [...open, ...this.node.waiting().map((f) => ({ ...f, length: 0 }))]
       .map(({ scopes, ...e }) => scopes.length === 0 ? e : { ...e, scopes })
     for (const { key } of list) if (!this.offered.has(key)) this.offered.set(key, this.round)
     for (const page of encodePages(list, this.round, this.heard)) this.announceMessage.send(page)
+  }
+
+  /**
+   * What we say we hold of a blobs core fetched on demand: at least what the
+   * peer says it holds. A peer of a release before on-demand blobs skips the
+   * onDemand mark and waits to see us hold what it holds, which we never
+   * fetch: its `sync --once` stood until PEER_TIMEOUT. It holds that much
+   * already, so it fetches nothing from us on this word; a newer peer does
+   * not wait on an onDemand core either way.
+   */
+  private lazyLength (key: string, core: Hypercore): number {
+    return Math.max(core.contiguousLength, this.theirs.get(key) ?? 0)
   }
 
   /**

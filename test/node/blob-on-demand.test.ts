@@ -10,7 +10,9 @@ import { join } from 'node:path'
 import type { CairnNode } from '../../node/node.js'
 import { connect, listen, untilCaughtUp } from '../../node/net/sync.js'
 import type { BlobRef } from '../../protocol/schemas.js'
+import type { Announced } from '../../node/net/follow-policy.js'
 import { cairn, cairnChild } from '../helpers/cli.js'
+import { fakePeer } from '../helpers/fake-peer.js'
 import { createNode } from '../helpers/nodes.js'
 import { until } from '../runners/fixture.js'
 
@@ -116,6 +118,25 @@ test('a node that follows by interest fetches blobs on demand by default: the da
   const length = bridge.carried().find((f) => f.key === bridge.blobsKey)?.core.length ?? 0
   while ((await whole.held()).contiguous < length) await new Promise((resolve) => setTimeout(resolve, 50)) // re-read the status until the blocks are in
   t.pass('--blob-cache-mb whole: the blobs core is replicated whole, as for a node of no interest')
+})
+
+test('an older peer, which skips onDemand, is not left waiting: a blobs core fetched on demand is announced to it as held as far as it holds it, and nothing is fetched for that', async (t) => {
+  const { node: owner } = await createNode(t, 'owner')
+  const { node: lab } = await createNode(t, 'lab')
+  await owner.blobs.put(randomBytes(300 * KB))
+  await owner.post('note', { text: 'a log' })
+  lab.blobs.fetchOnDemand({ cacheBytes: 100 * KB })
+  const length = (key: string): number => owner.carried().find((f) => f.key === key)?.core.length ?? -1
+  // A release before on-demand blobs: it serves the owner's cores and is caught up once the lab says it holds what it announced.
+  const older = fakePeer(t, lab, owner)
+  older.announce([{ key: owner.feedKey, kind: 'events', length: length(owner.feedKey), hops: 0 }, { key: owner.blobsKey, kind: 'blobs', length: length(owner.blobsKey), hops: 0 }])
+  const said = (key: string): Announced | undefined => older.pages.flatMap((p) => p.feeds).reverse().find((f) => f.key === key)
+  // The lab re-announces once it holds the owner's events: the page an older peer's caught-up reads.
+  while ((said(owner.feedKey)?.length ?? 0) < length(owner.feedKey)) await older.received(older.pages.length + 1)
+  const blobs = said(owner.blobsKey)
+  t.is(blobs?.onDemand, true)
+  t.is(blobs?.length, length(owner.blobsKey), 'announced as held as far as the older peer holds it: its caught-up (ours >= its length) holds')
+  t.is(lab.coreFor(owner.blobsKey).contiguousLength, 0, 'and nothing of it was fetched')
 })
 
 test('cairn start --blob-cache-mb takes a size in MB above 0', async (t) => {
