@@ -17,6 +17,7 @@ import { run as b4Compare } from './b4-compare.bench.js'
 import { run as scale } from './scale.bench.js'
 import { run as adopt } from './adopt.bench.js'
 import { run as covers } from './covers.bench.js'
+import { run as crash } from './crash.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -34,7 +35,8 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['b4-compare', async () => await b4Compare()], // issue 15: series, versions and trailers beside b4 am
   ['scale', scale], // issue 17: node processes of one topic, a new node catching up (CAIRN_BENCH_EVENTS)
   ['adopt', adopt], // issue 13: adopting a peer's 1k/5k announced feeds beside raw store.get + ready
-  ['covers', covers] // issue 15: unthreaded covers by index beside the pairwise rule
+  ['covers', covers], // issue 15: unthreaded covers by index beside the pairwise rule
+  ['crash', crash] // issue 12: kill -9 at random points of an ingest and of a sync; views = reindex, nothing acknowledged lost
 ]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {

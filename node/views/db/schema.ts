@@ -3,7 +3,7 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync } from 'node:fs'
 
 /** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
-export const SCHEMA_VERSION = 9
+export const SCHEMA_VERSION = 10
 
 /**
  * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
