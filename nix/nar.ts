@@ -283,7 +283,7 @@ export async function narHashBase32 (path: string | Buffer): Promise<string> {
   return nixBase32((await narHash(path)).sha256)
 }
 
-/** The NAR of `path` as a byte stream, honouring back-pressure; destroying the stream stops the walk. */
+/** The NAR of `path` as a byte stream, honouring back-pressure; destroying the stream stops the walk, and it closes when the walk has. */
 export function narStream (path: string | Buffer): Readable {
   let waiting: { resolve: () => void, reject: (err: Error) => void } | undefined
   const stream = new Readable({
@@ -296,7 +296,10 @@ export function narStream (path: string | Buffer): Readable {
       const w = waiting
       waiting = undefined
       w?.reject(err ?? new CairnError('NAR_ABORTED', `NAR stream of ${JSON.stringify(String(path))} was destroyed`))
-      cb(err)
+      // 'close' comes once the walk has stopped and closed its files, not before; a consumer
+      // leaving early (for await ... break) is a stop, not an error
+      const reported = err?.name === 'AbortError' ? null : err
+      walk.then(() => cb(reported), () => cb(reported))
     }
   })
   const sink: NarSink = chunk => {
@@ -304,6 +307,7 @@ export function narStream (path: string | Buffer): Readable {
     if (stream.push(Buffer.from(chunk))) return
     return new Promise<void>((resolve, reject) => { waiting = { resolve, reject } })
   }
-  dumpNar(path, sink).then(() => stream.push(null), (err: unknown) => stream.destroy(err as Error))
+  const walk = dumpNar(path, sink)
+  walk.then(() => stream.push(null), (err: unknown) => stream.destroy(err as Error))
   return stream
 }

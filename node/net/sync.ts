@@ -17,13 +17,24 @@ export function parseHostPort (text: string, what = 'address'): HostPort {
 /** How long any network wait lasts with nothing arriving, unless told otherwise. */
 export const PEER_TIMEOUT_MS = 30_000
 
-/** Serve replication to every peer that connects over TCP (Noise-encrypted). */
-export async function listen (node: CairnNode, at: HostPort, log?: (msg: string) => void): Promise<{ server: Server, address: HostPort, sessions: Set<Session> }> {
+/**
+ * Serve replication to every peer that connects over TCP (Noise-encrypted). A
+ * connection that has not completed the handshake in `handshakeTimeoutMs` is
+ * closed: bytes that are not Noise (or none) must not hold a socket for good.
+ */
+export async function listen (node: CairnNode, at: HostPort, log?: (msg: string) => void, handshakeTimeoutMs = PEER_TIMEOUT_MS): Promise<{ server: Server, address: HostPort, sessions: Set<Session> }> {
   const sessions = new Set<Session>()
   const server = createServer((socket) => {
     const session = replicateStream(node, false, socket, log === undefined ? {} : { log })
     sessions.add(session)
     session.closed.then(() => sessions.delete(session), () => {})
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
+    const timer = setTimeout(() => {
+      log?.(`peer ${peer} did not complete the handshake in ${seconds(handshakeTimeoutMs)}; closed`)
+      session.destroy()
+    }, handshakeTimeoutMs)
+    session.stream.opened.then(() => clearTimeout(timer), () => clearTimeout(timer))
+    session.closed.then(() => clearTimeout(timer), () => clearTimeout(timer))
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(new CairnError('LISTEN_FAILED', `cannot listen on ${at.host}:${at.port}: ${err.message}`, { cause: err })))

@@ -4,6 +4,7 @@
 import test from 'brittle'
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { once } from 'node:events'
 import * as fs from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -218,7 +219,7 @@ test('leaving a narStream early stops the walk and closes its files', async t =>
     break // destroys the stream
   }
   t.ok(s.destroyed && n > 0 && n <= 1 << 20, 'stopped after the first chunk')
-  await new Promise(resolve => setTimeout(resolve, 50))
+  if (!s.closed) await once(s, 'close') // the walk has stopped and closed its files
   if (fs.existsSync('/proc/self/fd')) {
     const open = fs.readdirSync('/proc/self/fd').map(fd => {
       try { return fs.readlinkSync(`/proc/self/fd/${fd}`) } catch { return '' }

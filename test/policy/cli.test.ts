@@ -18,7 +18,8 @@ import type { Person, Repo } from './fixture.js'
 
 interface Check { state: string, verdict: string, reasons: string[], revision: string, version: number }
 
-const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
+/** Resolves once the wall clock reads later than `ts`, so the next event anyone posts sorts after it. */
+const clockPast = async (ts: number): Promise<void> => { while (Date.now() <= ts) await new Promise((resolve) => setImmediate(resolve)) }
 const short = (k: string): string => k.slice(0, 8)
 
 function ok (t: { is: (a: unknown, b: unknown, m?: string) => void }, r: { status: number, stdout: string, stderr: string }, what: string): string {
@@ -124,11 +125,11 @@ async function reviewAndTest ({ t, people: { maud, alice, bob, mallory, lab }, r
 
   // The rest of the review traffic, signed in the reviewers' and runner's own homes.
   await withNodes([alice.home, bob.home, lab.home], async ([a, b, l]) => {
-    const review = async (n: CairnNode, p: Person, revision: string): Promise<void> => {
-      await n.post('review', { target: { revision }, trailers: [{ key: 'Reviewed-by', value: `${p.name} <${p.email}>` }] }, [revision])
+    const review = async (n: CairnNode, p: Person, revision: string): Promise<number> => {
+      return (await n.post('review', { target: { revision }, trailers: [{ key: 'Reviewed-by', value: `${p.name} <${p.email}>` }] }, [revision])).ts
     }
-    const result = async (job: string, build: string): Promise<void> => {
-      await (l as CairnNode).post('result', resultBody(job, 'pass', build) as never, [job])
+    const result = async (job: string, build: string): Promise<number> => {
+      return (await (l as CairnNode).post('result', resultBody(job, 'pass', build) as never, [job])).ts
     }
     for (const k of ['nack', 'untrusted', 'rerollV2', 'rebaseV2']) await result(jobs[k] as string, BUILD_1)
     await review(a as CairnNode, alice, rev.untrusted as string)
@@ -136,11 +137,10 @@ async function reviewAndTest ({ t, people: { maud, alice, bob, mallory, lab }, r
       await review(a as CairnNode, alice, rev[k] as string)
       await review(b as CairnNode, bob, rev[k] as string)
     }
-    await result(jobs.stale as string, BUILD_1)
-    await sleep(5)
-    await review(a as CairnNode, alice, rev.stale as string)
-    await review(b as CairnNode, bob, rev.stale as string)
-    await sleep(5)
+    // the stale case needs result, reviews, result in time order across three authors' clocks
+    await clockPast(await result(jobs.stale as string, BUILD_1))
+    const reviewed = [await review(a as CairnNode, alice, rev.stale as string), await review(b as CairnNode, bob, rev.stale as string)]
+    await clockPast(Math.max(...reviewed))
     await result(jobs.stale as string, BUILD_2) // the recipe changed: another build identity
   })
   for (const from of [alice, bob, mallory, lab]) await sync(from.home, [maud.home])
