@@ -65,8 +65,12 @@ export const DIFF = (file: string, from: string, to: string): string =>
  * Events of one feed with what differs between two homes taken out: blob
  * refs become their content hash, revision EventIds the revision's (series,
  * version), `replaces` and refs dropped. Sorted, duplicates kept.
+ * `inForce`: only what stands now, as the views read the feed: per revision
+ * slot (series, version) its last event not retired by a `replaces`, per
+ * reply its last review, per mail its last mail.raw; so two homes that
+ * published the same things in other steps compare equal.
  */
-export function normalizedEvents (node: CairnNode): string[] {
+export function normalizedEvents (node: CairnNode, opts: { inForce?: boolean } = {}): string[] {
   const slot = (id: string): string => {
     const r = revisionOfEvent(node.views, id)
     return r === null ? `unknown:${id}` : `${r.series} v${r.version}`
@@ -82,13 +86,19 @@ export function normalizedEvents (node: CairnNode): string[] {
     }
     return value
   }
+  const events = node.views.query({ author: node.identityKey })
+  const retired = new Set(events.flatMap((e) => e.type === 'series.revision' ? e.body.replaces ?? [] : []))
+  const standing = new Map<string, string>() // what an event stands for -> its last normalised form (log order)
   const out: string[] = []
-  for (const e of node.views.query({ author: node.identityKey })) {
+  for (const e of events) {
     if (e.type !== 'series.revision' && e.type !== 'review' && e.type !== 'mail.raw') continue
     const body = e.type === 'review' ? { ...e.body, target: { ...e.body.target, revision: slot(e.body.target.revision) } } : e.body
-    out.push(`${e.type} ${JSON.stringify(norm(body))}`)
+    const line = `${e.type} ${JSON.stringify(norm(body))}`
+    if (opts.inForce !== true) out.push(line)
+    else if (e.type === 'series.revision') { if (!retired.has(e.id)) standing.set(`rev ${e.body.series} v${e.body.version}`, line) }
+    else standing.set(e.type === 'review' ? `review ${e.body.messageId ?? e.id}` : `raw ${e.body.mail.hash}`, line)
   }
-  return out.sort()
+  return [...out, ...standing.values()].sort()
 }
 
 /**
