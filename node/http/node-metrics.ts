@@ -5,47 +5,64 @@
  * by verdict, and how long runs took from claim to result.
  */
 import type { CairnNode } from '../node.js'
-import { jobAnswers, listJobs } from '../views/jobs.js'
-import { allResults } from '../views/results.js'
+import { eachJob } from '../views/jobs.js'
 import type { Family, Sample } from './openmetrics.js'
 
-/** Count by a key, as samples with that label. */
-function counted (keys: Iterable<Record<string, string>>, suffix?: string): Sample[] {
-  const counts = new Map<string, { labels: Record<string, string>, value: number }>()
-  for (const labels of keys) {
+/** Samples in their labels' order (as JSON). */
+function sortedByLabels (samples: Sample[]): Sample[] {
+  return samples.sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)))
+}
+
+/** Counts by a key, added one at a time, as samples with that label. */
+class Tally {
+  private readonly counts = new Map<string, { labels: Record<string, string>, value: number }>()
+
+  add (labels: Record<string, string>): void {
     const id = JSON.stringify(labels)
-    const c = counts.get(id)
-    if (c === undefined) counts.set(id, { labels, value: 1 })
+    const c = this.counts.get(id)
+    if (c === undefined) this.counts.set(id, { labels, value: 1 })
     else c.value++
   }
-  return [...counts.values()].sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels))).map((c) => ({ ...(suffix === undefined ? {} : { suffix }), ...c }))
+
+  samples (): Sample[] {
+    return sortedByLabels([...this.counts.values()])
+  }
+}
+
+/** Count by a key, as samples with that label. */
+function counted (keys: Iterable<Record<string, string>>): Sample[] {
+  const tally = new Tally()
+  for (const labels of keys) tally.add(labels)
+  return tally.samples()
 }
 
 function jobFamilies (node: CairnNode, now: number): Family[] {
-  const jobs = listJobs(node.views, now)
-  const runs = new Map<string, { sum: number, count: number, last: number }>()
-  for (const r of allResults(node.views)) {
-    if (r.body.job === undefined) continue
-    const claim = jobAnswers(node.views, r.body.job).find((e) => e.type === 'job.claim' && e.author === r.author)
-    const run = runs.get(r.author) ?? { sum: 0, count: 0, last: 0 }
-    if (claim !== undefined && r.body.verdict !== 'reused') { run.sum += Math.max(0, r.ts - claim.ts) / 1000; run.count++ }
-    run.last = Math.max(run.last, r.ts / 1000)
-    runs.set(r.author, run)
+  const views = node.views
+  // Jobs are folded one at a time (eachJob reads a page of them): only the counts are kept.
+  const byState = new Tally()
+  const byRunner = new Tally()
+  let waiting = 0
+  for (const j of eachJob(views, now)) {
+    byState.add({ state: j.state })
+    if (j.runner !== null) byRunner.add({ runner: j.runner, state: j.state })
+    if (j.waiting !== null) waiting++
   }
-  const byRunner = [...runs.entries()].sort(([a], [b]) => a.localeCompare(b))
+  // Results are counted and timed in the file, from their rows: no result body (thousands of tests each) is read.
+  const results = views.read(() => views.resultRows.countsByAuthor())
+  const runs = views.read(() => views.resultRows.runTimes()).sort((a, b) => a.author.localeCompare(b.author))
   return [
-    { name: 'cairn_jobs', type: 'gauge', help: 'Jobs this node knows, by state', samples: counted(jobs.map((j) => ({ state: j.state }))) },
-    { name: 'cairn_jobs_waiting', type: 'gauge', help: 'Queued jobs a runner\'s launch gate holds back', samples: [{ value: jobs.filter((j) => j.waiting !== null).length }] },
-    { name: 'cairn_runner_jobs', type: 'gauge', help: 'Jobs by the runner that holds or ran them, and state', samples: counted(jobs.filter((j) => j.runner !== null).map((j) => ({ runner: j.runner as string, state: j.state }))) },
-    { name: 'cairn_results', type: 'counter', help: 'Results published, by runner and verdict', samples: counted(allResults(node.views).map((r) => ({ runner: r.author, verdict: r.body.verdict })), '_total') },
+    { name: 'cairn_jobs', type: 'gauge', help: 'Jobs this node knows, by state', samples: byState.samples() },
+    { name: 'cairn_jobs_waiting', type: 'gauge', help: 'Queued jobs a runner\'s launch gate holds back', samples: [{ value: waiting }] },
+    { name: 'cairn_runner_jobs', type: 'gauge', help: 'Jobs by the runner that holds or ran them, and state', samples: byRunner.samples() },
+    { name: 'cairn_results', type: 'counter', help: 'Results published, by runner and verdict', samples: sortedByLabels(results.map((r) => ({ suffix: '_total', labels: { runner: r.author, verdict: r.verdict }, value: r.n }))) },
     {
       name: 'cairn_job_run_seconds',
       type: 'summary',
       unit: 'seconds',
       help: 'Time from a runner\'s first claim of a job to its result (reused results aside)',
-      samples: byRunner.flatMap(([runner, r]) => [{ suffix: '_sum', labels: { runner }, value: r.sum }, { suffix: '_count', labels: { runner }, value: r.count }])
+      samples: runs.flatMap((r) => [{ suffix: '_sum', labels: { runner: r.author }, value: r.sum / 1000 }, { suffix: '_count', labels: { runner: r.author }, value: r.count }])
     },
-    { name: 'cairn_runner_last_result_timestamp_seconds', type: 'gauge', unit: 'seconds', help: 'When each runner last published a result (its clock)', samples: byRunner.map(([runner, r]) => ({ labels: { runner }, value: r.last })) }
+    { name: 'cairn_runner_last_result_timestamp_seconds', type: 'gauge', unit: 'seconds', help: 'When each runner last published a result (its clock)', samples: runs.map((r) => ({ labels: { runner: r.author }, value: Math.max(0, r.last / 1000) })) }
   ]
 }
 

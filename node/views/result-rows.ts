@@ -86,6 +86,26 @@ export class ResultRows {
     return this.q("SELECT test_run FROM results WHERE test_run != '' AND verdict IN ('pass', 'fail') GROUP BY test_run HAVING count(*) > 1 ORDER BY test_run").pluck().all() as string[]
   }
 
+  /** How many results each author published of each verdict (GET /metrics), counted in the file. */
+  countsByAuthor (): Array<{ author: string, verdict: string, n: number }> {
+    const rows = this.q('SELECT e.author, r.verdict, count(*) AS n FROM results r JOIN events e ON e.n = r.event GROUP BY e.author, r.verdict').all() as Array<{ author: Buffer, verdict: string, n: number }>
+    return rows.map((r) => ({ author: r.author.toString('hex'), verdict: r.verdict, n: r.n }))
+  }
+
+  /**
+   * Per author of results of a job: the ms from its first claim of the job
+   * (by ts) to each result but reused ones, summed, and how many such; and
+   * its latest result's ts (GET /metrics). Results without a job count for nothing.
+   */
+  runTimes (): Array<{ author: string, sum: number, count: number, last: number }> {
+    const rows = this.q(`SELECT author, total(max(0, ts - claimed)) AS sum, count(claimed) AS count, max(ts) AS last FROM (
+        SELECT e.author, e.ts, CASE WHEN r.verdict = 'reused' THEN NULL ELSE
+          (SELECT min(c.ts) FROM job_answers a JOIN events c ON c.n = a.event WHERE a.job = r.job AND c.type = 'job.claim' AND c.author = e.author) END AS claimed
+        FROM results r JOIN events e ON e.n = r.event WHERE r.job IS NOT NULL)
+      GROUP BY author`).all() as Array<{ author: Buffer, sum: number, count: number, last: number }>
+    return rows.map((r) => ({ author: r.author.toString('hex'), sum: r.sum, count: r.count, last: r.last }))
+  }
+
   /** What a job tested (db/job-rows.ts, requestKeys), or null when the job request is not here. */
   subjectOf (job: string): string | null {
     return (this.q('SELECT j.subject FROM events je JOIN job_requests j ON j.event = je.n WHERE je.id = ?').get(blob(job)) as { subject: string } | undefined)?.subject ?? null

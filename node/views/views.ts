@@ -54,6 +54,8 @@ export class Views {
   private readonly statements = new Map<string, Statement>()
   private readonly memos = new Map<string, { version: number, value: unknown }>()
   private readonly listeners = new Set<(event: IndexedEvent) => void>()
+  /** Events decoded from their rows, by type, since open: what tests of a bounded read count. */
+  readonly decoded = new Map<string, number>()
   private readonly registry: FeedRegistry
   private readonly counts: TypeCounts
   private readonly writer: ViewsWriter | null
@@ -100,7 +102,7 @@ export class Views {
 
   event (id: string): IndexedEvent | undefined {
     const row = this.q(`SELECT ${EVENT_COLUMNS} WHERE e.id = ?`).get(blob(id)) as EventRow | undefined
-    return row === undefined ? undefined : eventOf(row)
+    return row === undefined ? undefined : this.decode(row)
   }
 
   has (id: string): boolean {
@@ -264,7 +266,12 @@ export class Views {
   }
 
   private rows (where: string, ...params: unknown[]): IndexedEvent[] {
-    return (this.q(`SELECT ${EVENT_COLUMNS} ${where}`).all(...params) as EventRow[]).map(eventOf)
+    return (this.q(`SELECT ${EVENT_COLUMNS} ${where}`).all(...params) as EventRow[]).map((r) => this.decode(r))
+  }
+
+  private decode (row: EventRow): IndexedEvent {
+    this.decoded.set(row.type, (this.decoded.get(row.type) ?? 0) + 1)
+    return eventOf(row)
   }
 
   private q (sql: string): Statement {
