@@ -8,11 +8,11 @@ const MAX_LIMIT = 500
  * A cursor names the last item of a page by its place in the (ts, id) order,
  * not by an offset, so pages stay stable while new events arrive.
  */
-function encodeCursor (item: { ts: number, id: string }): string {
+export function encodeCursor (item: { ts: number, id: string }): string {
   return Buffer.from(`${item.ts}.${item.id}`).toString('base64url')
 }
 
-function decodeCursor (cursor: string): { ts: number, id: string } {
+export function decodeCursor (cursor: string): { ts: number, id: string } {
   const m = /^(-?\d+)\.([0-9a-f]{64})$/.exec(Buffer.from(cursor, 'base64url').toString())
   if (m === null) throw new CairnError('BAD_CURSOR', `cursor "${cursor}" is not one this API gave out; start again without it`)
   return { ts: Number(m[1]), id: m[2] as string }

@@ -5,11 +5,13 @@ import { byTsThenId } from '../views/views.js'
 import { SERIES_STATES, patchTrailers, sentAt } from '../views/series/index.js'
 import type { RevisionView, SeriesView } from '../views/series/index.js'
 import { seriesFacts, seriesListRow } from '../wire/series.js'
+import { Lru } from './lru.js'
+import { decodeCursor, encodeCursor } from './page.js'
 
 /**
- * What the web UI's series list shows and filters on, one per series, made
- * again only when its series or that series' state changes (a list request
- * only filters and pages them).
+ * What the web UI's series list filters on, one per series, made again
+ * only when its series row changes (series/rows.ts stamps it); the row as
+ * sent is made apart, for the series a page shows.
  */
 interface SeriesSummary {
   /**
@@ -19,7 +21,8 @@ interface SeriesSummary {
    */
   ts: number
   id: string
-  view: SeriesView
+  /** The series' id. */
+  series: string
   state: string
   /** The list the latest revision came from, lowercased ('' when none). */
   list: string
@@ -27,10 +30,10 @@ interface SeriesSummary {
   files: string[]
   /** Trailer keys (lowercased) every present patch of the latest revision carries, own or collected. */
   onEveryPatch: Set<string>
-  /** What the text filter searches, lowercased and joined by SEARCH_SEP once per views version rather than per request. */
+  /** What the text filter searches, lowercased and joined by SEARCH_SEP once per series row rather than per request. */
   searchText: string
-  /** The row as sent, serialised once, when first sent (most rows of a large node are never asked for). */
-  json: () => string
+  /** The series row's stamp it was made at. */
+  stamp: number
 }
 
 /** Joins the searched fields: a needle without it cannot match across two of them. */
@@ -41,79 +44,85 @@ function searchedFields (b: RevisionView['body']): string[] {
   return [b.subject, b.project, b.series, b.source.list ?? '', ...b.patches.map((p) => p.subject)]
 }
 
-function once (make: () => string): () => string {
-  let value: string | undefined
-  return () => (value ??= make())
-}
+const filesOf = (s: SeriesView): string[] => [...new Set(s.latest.body.patches.flatMap((p) => p.files ?? []))]
 
-function summarise (views: Views, s: SeriesView, state: string): SeriesSummary {
+function summarise (s: SeriesView, row: { state: string, stamp: number }): SeriesSummary {
   const latest = s.latest
   const trailers = patchTrailers(s, latest)
-  const facts = seriesFacts(views, s, trailers, state)
-  const files = [...new Set(latest.body.patches.flatMap((p) => p.files ?? []))]
   const perPatch = [...trailers.values()]
   const keysOf = (p: typeof perPatch[number]): Set<string> => new Set([...p.own, ...p.collected].map((t) => t.key.toLowerCase()))
   const onEveryPatch = perPatch.length === 0 ? new Set<string>() : perPatch.map(keysOf).reduce((a, b) => new Set([...a].filter((k) => b.has(k))))
   return {
     ts: sentAt(latest),
     id: latest.id,
-    view: s,
-    state: facts.state,
+    series: s.id,
+    state: row.state,
     list: (latest.body.source.list ?? '').toLowerCase(),
-    files,
+    files: filesOf(s),
     onEveryPatch,
     searchText: searchedFields(latest.body).map((t) => t.toLowerCase()).join(SEARCH_SEP),
-    json: once(() => JSON.stringify(seriesListRow(views, s, facts, files)))
+    stamp: row.stamp
   }
 }
 
-/** The summaries, one per series, in the list's order, and the series rows' stamp they were made at. */
-interface SummaryCache { bySeries: Map<string, SeriesSummary>, list: SeriesSummary[], stamp: number, generation: number }
+/**
+ * Summaries kept between requests, at most this many (a few kB each),
+ * the least recently used dropped first: memory is bounded however many
+ * series there are. Past it, a list with a filter the rows cannot apply
+ * makes the summaries it dropped again per request.
+ */
+export const SUMMARY_CAP = 8192
+/** Rows as sent (a few kB each), kept for the series pages show most. */
+const JSON_CAP = 1024
+
+interface SummaryCache { summaries: Lru<string, SeriesSummary>, json: Lru<string, { stamp: number, json: string }>, generation: number }
 
 const caches = new WeakMap<Views, SummaryCache>()
 
-/**
- * The series as the web UI lists them, oldest first by (sentAt, EventId) of
- * their latest revision (pages walk it from the end). Only the summaries of
- * series whose rows changed since (series/rows.ts stamps each row it
- * writes with the views' version) are made again.
- */
-export function seriesSummaries (views: Views): SeriesSummary[] {
-  return views.read(() => {
-    const generation = views.generation
-    let cache = caches.get(views)
-    if (cache?.generation !== generation) cache = { bySeries: new Map(), list: [], stamp: -1, generation }
-    const { rows, count } = views.series.changedSince(cache.stamp)
-    if (rows.length === 0 && count === cache.bySeries.size) return cache.list
-    const changed = new Set(rows.map((r) => r.id))
-    const made: SeriesSummary[] = []
-    for (const row of rows) {
-      const s = views.series.get(row.id)
-      if (s === undefined) continue
-      const summary = summarise(views, s, row.state)
-      cache.bySeries.set(row.id, summary)
-      made.push(summary)
-      cache.stamp = Math.max(cache.stamp, row.stamp)
-    }
-    let kept = cache.list.filter((s) => !changed.has(s.view.id))
-    if (kept.length + made.length !== count) { // a series went (all its events retired into others): find which
-      const present = new Set<string>()
-      views.series.walk({}, (r) => present.add(r.id) !== undefined)
-      kept = kept.filter((s) => present.has(s.view.id))
-      for (const id of cache.bySeries.keys()) if (!present.has(id)) cache.bySeries.delete(id)
-    }
-    // A new list (a request may still hold the last one); nearly sorted, so the sort is about linear.
-    cache.list = [...kept, ...made].sort(byTsThenId)
+/** How many summaries and rows the views' cache holds (tests: it stays under its caps). */
+export function cachedSummaries (views: Views): { summaries: number, rows: number } {
+  const cache = caches.get(views)
+  return { summaries: cache?.summaries.size ?? 0, rows: cache?.json.size ?? 0 }
+}
+
+function cacheOf (views: Views, cap: number): SummaryCache {
+  const generation = views.generation
+  let cache = caches.get(views)
+  if (cache?.generation !== generation || cache.summaries.cap !== cap) {
+    cache = { summaries: new Lru(cap), json: new Lru(Math.min(cap, JSON_CAP)), generation }
     caches.set(views, cache)
-    return cache.list
-  })
+  }
+  return cache
+}
+
+/** The summary of a series row: kept if its row has not changed since, else made (undefined: the series is gone). */
+function summaryOf (views: Views, cache: SummaryCache, row: { id: string, state: string, stamp: number }): SeriesSummary | undefined {
+  const kept = cache.summaries.get(row.id)
+  if (kept?.stamp === row.stamp) return kept
+  const s = views.series.get(row.id)
+  if (s === undefined) return undefined
+  const summary = summarise(s, row)
+  cache.summaries.set(row.id, summary)
+  return summary
+}
+
+/** The row as sent, made from the series again unless kept since its row last changed. */
+function jsonOf (views: Views, cache: SummaryCache, summary: SeriesSummary): string {
+  const kept = cache.json.get(summary.series)
+  if (kept?.stamp === summary.stamp) return kept.json
+  const s = views.series.get(summary.series)
+  if (s === undefined) return 'null'
+  const json = JSON.stringify(seriesListRow(views, s, seriesFacts(views, s, patchTrailers(s, s.latest), summary.state), filesOf(s)))
+  cache.json.set(summary.series, { stamp: summary.stamp, json })
+  return json
 }
 
 /** Text filter over what a list row shows: subject, project, series id, list, patch subjects. */
-function matchesText (s: SeriesSummary, q: string): boolean {
+function matchesText (views: Views, s: SeriesSummary, q: string): boolean {
   const needle = q.toLowerCase()
   if (!needle.includes(SEARCH_SEP)) return s.searchText.includes(needle) // one search per series: thousands per request
-  return searchedFields(s.view.latest.body).some((t) => t.toLowerCase().includes(needle))
+  const latest = views.series.get(s.series)?.latest
+  return latest !== undefined && searchedFields(latest.body).some((t) => t.toLowerCase().includes(needle))
 }
 
 export interface ListFilter {
@@ -150,16 +159,64 @@ export function checkFilter (f: ListFilter): void {
   }
 }
 
-/** The summaries a filter keeps, in the order given. */
-export function filterSummaries (list: readonly SeriesSummary[], f: ListFilter): SeriesSummary[] {
+/** Whether a summary passes the filters the rows cannot apply (list, paths, trailers, text). */
+function summaryMatcher (views: Views, f: ListFilter): ((s: SeriesSummary) => boolean) | null {
   const matchers = (f.path ?? []).map(pathMatcher)
   const trailers = (f.trailer ?? []).map((k) => k.toLowerCase())
   const listName = f.list?.toLowerCase()
-  return list.filter((s) =>
-    (f.project === undefined || s.view.project === f.project) &&
-    (f.state === undefined || s.state === f.state || s.state.split('.')[0] === f.state) &&
+  const q = f.q === '' ? undefined : f.q
+  if (matchers.length === 0 && trailers.length === 0 && listName === undefined && q === undefined) return null
+  return (s) =>
     (listName === undefined || s.list === listName) &&
     (matchers.length === 0 || s.files.some((p) => matchers.some((m) => m(p)))) &&
     trailers.every((k) => s.onEveryPatch.has(k)) &&
-    (f.q === undefined || f.q === '' || matchesText(s, f.q)))
+    (q === undefined || matchesText(views, s, q))
+}
+
+/** Rows per read while a filtered list walks the series. */
+const WALK = 256
+
+interface SeriesPage { total: number, items: SeriesSummary[], next: string | null, json: string[] }
+
+/**
+ * One page of the web UI's series list, newest first: state, project and
+ * full-text search select rows (series/store.ts); the other filters are
+ * checked on each row's summary, so a filtered list walks every row it
+ * selects to count them, holding a page of rows and the capped cache.
+ */
+export function seriesPage (views: Views, f: ListFilter & { search?: string }, at: { limit: number, cursor?: string, cap?: number }): SeriesPage {
+  return views.read(() => {
+    const cache = cacheOf(views, at.cap ?? SUMMARY_CAP)
+    const rows = { ...(f.state === undefined ? {} : { state: f.state }), ...(f.project === undefined ? {} : { project: f.project }), ...(f.search === undefined || f.search.trim() === '' ? {} : { search: f.search }) }
+    const cursor = at.cursor === undefined ? null : decodeCursor(at.cursor)
+    const before = cursor === null ? null : { sent: cursor.ts, latestId: cursor.id }
+    const keep = summaryMatcher(views, f)
+    if (keep === null) {
+      const page = views.series.listRows(rows, before, at.limit + 1)
+      const items = page.slice(0, at.limit).flatMap((r) => summaryOf(views, cache, r) ?? [])
+      return { total: views.series.count(rows), items, next: page.length > at.limit ? nextCursor(items) : null, json: items.map((s) => jsonOf(views, cache, s)) }
+    }
+    // The filter needs every selected row's summary: count them all, keep the page after the cursor.
+    let total = 0
+    const items: SeriesSummary[] = []
+    let more = false
+    for (let page = views.series.listRows(rows, null, WALK); page.length > 0;) {
+      for (const row of page) {
+        const s = summaryOf(views, cache, row)
+        if (s === undefined || !keep(s)) continue
+        total++
+        if (before !== null && byTsThenId(s, { ts: before.sent, id: before.latestId }) >= 0) continue
+        if (items.length < at.limit) items.push(s)
+        else more = true
+      }
+      const last = page[page.length - 1]
+      page = page.length < WALK || last === undefined ? [] : views.series.listRows(rows, last, WALK)
+    }
+    return { total, items, next: more ? nextCursor(items) : null, json: items.map((s) => jsonOf(views, cache, s)) }
+  })
+}
+
+function nextCursor (items: readonly SeriesSummary[]): string | null {
+  const last = items[items.length - 1]
+  return last === undefined ? null : encodeCursor(last)
 }

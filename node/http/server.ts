@@ -9,7 +9,6 @@ import type { AllowRule } from './access.js'
 import { errorHandler } from './errors.js'
 import { etagOnSend } from './etag.js'
 import type { LiveSession } from './peers.js'
-import { seriesSummaries } from './series.js'
 import { blobRoutes } from './routes/blobs.js'
 import { exportRoutes } from './routes/exports.js'
 import { historyRoutes } from './routes/history.js'
@@ -128,10 +127,7 @@ export async function serveHttp (node: CairnNode, at: { host: string, port: numb
     await app.close()
     throw new CairnError('LISTEN_FAILED', `cannot serve HTTP on ${at.host}:${at.port}: ${(err as Error).message}`, { cause: err })
   }
-  // The series list's rows take a few hundred ms to build at 100k events: build them now rather than on the first page load.
-  const warm = setTimeout(() => seriesSummaries(node.views), 0)
-  warm.unref()
   const a = app.server.address() as AddressInfo
   const host = a.family === 'IPv6' ? `[${a.address}]` : a.address
-  return { app, host: a.address, port: a.port, url: `http://${host}:${a.port}/`, close: async () => { clearTimeout(warm); await app.close() } }
+  return { app, host: a.address, port: a.port, url: `http://${host}:${a.port}/`, close: async () => { await app.close() } }
 }

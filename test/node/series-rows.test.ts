@@ -7,7 +7,7 @@ import type { AnyEvent } from '../../protocol/event.js'
 import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import { seriesRoutes } from '../../node/http/routes/series.js'
 import type { RouteContext } from '../../node/http/context.js'
-import { seriesSummaries } from '../../node/http/series.js'
+import { seriesPage } from '../../node/http/series.js'
 import type { Views } from '../../node/views/views.js'
 import { applyEvent, memoryViews } from '../helpers/views.js'
 import type { IndexedEvent } from '../../node/views/views.js'
@@ -131,7 +131,8 @@ function app (views: Views): FastifyInstance {
 
 /** What the rows and routes answer, in comparable form. */
 async function observe (views: Views, server: FastifyInstance): Promise<Record<string, unknown>> {
-  const summaries = seriesSummaries(views).map((s) => ({ ts: s.ts, id: s.id, state: s.state, list: s.list, files: s.files, onEveryPatch: [...s.onEveryPatch].sort(), searchText: s.searchText, json: s.json() }))
+  const page = seriesPage(views, {}, { limit: 500 })
+  const summaries = page.items.map((s, i) => ({ ts: s.ts, id: s.id, state: s.state, list: s.list, files: s.files, onEveryPatch: [...s.onEveryPatch].sort(), searchText: s.searchText, json: page.json[i] }))
   const pages = []
   for (const url of ['/api/series?limit=500', '/api/series?state=reviewed', '/api/series?limit=2']) pages.push((await server.inject(url)).body)
   for (const id of (views.ofType('series.revision')).map((e) => e.id).sort()) {

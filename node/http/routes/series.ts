@@ -11,8 +11,8 @@ import { findSeries, patchTrailers, presentPatches, revisionOfEvent, revisionSta
 import type { RevisionView, SeriesView } from '../../views/series/index.js'
 import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
-import { paginate, parseLimit } from '../page.js'
-import { checkFilter, filterSummaries, seriesSummaries } from '../series.js'
+import { parseLimit } from '../page.js'
+import { checkFilter, seriesPage } from '../series.js'
 import type { ListFilter } from '../series.js'
 import { resultRow } from '../../wire/results.js'
 import { strictQuery } from '../query.js'
@@ -68,15 +68,12 @@ export function seriesRoutes (app: FastifyInstance, { node }: RouteContext): voi
   app.get<{ Querystring: ListFilter & { limit?: string, cursor?: string, search?: string } }>('/api/series', {
     schema: { querystring: strictQuery({ q: text(1000), search: text(1000), project: text(200), state: text(50), list: text(300), path: texts(1000), trailer: texts(100), limit: { type: 'string' }, cursor: text(200) }) }
   }, async (request, reply) => {
-    const { limit, cursor, search, ...filter } = request.query
+    const { limit, cursor, ...filter } = request.query
     checkFilter(filter)
-    // Full text (series/text.ts): the ids FTS5 finds, then the other filters over the summaries.
-    const found = search === undefined || search.trim() === '' ? null : views.read(() => views.series.matching(search))
-    const list = filterSummaries(seriesSummaries(views), filter).filter((s) => found === null || found.has(s.view.id))
-    const page = paginate(list, { limit: parseLimit(limit), newest: true, ...(cursor !== undefined ? { cursor } : {}) })
+    const page = seriesPage(views, filter, { limit: parseLimit(limit), ...(cursor !== undefined ? { cursor } : {}) })
     // The rows are JSON already (once per summary): the body is assembled from those strings.
     void reply.type('application/json; charset=utf-8')
-    return `{"total":${list.length},"series":[${page.items.map((s) => s.json()).join(',')}],"next":${JSON.stringify(page.next)}}`
+    return `{"total":${page.total},"series":[${page.json.join(',')}],"next":${JSON.stringify(page.next)}}`
   })
 
   app.get<{ Params: { id: string } }>('/api/revisions/:id', async (request) => {

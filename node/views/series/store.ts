@@ -12,6 +12,7 @@ import type { BuiltSeries } from './build.js'
 import { SeriesFacts } from './facts.js'
 import type { Trust } from './facts.js'
 import type { RevisionView, SeriesView } from './model.js'
+import { blob } from '../db/rows.js'
 import { badSearch, ftsQuery } from './text.js'
 
 /** A series row as lists read it. */
@@ -22,6 +23,17 @@ interface RowFilter { state?: string, project?: string, since?: number, search?:
 
 /** Rows per read while a list walks the series in order (a filter may skip many). */
 const PAGE = 64
+
+/** The WHERE terms of a row filter. */
+function rowWhere (filter: RowFilter): { where: string[], params: unknown[] } {
+  const where: string[] = []
+  const params: unknown[] = []
+  if (filter.state !== undefined) { where.push('(state = ? OR state LIKE ?)'); params.push(filter.state, `${filter.state}.%`) }
+  if (filter.project !== undefined) { where.push('project = ?'); params.push(filter.project) }
+  if (filter.since !== undefined) { where.push('newest_ts >= ?'); params.push(filter.since) }
+  if (filter.search !== undefined) { where.push('n IN (SELECT rowid FROM series_text WHERE series_text MATCH ?)'); params.push(ftsQuery(filter.search)) }
+  return { where, params }
+}
 
 export class SeriesStore {
   readonly builder: SeriesBuilder
@@ -54,12 +66,7 @@ export class SeriesStore {
    * (ts, EventId)), `PAGE` at a time, while `take` asks for more.
    */
   walk (filter: RowFilter, take: (row: SeriesRow) => boolean): void {
-    const where: string[] = []
-    const params: unknown[] = []
-    if (filter.state !== undefined) { where.push('(state = ? OR state LIKE ?)'); params.push(filter.state, `${filter.state}.%`) }
-    if (filter.project !== undefined) { where.push('project = ?'); params.push(filter.project) }
-    if (filter.since !== undefined) { where.push('newest_ts >= ?'); params.push(filter.since) }
-    if (filter.search !== undefined) { where.push('n IN (SELECT rowid FROM series_text WHERE series_text MATCH ?)'); params.push(ftsQuery(filter.search)) }
+    const { where, params } = rowWhere(filter)
     const sql = `SELECT n, id, state, stamp FROM series ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY sent DESC, latest_ts DESC, latest_id DESC LIMIT ? OFFSET ?`
     for (let offset = 0; ; offset += PAGE) {
       const rows = this.page(sql, [...params, PAGE, offset], filter.search)
@@ -68,9 +75,22 @@ export class SeriesStore {
     }
   }
 
-  /** The ids of the series a full-text search matches (series/text.ts: the syntax; BAD_QUERY when FTS5 refuses it). */
-  matching (search: string): Set<string> {
-    return new Set(this.page('SELECT n, id, state, stamp FROM series WHERE n IN (SELECT rowid FROM series_text WHERE series_text MATCH ?)', [ftsQuery(search)], search).map((r) => r.id))
+  /**
+   * Up to `limit` series rows in the web list's order (/api/series: sentAt
+   * of the latest revision, then its EventId, newest first), those before
+   * `before` when given; `count`: how many rows the filter selects.
+   */
+  listRows (filter: RowFilter, before: { sent: number, latestId: string } | null, limit: number): Array<SeriesRow & { sent: number, latestId: string }> {
+    const { where, params } = rowWhere(filter)
+    if (before !== null) { where.push('(sent, latest_id) < (?, ?)'); params.push(before.sent, blob(before.latestId)) }
+    const sql = `SELECT n, id, state, stamp, sent, latest_id AS latestId FROM series ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY sent DESC, latest_id DESC LIMIT ?`
+    return (this.page(sql, [...params, limit], filter.search) as Array<SeriesRow & { sent: number, latestId: Buffer }>).map((r) => ({ ...r, latestId: r.latestId.toString('hex') }))
+  }
+
+  /** How many series rows a filter selects. */
+  count (filter: RowFilter): number {
+    const { where, params } = rowWhere(filter)
+    return (this.page(`SELECT count(*) AS n FROM series ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}`, params, filter.search)[0] as unknown as { n: number }).n
   }
 
   private page (sql: string, params: unknown[], search: string | undefined): SeriesRow[] {
@@ -79,14 +99,6 @@ export class SeriesStore {
     } catch (err) {
       if (search !== undefined && err instanceof Error && /fts5|syntax error|unterminated|no such column/.test(err.message)) throw badSearch(search, err)
       throw err
-    }
-  }
-
-  /** Rows changed since `stamp` (series/rows.ts stamps a row with the views' version when it writes it), and how many rows there are. */
-  changedSince (stamp: number): { rows: SeriesRow[], count: number } {
-    return {
-      rows: this.q('SELECT n, id, state, stamp FROM series WHERE stamp > ?').all(stamp) as SeriesRow[],
-      count: (this.q('SELECT count(*) AS n FROM series').get() as { n: number }).n
     }
   }
 
