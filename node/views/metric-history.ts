@@ -8,9 +8,11 @@
  */
 import { compareReleases } from './history-order.js'
 import type { HistoryFilter } from './history.js'
-import { allResults, resolveResult } from './results.js'
+import type { ResultEvent } from './results.js'
 import type { Views } from './views.js'
 import { testedOf } from '../wire/tested.js'
+
+type Metric = NonNullable<ResultEvent['body']['metrics']>[number]
 
 interface MetricRun { result: string, ts: number, value: number, samples: number[] }
 interface MetricRelease { release: string, base: string | null, value: number, min: number, max: number, runs: MetricRun[] }
@@ -28,28 +30,41 @@ function median (xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid] as number : ((s[mid - 1] as number) + (s[mid] as number)) / 2
 }
 
+/** One run of the metric, and what it tested. */
+export interface MetricFound { tested: ReturnType<typeof testedOf>, run: MetricRun, unit: string, direction: 'higher' | 'lower' }
+
 export function metricHistory (views: Views, metric: string, filter: HistoryFilter = {}): MetricHistory {
-  const found: Array<{ tested: ReturnType<typeof testedOf>, run: MetricRun, unit: string, direction: 'higher' | 'lower' }> = []
-  for (const e of allResults(views)) {
+  const found: MetricFound[] = []
+  // Only the runs holding metrics are decoded, each once, and only this metric of each is kept.
+  const metrics = new Map<string, Metric | undefined>()
+  const metricOf = (source: string): Metric | undefined => {
+    if (!metrics.has(source)) metrics.set(source, (views.event(source) as ResultEvent | undefined)?.body.metrics?.find((x) => x.name === metric))
+    return metrics.get(source)
+  }
+  for (const e of views.read(() => views.resultRows.metricRuns())) {
     if (filter.since !== undefined && e.ts < filter.since) continue
     if (filter.runner !== undefined && e.author !== filter.runner) continue
-    const source = resolveResult(views, e)
-    const m = source?.body.metrics?.find((x) => x.name === metric)
+    const m = metricOf(e.source)
     if (m === undefined) continue
-    const tested = testedOf(views, { job: e.body.job ?? null, build: e.body.build })
+    const tested = testedOf(views, { job: e.job, build: e.build })
     if ((filter.profile !== undefined && tested.profile !== filter.profile) || (filter.kind !== undefined && tested.kind !== filter.kind)) continue
     found.push({ tested, run: { result: e.id, ts: e.ts, value: m.value, samples: m.samples ?? [m.value] }, unit: m.unit, direction: m.direction })
   }
+  return byRelease(metric, found)
+}
+
+/** The runs found (oldest first) grouped by release, in version order. */
+export function byRelease (metric: string, found: readonly MetricFound[]): MetricHistory {
   const refOfBase = new Map<string, string>()
   for (const { tested } of found) if (tested.ref !== null && tested.base !== null && !refOfBase.has(tested.base)) refOfBase.set(tested.base, tested.ref)
-  const byRelease = new Map<string, { base: string | null, runs: MetricRun[] }>()
+  const groups = new Map<string, { base: string | null, runs: MetricRun[] }>()
   for (const { tested, run } of found) {
     const release = tested.ref ?? (tested.base === null ? tested.label : refOfBase.get(tested.base) ?? tested.base.slice(0, 12))
-    const group = byRelease.get(release) ?? { base: tested.base, runs: [] }
+    const group = groups.get(release) ?? { base: tested.base, runs: [] }
     group.runs.push(run)
-    byRelease.set(release, group)
+    groups.set(release, group)
   }
-  const points = [...byRelease].map(([release, { base, runs }]) => {
+  const points = [...groups].map(([release, { base, runs }]) => {
     const samples = runs.flatMap((r) => r.samples)
     return { release, base, value: median(runs.map((r) => r.value)), min: Math.min(...samples), max: Math.max(...samples), runs }
   }).sort((a, b) => compareReleases(a.release, b.release))

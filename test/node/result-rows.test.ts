@@ -6,13 +6,14 @@ import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import { flakes } from '../../node/views/flakes.js'
 import { suiteHistory, testHistory } from '../../node/views/history.js'
 import type { HistoryFilter } from '../../node/views/history.js'
+import { metricHistory } from '../../node/views/metric-history.js'
 import { regressions } from '../../node/views/regressions.js'
 import { allResults, isStale } from '../../node/views/results.js'
 import type { IndexedEvent, Views } from '../../node/views/views.js'
-import { applySteps, memoryViews } from '../helpers/views.js'
-import { foldFlakes, foldRegressions, foldStaleResults, foldSuiteHistory, foldTestHistory } from './results-fold.js'
+import { applyEvent, applySteps, memoryViews } from '../helpers/views.js'
+import { foldFlakes, foldMetricHistory, foldRegressions, foldStaleResults, foldSuiteHistory, foldTestHistory } from './results-fold.js'
 
-// Test histories, regressions, the flake ledger and staleness read result
+// Test and metric histories, regressions, the flake ledger and staleness read result
 // and test rows (node/views/result-rows.ts, written event by event by
 // views/db/job-rows.ts and test-rows.ts); after any results, job requests
 // and trust, in any order of arrival and across a reindex, they must answer
@@ -94,6 +95,10 @@ function answers (views: Views): { rows: Record<string, unknown>, fold: Record<s
       rows[`suite ${suite} ${i}`] = suiteHistory(views, suite, filter)
       fold[`suite ${suite} ${i}`] = foldSuiteHistory(views, suite, filter)
     }
+    for (const metric of ['boot', 'none']) {
+      rows[`metric ${metric} ${i}`] = metricHistory(views, metric, filter)
+      fold[`metric ${metric} ${i}`] = foldMetricHistory(views, metric, filter)
+    }
   }
   rows.regressions = regressions(views)
   fold.regressions = foldRegressions(views)
@@ -130,4 +135,27 @@ test('result rows: histories, regressions, flakes and staleness answer as the fo
     }
   }), { numRuns: 200 })
   t.ok(points > 1000, `every read equals the fold (${reads} reads, ${points} history points)`)
+})
+
+test('result rows: a metric\'s history decodes only the runs holding metrics, each once, however many results there are', (t) => {
+  const views = memoryViews(ROOT)
+  let seq = 0
+  const add = (type: EventType, body: unknown): string => {
+    const id = hex(`bounded ${seq}`)
+    applyEvent(views, event(type, id, ROOT, seq, body as BodyOf<typeof type>, seq++))
+    return id
+  }
+  const job = add('job.request', { project: 'p', repo: 'r', base: 'b', ref: 'v1', recipe: {}, profile: 'quick', tags: [], priority: 0 })
+  const result = (extra: Partial<BodyOf<'result'>>): string => add('result', { job, build: 'b', testRun: 't', verdict: 'pass', tests: [{ name: 'a', status: 'pass' }], logs: [], environment: {}, ...extra })
+  for (let i = 0; i < 50; i++) result({})
+  const run = result({ metrics: [{ name: 'boot', value: 100, unit: 'ms', direction: 'lower' }] })
+  result({ metrics: [{ name: 'other', value: 1, unit: 'ms', direction: 'lower' }] })
+  const reused = result({ verdict: 'reused', reuses: run, tests: [] })
+  result({ verdict: 'reused', reuses: reused, tests: [] })
+  const before = views.decoded.get('result') ?? 0
+  const history = metricHistory(views, 'boot')
+  t.is((views.decoded.get('result') ?? 0) - before, 2, 'the two runs holding metrics, not the 50 without')
+  t.is(history.points.flatMap((p) => p.runs).length, 3, 'the run and the two results reusing it (one through the other)')
+  t.alike(history, foldMetricHistory(views, 'boot'), 'as the fold over every result')
+  views.close()
 })

@@ -11,6 +11,8 @@ import type { ResultTest, TestStatus } from '../../protocol/results.js'
 import type { HistoryFilter, SuitePoint, TestPoint } from '../../node/views/history.js'
 import { trustedRunners } from '../../node/views/jobs.js'
 import type { JobRequest } from '../../node/views/jobs.js'
+import { byRelease } from '../../node/views/metric-history.js'
+import type { MetricFound } from '../../node/views/metric-history.js'
 import { trackMetrics } from '../../node/views/metric-regressions.js'
 import type { Regression, Sighting } from '../../node/views/regressions.js'
 import { allResults, requestOf, resolveResult } from '../../node/views/results.js'
@@ -228,4 +230,21 @@ export function foldStaleResults (v: Views): ReadonlySet<string> {
   const stale = new Set<string>()
   for (const [e, key] of keyed) if (newest.get(key) !== e.body.testRun) stale.add(e.id)
   return stale
+}
+
+// A metric's history (was node/views/metric-history.ts; grouping by release is shared)
+
+export function foldMetricHistory (views: Views, metric: string, filter: HistoryFilter = {}): ReturnType<typeof byRelease> {
+  const found: MetricFound[] = []
+  for (const e of allResults(views)) {
+    if (filter.since !== undefined && e.ts < filter.since) continue
+    if (filter.runner !== undefined && e.author !== filter.runner) continue
+    const source = resolveResult(views, e)
+    const m = source?.body.metrics?.find((x) => x.name === metric)
+    if (m === undefined) continue
+    const tested = testedOf(views, { job: e.body.job ?? null, build: e.body.build })
+    if ((filter.profile !== undefined && tested.profile !== filter.profile) || (filter.kind !== undefined && tested.kind !== filter.kind)) continue
+    found.push({ tested, run: { result: e.id, ts: e.ts, value: m.value, samples: m.samples ?? [m.value] }, unit: m.unit, direction: m.direction })
+  }
+  return byRelease(metric, found)
 }
