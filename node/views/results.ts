@@ -82,11 +82,6 @@ export function isStale (views: Views, result: { job?: string | undefined, testR
   return views.resultRows.newestTestRun(subject) !== result.testRun
 }
 
-/** The series revision a result tested, if any (the revision's EventId). */
-function revisionOf (views: Views, result: ResultEvent): string | null {
-  return requestOf(views, result)?.body.revision ?? null
-}
-
 /**
  * Results matching what a user typed: a result id, a job id (its results), a
  * build or a test-run identity, or a unique hex prefix of at least 8
@@ -107,11 +102,5 @@ export function findResults (views: Views, ref: string): ResultEvent[] {
 
 /** Results of jobs that tested a series: `series` is a series.revision EventId (or prefix) or a series id. */
 export function resultsOfSeries (views: Views, series: string): ResultEvent[] {
-  return allResults(views).filter((e) => {
-    const revision = revisionOf(views, e)
-    if (revision === null) return false
-    if (revision === series || (series.length >= 8 && revision.startsWith(series))) return true
-    const event = views.event(revision)
-    return event?.type === 'series.revision' && event.body.series === series
-  })
+  return views.resultsOfSeries(series) as ResultEvent[]
 }

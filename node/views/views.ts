@@ -42,6 +42,19 @@ const KEYED = {
   'job.idPrefix': ['JOIN job_requests j ON j.event = e.n WHERE hex(j.id) LIKE ?', 'prefix']
 } as const
 
+/** What a page of results keeps: published at or after `since` (ms), of a verdict, build identity or job. */
+export interface ResultFilter { since?: number, verdict?: string, build?: string, job?: string }
+
+function resultWhere (filter: ResultFilter): { where: string[], params: unknown[] } {
+  const where = ["e.type = 'result'"] // the results' (ts, id) index is partial: on this term
+  const params: unknown[] = []
+  if (filter.since !== undefined) { where.push('e.ts >= ?'); params.push(filter.since) }
+  if (filter.verdict !== undefined) { where.push('r.verdict = ?'); params.push(filter.verdict) }
+  if (filter.build !== undefined) { where.push('r.build = ?'); params.push(filter.build) }
+  if (filter.job !== undefined) { where.push('r.job = ?'); params.push(/^[0-9a-f]{64}$/.test(filter.job) ? blob(filter.job) : null) }
+  return { where, params }
+}
+
 /**
  * Local, derived, disposable views over the verified events, kept in
  * HOME/views.sqlite (views/db/): events by id, type, author and log order,
@@ -142,6 +155,38 @@ export class Views {
   jobsAfter (after: { ts: number, id: string } | null, limit: number): IndexedEvent[] {
     if (after === null) return this.rows('JOIN job_requests j ON j.event = e.n ORDER BY j.ts, j.id LIMIT ?', limit)
     return this.rows('JOIN job_requests j ON j.event = e.n WHERE (j.ts, j.id) > (?, ?) ORDER BY j.ts, j.id LIMIT ?', after.ts, blob(after.id), limit)
+  }
+
+  /**
+   * Up to `limit` results in (ts, id) order after `after` (newest first:
+   * before it), through the results' own (ts, id) index: a page decodes
+   * the results it holds, whatever the history.
+   */
+  resultsPage (filter: ResultFilter, at: { after: { ts: number, id: string } | null, newest: boolean, limit: number }): IndexedEvent[] {
+    const { where, params } = resultWhere(filter)
+    if (at.after !== null) { where.push(`(e.ts, e.id) ${at.newest ? '<' : '>'} (?, ?)`); params.push(at.after.ts, blob(at.after.id)) }
+    const order = at.newest ? 'e.ts DESC, e.id DESC' : 'e.ts, e.id'
+    // The planner, without statistics, would rather read every result by type and sort them.
+    const page = `SELECT e.n FROM events e INDEXED BY events_results JOIN results r ON r.event = e.n WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`
+    return this.rows(`WHERE e.n IN (${page}) ORDER BY ${order}`, ...params, at.limit)
+  }
+
+  /**
+   * Results of jobs that tested a revision of a series, oldest first by
+   * (ts, id): `series` is a series id, or a revision EventId or a prefix of
+   * 8 or more hex characters of one. Through the job rows by revision.
+   */
+  resultsOfSeries (series: string): IndexedEvent[] {
+    const [lo, hi] = /^[0-9a-f]{8,64}$/.test(series) ? [blob(series.padEnd(64, '0')), blob(series.padEnd(64, 'f'))] : [null, null]
+    return this.rows(`JOIN results r ON r.event = e.n JOIN events je ON je.id = r.job JOIN job_requests j ON j.event = je.n
+      WHERE j.revision BETWEEN ? AND ? OR j.revision IN (SELECT x.id FROM series_events s JOIN events x ON x.n = s.event WHERE s.series = ?)
+      ORDER BY e.ts, e.id`, lo, hi, series)
+  }
+
+  /** How many results a filter keeps, counted from their rows. */
+  resultsCount (filter: ResultFilter): number {
+    const { where, params } = resultWhere(filter)
+    return (this.q(`SELECT count(*) AS n FROM events e JOIN results r ON r.event = e.n WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n
   }
 
   /** The jobs `runner` (hex key) claimed itself, by id (db/job-rows.ts). */

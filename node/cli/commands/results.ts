@@ -1,33 +1,64 @@
 import { compareText, pickResult } from '../../../runners/result-report.js'
 import { compareJson, resultSummaryJson, testsOf } from '../../wire/results.js'
 import { renderReport } from '../../../protocol/result-summary.js'
-import { allResults, resultsOfBuild, resultsOfSeries, resultsOfTestRun } from '../../views/results.js'
+import { resultsOfBuild, resultsOfSeries, resultsOfTestRun } from '../../views/results.js'
 import type { ResultEvent } from '../../views/results.js'
 import type { Args, Command, Context } from '../command.js'
 import { usageError, withNodeToRead } from '../command.js'
-import { setArchivedBefore, withoutArchived } from '../../storage/archive-setting.js'
+import { hotSince, setArchivedBefore } from '../../storage/archive-setting.js'
+import { byTsThenId } from '../../views/views.js'
+import type { ResultFilter, Views } from '../../views/views.js'
 import { parseMinChange } from '../min-change.js'
 import { printRows } from '../output.js'
 import type { resultsSpec } from '../specs/jobs.js'
 
 type Subs = (typeof resultsSpec)['subcommands']
 
+/** Results per read while a list walks every one. */
+const PAGE = 64
+
+/**
+ * The results a list names, oldest first (`newest`: newest first): by build
+ * or test-run identity, or series, through their rows; otherwise every one,
+ * a page of rows at a time, so only the results printed are decoded.
+ */
+function * listed (views: Views, values: { build?: string | undefined, series?: string | undefined }, since: ResultFilter, newest: boolean): Generator<ResultEvent> {
+  const hot = (e: ResultEvent): boolean => since.since === undefined || e.ts >= since.since
+  if (values.build !== undefined || values.series !== undefined) {
+    const ofSeries = values.series === undefined ? null : resultsOfSeries(views, values.series)
+    let found = ofSeries ?? []
+    if (values.build !== undefined) {
+      const keep = ofSeries === null ? null : new Set(ofSeries.map((e) => e.id))
+      const byId = new Map([...resultsOfBuild(views, values.build), ...resultsOfTestRun(views, values.build)].map((e) => [e.id, e]))
+      found = [...byId.values()].filter((e) => keep === null || keep.has(e.id)).sort(byTsThenId)
+    }
+    found = found.filter(hot)
+    yield * (newest ? found.reverse() : found)
+    return
+  }
+  for (let page = views.resultsPage(since, { after: null, newest, limit: PAGE }) as ResultEvent[]; page.length > 0;) {
+    yield * page
+    const last = page[page.length - 1] as ResultEvent
+    page = page.length < PAGE ? [] : views.resultsPage(since, { after: last, newest, limit: PAGE }) as ResultEvent[]
+  }
+}
+
 async function list (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
   await withNodeToRead(ctx, async (node) => {
     const views = node.views
-    let list: ResultEvent[] = withoutArchived(ctx.home, allResults(views), values.archived === true)
-    if (values.series !== undefined) list = intersect(list, resultsOfSeries(views, values.series))
-    if (values.build !== undefined) list = intersect(list, [...resultsOfBuild(views, values.build), ...resultsOfTestRun(views, values.build)])
-    const rows = list.flatMap((e) => {
-      const row: Record<string, unknown> = { ...resultSummaryJson(views, e) }
-      if (values.test !== undefined) {
-        const t = testsOf(views, e).tests.find((x) => x.name === values.test)
-        if (t === undefined) return []
-        row.test = t
+    const limit = values.limit
+    function * rows (): Generator<Record<string, unknown>> {
+      for (const e of listed(views, values, hotSince(ctx.home, values.archived === true), limit !== undefined)) {
+        const row: Record<string, unknown> = { ...resultSummaryJson(views, e) }
+        if (values.test !== undefined) {
+          const t = testsOf(views, e).tests.find((x) => x.name === values.test)
+          if (t === undefined) continue
+          row.test = t
+        }
+        yield row
       }
-      return [row]
-    })
-    printRows(ctx.io, values, rows, (r) => r, (r) => {
+    }
+    printRows(ctx.io, values, limit === undefined ? rows() : newestFirst(rows(), limit), (r) => r, (r) => {
       const counts = Object.entries(r.counts as Record<string, number>).filter(([, n]) => n > 0).map(([k, n]) => `${k}:${n}`).join(' ')
       const verdict = r.verdict === 'reused' ? `reused(${String(r.effectiveVerdict)})` : String(r.verdict)
       const test = r.test === undefined ? '' : ` ${(r.test as { name: string, status: string }).name}=${(r.test as { status: string }).status}`
@@ -37,9 +68,11 @@ async function list (ctx: Context, { values }: Args<Subs[0]>): Promise<void> {
   })
 }
 
-function intersect (a: ResultEvent[], b: ResultEvent[]): ResultEvent[] {
-  const keep = new Set(b.map((e) => e.id))
-  return a.filter((e) => keep.has(e.id))
+/** The first `limit` of rows read newest first, oldest first as every list prints. */
+function newestFirst<T> (rows: Iterable<T>, limit: number): T[] {
+  const out: T[] = []
+  for (const row of rows) if (out.push(row) >= limit) break
+  return out.reverse()
 }
 
 async function show (ctx: Context, { values, positionals }: Args<Subs[1]>): Promise<void> {
@@ -100,7 +133,7 @@ async function archive (ctx: Context, { values }: Args<Subs[3]>): Promise<void> 
   const before = Date.parse(values.before as string)
   if (Number.isNaN(before)) throw usageError(`--before "${values.before as string}" is not a date (like 2026-01-01 or 2026-01-01T12:00:00Z)`)
   await withNodeToRead(ctx, async (node) => {
-    const older = allResults(node.views).filter((e) => e.ts < before).length
+    const older = node.views.resultsCount({}) - node.views.resultsCount({ since: before })
     setArchivedBefore(ctx.home, before)
     ctx.io.out(`archived ${older} result(s) published before ${new Date(before).toISOString()}; they stay on the feeds (results list --archived shows them, results archive --restore brings them back)`)
   })

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../spec.js'
-import { JSON_OPTION, JSONL_OPTION } from '../spec.js'
+import { JSON_OPTION, JSONL_OPTION, LIMIT_OPTION } from '../spec.js'
 
 /* Jobs, runners and their results. */
 
@@ -82,6 +82,7 @@ export const resultsSpec = {
         { name: 'series', type: 'string', value: 'ID', description: 'only results of this series' },
         { name: 'build', type: 'string', value: 'IDENTITY', description: 'only results of this build or test-run identity' },
         { name: 'test', type: 'string', value: 'NAME', description: 'only results with this test, and its status', example: '--test generic/001' },
+        { ...LIMIT_OPTION, min: 1, description: 'only the newest N results listed' },
         ARCHIVED_OPTION
       ]
     },

@@ -7,14 +7,13 @@ import { compareResults } from '../../../protocol/results.js'
 import { renderReport } from '../../../protocol/result-summary.js'
 import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
-import { paginate, parseLimit } from '../page.js'
+import { decodeCursor, encodeCursor, parseLimit } from '../page.js'
 import { metricComparison, resultRow, statusCounts } from '../../wire/results.js'
 import { resolveResult } from '../../views/results.js'
 import { flakyTests } from '../../views/flakes.js'
 import type { ResultEvent } from '../../views/results.js'
 import { strictQuery } from '../query.js'
-import { withoutArchived } from '../../storage/archive-setting.js'
-import { sortedEvents } from './read.js'
+import { hotSince } from '../../storage/archive-setting.js'
 
 function resultById (views: Views, id: string, what: string): ResultEvent {
   if (!isHex32(id)) throw new CairnError('BAD_ID', `${what}: "${id}" is not an EventId (64 lowercase hex characters)`)
@@ -37,12 +36,15 @@ export function resultRoutes (app: FastifyInstance, { node }: RouteContext): voi
     schema: { querystring: strictQuery({ verdict: { type: 'string', maxLength: 50 }, build: { type: 'string', maxLength: 200 }, job: { type: 'string', maxLength: 64 }, archived: { type: 'string', enum: ['0', '1'] }, limit: { type: 'string' }, cursor: { type: 'string', maxLength: 200 } }) }
   }, async (request) => {
     const { verdict, build, job, cursor } = request.query
-    let list = withoutArchived(node.paths.dir, sortedEvents(views, { type: 'result' }) as ResultEvent[], request.query.archived === '1')
-    if (verdict !== undefined) list = list.filter((e) => e.body.verdict === verdict)
-    if (build !== undefined) list = list.filter((e) => e.body.build === build)
-    if (job !== undefined) list = list.filter((e) => e.body.job === job)
-    const page = paginate(list, { limit: parseLimit(request.query.limit), newest: true, ...(cursor !== undefined ? { cursor } : {}) })
-    return { total: list.length, results: page.items.map((e) => resultRow(views, e)), next: page.next }
+    const limit = parseLimit(request.query.limit)
+    const filter = { ...hotSince(node.paths.dir, request.query.archived === '1'), ...(verdict === undefined ? {} : { verdict }), ...(build === undefined ? {} : { build }), ...(job === undefined ? {} : { job }) }
+    // Newest first from the cursor, a page of rows: only the results shown are decoded.
+    return views.read(() => {
+      const items = views.resultsPage(filter, { after: cursor === undefined ? null : decodeCursor(cursor), newest: true, limit: limit + 1 }) as ResultEvent[]
+      const page = items.slice(0, limit)
+      const last = page[page.length - 1]
+      return { total: views.resultsCount(filter), results: page.map((e) => resultRow(views, e)), next: items.length > limit && last !== undefined ? encodeCursor(last) : null }
+    })
   })
 
   app.get<{ Params: { id: string } }>('/api/results/:id', async (request) => {

@@ -24,6 +24,7 @@ CREATE INDEX events_order ON events (kts, kid, n);
 CREATE INDEX events_type ON events (type, n);
 CREATE INDEX events_type_order ON events (type, kts, kid, n);
 CREATE INDEX events_author_order ON events (author, kts, kid, n);
+CREATE INDEX events_results ON events (ts, id) WHERE type = 'result';
 CREATE TABLE type_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE rejections (n INTEGER PRIMARY KEY, feed BLOB NOT NULL, seq INTEGER NOT NULL, idx INTEGER,
   code TEXT NOT NULL, reason TEXT NOT NULL);
