@@ -10,8 +10,10 @@
 import { flakyTests } from '../node/views/flakes.js'
 import { jobRequest, trustedRunners } from '../node/views/jobs.js'
 import type { JobRequest } from '../node/views/jobs.js'
-import { allResults, resolveResult, resultsOfTestRun } from '../node/views/results.js'
+import { resolveResult, resultsOfTestRun } from '../node/views/results.js'
+import type { ResultRow } from '../node/views/result-rows.js'
 import type { ResultEvent } from '../node/views/results.js'
+import { byTsThenId } from '../node/views/views.js'
 import type { Views } from '../node/views/views.js'
 import { outcomeOfStatus, outcomeOfVerdict, settleRuns } from '../protocol/bisect.js'
 import type { BisectOutcome } from '../protocol/bisect.js'
@@ -53,20 +55,22 @@ function outcomeOf (views: Views, run: ResultEvent, test: string | undefined): B
 }
 
 /**
- * For every commit the template was tested at: its trusted runs. One pass
- * over the results; the caller asks per commit.
+ * For every commit the template was tested at: its trusted runs. The
+ * template's jobs are found among the baseline jobs of its profile, and
+ * their results through their rows: no other result is read.
  */
 export function knownRuns (views: Views, template: JobTemplate, test: string | undefined): Map<string, Evidence> {
   const trusted = new Set(trustedRunners(views))
+  const found: Array<{ commit: string, row: ResultRow }> = []
+  for (const request of views.baselineJobs(template.profile) as JobRequest[]) {
+    if (!sameTest(request, template)) continue
+    for (const row of views.resultRows.ofJob(request.id)) if (trusted.has(row.author) && row.verdict !== 'aborted') found.push({ commit: request.body.base, row })
+  }
   const identities = new Map<string, Set<string>>() // commit -> test-run identities
   const direct = new Map<string, ResultEvent[]>() // commit -> results without an identity (failed before one)
-  for (const e of allResults(views)) {
-    if (!trusted.has(e.author) || e.body.job === undefined || e.body.verdict === 'aborted') continue
-    const request = jobRequest(views, e.body.job)
-    if (request === null || !sameTest(request, template)) continue
-    const commit = request.body.base
-    if (e.body.testRun !== '') identities.set(commit, (identities.get(commit) ?? new Set()).add(e.body.testRun))
-    else direct.set(commit, [...(direct.get(commit) ?? []), e])
+  for (const { commit, row } of found.sort((a, b) => byTsThenId(a.row, b.row))) {
+    if (row.testRun !== '') identities.set(commit, (identities.get(commit) ?? new Set()).add(row.testRun))
+    else direct.set(commit, [...(direct.get(commit) ?? []), views.event(row.id) as ResultEvent])
   }
   const out = new Map<string, Evidence>()
   for (const commit of new Set([...identities.keys(), ...direct.keys()])) {

@@ -71,7 +71,7 @@ function summarise (s: SeriesView, row: { state: string, stamp: number }): Serie
  * series there are. Past it, a list with a filter the rows cannot apply
  * makes the summaries it dropped again per request.
  */
-export const SUMMARY_CAP = 8192
+const SUMMARY_CAP = 8192
 /** Rows as sent (a few kB each), kept for the series pages show most. */
 const JSON_CAP = 1024
 

@@ -68,7 +68,7 @@ export class ResultRows {
         SELECT event, event, 0 FROM results WHERE metrics > 0 AND verdict != 'reused'
         UNION ALL
         SELECT u.event, c.source, c.hops + 1 FROM chain c JOIN events s ON s.n = c.event JOIN results u ON u.reuses = s.id AND u.verdict = 'reused' WHERE c.hops < ?)
-      SELECT e.id, e.ts, e.author, r.job, r.build, se.id AS source FROM chain c JOIN results r ON r.event = c.event JOIN events e ON e.n = c.event JOIN events se ON se.n = c.source
+      SELECT e.id, e.ts, e.author, r.job, r.build, se.id AS source FROM chain c CROSS JOIN results r ON r.event = c.event CROSS JOIN events e ON e.n = c.event CROSS JOIN events se ON se.n = c.source
       ${OLDEST_FIRST}`).all(MAX_REUSE_HOPS - 1) as Array<{ id: Buffer, ts: number, author: Buffer, job: Buffer | null, build: string, source: Buffer }>
     return rows.map((r) => ({ id: r.id.toString('hex'), ts: r.ts, author: r.author.toString('hex'), job: r.job?.toString('hex') ?? null, build: r.build, source: r.source.toString('hex') }))
   }
@@ -76,6 +76,11 @@ export class ResultRows {
   /** The `reused` results that name this one. */
   reusers (id: string): ResultRow[] {
     return this.all(`${SELECT} WHERE r.reuses = ? AND r.verdict = 'reused'`, blob(id))
+  }
+
+  /** Results of a job, oldest first. */
+  ofJob (job: string): ResultRow[] {
+    return /^[0-9a-f]{64}$/.test(job) ? this.all(`${SELECT} WHERE r.job = ? ${OLDEST_FIRST}`, blob(job)) : []
   }
 
   /** Results of jobs of a repo and profile (`repo\nprofile`), oldest first. */

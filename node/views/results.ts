@@ -4,9 +4,7 @@
  * stale results (their series or baseline has a newer result under another
  * identity: the recipe or environment changed since) marked.
  */
-import { byTsThenId } from './views.js'
 import type { IndexedEvent, Views } from './views.js'
-import { deriveOver } from './derive-over.js'
 import { jobRequest, trustedRunners } from './jobs.js'
 import type { JobRequest } from './jobs.js'
 import { MAX_REUSE_HOPS } from './result-rows.js'
@@ -15,11 +13,6 @@ export type ResultEvent = IndexedEvent & { type: 'result' }
 
 /** Verdicts of a real test run, worth reusing: an error or an abort says nothing about the tree. */
 const REUSABLE_VERDICTS: ReadonlySet<string> = new Set(['pass', 'fail'])
-
-/** Every result, oldest first by (ts, id). */
-export function allResults (views: Views): ResultEvent[] {
-  return deriveOver(views, ['result'], 'results/all', (v) => [...(v.ofType('result'))].sort(byTsThenId) as ResultEvent[])
-}
 
 // Point lookups read the side rows (views/db/job-rows.ts), never every result.
 export function resultsOfJob (views: Views, job: string): ResultEvent[] {

@@ -189,6 +189,11 @@ export class Views {
     return (this.q(`SELECT count(*) AS n FROM events e JOIN results r ON r.event = e.n WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n
   }
 
+  /** The baseline job requests (no revision) of a profile, in arrival order: through the baselines' rows (a partial index), not every job. */
+  baselineJobs (profile: string): IndexedEvent[] {
+    return this.rows("WHERE e.n IN (SELECT event FROM job_requests WHERE tree IS NOT NULL AND json_extract(tree, '$[1]') = ?) ORDER BY e.n", profile)
+  }
+
   /** The jobs `runner` (hex key) claimed itself, by id (db/job-rows.ts). */
   claimedBy (runner: string): string[] {
     return (this.q('SELECT job FROM job_claims WHERE runner = ? ORDER BY job').all(blob(runner)) as Array<{ job: Buffer }>).map((r) => r.job.toString('hex'))

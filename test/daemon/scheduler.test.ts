@@ -7,7 +7,7 @@ import { Scheduler } from '../../node/daemon/scheduler.js'
 import type { Clock, ScheduleOutcome } from '../../node/daemon/scheduler.js'
 import { addSchedule, removeSchedule } from '../../node/storage/schedules.js'
 import { listJobs } from '../../node/views/jobs.js'
-import { allResults } from '../../node/views/results.js'
+import { allResults } from '../helpers/views.js'
 import { createNode } from '../helpers/nodes.js'
 import { git, makeProject, settled, startRunner, until } from '../runners/fixture.js'
 

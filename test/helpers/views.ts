@@ -1,5 +1,7 @@
 import { memoryDb } from '../../node/views/db/schema.js'
 import { Views } from '../../node/views/views.js'
+import type { ResultEvent } from '../../node/views/results.js'
+import { byTsThenId } from '../../node/views/views.js'
 import type { IndexedEvent } from '../../node/views/views.js'
 
 /** Views in an in-memory database of the real schema, written by the real writer. */
@@ -38,4 +40,9 @@ export async function applySteps (views: Views, all: readonly IndexedEvent[], sh
     if (!await read(applied)) return false
   }
   return true
+}
+
+/** Every result, oldest first by (ts, id): what the views' folds read before they read rows (tests compare against it). */
+export function allResults (views: Views): ResultEvent[] {
+  return views.ofType('result').sort(byTsThenId) as ResultEvent[]
 }

@@ -7,11 +7,11 @@ import Fastify from 'fastify'
 import { createHash } from 'node:crypto'
 import type { RouteContext } from '../../node/http/context.js'
 import { resultRoutes } from '../../node/http/routes/results.js'
-import { allResults, resultsOfSeries } from '../../node/views/results.js'
+import { resultsOfSeries } from '../../node/views/results.js'
 import type { ResultEvent } from '../../node/views/results.js'
 import type { IndexedEvent, ResultFilter, Views } from '../../node/views/views.js'
 import type { BodyOf, EventType } from '../../protocol/schemas.js'
-import { applyEvent, memoryViews } from '../helpers/views.js'
+import { allResults, applyEvent, memoryViews } from '../helpers/views.js'
 
 const hex = (s: string): string => createHash('sha256').update(s).digest('hex')
 const ROOT = hex('root')

@@ -8,9 +8,9 @@ import { suiteHistory, testHistory } from '../../node/views/history.js'
 import type { HistoryFilter } from '../../node/views/history.js'
 import { metricHistory } from '../../node/views/metric-history.js'
 import { regressions } from '../../node/views/regressions.js'
-import { allResults, isStale } from '../../node/views/results.js'
+import { isStale } from '../../node/views/results.js'
 import type { IndexedEvent, Views } from '../../node/views/views.js'
-import { applyEvent, applySteps, memoryViews } from '../helpers/views.js'
+import { allResults, applyEvent, applySteps, memoryViews } from '../helpers/views.js'
 import { foldFlakes, foldMetricHistory, foldRegressions, foldStaleResults, foldSuiteHistory, foldTestHistory } from './results-fold.js'
 
 // Test and metric histories, regressions, the flake ledger and staleness read result
