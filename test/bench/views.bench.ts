@@ -51,7 +51,10 @@ function commands (h: ViewsHome): Array<[string, string[]]> {
     ['policy check ID', ['policy', 'check', h.richRevision]],
     // A test of the large results (api-fill.ts, bigTests), run in every result of their repo and profile.
     ['history TEST', ['history', 'xfs/suite-0/test-0']],
-    ['regressions', ['regressions']]
+    ['regressions', ['regressions']],
+    // A page of results, and one series' results: the rows they print, not every result.
+    ['results list --limit 20', ['results', 'list', '--limit', '20']],
+    ['results list --series ID', ['results', 'list', '--series', h.richRevision]]
   ]
 }
 
