@@ -148,8 +148,9 @@ export interface JobState {
 /**
  * Where a job stands at `now`: its job.claim, job.progress and result events
  * replayed in (ts, EventId) order, with the clock advanced to each event's
- * ts before it and to `now` at the end. A claim counts for its author, and
- * only when body.runner names the author.
+ * ts before it and to `now` at the end; it stops at the first result that
+ * settles it (done, failed). A claim counts for its author, and only when
+ * body.runner names the author.
  */
 export function foldJob (jobId: string, events: Iterable<AnyEvent>, now: number, options: { runners?: readonly string[] | null } = {}): JobState {
   let [snapshot]: [SnapshotFrom<typeof jobLifecycle>, unknown] = initialTransition(jobLifecycle, { job: jobId, runners: options.runners ?? null })
@@ -162,8 +163,10 @@ export function foldJob (jobId: string, events: Iterable<AnyEvent>, now: number,
     if (ev === null) continue
     step({ type: 'tick', now: e.ts })
     step(ev)
+    // done and failed are final: a later result (a second run, an abort) changes nothing. (xstate's pure transition would take it.)
+    if (snapshot.status === 'done') break
   }
-  step({ type: 'tick', now })
+  if (snapshot.status !== 'done') step({ type: 'tick', now })
   const value = snapshot.value
   const state = (typeof value === 'string' ? value : (value as { leased: 'claimed' | 'running' }).leased) as JobState['state']
   const c = snapshot.context

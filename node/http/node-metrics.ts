@@ -5,7 +5,8 @@
  * by verdict, and how long runs took from claim to result.
  */
 import type { CairnNode } from '../node.js'
-import { eachJob } from '../views/jobs.js'
+import { jobView, trustedRunners } from '../views/jobs.js'
+import type { JobView } from '../views/jobs.js'
 import type { Family, Sample } from './openmetrics.js'
 
 /** Samples in their labels' order (as JSON). */
@@ -17,11 +18,11 @@ function sortedByLabels (samples: Sample[]): Sample[] {
 class Tally {
   private readonly counts = new Map<string, { labels: Record<string, string>, value: number }>()
 
-  add (labels: Record<string, string>): void {
+  add (labels: Record<string, string>, n = 1): void {
     const id = JSON.stringify(labels)
     const c = this.counts.get(id)
-    if (c === undefined) this.counts.set(id, { labels, value: 1 })
-    else c.value++
+    if (c === undefined) this.counts.set(id, { labels, value: n })
+    else c.value += n
   }
 
   samples (): Sample[] {
@@ -38,11 +39,17 @@ function counted (keys: Iterable<Record<string, string>>): Sample[] {
 
 function jobFamilies (node: CairnNode, now: number): Family[] {
   const views = node.views
-  // Jobs are folded one at a time (eachJob reads a page of them): only the counts are kept.
+  // A job a trusted runner's result settled is done or failed for good: those are counted from the results' rows,
+  // by the runner whose result settled them; only the open jobs are folded, one at a time.
   const byState = new Tally()
   const byRunner = new Tally()
   let waiting = 0
-  for (const j of eachJob(views, now)) {
+  for (const s of views.read(() => views.settledJobCounts(trustedRunners(views)))) {
+    byState.add({ state: s.state }, s.n)
+    byRunner.add({ runner: s.runner, state: s.state }, s.n)
+  }
+  for (const request of views.read(() => views.unsettledJobs(trustedRunners(views)))) {
+    const j = jobView(views, request.id, now) as JobView
     byState.add({ state: j.state })
     if (j.runner !== null) byRunner.add({ runner: j.runner, state: j.state })
     if (j.waiting !== null) waiting++
@@ -53,7 +60,7 @@ function jobFamilies (node: CairnNode, now: number): Family[] {
   return [
     { name: 'cairn_jobs', type: 'gauge', help: 'Jobs this node knows, by state', samples: byState.samples() },
     { name: 'cairn_jobs_waiting', type: 'gauge', help: 'Queued jobs a runner\'s launch gate holds back', samples: [{ value: waiting }] },
-    { name: 'cairn_runner_jobs', type: 'gauge', help: 'Jobs by the runner that holds or ran them, and state', samples: byRunner.samples() },
+    { name: 'cairn_runner_jobs', type: 'gauge', help: 'Jobs by the runner that holds them or whose result settled them, and state', samples: byRunner.samples() },
     { name: 'cairn_results', type: 'counter', help: 'Results published, by runner and verdict', samples: sortedByLabels(results.map((r) => ({ suffix: '_total', labels: { runner: r.author, verdict: r.verdict }, value: r.n }))) },
     {
       name: 'cairn_job_run_seconds',

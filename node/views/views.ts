@@ -151,6 +151,21 @@ export class Views {
       ORDER BY e.ts, e.id`, JSON.stringify(runners))
   }
 
+  /**
+   * Jobs here settled for good, counted by state and by the author of the
+   * result that settled each: the first pass or fail of a trusted runner in
+   * (ts, id) order, as the lifecycle machine takes it (done and failed are
+   * final). Read from the results' rows; no job is folded, no body decoded.
+   */
+  settledJobCounts (runners: readonly string[]): Array<{ state: 'done' | 'failed', runner: string, n: number }> {
+    const rows = this.q(`SELECT CASE WHEN verdict IN ('pass', 'reused') THEN 'done' ELSE 'failed' END AS state, author AS runner, count(*) AS n FROM (
+        SELECT r.verdict, x.author, row_number() OVER (PARTITION BY r.job ORDER BY x.ts, x.id) AS k FROM results r JOIN events x ON x.n = r.event
+        WHERE r.verdict IN ('pass', 'reused', 'fail', 'error', 'apply-failed') AND x.author IN (SELECT unhex(value) FROM json_each(?))
+          AND r.job IN (SELECT je.id FROM job_requests j JOIN events je ON je.n = j.event))
+      WHERE k = 1 GROUP BY 1, 2`).all(JSON.stringify(runners)) as Array<{ state: 'done' | 'failed', runner: Buffer, n: number }>
+    return rows.map((r) => ({ state: r.state, runner: r.runner.toString('hex'), n: r.n }))
+  }
+
   /** Up to `limit` job requests after `after` in (ts, id) order (the first ones when null): a page of every job, through job_requests' own order. */
   jobsAfter (after: { ts: number, id: string } | null, limit: number): IndexedEvent[] {
     if (after === null) return this.rows('JOIN job_requests j ON j.event = e.n ORDER BY j.ts, j.id LIMIT ?', limit)

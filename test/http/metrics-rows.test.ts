@@ -6,6 +6,7 @@ import test from 'brittle'
 import { createHash } from 'node:crypto'
 import type { CairnNode } from '../../node/node.js'
 import { nodeMetrics } from '../../node/http/node-metrics.js'
+import { listJobs } from '../../node/views/jobs.js'
 import type { IndexedEvent, Views } from '../../node/views/views.js'
 import type { BodyOf, EventType } from '../../protocol/schemas.js'
 import { applyEvent, memoryViews } from '../helpers/views.js'
@@ -36,7 +37,7 @@ test('GET /metrics: results counted and runs timed from their rows, no result of
 
   const before = views.decoded.get('result') ?? 0
   const families = new Map(nodeMetrics(node, 0).map((f) => [f.name, f.samples]))
-  t.is((views.decoded.get('result') ?? 0) - before, 1, 'one result decoded: the answer of the one job here, as its state is folded')
+  t.is((views.decoded.get('result') ?? 0) - before, 0, 'no result decoded: the one job here is settled, counted from its result\'s row')
 
   const counts = (runner: string, verdict: string): number => families.get('cairn_results')?.find((s) => s.labels?.runner === runner && s.labels.verdict === verdict)?.value ?? 0
   const mine = Array.from({ length: RESULTS }, (_, i) => i).filter((i) => i % 2 === 0)
@@ -49,5 +50,38 @@ test('GET /metrics: results counted and runs timed from their rows, no result of
   t.is(run('cairn_job_run_seconds', '_count', OTHER), 0)
   t.is(run('cairn_runner_last_result_timestamp_seconds', undefined, OTHER), (10_000 + RESULTS - 1 - 2) / 1000, 'its last result with a job')
   t.alike(families.get('cairn_jobs')?.map((s) => [s.labels?.state, s.value]), [['done', 1]])
+  views.close()
+})
+
+test('GET /metrics: settled jobs counted from their results\' rows, only the open ones folded, the same counts as the fold of every job', (t) => {
+  const views = memoryViews(ROOT)
+  const node = { views, identityKey: ROOT, name: 'lab', status: () => ({ rejected: 0, feeds: [] }) } as unknown as CairnNode
+  const now = 1_000_000
+  const request = (i: number): string => post(views, 'job.request', ROOT, 1000 + i, { project: 'p', repo: 'r', base: hex(`base ${i}`).slice(0, 40), recipe: {}, profile: 'quick', tags: [], priority: 0 })
+  const SETTLED = 30
+  for (let i = 0; i < SETTLED; i++) {
+    const job = request(i)
+    post(views, 'job.claim', ROOT, 2000 + i, { job, runner: ROOT, leaseUntil: 10 * now })
+    if (i % 5 === 0) post(views, 'result', ROOT, 3000 + i, result(job, 'aborted')) // given up, then run again
+    post(views, 'result', ROOT, 4000 + i, result(job, i % 3 === 0 ? 'fail' : 'pass'))
+    if (i % 7 === 0) post(views, 'result', ROOT, 5000 + i, result(job, i % 3 === 0 ? 'pass' : 'error')) // too late: the first settles
+  }
+  request(100) // queued
+  const untrusted = request(101) // queued: an untrusted runner's claim and result count for nothing
+  post(views, 'job.claim', OTHER, 2101, { job: untrusted, runner: OTHER, leaseUntil: 10 * now })
+  post(views, 'result', OTHER, 3101, result(untrusted, 'pass'))
+  const running = request(102)
+  post(views, 'job.claim', ROOT, 2102, { job: running, runner: ROOT, leaseUntil: 10 * now })
+  post(views, 'job.progress', ROOT, 2103, { job: running, step: 'build', state: 'running' })
+  const expected = new Map<string, number>()
+  for (const j of listJobs(views, now)) expected.set(j.state, (expected.get(j.state) ?? 0) + 1)
+
+  const before = { result: views.decoded.get('result') ?? 0, claim: views.decoded.get('job.claim') ?? 0 }
+  const families = new Map(nodeMetrics(node, 0, now).map((f) => [f.name, f.samples]))
+  t.is((views.decoded.get('result') ?? 0) - before.result, 1, 'one result decoded: the untrusted one, an answer of an open job')
+  t.is((views.decoded.get('job.claim') ?? 0) - before.claim, 2, 'the claims of the two open jobs only')
+  t.alike(families.get('cairn_jobs')?.map((s) => [s.labels?.state, s.value]), [...expected].sort(([a], [b]) => JSON.stringify({ state: a }).localeCompare(JSON.stringify({ state: b }))), 'the fold\'s counts')
+  t.alike(Object.fromEntries(families.get('cairn_jobs')?.map((s) => [s.labels?.state, s.value]) ?? []), { done: 20, failed: 10, queued: 2, running: 1 })
+  t.alike(families.get('cairn_runner_jobs')?.filter((s) => s.labels?.runner === ROOT).map((s) => [s.labels?.state, s.value]), [['done', 20], ['failed', 10], ['running', 1]])
   views.close()
 })

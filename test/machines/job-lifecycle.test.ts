@@ -97,4 +97,8 @@ test('foldJob() replays signed job events with the clock as an input', t => {
   t.is(done.state, 'done')
   t.is(done.verdict, 'pass')
   t.alike(foldJob(job.id, [...w.events].reverse(), t0 + 10_000_000, { runners }), done, 'arrival order does not matter')
+  // done is final: a later result of a trusted runner (a second run, an abort) changes nothing.
+  w.result(p.runner, job, 'fail', 'b', { ts: t0 + 95_000 })
+  w.result(other, job, 'aborted', 'b', { ts: t0 + 96_000 })
+  t.alike(foldJob(job.id, w.events, t0 + 10_000_000, { runners }), done, 'the first result that settles the job stands')
 })
