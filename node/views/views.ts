@@ -241,6 +241,34 @@ export class Views {
     return this.rows(`${clause} ORDER BY ${NEWEST_FIRST} LIMIT ?`, ...params, filter.limit).reverse()
   }
 
+  /**
+   * Up to `limit` events in log order (as `query`), filtered by type and
+   * author, after the event `after` names (newest first: before it), through
+   * the log-order indexes: a page decodes the events it holds. `after` is
+   * the last event of the page before, by id; one not here stands at its
+   * (ts, id), as the log-order key of an event starts.
+   */
+  logPage (filter: { type?: string, author?: string }, at: { after: { ts: number, id: string } | null, newest: boolean, limit: number }): IndexedEvent[] {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (filter.type !== undefined) { where.push('e.type = ?'); params.push(filter.type) }
+    if (filter.author !== undefined) { where.push('e.author = ?'); params.push(blob(filter.author)) }
+    if (at.after !== null) {
+      const key = this.q('SELECT kts, kid, n FROM events WHERE id = ?').get(blob(at.after.id)) as { kts: number, kid: Buffer, n: number } | undefined
+      const cmp = at.newest ? '<' : '>'
+      if (key === undefined) { where.push(`(e.kts, e.kid) ${cmp} (?, ?)`); params.push(at.after.ts, blob(at.after.id)) } else { where.push(`(e.kts, e.kid, e.n) ${cmp} (?, ?, ?)`); params.push(key.kts, key.kid, key.n) }
+    }
+    const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
+    return this.rows(`${clause} ORDER BY ${at.newest ? NEWEST_FIRST : LOG_ORDER} LIMIT ?`, ...params, at.limit)
+  }
+
+  /** How many events there are of a type, an author or both (counted on their index, none decoded). */
+  countOf (filter: { type?: string, author?: string }): number {
+    if (filter.author === undefined) return filter.type === undefined ? this.count : this.countsByType()[filter.type] ?? 0
+    const typed = filter.type === undefined ? '' : ' AND type = ?'
+    return (this.q(`SELECT count(*) AS n FROM events WHERE author = ?${typed}`).get(blob(filter.author), ...(filter.type === undefined ? [] : [filter.type])) as { n: number }).n
+  }
+
   /** How many blocks of `feed` (hex key) have been indexed. */
   checkpoint (feed: string): number {
     return this.registry.checkpoint(feed)

@@ -1,23 +1,28 @@
 import type { FastifyInstance } from 'fastify'
 import { CairnError } from '../../../protocol/errors.js'
 import { isHex32 } from '../../../protocol/hex.js'
-import { EVENT_TYPES, isEventType } from '../../../protocol/schemas.js'
+import { EVENT_TYPES } from '../../../protocol/schemas.js'
 import { eventJson } from '../../wire/events.js'
 import type { IndexedEvent, Views } from '../../views/views.js'
-import { deriveOver } from '../../views/derive-over.js'
 import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
-import { paginate, parseLimit } from '../page.js'
+import { decodeCursor, encodeCursor, parseLimit } from '../page.js'
 import { peersOf } from '../peers.js'
 import { hex64, strictQuery } from '../query.js'
 import { signedBytes } from '../signed.js'
 
 
-/** Events sorted by (ts, id) for one filter, cached until the views change (with a type: until an event of that type arrives). */
-export function sortedEvents (views: Views, filter: { type?: string, author?: string }): IndexedEvent[] {
-  const key = `http:events:${filter.type ?? '*'}:${filter.author ?? '*'}`
-  if (filter.type !== undefined && isEventType(filter.type)) return deriveOver(views, [filter.type], key, (v) => v.query(filter))
-  return views.derive(key, (v) => v.query(filter))
+/**
+ * One page of `/api/events` (log order, newest first unless `oldest`), read
+ * from the log-order indexes a page at a time: one more than the page is
+ * read to know whether there is a next.
+ */
+export function eventsPage (views: Views, filter: { type?: string, author?: string }, opts: { cursor?: string, limit: number, newest: boolean }): { total: number, items: IndexedEvent[], next: string | null } {
+  const after = opts.cursor === undefined ? null : decodeCursor(opts.cursor)
+  const { items, total } = views.read(() => ({ items: views.logPage(filter, { after, newest: opts.newest, limit: opts.limit + 1 }), total: views.countOf(filter) }))
+  const more = items.length > opts.limit
+  if (more) items.length = opts.limit
+  return { total, items, next: more ? encodeCursor(items[items.length - 1] as IndexedEvent) : null }
 }
 
 /** id -> ids of the events that name it in refs: replies, reviews, results of a job. */
@@ -104,9 +109,8 @@ export function readRoutes (app: FastifyInstance, { node, sessions }: RouteConte
   }, async (request) => {
     const { type, author, cursor, order } = request.query
     const filter = { ...(type !== undefined ? { type } : {}), ...(author !== undefined ? { author } : {}) }
-    const sorted = sortedEvents(views, filter)
-    const page = paginate(sorted, { limit: parseLimit(request.query.limit), newest: order !== 'oldest', ...(cursor !== undefined ? { cursor } : {}) })
-    return { total: sorted.length, events: page.items.map(eventJson), next: page.next }
+    const page = eventsPage(views, filter, { limit: parseLimit(request.query.limit), newest: order !== 'oldest', ...(cursor !== undefined ? { cursor } : {}) })
+    return { total: page.total, events: page.items.map(eventJson), next: page.next }
   })
 
   app.get<{ Params: { id: string } }>('/api/events/:id', async (request) => {
