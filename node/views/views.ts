@@ -269,6 +269,26 @@ export class Views {
     return (this.q(`SELECT count(*) AS n FROM events WHERE author = ?${typed}`).get(blob(filter.author), ...(filter.type === undefined ? [] : [filter.type])) as { n: number }).n
   }
 
+  /**
+   * The events whose refs name `id`, in log order: a scan of the refs
+   * column in SQLite (a ref is packed as msgpack bin 32: c4 20 and its
+   * bytes), decoding the matches only. No table keeps refs by target.
+   */
+  referencing (id: string): IndexedEvent[] {
+    const packed = Buffer.concat([Buffer.from([0xc4, 0x20]), blob(id)])
+    return this.rows(`WHERE e.refs IS NOT NULL AND instr(e.refs, ?) > 0 ORDER BY ${LOG_ORDER}`, packed).filter((e) => e.refs.includes(id))
+  }
+
+  /**
+   * The events of a type whose body holds `text` (a hash, an id as hex),
+   * oldest first by row: the type's rows through `events_type`, matched in
+   * SQLite on the packed body, decoding the matches only. The caller checks
+   * where the text stands in the body.
+   */
+  ofTypeHolding (type: EventType, text: string): IndexedEvent[] {
+    return this.rows('WHERE e.type = ? AND instr(e.body, ?) > 0 ORDER BY e.n', type, Buffer.from(text))
+  }
+
   /** How many blocks of `feed` (hex key) have been indexed. */
   checkpoint (feed: string): number {
     return this.registry.checkpoint(feed)

@@ -25,21 +25,6 @@ export function eventsPage (views: Views, filter: { type?: string, author?: stri
   return { total, items, next: more ? encodeCursor(items[items.length - 1] as IndexedEvent) : null }
 }
 
-/** id -> ids of the events that name it in refs: replies, reviews, results of a job. */
-function referencedBy (views: Views): Map<string, string[]> {
-  return views.derive('http:referenced-by', (v) => {
-    const out = new Map<string, string[]>()
-    for (const e of v.query()) {
-      for (const ref of e.refs) {
-        const list = out.get(ref)
-        if (list === undefined) out.set(ref, [e.id])
-        else list.push(e.id)
-      }
-    }
-    return out
-  })
-}
-
 function nameOf (views: Views, key: string): string | null {
   return views.identities.get(key)?.name ?? null
 }
@@ -123,7 +108,7 @@ export function readRoutes (app: FastifyInstance, { node, sessions }: RouteConte
       signed: await signedBytes(node, event),
       authorName: nameOf(views, event.author) ?? (event.author === node.identityKey ? node.name : null),
       authorRoles: rolesOf(views, event.author),
-      referencedBy: referencedBy(views).get(id) ?? []
+      referencedBy: views.read(() => views.referencing(id)).map((e) => e.id)
     }
   })
 }

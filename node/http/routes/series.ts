@@ -16,7 +16,6 @@ import { checkFilter, seriesPage } from '../series.js'
 import type { ListFilter } from '../series.js'
 import { resultRow } from '../../wire/results.js'
 import { strictQuery } from '../query.js'
-import { deriveOver } from '../../views/derive-over.js'
 import type { BlobPatchJson, BlobPatchesJson } from '../../wire/types.js'
 
 /** A revision as the series page sets them side by side. */
@@ -35,28 +34,20 @@ function versionRow (views: Views, s: SeriesView, r: RevisionView): Record<strin
   }
 }
 
-/** blob hash -> the patches (and cover letters) whose diff or mail it is; rebuilt only when a revision arrives. */
-function patchesByBlob (views: Views): Map<string, BlobPatchJson[]> {
-  return deriveOver(views, ['series.revision'], 'http:patches-by-blob', (v) => {
-    const out = new Map<string, BlobPatchJson[]>()
-    const add = (hash: string | undefined, use: BlobPatchJson): void => {
-      if (hash === undefined) return
-      const list = out.get(hash)
-      if (list === undefined) out.set(hash, [use])
-      else list.push(use)
+/** The patches (and cover letters) whose diff or mail is the blob `hash`: the revisions whose body holds it, read from their rows. */
+export function patchesOfBlob (views: Views, hash: string): BlobPatchJson[] {
+  const out: BlobPatchJson[] = []
+  for (const e of views.read(() => views.ofTypeHolding('series.revision', hash))) {
+    if (e.type !== 'series.revision') continue
+    const b = e.body
+    const at = { revision: e.id, series: b.series, project: b.project, version: b.version }
+    if (b.cover?.mail?.hash === hash) out.push({ ...at, index: 0, subject: b.cover.subject, part: 'mail' })
+    for (const p of b.patches) {
+      if (p.diff?.hash === hash) out.push({ ...at, index: p.index, subject: p.subject, part: 'diff' })
+      if (p.mail?.hash === hash) out.push({ ...at, index: p.index, subject: p.subject, part: 'mail' })
     }
-    for (const e of v.ofType('series.revision')) {
-      if (e.type !== 'series.revision') continue
-      const b = e.body
-      const at = { revision: e.id, series: b.series, project: b.project, version: b.version }
-      if (b.cover !== undefined) add(b.cover.mail?.hash, { ...at, index: 0, subject: b.cover.subject, part: 'mail' })
-      for (const p of b.patches) {
-        add(p.diff?.hash, { ...at, index: p.index, subject: p.subject, part: 'diff' })
-        add(p.mail?.hash, { ...at, index: p.index, subject: p.subject, part: 'mail' })
-      }
-    }
-    return out
-  })
+  }
+  return out
 }
 
 /** Series and revisions, from the series view (node/views/series/). */
@@ -106,6 +97,6 @@ export function seriesRoutes (app: FastifyInstance, { node }: RouteContext): voi
   app.get<{ Params: { hash: string } }>('/api/blobs/:hash/patches', async (request): Promise<BlobPatchesJson> => {
     const { hash } = request.params
     if (!isHex32(hash)) throw new CairnError('BAD_HASH', `"${String(hash).slice(0, 80)}" is not a blob hash (64 lowercase hex characters)`)
-    return { hash, patches: patchesByBlob(views).get(hash) ?? [] }
+    return { hash, patches: patchesOfBlob(views, hash) }
   })
 }
