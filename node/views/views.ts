@@ -289,6 +289,24 @@ export class Views {
     return this.rows('WHERE e.type = ? AND instr(e.body, ?) > 0 ORDER BY e.n', type, Buffer.from(text))
   }
 
+  /**
+   * Each feed's author as the first of its events in log order names it: one
+   * pass over the log-order index reading the feed and author columns, no
+   * event decoded. Feeds without events (blobs cores) are absent.
+   */
+  firstAuthors (): Map<string, string> {
+    const byRow = new Map<number, Buffer>()
+    for (const r of this.q('SELECT e.feed, e.author FROM events e INDEXED BY events_order ORDER BY e.kts, e.kid, e.n').iterate() as Iterable<{ feed: number, author: Buffer }>) {
+      if (!byRow.has(r.feed)) byRow.set(r.feed, r.author)
+    }
+    const out = new Map<string, string>()
+    for (const f of this.q('SELECT n, key FROM feeds').all() as Array<{ n: number, key: Buffer }>) {
+      const author = byRow.get(f.n)
+      if (author !== undefined) out.set(f.key.toString('hex'), author.toString('hex'))
+    }
+    return out
+  }
+
   /** How many blocks of `feed` (hex key) have been indexed. */
   checkpoint (feed: string): number {
     return this.registry.checkpoint(feed)

@@ -61,3 +61,16 @@ test('GET /api/events: a page decodes its events, not the history; every filter\
   }
   views.close()
 })
+
+test('GET /api/feeds: each feed\'s author from the first of its events in log order, no event decoded', (t) => {
+  const views = memoryViews(ROOT)
+  fill(views)
+  const before = [...views.decoded.values()].reduce((a, b) => a + b, 0)
+  const got = views.firstAuthors()
+  t.is([...views.decoded.values()].reduce((a, b) => a + b, 0) - before, 0, 'none decoded')
+  const fold = new Map<string, string>()
+  for (const e of views.query()) if (!fold.has(e.feed)) fold.set(e.feed, e.author)
+  t.alike([...got].sort(), [...fold].sort(), 'as the fold over every event')
+  t.is(got.size, AUTHORS.length)
+  views.close()
+})

@@ -113,11 +113,10 @@ export function readRoutes (app: FastifyInstance, { node, sessions }: RouteConte
   })
 }
 
-/** Which identity writes each feed: from the events indexed from it, and the feed and blobs keys identities link. */
+/** Which identity writes each feed: the first event indexed from it (by log order; no event decoded), and the feed and blobs keys identities link. */
 function feedAuthors (views: Views): Map<string, string> {
   return views.derive('http:feed-authors', (v) => {
-    const out = new Map<string, string>()
-    for (const e of v.query()) if (!out.has(e.feed)) out.set(e.feed, e.author)
+    const out = v.firstAuthors()
     for (const e of v.ofType('identity.link')) {
       if (e.type !== 'identity.link') continue
       if (!out.has(e.body.feed)) out.set(e.body.feed, e.author)
