@@ -6,16 +6,19 @@ import type { Views } from '../views/views.js'
 interface BlobEntry { ref: BlobRef, event: string }
 
 /**
- * hash -> BlobRef, from every BlobRef any indexed event carries (patch diffs,
- * result logs, raw mails, and whatever later types add), found by shape so a
- * new event type needs no change here. Cached until the views change.
+ * Where the blob `hash` lives, from the first event (in log order) carrying a
+ * BlobRef of it (patch diffs, result logs, raw mails, and whatever later
+ * types add), found by shape so a new event type needs no change here. Only
+ * the events whose packed body holds the hash are decoded.
  */
-export function blobIndex (views: Views): Map<string, BlobEntry> {
-  return views.derive('http:blob-index', (v) => {
+export function blobEntry (views: Views, hash: string): BlobEntry | undefined {
+  for (const event of views.read(() => views.holding(hash, {}, 'log'))) {
     const index = new Map<string, BlobEntry>()
-    for (const event of v.query()) collect(event.body, event.id, index, 0)
-    return index
-  })
+    collect(event.body, event.id, index, 0)
+    const entry = index.get(hash)
+    if (entry !== undefined) return entry
+  }
+  return undefined
 }
 
 const MAX_DEPTH = 8 // bodies are shallow; this only bounds the walk

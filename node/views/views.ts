@@ -280,13 +280,14 @@ export class Views {
   }
 
   /**
-   * The events of a type whose body holds `text` (a hash, an id as hex),
-   * oldest first by row: the type's rows through `events_type`, matched in
-   * SQLite on the packed body, decoding the matches only. The caller checks
-   * where the text stands in the body.
+   * The events (of a type, if given) whose body holds `text` (a hash, an id
+   * as hex), in log order or by arrival (`ofType`'s order): matched in SQLite
+   * on the packed body, decoding the matches only. The caller checks where
+   * the text stands in the body.
    */
-  ofTypeHolding (type: EventType, text: string): IndexedEvent[] {
-    return this.rows('WHERE e.type = ? AND instr(e.body, ?) > 0 ORDER BY e.n', type, Buffer.from(text))
+  holding (text: string, filter: { type?: EventType }, order: 'log' | 'arrival'): IndexedEvent[] {
+    const typed = filter.type === undefined ? '' : 'e.type = ? AND '
+    return this.rows(`WHERE ${typed}instr(e.body, ?) > 0 ORDER BY ${order === 'log' ? LOG_ORDER : 'e.n'}`, ...(filter.type === undefined ? [] : [filter.type]), Buffer.from(text))
   }
 
   /**

@@ -4,6 +4,7 @@
 // matching events are decoded, and they answer as the fold over every event did.
 import test from 'brittle'
 import { createHash } from 'node:crypto'
+import { blobEntry } from '../../node/http/blob-index.js'
 import { patchesOfBlob } from '../../node/http/routes/series.js'
 import type { IndexedEvent, Views } from '../../node/views/views.js'
 import { applyEvent, memoryViews } from '../helpers/views.js'
@@ -52,5 +53,21 @@ test('a blob\'s patches: the revisions whose body holds its hash, only those dec
   t.is(decoded(views) - before, 2, 'the two revisions naming it')
   t.alike(uses.map((u) => [u.revision, u.part]), [[named[0], 'diff'], [named[1], 'mail']])
   t.alike(patchesOfBlob(views, hex('nothing')), [])
+  views.close()
+})
+
+test('a blob by hash: where the first event (log order) carrying its BlobRef says it lives, only the events holding the hash decoded', (t) => {
+  const views = memoryViews(ROOT)
+  const hash = hex('the log')
+  const ref = (h: string, offset: number): { hash: string, core: string, offset: number, length: number } => ({ hash: h, core: hex('blobs'), offset, length: 10 })
+  for (let i = 0; i < EVENTS; i++) add(views, 'note', [], { target: hex('x'), text: `n${i}`, attachment: ref(hex(`other ${i}`), i) })
+  add(views, 'note', [], { target: hex('x'), text: `names ${hash} in its text only` })
+  const first = add(views, 'result', [], { build: 'b', testRun: 't', verdict: 'pass', tests: [], logs: [{ name: 'log', blob: ref(hash, 7) }], environment: {} })
+  add(views, 'note', [], { target: hex('x'), text: 'again', attachment: ref(hash, 99) })
+  const before = decoded(views)
+  const entry = blobEntry(views, hash)
+  t.is(decoded(views) - before, 3, 'the three events holding the hash (one in its text only): no other decoded')
+  t.alike(entry, { ref: ref(hash, 7), event: first })
+  t.is(blobEntry(views, hex('nothing')), undefined)
   views.close()
 })

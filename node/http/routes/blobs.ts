@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { CairnError, isCairnError } from '../../../protocol/errors.js'
 import { isHex32 } from '../../../protocol/hex.js'
-import { blobIndex } from '../blob-index.js'
+import { blobEntry } from '../blob-index.js'
 import type { RouteContext } from '../context.js'
 import { notFound } from '../errors.js'
 import { strictQuery } from '../query.js'
@@ -17,7 +17,7 @@ export function blobRoutes (app: FastifyInstance, { node }: RouteContext): void 
   }, async (request, reply) => {
     const { hash } = request.params
     if (!isHex32(hash)) throw new CairnError('BAD_HASH', `"${String(hash).slice(0, 80)}" is not a blob hash (64 lowercase hex characters)`)
-    const entry = blobIndex(node.views).get(hash)
+    const entry = blobEntry(node.views, hash)
     if (entry === undefined) throw notFound(`no indexed event references blob ${hash}`)
     let data: Buffer
     try {
