@@ -46,7 +46,7 @@ function cpuPer (n: number): string {
  * "raw verify x cores" really is here, since threads sharing a machine do
  * not each keep the single-thread rate.
  */
-async function parallelVerifyRate (threads: number, n: number): Promise<number> {
+export async function parallelVerifyRate (threads: number, n: number): Promise<number> {
   const url = new URL('./verify-worker.js', import.meta.url)
   const workers = Array.from({ length: threads }, () => new Worker(url, { workerData: { n, size: 1000 } }))
   const next = async (w: Worker): Promise<unknown> => await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject) })
@@ -62,7 +62,7 @@ async function parallelVerifyRate (threads: number, n: number): Promise<number> 
   }
 }
 
-function signVerifyRates (crypto: Crypto, n: number): { sign: number, verify: number } {
+export function signVerifyRates (crypto: Crypto, n: number): { sign: number, verify: number } {
   const kp = crypto.keyPair()
   const msgs = Array.from({ length: n }, (_, i) => Buffer.from(BODY + i))
   const t0 = performance.now()
