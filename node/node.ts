@@ -357,7 +357,8 @@ export class CairnNode {
   /** Before the first pass: rebuild views an earlier release left, or over blocks that are gone (views/check.ts). */
   private async checkViews (fresh: boolean): Promise<string | null> {
     const why = staleViews(this.views, fresh, existsSync(this.paths.viewLog), (key) => this.cores.get(key))
-    if (why !== null && !fresh) await this.indexer.between(() => this.views.clear())
+    // A fresh file too: its rebuild (a migration, another schema version) settles the series rows once at the end.
+    if (why !== null || fresh) await this.indexer.between(() => this.views.clear())
     return why
   }
 

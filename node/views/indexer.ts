@@ -60,6 +60,7 @@ export class Indexer {
           await this.indexFeed(key, core)
         }
       } while (this.again && !this.stopped)
+      this.views.settle() // after a clear: the series rows, each built once
     })()
     try {
       await this.running

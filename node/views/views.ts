@@ -368,10 +368,15 @@ export class Views {
     for (const event of accepted) for (const listener of this.listeners) listener(event)
   }
 
-  /** Drop every view and checkpoint (reindex). */
+  /** Drop every view and checkpoint (reindex); the series rows wait for `settle`. */
   clear (): void {
     this.writable().clear()
     this.memos.clear()
+  }
+
+  /** After the frames of a rebuild (the indexer, once it has caught up): build the series rows, each once. */
+  settle (): void {
+    if (this.writer?.settle() === true) this.memos.clear()
   }
 
   close (): void {

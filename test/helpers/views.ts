@@ -35,6 +35,7 @@ export async function applySteps (views: Views, all: readonly IndexedEvent[], sh
     if (step?.reindex === true) {
       views.clear()
       for (const again of [...applied].reverse()) applyEvent(views, again)
+      views.settle() // as the indexer does once it has caught up
     }
     if (step?.query !== true && i < order.length - 1) continue
     if (!await read(applied)) return false

@@ -10,14 +10,27 @@ import type { SeriesStore } from '../series/store.js'
 import { blob } from './rows.js'
 import type { TypeCounts } from './type-counts.js'
 
+/** Series rows made again per transaction when a bulk rebuild settles. */
+const SETTLE_SERIES = 256
+
 /**
  * The views' one writer. A frame (one feed's events and rejections up to its
  * new checkpoint) is one transaction: its rows and the checkpoint commit
  * together, so a crash between frames loses nothing and repeats nothing.
+ *
+ * After a clear (reindex, a rebuild on open) the frames write the series'
+ * side rows but not the series rows, which would be built again in every
+ * frame that touches the series; `settle` builds each once when the indexer
+ * has caught up. `meta.series_pending` says a rebuild has not settled yet: it
+ * is set with the clear and cleared with the last series row, so a rebuild
+ * killed anywhere settles after the next pass.
  */
 export class ViewsWriter {
   private readonly commitTx: Transaction<(frame: Frame) => IndexedEvent[]>
   private readonly clearTx: Transaction<() => void>
+  private readonly settleTx: Transaction<(after: string) => string | null>
+  /** meta.series_pending as this writer last wrote it (the only writer). */
+  private pending: boolean
 
   constructor (db: Db, registry: FeedRegistry, counts: TypeCounts, series: SeriesStore) {
     const applier = new Applier(db)
@@ -28,6 +41,9 @@ export class ViewsWriter {
     const version: Statement = db.prepare("SELECT value FROM meta WHERE key = 'version'")
     const reject: Statement = db.prepare('INSERT INTO rejections (feed, seq, idx, code, reason) VALUES (?, ?, ?, ?, ?)')
     const bump: Statement = db.prepare('UPDATE meta SET value = value + ? WHERE key = ?')
+    // Not in every file of this schema version: a file written before it holds no row (0).
+    const setPending: Statement = db.prepare("INSERT INTO meta (key, value) VALUES ('series_pending', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    this.pending = (db.prepare("SELECT value FROM meta WHERE key = 'series_pending'").pluck().get() as number | undefined ?? 0) !== 0
     this.commitTx = db.transaction((frame: Frame) => {
       const feed = registry.row(frame.feed)
       const accepted = frame.events.filter((e) => {
@@ -36,7 +52,7 @@ export class ViewsWriter {
           jobRows.apply(e, n)
           testRows.apply(e, n)
           scopeRows.apply(e, feed.n)
-          seriesRows.apply(e, n)
+          seriesRows.apply(e, n, !this.pending)
         }
         return n !== 0
       })
@@ -47,14 +63,22 @@ export class ViewsWriter {
       if (accepted.length < frame.events.length) bump.run(frame.events.length - accepted.length, 'duplicates')
       bump.run(1, 'version')
       // Series rows last: their state reads the frame's jobs, results and trust at the new version.
-      seriesRows.finish((version.get() as { value: number }).value)
+      if (!this.pending) seriesRows.finish((version.get() as { value: number }).value)
       return accepted
+    })
+    this.settleTx = db.transaction((after: string) => {
+      const ids = seriesRows.seriesAfter(after, SETTLE_SERIES)
+      bump.run(1, 'version')
+      seriesRows.writeAll(ids, (version.get() as { value: number }).value)
+      if (ids.length < SETTLE_SERIES) setPending.run(0)
+      return ids.length < SETTLE_SERIES ? null : ids[ids.length - 1] as string
     })
     this.clearTx = db.transaction(() => {
       for (const table of ['events', 'feeds', 'type_counts', 'rejections', 'results', 'tests', 'job_requests', 'job_answers', 'job_claims', 'feed_scopes', 'event_scopes', 'scope_deps', 'series_events', 'series_replaces', 'series_keys', 'reviews', 'decisions', 'merges', 'series', 'series_text']) db.exec(`DELETE FROM ${table}`)
       db.exec("UPDATE meta SET value = 0 WHERE key = 'duplicates'")
       bump.run(1, 'version')
       bump.run(1, 'generation')
+      setPending.run(1)
     })
   }
 
@@ -63,8 +87,17 @@ export class ViewsWriter {
     return this.commitTx.immediate(frame)
   }
 
-  /** Drop every view and checkpoint in one transaction: the indexer applies every frame again. */
+  /** Drop every view and checkpoint in one transaction: the indexer applies every frame again, then settles. */
   clear (): void {
     this.clearTx.immediate()
+    this.pending = true
+  }
+
+  /** After a rebuild's frames: every series row built once, SETTLE_SERIES a transaction. False when there was nothing to settle. */
+  settle (): boolean {
+    if (!this.pending) return false
+    for (let after: string | null = ''; after !== null;) after = this.settleTx.immediate(after)
+    this.pending = false
+    return true
   }
 }

@@ -2,7 +2,8 @@
  * The series rows, written by the views' writer in each frame's transaction:
  * side rows for every series.revision, review, decision and merge, then
  * the row of every series the frame's events may change (its list order and
- * state) made again from its own rows. Events arrive in any order across
+ * state) made again from its own rows; during a rebuild, each series once
+ * when it settles (db/writer.ts). Events arrive in any order across
  * feeds; a series row depends only on the rows present, so any order of
  * arrival gives the same rows (test/node/series-rows.test.ts).
  */
@@ -33,21 +34,29 @@ export class SeriesRows {
     this.q = statementCache(db)
   }
 
-  /** `n`: the event's row (events.n). */
-  apply (event: IndexedEvent, n: number): void {
+  /**
+   * `n`: the event's row (events.n). `track`: mark the series the event may
+   * change, for finish; a bulk rebuild (writeAll after the last frame) needs only the side rows.
+   */
+  apply (event: IndexedEvent, n: number, track = true): void {
     switch (event.type) {
-      case 'series.revision': return this.revision(event as RevisionEvent, n)
+      case 'series.revision': return this.revision(event as RevisionEvent, n, track)
       case 'review':
         this.q('INSERT INTO reviews (event, target, rkey) VALUES (?, ?, ?)').run(n, blob(event.body.target.revision), reviewKey(event))
         // The review that counted before for the same key may target another revision: both series change.
-        for (const r of this.q('SELECT target FROM reviews WHERE rkey = ?').all(reviewKey(event)) as Array<{ target: Buffer }>) this.touch(r.target.toString('hex'))
+        if (track) for (const r of this.q('SELECT target FROM reviews WHERE rkey = ?').all(reviewKey(event)) as Array<{ target: Buffer }>) this.touch(r.target.toString('hex'))
         return
       case 'decision':
         this.q('INSERT INTO decisions (event, revision) VALUES (?, ?)').run(n, blob(event.body.revision))
-        return this.touch(event.body.revision)
+        if (track) this.touch(event.body.revision)
+        return
       case 'merge':
         this.q('INSERT INTO merges (event, revision) VALUES (?, ?)').run(n, blob(event.body.revision))
-        return this.touch(event.body.revision)
+        if (track) this.touch(event.body.revision)
+        return
+    }
+    if (!track) return
+    switch (event.type) {
       case 'job.request':
         if (event.body.revision !== undefined) this.touch(event.body.revision)
         return
@@ -71,12 +80,23 @@ export class SeriesRows {
     for (const id of ids.sort()) this.write(id, version, retext.has(id))
   }
 
-  private revision (e: RevisionEvent, n: number): void {
+  /** Every series with events, in id order: the series ids after `after`, at most `limit`. */
+  seriesAfter (after: string, limit: number): string[] {
+    return this.q('SELECT DISTINCT series FROM series_events WHERE series > ? ORDER BY series LIMIT ?').pluck().all(after, limit) as string[]
+  }
+
+  /** Make these series' rows and search text again from their rows (a bulk rebuild: nothing was tracked). */
+  writeAll (ids: readonly string[], version: number): void {
+    for (const id of ids) this.write(id, version, true)
+  }
+
+  private revision (e: RevisionEvent, n: number, track: boolean): void {
     this.q('INSERT INTO series_events (event, series) VALUES (?, ?)').run(n, e.body.series)
     for (const old of e.body.replaces ?? []) this.q('INSERT OR IGNORE INTO series_replaces (old, event) VALUES (?, ?)').run(blob(old), n)
     const key = this.q('INSERT OR IGNORE INTO series_keys (key, series) VALUES (?, ?)')
     for (const m of e.body.source.messageIds) key.run(`m:${m}`, e.body.series)
     if (e.body.changeId !== undefined) key.run(`c:${e.body.changeId}`, e.body.series)
+    if (!track) return
     this.touched.add(e.body.series)
     this.retext.add(e.body.series)
     if ((e.body.replaces ?? []).length > 0 || this.q('SELECT 1 FROM series_replaces WHERE old = ?').get(blob(e.id)) !== undefined) {
