@@ -98,6 +98,27 @@ export function signEvent<T extends EventType> (draft: Draft<T>, keyPair: { publ
   return { signed, event }
 }
 
+/** fixstr "body": the payload's last key in encodeDraft's order. */
+const BODY_KEY = Uint8Array.of(0xa4, 0x62, 0x6f, 0x64, 0x79)
+
+/**
+ * Where an opened event's body lies in its payload: the tail after the last
+ * key, `body`, when the payload has encodeDraft's key order (else null). An
+ * opened payload reads back as its own bytes (readEvent), so that tail is
+ * what pack(body) gives: the views store it without packing the body again.
+ */
+export function bodyStart (payload: Uint8Array, event: CairnEvent): number | null {
+  const author = fromHex(event.author, 32)
+  const refs = event.refs.map((r) => fromHex(r, 32))
+  if (author === null || refs.includes(null)) return null
+  // The same map without its body: one entry fewer (a fixmap below 16 entries), then the same bytes up to the body's key.
+  const head = pack({ v: EVENT_VERSION, type: event.type, author, ts: event.ts, refs })
+  const start = head.byteLength + BODY_KEY.byteLength
+  if (head[0] !== 0x85 || payload[0] !== 0x86 || payload.byteLength <= start) return null
+  if (Buffer.compare(payload.subarray(1, head.byteLength), head.subarray(1)) !== 0) return null
+  return Buffer.compare(payload.subarray(head.byteLength, start), BODY_KEY) === 0 ? start : null
+}
+
 function isBytes (x: unknown, length?: number): x is Uint8Array {
   return x instanceof Uint8Array && (length === undefined || x.byteLength === length)
 }

@@ -1,7 +1,7 @@
 import { batchIntoBlocks, decodeBlock } from '../../protocol/block.js'
 import type { Crypto } from '../../protocol/crypto.js'
 import { isCairnError } from '../../protocol/errors.js'
-import { eventId, openEvent, reopenEvent, sealPayload } from '../../protocol/event.js'
+import { bodyStart, eventId, openEvent, reopenEvent, sealPayload } from '../../protocol/event.js'
 import type { CairnEvent, Draft, Signed } from '../../protocol/event.js'
 import type { EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Rejection } from '../views/views.js'
@@ -19,10 +19,23 @@ export type Job =
  */
 export interface PackedPayloads { bytes: Uint8Array, ends: number[] }
 
-/** A block's events as the views keep them (with feed and seq), and what was rejected. */
+/**
+ * A block's events as the views keep them (with feed and seq), and what was
+ * rejected; `bodies`: where each event's body lies in the block, [start,
+ * end) as signed (null: not found, the views pack it again).
+ */
 export interface OpenedBlock {
   events: IndexedEvent[]
   rejected: Rejection[]
+  bodies: Array<[number, number] | null>
+}
+
+/** Where `event`'s body lies in `block`, whose item `payload` is (a view into the block, as decodeBlock gives). */
+function bodyIn (block: Uint8Array, payload: Uint8Array, event: IndexedEvent): [number, number] | null {
+  const start = bodyStart(payload, event)
+  if (start === null || payload.buffer !== block.buffer) return null
+  const at = payload.byteOffset - block.byteOffset
+  return [at + start, at + payload.byteLength]
 }
 
 /**
@@ -33,7 +46,7 @@ export interface SignedBatch { blocks: Uint8Array[], ids: string[] }
 
 /** Decode block `seq` of `feed` and check every event in it; one bad event does not hide its neighbours. */
 export function openBlock (block: Uint8Array, feed: string, seq: number, crypto: Crypto): OpenedBlock {
-  const out: OpenedBlock = { events: [], rejected: [] }
+  const out: OpenedBlock = { events: [], rejected: [], bodies: [] }
   let items: unknown[]
   try {
     items = decodeBlock(block)
@@ -48,6 +61,7 @@ export function openBlock (block: Uint8Array, feed: string, seq: number, crypto:
       event.feed = feed
       event.seq = seq
       out.events.push(event)
+      out.bodies.push(bodyIn(block, (item as Signed).payload, event))
     } catch (err) {
       if (!isCairnError(err)) throw err // a bug of ours, not bad input: let it surface
       out.rejected.push({ feed, seq, index, code: err.code, reason: err.message })
@@ -58,22 +72,24 @@ export function openBlock (block: Uint8Array, feed: string, seq: number, crypto:
 
 /**
  * openBlock without checking signatures, for a block this node verified or
- * signed itself: its events except those `rejected` named, with feed and seq.
+ * signed itself: its events except those `rejected` named, with feed and
+ * seq, and where their bodies lie.
  * The caller must match the EventIds against the ones it knows (they cover
  * payload and signature); it throws CairnError on bytes that do not decode.
  */
-export function reopenBlock (block: Uint8Array, feed: string, seq: number, rejected: readonly Rejection[], crypto: Crypto): IndexedEvent[] {
+export function reopenBlock (block: Uint8Array, feed: string, seq: number, rejected: readonly Rejection[], crypto: Crypto): Omit<OpenedBlock, 'rejected'> {
+  const out: Omit<OpenedBlock, 'rejected'> = { events: [], bodies: [] }
   const skip = new Set<number | undefined>(rejected.filter((r) => r.seq === seq).map((r) => r.index))
-  if (skip.has(undefined)) return [] // the whole block was rejected
-  const events: IndexedEvent[] = []
+  if (skip.has(undefined)) return out // the whole block was rejected
   decodeBlock(block).forEach((item, index) => {
     if (skip.has(index)) return
     const event = reopenEvent(item, crypto) as IndexedEvent
     event.feed = feed
     event.seq = seq
-    events.push(event)
+    out.events.push(event)
+    out.bodies.push(bodyIn(block, (item as Signed).payload, event))
   })
-  return events
+  return out
 }
 
 export function packPayloads (payloads: readonly Uint8Array[]): PackedPayloads {

@@ -19,6 +19,8 @@ export interface Frame {
   length: number
   events: IndexedEvent[]
   rejected: Rejection[]
+  /** Each event's body as signed (msgpack, its payload's tail), where known: stored as is, not packed again. */
+  bodies?: ReadonlyArray<Uint8Array | null>
 }
 
 /** The order every node agrees on across feeds: (ts, EventId), never arrival. */

@@ -96,7 +96,7 @@ export class Indexer {
     const end = core.contiguousLength
     if (from >= end) return
     const inline = end - from === 1
-    const pending: Array<Promise<OpenedBlock>> = []
+    const pending: Array<Promise<Opened>> = []
     let next = from
     let written = from
     while (written < end) {
@@ -109,17 +109,17 @@ export class Indexer {
       const count = Math.min(BLOCKS_PER_FRAME, pending.length)
       if (count === 0) return
       const opened = await Promise.all(pending.splice(0, count))
-      const frame: Frame = { feed, length: written + count, events: opened.flatMap((o) => o.events), rejected: opened.flatMap((o) => o.rejected) }
+      const frame: Frame = { feed, length: written + count, events: opened.flatMap((o) => o.events), rejected: opened.flatMap((o) => o.rejected), bodies: opened.flatMap((o) => o.bodies) }
       this.views.commit(frame)
       this.onProgress({ feed, length: frame.length, events: frame.events.length, rejected: frame.rejected.length })
       written = frame.length
     }
   }
 
-  private async verify (block: Uint8Array, feed: string, seq: number, inline: boolean): Promise<OpenedBlock> {
+  private async verify (block: Uint8Array, feed: string, seq: number, inline: boolean): Promise<Opened> {
     const opened = inline ? openBlock(block, feed, seq, this.crypto) : await this.pool.open(block, feed, seq)
     this.counts.verified += opened.events.length + opened.rejected.length
-    return opened
+    return withBodies(opened, block)
   }
 
   /**
@@ -127,17 +127,24 @@ export class Indexer {
    * decoded, and taken without verifying when every EventId is one it signed
    * (a fifth of the CPU in the node bench). Anything else is verified as usual.
    */
-  private openSignedHere (block: Uint8Array, feed: string, seq: number): Promise<OpenedBlock> | null {
+  private openSignedHere (block: Uint8Array, feed: string, seq: number): Promise<Opened> | null {
     if (feed !== this.own.key || !this.own.hasUnindexed) return null
-    let events: IndexedEvent[]
+    let opened: Omit<OpenedBlock, 'rejected'>
     try {
-      events = reopenBlock(block, feed, seq, [], this.crypto)
+      opened = reopenBlock(block, feed, seq, [], this.crypto)
     } catch (err) {
       if (!isCairnError(err)) throw err
       return null
     }
-    if (!this.own.claimSigned(events.map((e) => e.id))) return null
-    this.counts.signedHere += events.length
-    return Promise.resolve({ events, rejected: [] })
+    if (!this.own.claimSigned(opened.events.map((e) => e.id))) return null
+    this.counts.signedHere += opened.events.length
+    return Promise.resolve(withBodies({ ...opened, rejected: [] }, block))
   }
+}
+
+/** An opened block, each event's body as signed a view into the block (the views store it as is). */
+type Opened = Omit<OpenedBlock, 'bodies'> & { bodies: Array<Uint8Array | null> }
+
+function withBodies (opened: OpenedBlock, block: Uint8Array): Opened {
+  return { ...opened, bodies: opened.bodies.map((r) => r === null ? null : block.subarray(r[0], r[1])) }
 }

@@ -17,13 +17,13 @@ export class Applier {
     this.insert = db.prepare('INSERT OR IGNORE INTO events (id, type, author, ts, feed, seq, kts, kid, refs, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
   }
 
-  /** The event's row number (events.n); 0 when it is a duplicate (nothing written). */
-  apply (event: IndexedEvent, feed: FeedRow): number {
+  /** The event's row number (events.n); 0 when it is a duplicate (nothing written). `body`: its body as signed, when known. */
+  apply (event: IndexedEvent, feed: FeedRow, body?: Uint8Array | null): number {
     const key = feed.kts !== null && feed.kid !== null && byTsThenId({ ts: feed.kts, id: feed.kid.toString('hex') }, event) > 0
       ? { kts: feed.kts, kid: feed.kid }
       : { kts: event.ts, kid: blob(event.id) }
-    const { refs, body } = contentOf(event)
-    const { changes, lastInsertRowid } = this.insert.run(blob(event.id), event.type, blob(event.author), event.ts, feed.n, event.seq, key.kts, key.kid, refs, body)
+    const content = contentOf(event, body)
+    const { changes, lastInsertRowid } = this.insert.run(blob(event.id), event.type, blob(event.author), event.ts, feed.n, event.seq, key.kts, key.kid, content.refs, content.body)
     if (changes === 0) return 0
     feed.kts = key.kts
     feed.kid = key.kid

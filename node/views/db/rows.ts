@@ -10,9 +10,9 @@ export const EVENT_COLUMNS = 'e.n, e.id, e.type, e.author, e.ts, f.key AS feedKe
 /** Ids, keys and authors are 32-byte BLOBs in the file; hex only at the edges. */
 export const blob = (hex: string): Buffer => Buffer.from(hex, 'hex')
 
-/** The row's columns that hold the event's own content: refs (null when none) and body, msgpack as protocol/codec.ts packs them. */
-export function contentOf (event: IndexedEvent): { refs: Uint8Array | null, body: Uint8Array } {
-  return { refs: event.refs.length === 0 ? null : pack(event.refs.map(blob)), body: pack(event.body) }
+/** The row's columns that hold the event's own content: refs (null when none) and body, msgpack as protocol/codec.ts packs them (`body`: those bytes, when the frame has them). */
+export function contentOf (event: IndexedEvent, body?: Uint8Array | null): { refs: Uint8Array | null, body: Uint8Array } {
+  return { refs: event.refs.length === 0 ? null : pack(event.refs.map(blob)), body: body ?? pack(event.body) }
 }
 
 export function eventOf (row: EventRow): IndexedEvent {

@@ -25,6 +25,8 @@ export class ScopeRows {
   private readonly scopesOfEvent: Statement
   private readonly dep: Statement
   private readonly deps: Statement
+  /** `feed scope` pairs this writer knows are in feed_scopes: nearly every event repeats its feed's, and a no-op INSERT still costs a B-tree probe. */
+  private readonly known = new Set<string>()
 
   constructor (db: Db) {
     this.feedScope = db.prepare('INSERT OR IGNORE INTO feed_scopes (feed, scope) VALUES (?, ?)')
@@ -45,6 +47,11 @@ export class ScopeRows {
     this.add(blob(event.id), feed, answerable, own)
   }
 
+  /** After a rolled-back transaction or a clear: what `known` holds may not be in the file. */
+  forget (): void {
+    this.known.clear()
+  }
+
   /**
    * Give the event (and its feed) these scopes; what is new to an answerable
    * event flows on to its answers. A worklist, not recursion: a hostile chain
@@ -53,7 +60,12 @@ export class ScopeRows {
   private add (id: Buffer, feed: number, answerable: boolean, scopes: readonly string[]): void {
     const work = [{ id, feed, answerable, scopes }]
     for (let next = work.pop(); next !== undefined; next = work.pop()) {
-      for (const scope of next.scopes) this.feedScope.run(next.feed, scope)
+      for (const scope of next.scopes) {
+        const pair = `${next.feed} ${scope}`
+        if (this.known.has(pair)) continue
+        this.feedScope.run(next.feed, scope)
+        this.known.add(pair)
+      }
       if (!next.answerable) continue
       const event = next.id
       const added = next.scopes.filter((scope) => this.eventScope.run(event, scope).changes > 0)

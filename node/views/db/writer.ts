@@ -31,12 +31,13 @@ export class ViewsWriter {
   private readonly settleTx: Transaction<(after: string) => string | null>
   /** meta.series_pending as this writer last wrote it (the only writer). */
   private pending: boolean
+  private readonly scopeRows: ScopeRows
 
   constructor (db: Db, registry: FeedRegistry, counts: TypeCounts, series: SeriesStore) {
     const applier = new Applier(db)
     const jobRows = new JobRows(db)
     const testRows = new TestRows(db)
-    const scopeRows = new ScopeRows(db)
+    const scopeRows = this.scopeRows = new ScopeRows(db)
     const seriesRows = new SeriesRows(db, series)
     const version: Statement = db.prepare("SELECT value FROM meta WHERE key = 'version'")
     const reject: Statement = db.prepare('INSERT INTO rejections (feed, seq, idx, code, reason) VALUES (?, ?, ?, ?, ?)')
@@ -46,8 +47,8 @@ export class ViewsWriter {
     this.pending = (db.prepare("SELECT value FROM meta WHERE key = 'series_pending'").pluck().get() as number | undefined ?? 0) !== 0
     this.commitTx = db.transaction((frame: Frame) => {
       const feed = registry.row(frame.feed)
-      const accepted = frame.events.filter((e) => {
-        const n = applier.apply(e, feed)
+      const accepted = frame.events.filter((e, i) => {
+        const n = applier.apply(e, feed, frame.bodies?.[i])
         if (n !== 0) {
           jobRows.apply(e, n)
           testRows.apply(e, n)
@@ -84,12 +85,18 @@ export class ViewsWriter {
 
   /** Commit a frame (BEGIN IMMEDIATE); returns its events that were new to the views. */
   commit (frame: Frame): IndexedEvent[] {
-    return this.commitTx.immediate(frame)
+    try {
+      return this.commitTx.immediate(frame)
+    } catch (err) {
+      this.scopeRows.forget()
+      throw err
+    }
   }
 
   /** Drop every view and checkpoint in one transaction: the indexer applies every frame again, then settles. */
   clear (): void {
     this.clearTx.immediate()
+    this.scopeRows.forget()
     this.pending = true
   }
 
