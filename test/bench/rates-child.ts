@@ -22,7 +22,7 @@ interface Node {
   reindex: () => Promise<void>
   close: () => Promise<void>
 }
-interface NodeModule { CairnNode: { init: (dir: string, name: string, opts?: object) => Promise<Node> } }
+interface NodeModule { CairnNode: { init: (dir: string, name: string, opts?: object) => Promise<Node>, open: (dir: string) => Promise<Node> } }
 interface SyncModule {
   listen: (node: Node, at: { host: string, port: number }) => Promise<{ address: { port: number } }>
   connect: (node: Node, to: { host: string, port: number }) => Promise<{ destroy: () => void }>
@@ -80,7 +80,7 @@ if (mode === 'serve') {
   await node.close()
   console.log(JSON.stringify({ sync, reindex }))
 } else if (mode === 'reindex') {
-  const node = await CairnNode.init(home, 'b')
+  const node = await CairnNode.open(home)
   await node.warmCrypto()
   await node.indexer.run()
   const events = count(node)

@@ -3,15 +3,16 @@
 // same run. Each node is a process (rates-child.ts): a peer serving
 // CAIRN_BENCH_EVENTS (default 100,000) ~1 KB notes, and a new node syncing
 // them from it over loopback TCP, then reindexing. Given CAIRN_BENCH_OLD
-// (another build's dist/, e.g. an earlier release in a git worktree), both
-// builds run, taking turns, CAIRN_BENCH_RUNS rounds (default 3; the order
-// flips each round), each with its own peer of its own build. Given
-// CAIRN_BENCH_VIEWS_HOME (a home, e.g. one views-fill.ts made), each build
-// also reindexes a copy of it per round.
-// Printed per build, medians: CPU µs per event of the indexing node (all its
-// threads, and its main thread, where the views are written) and of the peer, events/s, and the rate as % of raw verify on
-// the machine's threads at once (measured each round). Under load read the
-// CPU columns. Prints figures; asserts nothing.
+// (another build's dist/, e.g. an earlier release in a git worktree, or
+// NAME=DIST,NAME=DIST for several), every build runs, taking turns,
+// CAIRN_BENCH_RUNS rounds (default 3; the order flips each round), each
+// with its own peer of its own build. Given CAIRN_BENCH_VIEWS_HOME (a home,
+// e.g. one views-fill.ts made), each build also reindexes a copy of it per
+// round. Printed per build, medians: CPU µs per event of the indexing node
+// (all its threads, and its main thread, where the views are written) and
+// of the peer, events/s, and the rate as % of raw verify on the machine's
+// threads at once (measured each round). Under load read the CPU columns.
+// Prints figures; asserts nothing.
 // Run: CAIRN_BENCH_OLD=/work/wt/old/dist nice -n 5 node dist/test/bench/run.js rates
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -61,7 +62,9 @@ const perS = (n: number, ms: number): string => Math.round(n / (ms / 1000)).toLo
 
 export async function run (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-rates-'))
-  const builds = [['this', HERE], ...process.env.CAIRN_BENCH_OLD === undefined ? [] : [['old', process.env.CAIRN_BENCH_OLD]]] as Array<[string, string]>
+  // CAIRN_BENCH_OLD: a dist/ (named old), or NAME=DIST,NAME=DIST for several.
+  const others = (process.env.CAIRN_BENCH_OLD ?? '').split(',').filter((x) => x !== '').map((x) => x.includes('=') ? x.split('=', 2) : ['old', x])
+  const builds = [['this', HERE], ...others] as Array<[string, string]>
   const viewsHome = process.env.CAIRN_BENCH_VIEWS_HOME
   const peers: ChildProcess[] = []
   try {
