@@ -209,10 +209,10 @@ test('a rebuild killed before its series rows settled settles them in the next w
   const before = rowsAnswers(views)
   views.clear()
   for (const e of all) applyEvent(views, e)
-  t.is(views.series.changedSince(0).count, 0, 'the frames of a rebuild write no series row')
+  t.is(views.series.count({}), 0, 'the frames of a rebuild write no series row')
   // The process dies here; the next one opens the same file.
   const again = new Views(AUTHORS[0] as string, db, true)
   again.settle()
-  t.ok(again.series.changedSince(0).count > 0, 'settled by the next writer')
+  t.ok(again.series.count({}) > 0, 'settled by the next writer')
   t.alike(rowsAnswers(again), before)
 })
