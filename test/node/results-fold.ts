@@ -105,10 +105,13 @@ interface Tree { key: string, project: string, profile: string, tags: string[], 
 function trees (views: Views): Tree[] {
   const trusted = new Set(trustedRunners(views))
   const byKey = new Map<string, Tree>()
+  const runs = new Map<string, ResultEvent>() // one object per run: trackMetrics tells a run from its repeats by identity
   for (const e of allResults(views)) {
     const request = requestOf(views, e)
     if (!trusted.has(e.author) || request === null || request.body.revision !== undefined) continue
-    const source = resolveResult(views, e)
+    const resolved = resolveResult(views, e)
+    const source = resolved === null ? null : runs.get(resolved.id) ?? resolved
+    if (source !== null) runs.set(source.id, source)
     if (source === null || (source.body.verdict !== 'pass' && source.body.verdict !== 'fail')) continue
     const b = request.body
     const key = JSON.stringify([b.project, b.profile, b.tags])
