@@ -36,9 +36,3 @@ export function hotSince (home: string, include = false): { since?: number } {
   const before = include ? null : archivedBefore(home)
   return before === null ? {} : { since: before }
 }
-
-/** Keep what is not archived (all of it with `include`). */
-export function withoutArchived<T extends { ts: number }> (home: string, items: T[], include = false): T[] {
-  const before = include ? null : archivedBefore(home)
-  return before === null ? items : items.filter((e) => e.ts >= before)
-}
