@@ -19,9 +19,9 @@ test('a peer sending garbage announcements: each is counted and ignored, nothing
   ours.rawStream.pipe(theirs.rawStream).pipe(ours.rawStream)
   let counted: () => void = () => {}
   const allCounted = new Promise<void>((resolve) => { counted = resolve })
+  let garbageSent = -1
   // the session logs each page it ignores: resolve once it has ignored every one sent
   const session: Session = new Session(node, ours, { log: () => { if (session.garbage === garbageSent) counted() } })
-  let garbageSent = -1
   t.teardown(() => { session.destroy(); theirs.destroy() })
 
   const mux = Protomux.from(theirs)
