@@ -1,6 +1,7 @@
 import type { Database as Db, Statement } from 'better-sqlite3'
 import { foldIdentities, foldTrust } from '../../machines/trust.js'
 import type { Identity } from '../../machines/trust.js'
+import { isHex32 } from '../../protocol/hex.js'
 import type { EventType, Role } from '../../protocol/schemas.js'
 import { FeedRegistry } from './db/registry.js'
 import { blob, EVENT_COLUMNS, eventOf } from './db/rows.js'
@@ -269,41 +270,28 @@ export class Views {
     return (this.q(`SELECT count(*) AS n FROM events WHERE author = ?${typed}`).get(blob(filter.author), ...(filter.type === undefined ? [] : [filter.type])) as { n: number }).n
   }
 
-  /**
-   * The events whose refs name `id`, in log order: a scan of the refs
-   * column in SQLite (a ref is packed as msgpack bin 32: c4 20 and its
-   * bytes), decoding the matches only. No table keeps refs by target.
-   */
+  /** The events whose refs name `id`, in log order: event_refs rows, only the matches decoded. */
   referencing (id: string): IndexedEvent[] {
-    const packed = Buffer.concat([Buffer.from([0xc4, 0x20]), blob(id)])
-    return this.rows(`WHERE e.refs IS NOT NULL AND instr(e.refs, ?) > 0 ORDER BY ${LOG_ORDER}`, packed).filter((e) => e.refs.includes(id))
+    if (!isHex32(id)) return []
+    return this.rows(`JOIN event_refs r ON r.event = e.n WHERE r.target = ? ORDER BY ${LOG_ORDER}`, blob(id))
   }
 
   /**
-   * The events (of a type, if given) whose body holds `text` (a hash, an id
-   * as hex), in log order or by arrival (`ofType`'s order): matched in SQLite
-   * on the packed body, decoding the matches only. The caller checks where
-   * the text stands in the body.
+   * The events (of a type, if given) whose body carries a BlobRef of `hash`,
+   * in log order or by arrival (`ofType`'s order), at most `limit`: blob_refs
+   * rows, only the matches decoded.
    */
-  holding (text: string, filter: { type?: EventType }, order: 'log' | 'arrival'): IndexedEvent[] {
-    const typed = filter.type === undefined ? '' : 'e.type = ? AND '
-    return this.rows(`WHERE ${typed}instr(e.body, ?) > 0 ORDER BY ${order === 'log' ? LOG_ORDER : 'e.n'}`, ...(filter.type === undefined ? [] : [filter.type]), Buffer.from(text))
+  carrying (hash: string, filter: { type?: EventType }, order: 'log' | 'arrival', limit = -1): IndexedEvent[] {
+    if (!isHex32(hash)) return []
+    const typed = filter.type === undefined ? '' : ' AND e.type = ?'
+    return this.rows(`JOIN blob_refs b ON b.event = e.n WHERE b.hash = ?${typed} ORDER BY ${order === 'log' ? LOG_ORDER : 'e.n'} LIMIT ?`, blob(hash), ...(filter.type === undefined ? [] : [filter.type]), limit)
   }
 
-  /**
-   * Each feed's author as the first of its events in log order names it: one
-   * pass over the log-order index reading the feed and author columns, no
-   * event decoded. Feeds without events (blobs cores) are absent.
-   */
+  /** Each feed's author: the identity of its first event, kept in its row. Feeds without events (blobs cores) are absent. */
   firstAuthors (): Map<string, string> {
-    const byRow = new Map<number, Buffer>()
-    for (const r of this.q('SELECT e.feed, e.author FROM events e INDEXED BY events_order ORDER BY e.kts, e.kid, e.n').iterate() as Iterable<{ feed: number, author: Buffer }>) {
-      if (!byRow.has(r.feed)) byRow.set(r.feed, r.author)
-    }
     const out = new Map<string, string>()
-    for (const f of this.q('SELECT n, key FROM feeds').all() as Array<{ n: number, key: Buffer }>) {
-      const author = byRow.get(f.n)
-      if (author !== undefined) out.set(f.key.toString('hex'), author.toString('hex'))
+    for (const f of this.q('SELECT key, author FROM feeds WHERE author IS NOT NULL').all() as Array<{ key: Buffer, author: Buffer }>) {
+      out.set(f.key.toString('hex'), f.author.toString('hex'))
     }
     return out
   }

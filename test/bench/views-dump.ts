@@ -10,7 +10,9 @@ const EVENT = (col: string): string => `(SELECT hex(id) FROM events WHERE n = ${
 const FEED = (col: string): string => `(SELECT hex(key) FROM feeds WHERE n = ${col})`
 
 const TABLES: Record<string, string> = {
-  feeds: 'SELECT hex(key), length, kts, hex(kid) FROM feeds',
+  feeds: 'SELECT hex(key), length, kts, hex(kid), hex(author) FROM feeds',
+  event_refs: `SELECT hex(target), ${EVENT('event')} FROM event_refs`,
+  blob_refs: `SELECT hex(hash), ${EVENT('event')} FROM blob_refs`,
   events: `SELECT hex(id), type, hex(author), ts, ${FEED('feed')}, seq, kts, hex(kid), hex(refs), hex(body) FROM events`,
   type_counts: 'SELECT type, n FROM type_counts',
   rejections: 'SELECT hex(feed), seq, idx, code, reason FROM rejections',

@@ -34,10 +34,10 @@ function versionRow (views: Views, s: SeriesView, r: RevisionView): Record<strin
   }
 }
 
-/** The patches (and cover letters) whose diff or mail is the blob `hash`: the revisions whose body holds it, read from their rows. */
+/** The patches (and cover letters) whose diff or mail is the blob `hash`: the revisions carrying it, found by its blob_refs rows. */
 export function patchesOfBlob (views: Views, hash: string): BlobPatchJson[] {
   const out: BlobPatchJson[] = []
-  for (const e of views.read(() => views.holding(hash, { type: 'series.revision' }, 'arrival'))) {
+  for (const e of views.read(() => views.carrying(hash, { type: 'series.revision' }, 'arrival'))) {
     if (e.type !== 'series.revision') continue
     const b = e.body
     const at = { revision: e.id, series: b.series, project: b.project, version: b.version }

@@ -1,8 +1,8 @@
 import type { Database as Db, Statement } from 'better-sqlite3'
 import { blob } from './rows.js'
 
-/** A feed's row: its number in `events.feed`, checkpoint, and the log-order key of its latest event. */
-export interface FeedRow { n: number, length: number, kts: number | null, kid: Buffer | null }
+/** A feed's row: its number in `events.feed`, checkpoint, the log-order key of its latest event, and its first event's author. */
+export interface FeedRow { n: number, length: number, kts: number | null, kid: Buffer | null, author: Buffer | null }
 
 /** The `feeds` table: each indexed feed by key, with its checkpoint (blocks [0, length) indexed). */
 export class FeedRegistry {
@@ -12,9 +12,9 @@ export class FeedRegistry {
   private readonly lengths: Statement
 
   constructor (db: Db) {
-    this.find = db.prepare('SELECT n, length, kts, kid FROM feeds WHERE key = ?')
+    this.find = db.prepare('SELECT n, length, kts, kid, author FROM feeds WHERE key = ?')
     this.insert = db.prepare('INSERT INTO feeds (key, length) VALUES (?, 0)')
-    this.update = db.prepare('UPDATE feeds SET length = ?, kts = ?, kid = ? WHERE n = ?')
+    this.update = db.prepare('UPDATE feeds SET length = ?, kts = ?, kid = ?, author = ? WHERE n = ?')
     this.lengths = db.prepare('SELECT key, length FROM feeds')
   }
 
@@ -22,11 +22,11 @@ export class FeedRegistry {
   row (key: string): FeedRow {
     const found = this.find.get(blob(key)) as FeedRow | undefined
     if (found !== undefined) return found
-    return { n: Number(this.insert.run(blob(key)).lastInsertRowid), length: 0, kts: null, kid: null }
+    return { n: Number(this.insert.run(blob(key)).lastInsertRowid), length: 0, kts: null, kid: null, author: null }
   }
 
   save (row: FeedRow): void {
-    this.update.run(row.length, row.kts, row.kid, row.n)
+    this.update.run(row.length, row.kts, row.kid, row.author, row.n)
   }
 
   checkpoint (key: string): number {

@@ -3,20 +3,23 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync } from 'node:fs'
 
 /** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
-export const SCHEMA_VERSION = 11
+export const SCHEMA_VERSION = 12
 
 /**
  * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
  * log order), checkpoints, rejections. `kts`/`kid` is the event's log-order
  * key (indexed.ts, inFeedOrder): the greatest (ts, id) of its feed up to it,
  * fixed when it is inserted, so `log --limit N` is an index range read.
+ * feeds.author is the identity of the feed's first event (the first in log
+ * order of its events). event_refs and blob_refs: which events name an
+ * event in their refs, and which carry a BlobRef of a blob (applier.ts).
  * results, job_requests, job_answers and job_claims: job-rows.ts; tests: test-rows.ts; feed_scopes, event_scopes and
  * scope_deps: scope-rows.ts;
  * series and their side rows: series/rows.ts.
  */
 const SCHEMA = `
 CREATE TABLE feeds (n INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, length INTEGER NOT NULL,
-  kts INTEGER, kid BLOB);
+  kts INTEGER, kid BLOB, author BLOB);
 CREATE TABLE events (n INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, type TEXT NOT NULL,
   author BLOB NOT NULL, ts INTEGER NOT NULL, feed INTEGER NOT NULL, seq INTEGER NOT NULL,
   kts INTEGER NOT NULL, kid BLOB NOT NULL, refs BLOB, body BLOB NOT NULL);
@@ -25,6 +28,8 @@ CREATE INDEX events_type ON events (type, n);
 CREATE INDEX events_type_order ON events (type, kts, kid, n);
 CREATE INDEX events_author_order ON events (author, kts, kid, n);
 CREATE INDEX events_results ON events (ts, id) WHERE type = 'result';
+CREATE TABLE event_refs (target BLOB NOT NULL, event INTEGER NOT NULL, PRIMARY KEY (target, event)) WITHOUT ROWID;
+CREATE TABLE blob_refs (hash BLOB NOT NULL, event INTEGER NOT NULL, PRIMARY KEY (hash, event)) WITHOUT ROWID;
 CREATE TABLE type_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE rejections (n INTEGER PRIMARY KEY, feed BLOB NOT NULL, seq INTEGER NOT NULL, idx INTEGER,
   code TEXT NOT NULL, reason TEXT NOT NULL);
