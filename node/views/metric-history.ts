@@ -35,13 +35,13 @@ export interface MetricFound { tested: ReturnType<typeof testedOf>, run: MetricR
 
 export function metricHistory (views: Views, metric: string, filter: HistoryFilter = {}): MetricHistory {
   const found: MetricFound[] = []
-  // Only the runs holding metrics are decoded, each once, and only this metric of each is kept.
+  // Only the runs holding this metric are decoded, each once, and only this metric of each is kept.
   const metrics = new Map<string, Metric | undefined>()
   const metricOf = (source: string): Metric | undefined => {
     if (!metrics.has(source)) metrics.set(source, (views.event(source) as ResultEvent | undefined)?.body.metrics?.find((x) => x.name === metric))
     return metrics.get(source)
   }
-  for (const e of views.read(() => views.resultRows.metricRuns())) {
+  for (const e of views.read(() => views.resultRows.metricRuns(metric))) {
     if (filter.since !== undefined && e.ts < filter.since) continue
     if (filter.runner !== undefined && e.author !== filter.runner) continue
     const m = metricOf(e.source)

@@ -60,16 +60,16 @@ export class ResultRows {
 
   /**
    * The results a metric's history reads, oldest first: runs holding
-   * metrics (a partial index), and the `reused` results standing for one
+   * `metric` (result_metrics), and the `reused` results standing for one
    * of them (resolve's chain, walked back from the run); `source`: the run's id.
    */
-  metricRuns (): Array<{ id: string, ts: number, author: string, job: string | null, build: string, source: string }> {
+  metricRuns (metric: string): Array<{ id: string, ts: number, author: string, job: string | null, build: string, source: string }> {
     const rows = this.q(`WITH RECURSIVE chain (event, source, hops) AS (
-        SELECT event, event, 0 FROM results WHERE metrics > 0 AND verdict != 'reused'
+        SELECT result, result, 0 FROM result_metrics WHERE name = ?
         UNION ALL
         SELECT u.event, c.source, c.hops + 1 FROM chain c JOIN events s ON s.n = c.event JOIN results u ON u.reuses = s.id AND u.verdict = 'reused' WHERE c.hops < ?)
       SELECT e.id, e.ts, e.author, r.job, r.build, se.id AS source FROM chain c CROSS JOIN results r ON r.event = c.event CROSS JOIN events e ON e.n = c.event CROSS JOIN events se ON se.n = c.source
-      ${OLDEST_FIRST}`).all(MAX_REUSE_HOPS - 1) as Array<{ id: Buffer, ts: number, author: Buffer, job: Buffer | null, build: string, source: Buffer }>
+      ${OLDEST_FIRST}`).all(metric, MAX_REUSE_HOPS - 1) as Array<{ id: Buffer, ts: number, author: Buffer, job: Buffer | null, build: string, source: Buffer }>
     return rows.map((r) => ({ id: r.id.toString('hex'), ts: r.ts, author: r.author.toString('hex'), job: r.job?.toString('hex') ?? null, build: r.build, source: r.source.toString('hex') }))
   }
 

@@ -18,6 +18,7 @@ const TABLES: Record<string, string> = {
   rejections: 'SELECT hex(feed), seq, idx, code, reason FROM rejections',
   meta: "SELECT key, value FROM meta WHERE key NOT IN ('version', 'generation')",
   results: `SELECT ${EVENT('event')}, hex(job), build, test_run, verdict, hex(reuses), metrics FROM results`,
+  result_metrics: `SELECT name, ${EVENT('result')} FROM result_metrics`,
   tests: `SELECT name, ${EVENT('result')}, status, duration, pos FROM tests`,
   job_requests: `SELECT ${EVENT('event')}, hex(revision), inputs, baseline, scope, subject, tree, ts, hex(id) FROM job_requests`,
   job_answers: `SELECT hex(job), ${EVENT('event')} FROM job_answers`,

@@ -19,19 +19,23 @@ function requestKeys (b: RequestBody): [scope: string, subject: string, tree: st
  * Side rows that find results and a job's events without reading every
  * result (each may hold thousands of tests): results by job, build and
  * test-run identity, job requests by revision, a job's claims, progress and
- * results, a runner's own claims. Written with the event's row, in the writer's transaction.
+ * results, a runner's own claims, the runs holding each metric (a metric's
+ * history decodes those runs only; a reused result holds none of its own).
+ * Written with the event's row, in the writer's transaction.
  */
 export class JobRows {
   private readonly result: Statement
   private readonly request: Statement
   private readonly answer: Statement
   private readonly claim: Statement
+  private readonly metric: Statement
 
   constructor (db: Db) {
     this.result = db.prepare('INSERT INTO results (event, job, build, test_run, verdict, reuses, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)')
     this.request = db.prepare('INSERT INTO job_requests (event, revision, inputs, baseline, scope, subject, tree, ts, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
     this.answer = db.prepare('INSERT OR IGNORE INTO job_answers (job, event) VALUES (?, ?)')
     this.claim = db.prepare('INSERT OR IGNORE INTO job_claims (runner, job) VALUES (?, ?)')
+    this.metric = db.prepare('INSERT OR IGNORE INTO result_metrics (name, result) VALUES (?, ?)')
   }
 
   /** `n`: the event's row (events.n). */
@@ -46,6 +50,7 @@ export class JobRows {
       const job = event.body.job === undefined ? null : blob(event.body.job)
       this.result.run(n, job, event.body.build, event.body.testRun, event.body.verdict, event.body.reuses === undefined ? null : blob(event.body.reuses), event.body.metrics?.length ?? 0)
       if (job !== null) this.answer.run(job, n)
+      if (event.body.verdict !== 'reused') for (const m of event.body.metrics ?? []) this.metric.run(m.name, n)
     } else if (event.type === 'job.claim' || event.type === 'job.progress') {
       this.answer.run(blob(event.body.job), n)
       // A runner's own claims (a restarted runner looks for its unfinished work).

@@ -3,7 +3,7 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync } from 'node:fs'
 
 /** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
-export const SCHEMA_VERSION = 12
+export const SCHEMA_VERSION = 13
 
 /**
  * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
@@ -40,7 +40,7 @@ CREATE INDEX results_reuses ON results (reuses);
 CREATE INDEX results_job ON results (job);
 CREATE INDEX results_build ON results (build);
 CREATE INDEX results_test_run ON results (test_run);
-CREATE INDEX results_metrics ON results (event) WHERE metrics > 0 AND verdict != 'reused';
+CREATE TABLE result_metrics (name TEXT NOT NULL, result INTEGER NOT NULL, PRIMARY KEY (name, result)) WITHOUT ROWID;
 CREATE TABLE job_requests (event INTEGER PRIMARY KEY, revision BLOB, inputs TEXT NOT NULL, baseline TEXT,
   scope TEXT NOT NULL, subject TEXT NOT NULL, tree TEXT, ts INTEGER NOT NULL, id BLOB NOT NULL);
 CREATE INDEX job_requests_order ON job_requests (ts, id);

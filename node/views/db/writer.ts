@@ -75,7 +75,7 @@ export class ViewsWriter {
       return ids.length < SETTLE_SERIES ? null : ids[ids.length - 1] as string
     })
     this.clearTx = db.transaction(() => {
-      for (const table of ['events', 'event_refs', 'blob_refs', 'feeds', 'type_counts', 'rejections', 'results', 'tests', 'job_requests', 'job_answers', 'job_claims', 'feed_scopes', 'event_scopes', 'scope_deps', 'series_events', 'series_replaces', 'series_keys', 'reviews', 'decisions', 'merges', 'series', 'series_text']) db.exec(`DELETE FROM ${table}`)
+      for (const table of ['events', 'event_refs', 'blob_refs', 'feeds', 'type_counts', 'rejections', 'results', 'result_metrics', 'tests', 'job_requests', 'job_answers', 'job_claims', 'feed_scopes', 'event_scopes', 'scope_deps', 'series_events', 'series_replaces', 'series_keys', 'reviews', 'decisions', 'merges', 'series', 'series_text']) db.exec(`DELETE FROM ${table}`)
       db.exec("UPDATE meta SET value = 0 WHERE key = 'duplicates'")
       bump.run(1, 'version')
       bump.run(1, 'generation')
