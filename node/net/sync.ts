@@ -71,10 +71,11 @@ export async function connect (node: CairnNode, to: HostPort, log?: (msg: string
 export async function untilCaughtUp (session: Session, timeoutMs = PEER_TIMEOUT_MS): Promise<boolean> {
   let closed = false
   session.closed.then(() => { closed = true }, () => {})
+  let caughtUp = false
   try {
     let moved = session.moved
     let movedAt = Date.now()
-    while (!closed && !session.caughtUp()) {
+    while (!closed && !(caughtUp = session.caughtUp())) {
       if (session.moved !== moved) { moved = session.moved; movedAt = Date.now() }
       if (Date.now() - movedAt > timeoutMs) {
         throw new CairnError('PEER_TIMEOUT', session.roundsHeard === 0
@@ -86,7 +87,9 @@ export async function untilCaughtUp (session: Session, timeoutMs = PEER_TIMEOUT_
   } finally {
     await session.node.indexer.run()
   }
-  return !closed && session.caughtUp()
+  // Caught up with what the peer served when we got there: a peer that
+  // appends while we index (a daemon answering what we sent) does not undo it.
+  return caughtUp
 }
 
 /** Resolve as the promise does, or reject PEER_TIMEOUT with the message after ms. */
