@@ -6,7 +6,9 @@
 // in both. Each command runs as its own process on each home, taking turns;
 // printed: wall time and max RSS, median of CAIRN_BENCH_RUNS runs (default
 // 5), and big / small (the issue's bound: 1.3x). Then `cairn reindex` of the
-// big home, events/s. Prints figures; asserts nothing.
+// big home, events/s. Prints figures; asserts nothing. CAIRN_BENCH_KEEP=1
+// keeps both homes (their folder is printed) for other benches, e.g.
+// route-cost.ts.
 // Run: npm run bench -- views   (or node --import tsx test/bench/views.bench.ts)
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -89,7 +91,8 @@ export async function run (): Promise<void> {
     const reindex = once(join(dir, 'big'), ['reindex'])
     console.log(`  cairn reindex of the big home: ${(reindex.wall / 1000).toFixed(1)} s, ${Math.round(big.events / (reindex.wall / 1000)).toLocaleString('en-US')} events/s, CPU ${(reindex.cpu / 1000).toFixed(1)} s, max RSS ${reindex.rss.toFixed(0)} MB`)
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    if (process.env.CAIRN_BENCH_KEEP === '1') console.log(`homes kept in ${dir}`)
+    else rmSync(dir, { recursive: true, force: true })
   }
 }
 
