@@ -45,13 +45,15 @@ export async function withNodeToRead<T> (ctx: Context, fn: (node: CairnNode) => 
 }
 
 /**
- * For commands that write more than an event (run jobs in this process):
- * on the home, or, while `cairn start` holds it, in the daemon (POST
- * /api/commands/NAME), which parses `values` again as options: paths in
- * them must be absolute. A status other than 0 becomes the exit code.
+ * For commands that write more than an event (run jobs in this process,
+ * change what the node follows): on the home, or, while `cairn start` holds
+ * it, in the daemon (POST /api/commands/NAME), which parses `values` (and
+ * `positionals`, after `--`) again: paths in them must be absolute. A
+ * status other than 0 becomes the exit code.
  */
-export async function inProcessOrDaemon (ctx: Context, name: string, values: Record<string, unknown>, local: (node: CairnNode) => Promise<number>): Promise<void> {
-  const argv = Object.entries(values).flatMap(([k, v]) => v === true ? [`--${k}`] : v === undefined || v === false ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => [`--${k}`, String(x)]))
+export async function inProcessOrDaemon (ctx: Context, name: string, values: Record<string, unknown>, local: (node: CairnNode) => Promise<number>, positionals: readonly string[] = []): Promise<void> {
+  const options = Object.entries(values).flatMap(([k, v]) => v === true ? [`--${k}`] : v === undefined || v === false ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => [`--${k}`, String(x)]))
+  const argv = positionals.length === 0 ? options : [...options, '--', ...positionals]
   const inDaemon = async (api: DaemonApi): Promise<number> => await commandThroughDaemon(api, name, argv, ctx.io, ctx.stopped)
   const running = liveDaemon(ctx.home)
   let status: number

@@ -33,9 +33,9 @@ test('cairn start creates a home on first run, serves sync, and stops cleanly on
   const profiles = JSON.parse(cairn(home, 'log', '--json', '--type', 'identity.link').stdout) as Array<{ id: string, body: { name: string, feed: string } }>
   const feedKey = (JSON.parse(cairn(home, 'id', '--json').stdout) as { feed: string }).feed
   t.alike(profiles.map((p) => [p.id, p.body.name, p.body.feed]), [[publish.stdout.trim(), 'Lab One', feedKey]])
-  const follow = cairn(home, 'follow', 'ab'.repeat(32))
-  t.is(follow.status, 3, 'other writes are refused while the daemon runs: exit 3, locked')
-  t.ok(/HOME_LOCKED: another cairn process \(pid \d+\) is using this home; stop it first or use its HTTP API/.test(follow.stderr), follow.stderr.trim())
+  const reindex = cairn(home, 'reindex')
+  t.is(reindex.status, 3, 'other writes are refused while the daemon runs: exit 3, locked')
+  t.ok(/HOME_LOCKED: another cairn process \(pid \d+\) is using this home; stop it first or use its HTTP API/.test(reindex.stderr), reindex.stderr.trim())
   t.ok(existsSync(join(home, 'daemon.json')), 'the daemon says where its API is')
   await killed(daemon.child, 'SIGTERM')
   t.is(existsSync(join(home, 'daemon.json')), false, 'and takes it back when it stops')

@@ -1,23 +1,29 @@
 import { describeInterest, scopesOf } from '../../net/scopes.js'
+import type { CairnNode } from '../../node.js'
+import type { Io } from '../spec.js'
 import type { Args, Command } from '../command.js'
-import { usageError, withNode } from '../command.js'
+import { inProcessOrDaemon, usageError } from '../command.js'
 import type { unfollowSpec } from '../specs/node.js'
 
 export const unfollow: Command = {
   async run (ctx, { values, positionals }: Args<typeof unfollowSpec>) {
-    const key = positionals[0]?.toLowerCase()
     const scopes = scopesOf(values)
-    if ([key !== undefined, values.announced === true, scopes.length > 0].filter(Boolean).length !== 1) throw usageError('give a FEEDKEY, --announced, or --project/--list NAME or --path GLOB')
+    if ([positionals[0] !== undefined, values.announced === true, scopes.length > 0].filter(Boolean).length !== 1) throw usageError('give a FEEDKEY, --announced, or --project/--list NAME or --path GLOB')
     if (values.from !== undefined && values.announced !== true) throw usageError('--from goes with --announced')
-    await withNode(ctx, async (node) => {
-      if (key !== undefined) {
-        ctx.io.out(await node.unfollow(key) ? `unfollowed ${key}` : `was not following ${key}; announcements of it are refused from now on`)
-      } else if (scopes.length > 0) {
-        ctx.io.out(describeInterest(node.setInterest((interest) => interest.filter((s) => !scopes.includes(s)))))
-      } else {
-        const dropped = await node.forgetAnnounced(values.from)
-        ctx.io.out(`forgot ${dropped.length} announced feed${dropped.length === 1 ? '' : 's'}${values.from === undefined ? '' : ` from ${values.from}`}`)
-      }
-    })
+    await inProcessOrDaemon(ctx, 'unfollow', values, async (node) => await unfollowOn(node, values, positionals, ctx.io), positionals)
   }
+}
+
+export async function unfollowOn (node: CairnNode, values: Args<typeof unfollowSpec>['values'], positionals: readonly string[], io: Io): Promise<number> {
+  const key = positionals[0]?.toLowerCase()
+  const scopes = scopesOf(values)
+  if (key !== undefined) {
+    io.out(await node.unfollow(key) ? `unfollowed ${key}` : `was not following ${key}; announcements of it are refused from now on`)
+  } else if (scopes.length > 0) {
+    io.out(describeInterest(node.setInterest((interest) => interest.filter((s) => !scopes.includes(s)))))
+  } else {
+    const dropped = await node.forgetAnnounced(values.from)
+    io.out(`forgot ${dropped.length} announced feed${dropped.length === 1 ? '' : 's'}${values.from === undefined ? '' : ` from ${values.from}`}`)
+  }
+  return 0
 }
