@@ -4,16 +4,13 @@
  * handed to startDaemon (node/daemon/components.ts).
  */
 import { readFileSync } from 'node:fs'
-import { dirname, isAbsolute, resolve } from 'node:path'
 import type { BridgeState } from '../../bridges/email/ingest/bridge-state.js'
 import { ingest } from '../../bridges/email/ingest/ingest.js'
 import { publicInboxSource } from '../../bridges/email/ingest/public-inbox.js'
 import type { MailSource } from '../../bridges/email/ingest/sources.js'
 import { appendToMbox, sendSmtp, writeToMaildir } from '../../bridges/email/verdict/send.js'
 import { verdictMail } from '../../bridges/email/verdict/verdict.js'
-import { parseCiConfig } from '../../machines/ci-config.js'
 import type { CiConfig } from '../../machines/ci-config.js'
-import { CairnError } from '../../protocol/errors.js'
 import { jobRequestBody, pinRemoteBase } from '../../runners/submit.js'
 import type { CiActions } from '../daemon/ci.js'
 import type { SchedulePlan } from '../daemon/components.js'
@@ -23,29 +20,6 @@ import type { WatchActions } from '../daemon/watch.js'
 import type { CairnNode } from '../node.js'
 import { summaryLines } from './commands/ingest.js'
 import type { MailQueue } from './ingest-local.js'
-
-/** Read and check `--ci FILE`; its relative paths (repo, recipe, outbox) are taken from the file's folder. */
-export function loadCiConfig (file: string): CiConfig {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (err) {
-    throw new CairnError('NOT_FOUND', `--ci ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
-  }
-  const config = parseCiConfig(text, file)
-  const at = (p: string): string => isAbsolute(p) ? p : resolve(dirname(file), p)
-  const isUrl = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^[^/]+:/.test(config.repo)
-  const { target } = config.verdict
-  return {
-    ...config,
-    repo: isUrl ? config.repo : at(config.repo),
-    recipe: config.recipe === null ? null : at(config.recipe),
-    verdict: {
-      ...config.verdict,
-      target: target.kind === 'maildir' ? { kind: 'maildir', dir: at(target.dir) } : target.kind === 'mbox' ? { kind: 'mbox', file: at(target.file) } : target
-    }
-  }
-}
 
 /** Jobs through `job submit`'s checks, verdicts through `mail verdict`'s composition, sent where the configuration says. */
 export function ciActions (node: CairnNode, config: CiConfig): CiActions {

@@ -120,13 +120,38 @@ function verdictStep (input: CiPlanInput, revision: RevisionView, jobs: Readonly
   const lacking = seriesJobs.filter((j) => baselineJobs(views, j.body).length === 0 && !input.submitted.has(ciBaselineKey(revision.id, j.body.profile)))
   if (lacking.length > 0) return { kind: 'submit-baselines', revision, jobs: lacking }
   if (results.size < config.required.length) return null
+  const metrics = gateFindings(views, gate, seriesJobs, results)
+  return typeof metrics === 'string' ? null : { kind: 'send-verdict', revision, metrics }
+}
+
+/**
+ * What the metric gate finds in the revision's required runs against their
+ * baselines' (the CI's verdict fails on any), for `cairn mail verdict --ci`
+ * as for the loop; what is missing (a run, a baseline's run) when it cannot
+ * judge yet.
+ */
+export function metricFindings (views: Views, config: CiConfig, revision: RevisionView): MetricFinding[] | string {
+  if (config.metrics === null) return []
+  const jobs = ownJobs(views, revision)
+  const results = new Map<string, ResultEvent>()
+  for (const p of config.required) {
+    const r = requiredResult(views, jobs.get(p) ?? [])
+    if (r === null) return `no result of ${p} from a trusted runner for this node's job`
+    results.set(p, r)
+  }
+  const seriesJobs = config.required.map((p) => jobRequest(views, jobs.get(p)?.[0] ?? '')).filter((j): j is JobRequest => j !== null)
+  return gateFindings(views, config.metrics, seriesJobs, results)
+}
+
+/** The gated regressions of each series job's run against its baseline's; what is missing when a baseline has no run yet. */
+function gateFindings (views: Views, gate: MetricGate, seriesJobs: readonly JobRequest[], results: ReadonlyMap<string, ResultEvent>): MetricFinding[] | string {
   const metrics: MetricFinding[] = []
   for (const job of seriesJobs) {
     const baseline = requiredResult(views, baselineJobs(views, job.body).map((j) => j.id))
-    if (baseline === null) return null
+    if (baseline === null) return `no result of ${job.body.profile}'s baseline (the series' base as it is) from a trusted runner`
     metrics.push(...findings(views, gate, job.body.profile, baseline, results.get(job.body.profile) as ResultEvent))
   }
-  return { kind: 'send-verdict', revision, metrics }
+  return metrics
 }
 
 /** The gated regressions of a run against its baseline; none when either did not run its tests (an error, a patch that did not apply). */

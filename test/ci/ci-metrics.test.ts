@@ -40,6 +40,16 @@ verdict:
   t.ok(/^ {8}throughput: 1000 -> 800 ops\/s, -200 \(-20\.0%\), higher is better$/m.test(second ?? ''), second ?? '')
   t.is(daemon.count(/^ci .*: baseline job default submitted/), 1, 'v2 shares v1\'s baseline (same base, recipe, profile, tags)')
 
+  // By hand, beside the daemon: `mail verdict --ci` judges as the loop did; without it the gate is not applied.
+  const [series] = JSON.parse(cairn(ciHome, 'series', 'list', '--json').stdout) as Array<{ id: string }>
+  const byHand = cairn(ciHome, 'mail', 'verdict', series?.id ?? '', '--version', '2', '--ci', config)
+  t.is(byHand.status, 0, byHand.stderr)
+  t.ok(/^cairn CI FAILED for v2/m.test(byHand.stdout) && /^ {8}throughput: 1000 -> 800 ops\/s/m.test(byHand.stdout), `mail verdict --ci: the gate fails v2 as the daemon did: ${byHand.stdout}`)
+  t.ok(/^cairn CI passed for v2/m.test(cairn(ciHome, 'mail', 'verdict', series?.id ?? '', '--version', '2').stdout), 'without --ci no gate: its tests pass')
+  const missing = cairn(ciHome, 'mail', 'verdict', series?.id ?? '', '--ci', join(dir, 'nowhere.yaml'))
+  t.is(missing.status, 4)
+  t.ok(missing.stderr.startsWith(`cairn: NOT_FOUND: --ci ${join(dir, 'nowhere.yaml')}: cannot read it`), missing.stderr)
+
   daemon.child.kill('SIGTERM')
   runner.child.kill('SIGTERM')
   t.is(await daemon.exited, 0)

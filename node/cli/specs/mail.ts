@@ -39,7 +39,8 @@ export const mailSpec = {
       { name: 'to-mbox', type: 'string', value: 'FILE', description: 'append the mail to this mbox' },
       { name: 'smtp', type: 'string', value: 'HOST:PORT', description: 'send it through this SMTP server', example: '--smtp localhost:25' },
       { name: 'from', type: 'string', value: 'ADDR', description: 'the From address' },
-      { name: 'to', type: 'string', value: 'ADDR', multiple: true, description: "a recipient (default: the series' author and Cc)" }
+      { name: 'to', type: 'string', value: 'ADDR', multiple: true, description: "a recipient (default: the series' author and Cc)" },
+      { name: 'ci', type: 'string', value: 'FILE', description: "judge as `cairn start --ci FILE` does: its metric gate fails the verdict on a gated metric regression against the series' baseline", example: '--ci ci.yaml' }
     ]
   }]
 } as const satisfies CommandSpec
