@@ -17,13 +17,24 @@ function projectTopic (node: CairnNode, name: string): Uint8Array {
  * schedule takes over after the last of these.
  */
 const EARLY_REFRESH_S = [1, 3, 7, 15, 31]
+/**
+ * After those, a node with no peer looks up again this often: a lookup that
+ * failed (a busy host, few DHT nodes answering: "Too few nodes responded")
+ * or found no one would otherwise wait for hyperswarm's 10 minutes.
+ */
+const LONELY_REFRESH_S = 30
 
-/** Refresh the topic on EARLY_REFRESH_S; returns what stops the timers. Timers are unref'd: they never hold the process open. */
-function refreshEarly (discovery: PeerDiscovery, log: (msg: string) => void): () => void {
-  const timers = EARLY_REFRESH_S.map((s) => setTimeout(() => {
-    discovery.refresh().catch((err: Error) => log(`swarm: topic refresh failed: ${err.message}`))
-  }, s * 1000).unref())
-  return () => { for (const timer of timers) clearTimeout(timer) }
+/** Refresh the topic on EARLY_REFRESH_S, then while `lonely`; returns what stops the timers. Timers are unref'd: they never hold the process open. */
+function refreshEarly (discovery: PeerDiscovery, lonely: () => boolean, log: (msg: string) => void): () => void {
+  const refresh = (): void => { discovery.refresh().catch((err: Error) => log(`swarm: topic refresh failed: ${err.message}`)) }
+  const timers = EARLY_REFRESH_S.map((s) => setTimeout(refresh, s * 1000).unref())
+  const last = EARLY_REFRESH_S[EARLY_REFRESH_S.length - 1] ?? 0
+  let interval: NodeJS.Timeout | null = null
+  timers.push(setTimeout(() => { interval = setInterval(() => { if (lonely()) refresh() }, LONELY_REFRESH_S * 1000).unref() }, last * 1000).unref())
+  return () => {
+    for (const timer of timers) clearTimeout(timer)
+    if (interval !== null) clearInterval(interval)
+  }
 }
 
 interface SwarmHandle {
@@ -51,7 +62,7 @@ export async function joinSwarm (node: CairnNode, opts: { bootstrap: HostPort[],
     session.closed.then(() => sessions.delete(session), () => {})
   })
   const discovery = swarm.join(projectTopic(node, opts.topic), { server: true, client: true })
-  const stopRefreshing = refreshEarly(discovery, opts.log ?? (() => {}))
+  const stopRefreshing = refreshEarly(discovery, () => sessions.size === 0, opts.log ?? (() => {}))
   await discovery.flushed()
   return {
     swarm,
