@@ -72,14 +72,13 @@ export function ciStart (views: Views): IndexedEvent | null {
 export function planCi (input: CiPlanInput): CiIntent[] {
   const { views } = input
   const trusted = (author: string): boolean => author === views.root || views.trust.get(author)?.has('bridge') === true
-  const recorded = verdictRecords(views)
   const out: CiIntent[] = []
   const revisions = seriesSince(views, input.since).flatMap((s) => s.revisions.map((r) => ({ series: s, revision: r })))
   revisions.sort((a, b) => byTsThenId(a.revision, b.revision))
   for (const { series, revision } of revisions) {
     if (!trusted(revision.author) || firstSeen(views, revision) < input.since) continue
     if (presentPatches(revision.body) < revision.body.total) continue // the rest of the series is still on its way
-    const record = revision.eventIds.map((id) => recorded.get(id)).find((r) => r !== undefined)
+    const record = revision.eventIds.map((id) => verdictRecord(views, id)).find((r) => r !== undefined)
     if (record !== undefined) {
       if (!input.handled.has(revision.id) && !hasOutcome(views, record)) out.push({ kind: 'verdict-unknown', revision, record })
       continue
@@ -175,19 +174,21 @@ function seriesSince (views: Views, since: number): SeriesView[] {
   })
 }
 
+/** This node's notes with the subject, oldest first: its own feed's notes (by author and type), not every note. */
 function ownNotes (views: Views, subject: string): IndexedEvent[] {
-  return (views.ofType('note')).filter((e) => e.type === 'note' && e.author === views.root && e.body.subject === subject).sort(byTsThenId)
+  return views.query({ type: 'note', author: views.root }).filter((e) => e.type === 'note' && e.body.subject === subject)
 }
 
-/** Revision EventId -> this node's verdict record naming it. */
-function verdictRecords (views: Views): Map<string, IndexedEvent> {
-  const out = new Map<string, IndexedEvent>()
-  for (const e of ownNotes(views, CI_NOTES.verdict)) for (const ref of e.refs) if (!out.has(ref)) out.set(ref, e)
-  return out
+const isOwnNote = (views: Views, e: IndexedEvent, subjects: readonly string[]): boolean =>
+  e.type === 'note' && e.author === views.root && subjects.includes(e.body.subject ?? '')
+
+/** This node's first verdict record naming the revision EventId: the events referring to it (event_refs), not every note. */
+function verdictRecord (views: Views, revision: string): IndexedEvent | undefined {
+  return views.referencing(revision).find((e) => isOwnNote(views, e, [CI_NOTES.verdict]))
 }
 
 function hasOutcome (views: Views, record: IndexedEvent): boolean {
-  return [CI_NOTES.sent, CI_NOTES.failed].some((subject) => ownNotes(views, subject).some((e) => e.refs.includes(record.id)))
+  return views.referencing(record.id).some((e) => isOwnNote(views, e, [CI_NOTES.sent, CI_NOTES.failed]))
 }
 
 /** When the revision first arrived: the oldest of its events (a republication is not a new revision). */

@@ -61,6 +61,12 @@ test('ci plan: jobs for a new matching revision, then its verdict once the requi
   await node.post('note', { subject: CI_NOTES.sent, text: 'sent' }, [rev, record.id])
   await node.indexer.run()
   t.alike(plan(), [], 'sent: nothing more')
+  // A pass reads the records of the revisions it looks at (event_refs), not every note of the history.
+  for (let i = 0; i < 100; i++) await node.post('note', { subject: CI_NOTES.verdict, text: `another revision's verdict ${i}` }, [])
+  await node.indexer.run()
+  const before = node.views.decoded.get('note') ?? 0
+  t.alike(plan(), [], 'still nothing')
+  t.ok((node.views.decoded.get('note') ?? 0) - before <= 3, `${(node.views.decoded.get('note') ?? 0) - before} notes decoded by a pass, of ${node.views.countOf({ type: 'note' })}: those naming the revision or its record (the record, its outcome)`)
 })
 
 test('ci plan: what it leaves alone', async (t) => {
