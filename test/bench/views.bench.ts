@@ -7,11 +7,13 @@
 // printed: wall time and max RSS, median of CAIRN_BENCH_RUNS runs (default
 // 5), and big / small (the issue's bound: 1.3x). Then `cairn reindex` of the
 // big home, events/s. Prints figures; asserts nothing. CAIRN_BENCH_KEEP=1
-// keeps both homes (their folder is printed) for other benches, e.g.
-// route-cost.ts.
+// keeps both homes and what the commands ask about (homes.json; the folder
+// is printed) for a later run, CAIRN_BENCH_HOMES=FOLDER, which measures
+// them again without making them (a million events take 20 minutes to
+// make), and for other benches, e.g. route-cost.ts.
 // Run: npm run bench -- views   (or node --import tsx test/bench/views.bench.ts)
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -61,12 +63,23 @@ function commands (h: ViewsHome): Array<[string, string[]]> {
 }
 
 export async function run (): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-views-'))
+  const reuse = process.env.CAIRN_BENCH_HOMES
+  const keep = reuse !== undefined || process.env.CAIRN_BENCH_KEEP === '1'
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), 'cairn-bench-views-'))
   try {
     let t0 = performance.now()
-    const small = await makeViewsHome(join(dir, 'small'), { events: 100, corpora: false, bigTests: TESTS, bigRuns: 1 })
-    const big = await makeViewsHome(join(dir, 'big'), { events: EVENTS, corpora: true, bigTests: TESTS, bigRuns: 20 })
-    console.log(`homes made in ${((performance.now() - t0) / 1000).toFixed(0)} s: small ${small.events} events (${small.series} series, ${small.bigResults} results of ${TESTS} tests); ` +
+    let small: ViewsHome
+    let big: ViewsHome
+    if (reuse !== undefined) {
+      ({ small, big } = JSON.parse(readFileSync(join(dir, 'homes.json'), 'utf8')) as { small: ViewsHome, big: ViewsHome })
+      console.log(`homes of ${dir} (homes.json)`)
+    } else {
+      small = await makeViewsHome(join(dir, 'small'), { events: 100, corpora: false, bigTests: TESTS, bigRuns: 1 })
+      big = await makeViewsHome(join(dir, 'big'), { events: EVENTS, corpora: true, bigTests: TESTS, bigRuns: 20 })
+      writeFileSync(join(dir, 'homes.json'), JSON.stringify({ small, big }))
+      console.log(`homes made in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+    }
+    console.log(`small ${small.events} events (${small.series} series, ${small.bigResults} results of ${TESTS} tests); ` +
       `big ${big.events.toLocaleString('en-US')} events (${big.mails.toLocaleString('en-US')} real mails ingested, ${big.series.toLocaleString('en-US')} generated series, ${big.bigResults} results of ${TESTS} tests)`)
     writeFileSync(join(dir, 'policy.yaml'), POLICY)
     for (const home of ['small', 'big']) once(join(dir, home), ['policy', 'set', join(dir, 'policy.yaml')])
@@ -91,7 +104,7 @@ export async function run (): Promise<void> {
     const reindex = once(join(dir, 'big'), ['reindex'])
     console.log(`  cairn reindex of the big home: ${(reindex.wall / 1000).toFixed(1)} s, ${Math.round(big.events / (reindex.wall / 1000)).toLocaleString('en-US')} events/s, CPU ${(reindex.cpu / 1000).toFixed(1)} s, max RSS ${reindex.rss.toFixed(0)} MB`)
   } finally {
-    if (process.env.CAIRN_BENCH_KEEP === '1') console.log(`homes kept in ${dir}`)
+    if (keep) console.log(`homes kept in ${dir}`)
     else rmSync(dir, { recursive: true, force: true })
   }
 }
