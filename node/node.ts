@@ -152,7 +152,7 @@ export class CairnNode {
       const node = new CairnNode(paths, crypto, identity, store, new OwnFeed(events, identity, crypto, pool, recorded), blobs, state, views, unlock, pool, opts.onProgress, opts.announceLimits)
       // Opened together (the store batches the reads); a feed adopted from an announcement opens only once it holds blocks (adoptAnnounced).
       await Promise.all(Object.entries(state.follows).map(async ([key, f]) => await node.openCore(key, f.kind, f.via !== 'followed')))
-      node.rebuilt = await node.checkViews(db.fresh)
+      node.rebuilt = await node.checkViews(db)
       await node.indexer.run()
       if (!readOnly) rmSync(paths.viewLog, { force: true }) // an earlier release's views, rebuilt above
       return node
@@ -355,10 +355,10 @@ export class CairnNode {
   }
 
   /** Before the first pass: rebuild views an earlier release left, or over blocks that are gone (views/check.ts). */
-  private async checkViews (fresh: boolean): Promise<string | null> {
-    const why = staleViews(this.views, fresh, existsSync(this.paths.viewLog), (key) => this.cores.get(key))
+  private async checkViews (db: { fresh: boolean, replaced: number | null }): Promise<string | null> {
+    const why = staleViews(this.views, db, existsSync(this.paths.viewLog), (key) => this.cores.get(key))
     // A fresh file too: its rebuild (a migration, another schema version) settles the series rows once at the end.
-    if (why !== null || fresh) await this.indexer.between(() => this.views.clear())
+    if (why !== null || db.fresh) await this.indexer.between(() => this.views.clear())
     return why
   }
 

@@ -7,6 +7,8 @@ import type { DaemonApi } from '../daemon/record.js'
 import type { CairnNode, OpenOptions } from '../node.js'
 import { CairnNode as Node } from '../node.js'
 import { homePaths } from '../storage/home.js'
+import { viewsVersion } from '../views/db/recorded.js'
+import { SCHEMA_VERSION } from '../views/db/schema.js'
 import { progressPrinter } from './progress.js'
 
 import type { Context } from './spec.js'
@@ -19,13 +21,22 @@ export async function withNode<T> (ctx: Context, fn: (node: CairnNode) => Promis
   return await using(await open(ctx, opts), fn)
 }
 
-/** A home of an earlier release rebuilds its views from the feeds on its first writable open: say so first, with progress. */
+/** A home of another release rebuilds its views from the feeds on its first writable open: say so first, with progress. */
 async function open (ctx: Context, opts: OpenOptions = {}): Promise<CairnNode> {
-  if (opts.readOnly !== true && existsSync(homePaths(ctx.home).viewLog)) {
-    ctx.io.err('rebuilding the views from the feeds: this home was made by an earlier release (views.log becomes views.sqlite)')
+  const why = opts.readOnly === true ? null : rebuildReason(ctx.home)
+  if (why !== null) {
+    ctx.io.err(`rebuilding the views from the feeds: ${why}`)
     opts = { ...opts, onProgress: opts.onProgress ?? progressPrinter(ctx.io, 'rebuilding the views') }
   }
   return await Node.open(ctx.home, opts)
+}
+
+/** Why opening the home will rebuild its views from the feeds (another release wrote them), or null. */
+export function rebuildReason (home: string): string | null {
+  const paths = homePaths(home)
+  if (existsSync(paths.viewLog)) return 'this home was made by an earlier release (views.log becomes views.sqlite)'
+  const version = viewsVersion(paths.views)
+  return version === null || version === SCHEMA_VERSION ? null : `this home's views.sqlite is of schema ${version}, this release's of ${SCHEMA_VERSION}`
 }
 
 /**

@@ -1,14 +1,19 @@
 import type Hypercore from 'hypercore'
+import { SCHEMA_VERSION } from './db/schema.js'
 import type { Views } from './views.js'
 
 /**
  * Why the views must be rebuilt from the feeds on open, or null: a new file
- * beside an earlier release's views.log (said, it is rebuilt anyway), or a
+ * beside an earlier release's views.log, or in place of a views.sqlite of
+ * another schema version `replaced` (said, it is rebuilt anyway), or a
  * feed now shorter than its checkpoint (cleared, or truncated by a damaged
  * store): views over blocks that are gone.
  */
-export function staleViews (views: Views, fresh: boolean, hadViewLog: boolean, coreFor: (key: string) => Hypercore | undefined): string | null {
-  if (fresh) return hadViewLog ? 'the views of an earlier release (views.log) are rebuilt from the feeds into views.sqlite' : null
+export function staleViews (views: Views, fresh: { fresh: boolean, replaced: number | null }, hadViewLog: boolean, coreFor: (key: string) => Hypercore | undefined): string | null {
+  if (fresh.fresh) {
+    if (hadViewLog) return 'the views of an earlier release (views.log) are rebuilt from the feeds into views.sqlite'
+    return fresh.replaced === null ? null : `the views of another release (views.sqlite of schema ${fresh.replaced}, this release's is ${SCHEMA_VERSION}) are rebuilt from the feeds`
+  }
   if (!views.indexes) return null
   for (const [key, length] of views.checkpoints()) {
     const core = coreFor(key)

@@ -2,12 +2,15 @@ import test from 'brittle'
 import type { TestInstance } from 'brittle'
 import Database from 'better-sqlite3'
 import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { rebuildReason } from '../../node/cli/command.js'
 import { CairnNode } from '../../node/node.js'
+import { SCHEMA_VERSION } from '../../node/views/db/schema.js'
 import { homePaths } from '../../node/storage/home.js'
 import { encodeBlock } from '../../protocol/block.js'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
 import { signEvent } from '../../protocol/event.js'
 import { isCairnError } from '../../protocol/errors.js'
+import { cairn } from '../helpers/cli.js'
 import { createNode, syncOnce } from '../helpers/nodes.js'
 
 /** Everything the views answer, in a comparable form. */
@@ -127,12 +130,22 @@ test('views.sqlite is 0600, holds its rows, and reopens to the same views withou
   t.alike(b.log({ limit: 2 }).map((e) => e.id), b.log().slice(-2).map((e) => e.id), 'log --limit reads the newest rows')
 })
 
-test('a views file of another version is remade and the views rebuilt from the feeds', async (t) => {
+test('a views file of another version is remade, the views rebuilt from the feeds, and it says so, with progress on the CLI', async (t) => {
   const { home, before } = await nodeWithAForgedEvent(t)
-  setSchemaVersion(home, 99)
-  const b = await CairnNode.open(home)
-  t.teardown(() => b.close())
+  setSchemaVersion(home, 11)
+  t.is(rebuildReason(home), `this home's views.sqlite is of schema 11, this release's of ${SCHEMA_VERSION}`, 'the CLI says why before it opens')
+  let b = await CairnNode.open(home)
+  t.is(b.rebuilt, `the views of another release (views.sqlite of schema 11, this release's is ${SCHEMA_VERSION}) are rebuilt from the feeds`)
   t.alike(snapshot(b), before)
+  await b.close()
+  t.is(rebuildReason(home), null)
+  b = await CairnNode.open(home)
+  t.is(b.rebuilt, null, 'once')
+  await b.close()
+  setSchemaVersion(home, 11)
+  const r = cairn(home, 'status')
+  t.is(r.status, 0, r.stderr)
+  t.ok(r.stderr.startsWith(`rebuilding the views from the feeds: this home's views.sqlite is of schema 11, this release's of ${SCHEMA_VERSION}`), r.stderr)
 })
 
 test('a home of an earlier release (views.log) is rebuilt from the feeds once, says so, and views.log goes', async (t) => {

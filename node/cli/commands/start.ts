@@ -13,7 +13,8 @@ import { loadCiConfig } from '../ci-file.js'
 import { ciActions, scheduleActions, watchActions } from '../daemon-actions.js'
 import { makeSchedule } from '../schedule-make.js'
 import type { Args, Command } from '../command.js'
-import { usageError } from '../command.js'
+import { rebuildReason, usageError } from '../command.js'
+import { progressPrinter } from '../progress.js'
 import type { startSpec } from '../specs/start.js'
 import { daemonCommands } from '../daemon-commands.js'
 import { daemonIngest, mailQueue } from '../ingest-local.js'
@@ -61,9 +62,11 @@ export const start: Command = {
       ? null
       : { repo: existsSync(jobsRepo) ? resolve(jobsRepo) : jobsRepo, base: 'HEAD', tags: [...new Set(jobsTags)].sort() }
     const fresh = !isInitialised(homePaths(ctx.home))
+    const rebuild = fresh ? null : rebuildReason(ctx.home)
+    if (rebuild !== null) ctx.io.err(`rebuilding the views from the feeds: ${rebuild}`)
     const node = fresh
       ? await CairnNode.init(ctx.home, values.name ?? userInfo().username)
-      : await CairnNode.open(ctx.home)
+      : await CairnNode.open(ctx.home, rebuild === null ? {} : { onProgress: progressPrinter(ctx.io, 'rebuilding the views') })
     const mail = mailQueue(node.paths.dir) // the bridge state's one writer: API ingest and watchers alike
     const watching = watched.length === 0 ? null : watchActions(node, mail)
     try {

@@ -26,3 +26,14 @@ export function readRecordedViews (path: string, feed: string): RecordedViews | 
     db.close()
   }
 }
+
+/** The schema version of HOME/views.sqlite, when there is one: another than SCHEMA_VERSION means its views are rebuilt from the feeds on the next writable open. */
+export function viewsVersion (path: string): number | null {
+  if (!existsSync(path)) return null
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    return db.pragma('user_version', { simple: true }) as number
+  } finally {
+    db.close()
+  }
+}

@@ -80,8 +80,12 @@ CREATE VIRTUAL TABLE series_text USING fts5 (subject, sender, body, content='', 
 INSERT INTO meta VALUES ('duplicates', 0), ('version', 0), ('generation', 0);
 `
 
-/** The views' database as opened: `indexes` when this process writes it (a file it holds, or memory). */
-interface OpenedDb { db: Db, fresh: boolean, indexes: boolean }
+/**
+ * The views' database as opened: `indexes` when this process writes it (a
+ * file it holds, or memory); `replaced`, the schema version of a file of
+ * another release that was remade empty (null when none was).
+ */
+interface OpenedDb { db: Db, fresh: boolean, indexes: boolean, replaced: number | null }
 
 /**
  * Open (and create, writable) HOME/views.sqlite: WAL, so readers beside the
@@ -97,17 +101,18 @@ export function openDb (path: string, readOnly: boolean): OpenedDb {
   if (readOnly) {
     if (existsSync(path)) {
       const db = new Database(path, { readonly: true, fileMustExist: true })
-      if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return { db, fresh: false, indexes: false }
+      if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return { db, fresh: false, indexes: false, replaced: null }
       db.close()
     }
-    return { db: memoryDb(), fresh: true, indexes: true }
+    return { db: memoryDb(), fresh: true, indexes: true, replaced: null }
   }
   const existed = existsSync(path)
   const db = new Database(path)
   chmodSync(path, 0o600) // -wal and -shm take the database file's mode
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
-  if (existed && db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return { db, fresh: false, indexes: true }
+  const version = existed ? db.pragma('user_version', { simple: true }) as number : null
+  if (version === SCHEMA_VERSION) return { db, fresh: false, indexes: true, replaced: null }
   db.transaction(() => {
     for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>) {
       db.exec(`DROP TABLE IF EXISTS "${name}"`)
@@ -115,7 +120,7 @@ export function openDb (path: string, readOnly: boolean): OpenedDb {
     db.exec(SCHEMA)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   })()
-  return { db, fresh: true, indexes: true }
+  return { db, fresh: true, indexes: true, replaced: version }
 }
 
 /** Views in memory, of this schema: a read-only open beside a holder whose file is not (yet) of this release; tests. */
