@@ -1,5 +1,7 @@
 import test from 'brittle'
 import { createSocket } from 'node:dgram'
+import { request } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { killed } from '../helpers/child.js'
@@ -15,20 +17,44 @@ async function freeUdpPort (): Promise<number> {
   return port
 }
 
-/**
- * Resolves once `ok` holds (checked on a short clock: the answer is in
- * another process). No deadline of its own: a lookup that fails on a busy
- * host is tried again (swarm.ts) and the test's timeout bounds the wait.
- */
-async function until (what: string, ok: () => Promise<boolean> | boolean): Promise<string> {
-  while (!(await ok())) await new Promise((resolve) => setTimeout(resolve, 200))
-  return what
-}
-
 async function notes (http: string): Promise<string[]> {
   const res = await fetch(`${http}api/events?type=note&order=oldest`)
   const page = await res.json() as { events: Array<{ body: { text: string } }> }
   return page.events.map((e) => e.body.text)
+}
+
+/**
+ * Resolves once the node at `http` has indexed a note of this text: its
+ * /api/stream of notes is opened first (the node subscribes as it says
+ * hello), then the notes already indexed are read, so none is missed. No
+ * deadline of its own: a lookup that fails on a busy host is tried again
+ * (swarm.ts) and the test's timeout bounds the wait.
+ */
+async function noteIndexed (http: string, text: string): Promise<void> {
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(new URL('api/stream?type=note', http), { headers: { accept: 'text/event-stream' } }, resolve)
+    req.on('error', reject)
+    req.end()
+  })
+  try {
+    res.setEncoding('utf8')
+    let buf = ''
+    let checked: Promise<boolean> | null = null
+    for await (const chunk of res as AsyncIterable<string>) {
+      buf += chunk
+      for (let end = buf.indexOf('\n\n'); end !== -1; end = buf.indexOf('\n\n')) {
+        const block = buf.slice(0, end)
+        buf = buf.slice(end + 2)
+        const data = block.split('\n').find((l) => l.startsWith('data: '))?.slice(6)
+        if (block.includes('event: hello')) checked = notes(http).then((all) => all.includes(text))
+        else if (data !== undefined && (JSON.parse(data) as { body: { text?: string } }).body.text === text) return
+      }
+      if (checked !== null && await checked) return
+    }
+    throw new Error(`the stream of ${http} ended before a note "${text}"`)
+  } finally {
+    res.destroy()
+  }
 }
 
 /**
@@ -85,21 +111,23 @@ test('cairn bootstrap: two nodes find each other through a private bootstrap nod
   }
   const [httpA, httpB] = http
 
-  t.pass(await until('b replicated a\'s note through the swarm', async () => (await notes(httpB ?? '')).includes('before the swarm')))
+  await noteIndexed(httpB ?? '', 'before the swarm')
+  t.pass('b replicated a\'s note through the swarm')
+  const live = noteIndexed(httpB ?? '', 'while running')
   t.is(cairn(a, 'post', 'note', '--body', '{"text":"while running"}').status, 0, 'posted through a\'s daemon')
-  await until('the live note on b', async () => (await notes(httpB ?? '')).includes('while running'))
+  await live
   t.alike(await notes(httpB ?? ''), await notes(httpA ?? ''), 'b holds what a holds')
-
-  await until('three READY=1 notifications', () => notified(record).length === 3)
-  const lines = notified(record)
-  t.ok(lines.every((l) => l.startsWith(`${join(dir, 'notify.sock')} --ready --status=`)), `each process told systemd it is ready: ${lines.join(' | ')}`)
-  t.ok(lines.some((l) => l.endsWith(`--status=bootstrap node on ${at ?? ''}`)), 'the bootstrap node among them')
 
   for (const c of [...nodes, boot]) {
     await killed(c.child, 'SIGTERM')
     t.is(c.child.exitCode, 0, `exit 0 after SIGTERM: ${c.lines.filter((l) => l.startsWith('stderr')).join('\n')}`)
     t.ok(c.lines.includes('stopping'))
   }
+  // Each process says `stopping` only after its systemd-notify has returned: the record is whole now.
+  const lines = notified(record)
+  t.is(lines.length, 3, 'three READY=1 notifications')
+  t.ok(lines.every((l) => l.startsWith(`${join(dir, 'notify.sock')} --ready --status=`)), `each process told systemd it is ready: ${lines.join(' | ')}`)
+  t.ok(lines.some((l) => l.endsWith(`--status=bootstrap node on ${at ?? ''}`)), 'the bootstrap node among them')
 })
 
 test('cairn bootstrap refuses an address the other hosts cannot be told to use', async (t) => {
