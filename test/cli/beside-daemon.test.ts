@@ -4,6 +4,7 @@
 import test from 'brittle'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { daemonApi } from '../../node/daemon/record.js'
 import { killed } from '../helpers/child.js'
 import { cairn, cairnBackground, cairnIn } from '../helpers/cli.js'
 import { DIFF, rawMail } from '../email/ingest-fixture.js'
@@ -82,6 +83,10 @@ test('beside the daemon: follow and unfollow run on its node (a feed, an interes
   const narrowed = cairn(home, 'unfollow', '--project', 'xfs')
   t.is(narrowed.status, 0, narrowed.stderr)
   t.ok(narrowed.stdout.includes('fs/xfs/**') && !narrowed.stdout.includes('project xfs'), narrowed.stdout)
+  // What the daemon runs for its API is checked there too: an empty unfollow is a usage error, not --announced.
+  const api = daemonApi(home)
+  const empty = await fetch(`${api?.url ?? ''}api/commands/unfollow`, { method: 'POST', headers: { authorization: `Bearer ${api?.token ?? ''}`, 'content-type': 'application/json' }, body: JSON.stringify({ argv: [] }) })
+  t.alike(JSON.parse((await empty.text()).trim()), { error: 'USAGE', message: 'give a FEEDKEY, --announced, or --project/--list NAME or --path GLOB' })
   t.is(cairn(home, 'unfollow', key).stdout.trim(), `unfollowed ${key}`)
   await killed(daemon.child, 'SIGTERM')
   t.is(daemon.child.exitCode, 0)

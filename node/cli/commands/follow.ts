@@ -7,15 +7,23 @@ import type { followSpec } from '../specs/node.js'
 
 export const follow: Command = {
   async run (ctx, { values, positionals }: Args<typeof followSpec>) {
-    if (positionals[0] === undefined && scopesOf(values).length === 0) throw usageError('cairn follow needs a FEEDKEY, or --project/--list NAME or --path GLOB to follow by interest')
+    checkFollow(values, positionals) // here too: a usage error before any daemon is asked
     // Beside `cairn start` the daemon follows: its sessions fetch the feed at once.
     await inProcessOrDaemon(ctx, 'follow', values, async (node) => await followOn(node, values, positionals, ctx.io), positionals)
   }
 }
 
-export async function followOn (node: CairnNode, values: Args<typeof followSpec>['values'], positionals: readonly string[], io: Io): Promise<number> {
+/** The follow asked for: a feed key, an interest, or both; a usage error when neither. */
+function checkFollow (values: Args<typeof followSpec>['values'], positionals: readonly string[]): { key: string | undefined, scopes: string[] } {
   const key = positionals[0]?.toLowerCase()
   const scopes = scopesOf(values)
+  if (key === undefined && scopes.length === 0) throw usageError('cairn follow needs a FEEDKEY, or --project/--list NAME or --path GLOB to follow by interest')
+  return { key, scopes }
+}
+
+/** On the node, here or in the daemon (whose argv came over its API: checked again). */
+export async function followOn (node: CairnNode, values: Args<typeof followSpec>['values'], positionals: readonly string[], io: Io): Promise<number> {
+  const { key, scopes } = checkFollow(values, positionals)
   if (key !== undefined) {
     const added = await node.follow(key)
     io.out(added ? `following ${key}` : `already following ${key}`)
