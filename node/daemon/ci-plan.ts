@@ -179,16 +179,18 @@ function ownNotes (views: Views, subject: string): IndexedEvent[] {
   return views.query({ type: 'note', author: views.root }).filter((e) => e.type === 'note' && e.body.subject === subject)
 }
 
-const isOwnNote = (views: Views, e: IndexedEvent, subjects: readonly string[]): boolean =>
-  e.type === 'note' && e.author === views.root && subjects.includes(e.body.subject ?? '')
+/** This node's notes naming `id` with one of the subjects, oldest first: through event_refs, only its own notes decoded. */
+function ownNotesNaming (views: Views, id: string, subjects: readonly string[]): IndexedEvent[] {
+  return views.referencing(id, { type: 'note', author: views.root }).filter((e) => e.type === 'note' && subjects.includes(e.body.subject ?? ''))
+}
 
-/** This node's first verdict record naming the revision EventId: the events referring to it (event_refs), not every note. */
+/** This node's first verdict record naming the revision EventId. */
 function verdictRecord (views: Views, revision: string): IndexedEvent | undefined {
-  return views.referencing(revision).find((e) => isOwnNote(views, e, [CI_NOTES.verdict]))
+  return ownNotesNaming(views, revision, [CI_NOTES.verdict])[0]
 }
 
 function hasOutcome (views: Views, record: IndexedEvent): boolean {
-  return views.referencing(record.id).some((e) => isOwnNote(views, e, [CI_NOTES.sent, CI_NOTES.failed]))
+  return ownNotesNaming(views, record.id, [CI_NOTES.sent, CI_NOTES.failed]).length > 0
 }
 
 /** When the revision first arrived: the oldest of its events (a republication is not a new revision). */

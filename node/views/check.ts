@@ -9,10 +9,10 @@ import type { Views } from './views.js'
  * feed now shorter than its checkpoint (cleared, or truncated by a damaged
  * store): views over blocks that are gone.
  */
-export function staleViews (views: Views, fresh: { fresh: boolean, replaced: number | null }, hadViewLog: boolean, coreFor: (key: string) => Hypercore | undefined): string | null {
-  if (fresh.fresh) {
+export function staleViews (views: Views, opened: { fresh: boolean, replaced: number | null }, hadViewLog: boolean, coreFor: (key: string) => Hypercore | undefined): string | null {
+  if (opened.fresh) {
     if (hadViewLog) return 'the views of an earlier release (views.log) are rebuilt from the feeds into views.sqlite'
-    return fresh.replaced === null ? null : `the views of another release (views.sqlite of schema ${fresh.replaced}, this release's is ${SCHEMA_VERSION}) are rebuilt from the feeds`
+    return opened.replaced === null ? null : `the views of another release (views.sqlite of schema ${opened.replaced}, this release's is ${SCHEMA_VERSION}) are rebuilt from the feeds`
   }
   if (!views.indexes) return null
   for (const [key, length] of views.checkpoints()) {

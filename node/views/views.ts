@@ -270,10 +270,14 @@ export class Views {
     return (this.q(`SELECT count(*) AS n FROM events WHERE author = ?${typed}`).get(blob(filter.author), ...(filter.type === undefined ? [] : [filter.type])) as { n: number }).n
   }
 
-  /** The events whose refs name `id`, in log order: event_refs rows, only the matches decoded. */
-  referencing (id: string): IndexedEvent[] {
+  /** The events (of a type and an author, if given) whose refs name `id`, in log order: event_refs rows, only the matches decoded. */
+  referencing (id: string, filter: { type?: EventType, author?: string } = {}): IndexedEvent[] {
     if (!isHex32(id)) return []
-    return this.rows(`JOIN event_refs r ON r.event = e.n WHERE r.target = ? ORDER BY ${LOG_ORDER}`, blob(id))
+    const where = ['r.target = ?']
+    const params: unknown[] = [blob(id)]
+    if (filter.type !== undefined) { where.push('e.type = ?'); params.push(filter.type) }
+    if (filter.author !== undefined) { where.push('e.author = ?'); params.push(blob(filter.author)) }
+    return this.rows(`JOIN event_refs r ON r.event = e.n WHERE ${where.join(' AND ')} ORDER BY ${LOG_ORDER}`, ...params)
   }
 
   /**

@@ -63,9 +63,12 @@ test('ci plan: jobs for a new matching revision, then its verdict once the requi
   t.alike(plan(), [], 'sent: nothing more')
   // A pass reads the records of the revisions it looks at (event_refs), not every note of the history.
   for (let i = 0; i < 100; i++) await node.post('note', { subject: CI_NOTES.verdict, text: `another revision's verdict ${i}` }, [])
+  for (let i = 0; i < 20; i++) await node.post('review', { target: { revision: rev }, trailers: [], comment: `review ${i}` }, [rev])
   await node.indexer.run()
   const before = node.views.decoded.get('note') ?? 0
+  const reviews = node.views.decoded.get('review') ?? 0
   t.alike(plan(), [], 'still nothing')
+  t.is((node.views.decoded.get('review') ?? 0) - reviews, 0, 'the reviews naming the revision are not decoded to find its record')
   t.ok((node.views.decoded.get('note') ?? 0) - before <= 3, `${(node.views.decoded.get('note') ?? 0) - before} notes decoded by a pass, of ${node.views.countOf({ type: 'note' })}: those naming the revision or its record (the record, its outcome)`)
 })
 
