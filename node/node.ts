@@ -347,10 +347,14 @@ export class CairnNode {
     await this.pool.warm()
   }
 
-  /** Drop the views and index every feed again from block 0. */
-  async reindex (): Promise<void> {
+  /**
+   * Drop the views and index every feed again from block 0. Signatures are
+   * checked again only for events the views did not hold (an EventId covers
+   * payload and signature); `verifyAll` checks every one.
+   */
+  async reindex (opts: { verifyAll?: boolean } = {}): Promise<void> {
     this.assertWritable('reindex')
-    await this.indexer.between(() => this.views.clear())
+    await this.indexer.between(() => this.views.clear(opts.verifyAll !== true))
     await this.indexer.run()
   }
 

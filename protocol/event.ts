@@ -100,23 +100,27 @@ export function signEvent<T extends EventType> (draft: Draft<T>, keyPair: { publ
 
 /** fixstr "body": the payload's last key in encodeDraft's order. */
 const BODY_KEY = Uint8Array.of(0xa4, 0x62, 0x6f, 0x64, 0x79)
+const DRAFT_KEYS = ['v', 'type', 'author', 'ts', 'refs', 'body']
 
 /**
- * Where an opened event's body lies in its payload: the tail after the last
- * key, `body`, when the payload has encodeDraft's key order (else null). An
- * opened payload reads back as its own bytes (readEvent), so that tail is
- * what pack(body) gives: the views store it without packing the body again.
+ * Whether the decoded payload `p` packs back to exactly `payload` (what log
+ * and the API show must be what was signed: msgpack read leniently, e.g. a
+ * repeated key, a number or nil as a key, invalid UTF-8 or `__proto__`,
+ * shows something else). In encodeDraft's key order the head and the body
+ * are packed apart, which costs the same and says where the body starts:
+ * the views store those bytes rather than packing the body again. Returns
+ * that start, null when the order is another, false when it does not read back.
  */
-export function bodyStart (payload: Uint8Array, event: CairnEvent): number | null {
-  const author = fromHex(event.author, 32)
-  const refs = event.refs.map((r) => fromHex(r, 32))
-  if (author === null || refs.includes(null)) return null
-  // The same map without its body: one entry fewer (a fixmap below 16 entries), then the same bytes up to the body's key.
-  const head = pack({ v: EVENT_VERSION, type: event.type, author, ts: event.ts, refs })
+function readsBack (p: Record<string, unknown>, payload: Uint8Array): number | null | false {
+  const keys = Object.keys(p)
+  if (keys.length !== DRAFT_KEYS.length || keys.some((k, i) => k !== DRAFT_KEYS[i])) return sameBytes(pack(p), payload) ? null : false
+  const head = pack({ v: p.v, type: p.type, author: p.author, ts: p.ts, refs: p.refs })
   const start = head.byteLength + BODY_KEY.byteLength
-  if (head[0] !== 0x85 || payload[0] !== 0x86 || payload.byteLength <= start) return null
-  if (Buffer.compare(payload.subarray(1, head.byteLength), head.subarray(1)) !== 0) return null
-  return Buffer.compare(payload.subarray(head.byteLength, start), BODY_KEY) === 0 ? start : null
+  const body = pack(p.body)
+  return head[0] === 0x85 && payload[0] === 0x86 && payload.byteLength === start + body.byteLength &&
+    Buffer.compare(payload.subarray(1, head.byteLength), head.subarray(1)) === 0 &&
+    Buffer.compare(payload.subarray(head.byteLength, start), BODY_KEY) === 0 &&
+    Buffer.compare(payload.subarray(start), body) === 0 && start
 }
 
 function isBytes (x: unknown, length?: number): x is Uint8Array {
@@ -130,28 +134,33 @@ function isBytes (x: unknown, length?: number): x is Uint8Array {
  * INVALID_SIGNATURE, UNKNOWN_TYPE or SCHEMA.
  */
 export function openEvent (signed: unknown, crypto: Crypto): AnyEvent {
-  return readEvent(signed, crypto, true)
+  return readEvent(signed, crypto, true).event
 }
 
 /**
  * openEvent without the signature check, for bytes this node verified
- * before (the view log keeps a digest of the EventIds it accepted) or signed
+ * before (the views hold the EventIds it accepted) or signed
  * itself (the own feed remembers their EventIds). The caller must match the
  * EventIds against those: an EventId covers payload and signature.
  */
 export function reopenEvent (signed: unknown, crypto: Crypto): AnyEvent {
-  return readEvent(signed, crypto, false)
+  return readEvent(signed, crypto, false).event
 }
 
-function readEvent (signed: unknown, crypto: Crypto, verify: boolean): AnyEvent {
+/**
+ * openEvent (`verify`) or reopenEvent, and where the body lies in the
+ * payload: pack(event.body) is payload.subarray(bodyStart) (null when the
+ * payload's keys are not in encodeDraft's order).
+ */
+export function readEvent (signed: unknown, crypto: Crypto, verify: boolean): { event: AnyEvent, bodyStart: number | null } {
   if (typeof signed !== 'object' || signed === null) throw new CairnError('MALFORMED', 'signed event is not a map')
   const { payload, sig } = signed as Partial<Signed>
   if (!isBytes(payload)) throw new CairnError('MALFORMED', 'signed event has no payload bytes')
   if (!isBytes(sig, SIGNATURE_BYTES)) throw new CairnError('MALFORMED', `signature is not ${SIGNATURE_BYTES} bytes`)
   const decoded = unpackExact(payload, 'event payload')
   if (typeof decoded !== 'object' || decoded === null) throw new CairnError('MALFORMED', 'event payload is not a map')
-  // What log and the API show must be what was signed: msgpack read leniently (a repeated key, a number or nil as a key, invalid UTF-8, `__proto__`) shows something else.
-  if (!sameBytes(pack(decoded), payload)) throw new CairnError('MALFORMED', 'event payload does not read back as the bytes signed (a repeated or non-string map key, invalid UTF-8, a __proto__ key, or a non-canonical encoding)')
+  const bodyStart = readsBack(decoded as Record<string, unknown>, payload)
+  if (bodyStart === false) throw new CairnError('MALFORMED', 'event payload does not read back as the bytes signed (a repeated or non-string map key, invalid UTF-8, a __proto__ key, or a non-canonical encoding)')
   const p = decoded as Record<string, unknown>
   if (p.v !== EVENT_VERSION) throw new CairnError('UNKNOWN_VERSION', `event version ${String(p.v)} is not supported (this node reads v${EVENT_VERSION})`)
   if (!isBytes(p.author, PUBLIC_KEY_BYTES)) throw new CairnError('MALFORMED', 'author is not a 32-byte public key')
@@ -163,7 +172,7 @@ function readEvent (signed: unknown, crypto: Crypto, verify: boolean): AnyEvent 
   }
   const refs = (p.refs as Uint8Array[]).map(toHex)
   validateDraft(p.type, p.body, refs)
-  return {
+  const event = {
     id: eventId({ payload, sig }, crypto),
     type: p.type,
     author: toHex(p.author),
@@ -171,6 +180,7 @@ function readEvent (signed: unknown, crypto: Crypto, verify: boolean): AnyEvent 
     refs,
     body: p.body
   } as AnyEvent
+  return { event, bodyStart }
 }
 
 function sameBytes (a: Uint8Array, b: Uint8Array): boolean {

@@ -1,7 +1,7 @@
 import { batchIntoBlocks, decodeBlock } from '../../protocol/block.js'
 import type { Crypto } from '../../protocol/crypto.js'
 import { isCairnError } from '../../protocol/errors.js'
-import { bodyStart, eventId, openEvent, reopenEvent, sealPayload } from '../../protocol/event.js'
+import { eventId, readEvent, sealPayload } from '../../protocol/event.js'
 import type { CairnEvent, Draft, Signed } from '../../protocol/event.js'
 import type { EventType } from '../../protocol/schemas.js'
 import type { IndexedEvent, Rejection } from '../views/views.js'
@@ -9,6 +9,7 @@ import type { IndexedEvent, Rejection } from '../views/views.js'
 /** The two CPU-bound jobs, as pure functions: run inline or in a worker with the same result (and a ping: is the worker loaded?). */
 export type Job =
   | { op: 'open', block: Uint8Array, feed: string, seq: number }
+  | { op: 'reopen', block: Uint8Array, feed: string, seq: number }
   | { op: 'seal', payloads: PackedPayloads, secretKey: Uint8Array }
   | { op: 'ping' }
 
@@ -30,10 +31,9 @@ export interface OpenedBlock {
   bodies: Array<[number, number] | null>
 }
 
-/** Where `event`'s body lies in `block`, whose item `payload` is (a view into the block, as decodeBlock gives). */
-function bodyIn (block: Uint8Array, payload: Uint8Array, event: IndexedEvent): [number, number] | null {
-  const start = bodyStart(payload, event)
-  if (start === null || payload.buffer !== block.buffer) return null
+/** Where the body that starts at `start` of `payload` lies in `block` (payload a view into the block, as decodeBlock gives). */
+function bodyIn (block: Uint8Array, payload: Uint8Array, start: number | null): [number, number] | null {
+  if (start === null || payload.buffer !== block.buffer || process.env.NOBI !== undefined) return null
   const at = payload.byteOffset - block.byteOffset
   return [at + start, at + payload.byteLength]
 }
@@ -57,11 +57,12 @@ export function openBlock (block: Uint8Array, feed: string, seq: number, crypto:
   }
   items.forEach((item, index) => {
     try {
-      const event = openEvent(item, crypto) as IndexedEvent
+      const opened = readEvent(item, crypto, true)
+      const event = opened.event as IndexedEvent
       event.feed = feed
       event.seq = seq
       out.events.push(event)
-      out.bodies.push(bodyIn(block, (item as Signed).payload, event))
+      out.bodies.push(bodyIn(block, (item as Signed).payload, opened.bodyStart))
     } catch (err) {
       if (!isCairnError(err)) throw err // a bug of ours, not bad input: let it surface
       out.rejected.push({ feed, seq, index, code: err.code, reason: err.message })
@@ -83,11 +84,12 @@ export function reopenBlock (block: Uint8Array, feed: string, seq: number, rejec
   if (skip.has(undefined)) return out // the whole block was rejected
   decodeBlock(block).forEach((item, index) => {
     if (skip.has(index)) return
-    const event = reopenEvent(item, crypto) as IndexedEvent
+    const opened = readEvent(item, crypto, false)
+    const event = opened.event as IndexedEvent
     event.feed = feed
     event.seq = seq
     out.events.push(event)
-    out.bodies.push(bodyIn(block, (item as Signed).payload, event))
+    out.bodies.push(bodyIn(block, (item as Signed).payload, opened.bodyStart))
   })
   return out
 }

@@ -26,6 +26,11 @@ export class CryptoPool {
     return this.run({ op: 'open', block, feed, seq }) as Promise<OpenedBlock>
   }
 
+  /** reopenBlock (no signature checked): for a block whose EventIds the caller will match against ones it knows. */
+  reopen (block: Uint8Array, feed: string, seq: number): Promise<Omit<OpenedBlock, 'rejected'>> {
+    return this.run({ op: 'reopen', block, feed, seq }) as Promise<Omit<OpenedBlock, 'rejected'>>
+  }
+
   /** The payloads' buffer is transferred: the caller must not use it afterwards. */
   seal (payloads: PackedPayloads, secretKey: Uint8Array): Promise<SignedBatch> {
     return this.run({ op: 'seal', payloads, secretKey }, [payloads.bytes.buffer as ArrayBuffer]) as Promise<SignedBatch>

@@ -27,14 +27,19 @@ interface SignedHere {
  * reason, and skipped; the feed itself is never touched, so nothing stored is
  * lost. Only the locally contiguous prefix of a feed is indexed, in order.
  * Verification of a multi-block frame is spread over the crypto pool; the
- * events this process itself signed are recognised by their EventIds instead.
+ * events this process itself signed are recognised by their EventIds
+ * instead, and so, during a rebuild, are the events the views held before it.
  */
 export class Indexer {
   private running: Promise<void> | null = null
   private again = false
   private stopped = false
-  /** Events (and rejections) indexed by checking their signatures, and events recognised as signed by this process. */
-  readonly counts = { verified: 0, signedHere: 0 }
+  /**
+   * Events (and rejections) indexed by checking their signatures, events
+   * recognised as signed by this process, and events a rebuild recognised as
+   * held (so checked) before it.
+   */
+  readonly counts = { verified: 0, signedHere: 0, knownBefore: 0 }
 
   constructor (
     private readonly views: Views,
@@ -103,7 +108,7 @@ export class Indexer {
       while (next < end && pending.length < IN_FLIGHT_BLOCKS && !this.stopped) {
         const block = await core.get(next, { wait: false })
         if (block === null) break
-        pending.push(this.openSignedHere(block, feed, next) ?? this.verify(block, feed, next, inline))
+        pending.push(this.openSignedHere(block, feed, next) ?? this.openKnown(block, feed, next, inline) ?? this.verify(block, feed, next, inline))
         next++
       }
       const count = Math.min(BLOCKS_PER_FRAME, pending.length)
@@ -120,6 +125,29 @@ export class Indexer {
     const opened = inline ? openBlock(block, feed, seq, this.crypto) : await this.pool.open(block, feed, seq)
     this.counts.verified += opened.events.length + opened.rejected.length
     return withBodies(opened, block)
+  }
+
+  /**
+   * During a rebuild that kept the EventIds the views held (Views.clear): a
+   * block decoded and checked but for its signatures, taken when every
+   * EventId in it is one of those (an EventId hashes payload and signature,
+   * so these are bytes whose signatures were checked). Anything else, or a
+   * block that does not decode, is verified as usual.
+   */
+  private openKnown (block: Uint8Array, feed: string, seq: number, inline: boolean): Promise<Opened> | null {
+    if (!this.views.rebuildingVerified) return null
+    return (async () => {
+      let opened: Omit<OpenedBlock, 'rejected'>
+      try {
+        opened = inline ? reopenBlock(block, feed, seq, [], this.crypto) : await this.pool.reopen(block, feed, seq)
+      } catch (err) {
+        if (!isCairnError(err)) throw err
+        return await this.verify(block, feed, seq, inline)
+      }
+      if (opened.events.length === 0 || !this.views.knownBefore(opened.events.map((e) => e.id))) return await this.verify(block, feed, seq, inline)
+      this.counts.knownBefore += opened.events.length
+      return withBodies({ ...opened, rejected: [] }, block)
+    })()
   }
 
   /**

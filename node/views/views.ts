@@ -360,10 +360,24 @@ export class Views {
     for (const event of accepted) for (const listener of this.listeners) listener(event)
   }
 
-  /** Drop every view and checkpoint (reindex); the series rows wait for `settle`. */
-  clear (): void {
-    this.writable().clear()
+  /**
+   * Drop every view and checkpoint (reindex); the series rows wait for
+   * `settle`. `keepVerified`: the EventIds held now stay known as verified
+   * until then (knownBefore).
+   */
+  clear (keepVerified = true): void {
+    this.writable().clear(keepVerified)
     this.memos.clear()
+  }
+
+  /** During a rebuild that kept them: whether every one of `ids` was in the views before it, its signature checked then. */
+  knownBefore (ids: readonly string[]): boolean {
+    return this.writer?.knownBefore(ids) ?? false
+  }
+
+  /** Whether a rebuild in progress kept the EventIds verified before it. */
+  get rebuildingVerified (): boolean {
+    return this.writer?.rebuildingVerified ?? false
   }
 
   /** After the frames of a rebuild (the indexer, once it has caught up): build the series rows, each once. */

@@ -4,7 +4,8 @@
 //   serve HOME N       fill HOME with N ~1 KB notes if it is empty, listen
 //                      on loopback, print `listening PORT KEY`, run until killed
 //   sync HOME PORT KEY N  follow KEY, sync from PORT until N events are
-//                      indexed, then reindex; print the timings as JSON
+//                      indexed, then reindex, then reindex checking every
+//                      signature (verifyAll); print the timings as JSON
 //   reindex HOME       open HOME (indexing what it holds), then reindex; JSON
 // CPU is this process's user + system time over all its threads, and apart
 // on its main thread.
@@ -19,7 +20,7 @@ interface Node {
   indexer: { run: () => Promise<void> }
   warmCrypto: () => Promise<void>
   follow: (key: string) => Promise<boolean>
-  reindex: () => Promise<void>
+  reindex: (opts?: { verifyAll?: boolean }) => Promise<void>
   close: () => Promise<void>
 }
 interface NodeModule { CairnNode: { init: (dir: string, name: string, opts?: object) => Promise<Node>, open: (dir: string) => Promise<Node> } }
@@ -77,8 +78,11 @@ if (mode === 'serve') {
   })
   const reindex = await timed(async () => await node.reindex())
   if (count(node) !== events) throw new Error(`reindex gave ${count(node)} of ${events} events`)
+  // An earlier release without the option checks every signature in both.
+  const reindexAll = await timed(async () => await node.reindex({ verifyAll: true }))
+  if (count(node) !== events) throw new Error(`reindex --verify-all gave ${count(node)} of ${events} events`)
   await node.close()
-  console.log(JSON.stringify({ sync, reindex }))
+  console.log(JSON.stringify({ sync, reindex, reindexAll }))
 } else if (mode === 'reindex') {
   const node = await CairnNode.open(home)
   await node.warmCrypto()

@@ -2,7 +2,8 @@
 // in a process of its own as in real use, beside raw verify measured in the
 // same run. Each node is a process (rates-child.ts): a peer serving
 // CAIRN_BENCH_EVENTS (default 100,000) ~1 KB notes, and a new node syncing
-// them from it over loopback TCP, then reindexing. Given CAIRN_BENCH_OLD
+// them from it over loopback TCP, then reindexing (as `cairn reindex`, then
+// with --verify-all, which checks every signature). Given CAIRN_BENCH_OLD
 // (another build's dist/, e.g. an earlier release in a git worktree, or
 // NAME=DIST,NAME=DIST for several), every build runs, taking turns,
 // CAIRN_BENCH_RUNS rounds (default 3; the order flips each round), each
@@ -30,7 +31,7 @@ const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'rates-child.js')
 const HERE = join(dirname(fileURLToPath(import.meta.url)), '..', '..') // this build's dist/
 
 interface Timing { wallMs: number, cpuMs: number, mainMs: number }
-interface Round { sync: Timing, peerCpuMs: number, reindex: Timing, views?: Timing, verify: number }
+interface Round { sync: Timing, peerCpuMs: number, reindex: Timing, reindexAll: Timing, views?: Timing, verify: number }
 
 /** User + system CPU ms of a live process so far (/proc/PID/stat, clock ticks of 10 ms). */
 function procCpuMs (pid: number): number {
@@ -86,10 +87,10 @@ export async function run (): Promise<void> {
         const peer = served.get(name) as { port: number, key: string, pid: number }
         const home = join(dir, `node-${name}-${r}`)
         const peer0 = procCpuMs(peer.pid)
-        const out = childJson<{ sync: Timing, reindex: Timing }>(dist, ['sync', home, String(peer.port), peer.key, String(EVENTS)])
+        const out = childJson<{ sync: Timing, reindex: Timing, reindexAll: Timing }>(dist, ['sync', home, String(peer.port), peer.key, String(EVENTS)])
         const round: Round = { ...out, peerCpuMs: procCpuMs(peer.pid) - peer0, verify }
         rmSync(home, { recursive: true, force: true })
-        console.log(`  round ${r + 1} ${name}: sync+index CPU ${us(round.sync.cpuMs, EVENTS)} µs/event (main thread ${us(round.sync.mainMs, EVENTS)}, peer ${us(round.peerCpuMs, EVENTS)}), reindex CPU ${us(round.reindex.cpuMs, EVENTS)} µs/event (main thread ${us(round.reindex.mainMs, EVENTS)}); raw verify ${cores} threads ${Math.round(verify).toLocaleString('en-US')}/s; load ${loadavg()[0]?.toFixed(2) ?? ''}`)
+        console.log(`  round ${r + 1} ${name}: sync+index CPU ${us(round.sync.cpuMs, EVENTS)} µs/event (main thread ${us(round.sync.mainMs, EVENTS)}, peer ${us(round.peerCpuMs, EVENTS)}), reindex CPU ${us(round.reindex.cpuMs, EVENTS)} µs/event (main thread ${us(round.reindex.mainMs, EVENTS)}), --verify-all ${us(round.reindexAll.cpuMs, EVENTS)} (${us(round.reindexAll.mainMs, EVENTS)}); raw verify ${cores} threads ${Math.round(verify).toLocaleString('en-US')}/s; load ${loadavg()[0]?.toFixed(2) ?? ''}`)
         if (viewsHome !== undefined) {
           // In place: a copied store refuses to open (STORE_MOVED). An earlier release rebuilds its views on open, untimed.
           const v = childJson<{ reindex: Timing, events: number }>(dist, ['reindex', viewsHome])
@@ -106,10 +107,11 @@ export async function run (): Promise<void> {
       const verify = m((x) => x.verify)
       const line = (what: string, t: (x: Round) => Timing, n: number): string => {
         const wall = m((x) => t(x).wallMs)
-        return `  ${name.padEnd(5)} ${what.padEnd(18)} CPU ${us(m((x) => t(x).cpuMs), n).padStart(6)} µs/event (main thread ${us(m((x) => t(x).mainMs), n)})  ${perS(n, wall).padStart(7)}/s  ${(100 * n / (wall / 1000) / verify).toFixed(0)}% of raw verify (${Math.round(verify).toLocaleString('en-US')}/s)`
+        return `  ${name.padEnd(5)} ${what.padEnd(20)} CPU ${us(m((x) => t(x).cpuMs), n).padStart(6)} µs/event (main thread ${us(m((x) => t(x).mainMs), n)})  ${perS(n, wall).padStart(7)}/s  ${(100 * n / (wall / 1000) / verify).toFixed(0)}% of raw verify (${Math.round(verify).toLocaleString('en-US')}/s)`
       }
       console.log(`${line('sync+index', (x) => x.sync, EVENTS)}; peer CPU ${us(m((x) => x.peerCpuMs), EVENTS)} µs/event`)
       console.log(line('reindex', (x) => x.reindex, EVENTS))
+      console.log(line('reindex --verify-all', (x) => x.reindexAll, EVENTS))
       if (viewsHome !== undefined) console.log(`  ${name.padEnd(5)} views home reindex CPU ${(m((x) => x.views?.cpuMs ?? NaN) / 1000).toFixed(1)} s (main thread ${(m((x) => x.views?.mainMs ?? NaN) / 1000).toFixed(1)} s), wall ${(m((x) => x.views?.wallMs ?? NaN) / 1000).toFixed(1)} s`)
     }
   } finally {

@@ -12,10 +12,8 @@ const map = (entries: Buffer[][]): Buffer => Buffer.concat([Buffer.from([0x80 | 
 test('a peer\'s event whose bytes do not read back as signed is rejected, so log never shows other than what was signed (issue 13 item 12)', async (t) => {
   const { node: writer } = await createNode(t, 'writer')
   const { node: reader } = await createNode(t, 'reader')
-  const envelope = (body: Buffer): Buffer => map([
-    [bytes('v'), bytes(1)], [bytes('type'), bytes('note')], [bytes('author'), bytes(writer.identity.publicKey)],
-    [bytes('ts'), bytes(1_700_000_000_000)], [bytes('refs'), bytes([])], [bytes('body'), body]
-  ])
+  const head = [[bytes('type'), bytes('note')], [bytes('author'), bytes(writer.identity.publicKey)], [bytes('ts'), bytes(1_700_000_000_000)], [bytes('refs'), bytes([])]]
+  const envelope = (body: Buffer): Buffer => map([[bytes('v'), bytes(1)], ...head, [bytes('body'), body]])
   const bodies: Array<[string, Buffer]> = [
     ['honest', bytes({ text: 'honest' })],
     ['a repeated key', map([[bytes('text'), bytes('first')], [bytes('text'), bytes('second')]])],
@@ -25,12 +23,18 @@ test('a peer\'s event whose bytes do not read back as signed is rejected, so log
     ['invalid UTF-8', map([[bytes('text'), Buffer.from([0xa2, 0xc3, 0x28])]])],
     ['a float32', map([[bytes('text'), bytes('x')], [bytes('f'), Buffer.from([0xca, 0x3f, 0xc0, 0, 0])]])]
   ]
-  await writer.feed.core.append(bodies.map(([, body]) => encodeBlock([sealPayload(envelope(body), writer.identity.secretKey, nativeCrypto)])))
+  // Whole envelopes in the drafts' key order, whose head or keys do not read back.
+  const envelopes: Array<[string, Buffer]> = [
+    ['v as a uint8', map([[bytes('v'), Buffer.from([0xcc, 0x01])], ...head, [bytes('body'), bytes({ text: 'x' })]])],
+    ['body twice', map([[bytes('v'), bytes(1)], ...head, [bytes('body'), bytes({ text: 'x' })], [bytes('body'), bytes({ text: 'y' })]])]
+  ]
+  const payloads = [...bodies.map(([name, body]): [string, Buffer] => [name, envelope(body)]), ...envelopes]
+  await writer.feed.core.append(payloads.map(([, payload]) => encodeBlock([sealPayload(payload, writer.identity.secretKey, nativeCrypto)])))
   await reader.follow(writer.feedKey)
   t.ok(await syncOnce(writer, reader))
   await reader.indexer.run()
   t.alike(reader.log({ type: 'note' }).map((e) => e.body), [{ text: 'honest' }], 'only the honest event is shown')
   const rejected = reader.views.rejections()
-  t.alike(rejected.map((r) => r.seq), [1, 2, 3, 4, 5, 6], 'every other block is rejected')
-  for (const r of rejected) t.is(r.code, 'MALFORMED', `${bodies[r.seq]?.[0] ?? '?'}: ${r.reason}`)
+  t.alike(rejected.map((r) => r.seq), [1, 2, 3, 4, 5, 6, 7, 8], 'every other block is rejected')
+  for (const r of rejected) t.is(r.code, 'MALFORMED', `${payloads[r.seq]?.[0] ?? '?'}: ${r.reason}`)
 })

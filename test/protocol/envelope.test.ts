@@ -5,7 +5,7 @@ import { libsodiumCrypto } from '../../protocol/crypto.js'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
 import { isCairnError } from '../../protocol/errors.js'
 import type { CairnCode } from '../../protocol/errors.js'
-import { bodyStart, openEvent, signEvent, SIGN_DOMAIN, validateDraft } from '../../protocol/event.js'
+import { openEvent, readEvent, signEvent, SIGN_DOMAIN, validateDraft } from '../../protocol/event.js'
 import type { Signed } from '../../protocol/event.js'
 import { GOLDEN_DRAFTS, GOLDEN_SEED } from './drafts.js'
 
@@ -108,14 +108,16 @@ test('encodeBlock writes exactly the bytes msgpackr gives for [{ payload, sig },
   t.pass('every combination of count and payload size gives the same bytes')
 })
 
-test('bodyStart: an opened payload\'s tail is its body as pack() gives it; another key order gives null', t => {
+test('readEvent: an opened payload\'s tail from bodyStart is its body as pack() gives it; another key order gives null', t => {
   const drafts = [...Object.values(GOLDEN_DRAFTS), { type: 'note' as const, body: { text: 'ü€'.repeat(3000) }, refs: ['ab'.repeat(32), 'cd'.repeat(32)] }]
   for (const draft of drafts) {
     const { signed } = signEvent(draft, keyPair, nativeCrypto)
-    const opened = openEvent(signed, nativeCrypto)
-    const start = bodyStart(signed.payload, opened)
-    t.ok(start !== null && Buffer.from(signed.payload.subarray(start)).equals(pack(opened.body)), `${draft.type}: the tail is pack(body)`)
+    for (const verify of [true, false]) {
+      const { event, bodyStart } = readEvent(signed, nativeCrypto, verify)
+      t.ok(bodyStart !== null && Buffer.from(signed.payload.subarray(bodyStart)).equals(pack(event.body)), `${draft.type}${verify ? '' : ' (not verified)'}: the tail is pack(body)`)
+    }
   }
   const reordered = signRaw({ v: 1, type: 'note', author: keyPair.publicKey, ts: 1, body: { text: 'x' }, refs: [] })
-  t.is(bodyStart(reordered.payload, openEvent(reordered, nativeCrypto)), null, 'body not last')
+  t.is(readEvent(reordered, nativeCrypto, true).bodyStart, null, 'body not last: opens, with no body start')
+  t.is(openEvent(reordered, nativeCrypto).type, 'note')
 })

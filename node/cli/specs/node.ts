@@ -110,7 +110,10 @@ export const syncSpec = {
 
 export const reindexSpec = {
   name: 'reindex',
-  summary: 'drop the local views and rebuild them from the feeds'
+  summary: 'drop the local views and rebuild them from the feeds',
+  options: [
+    { name: 'verify-all', type: 'boolean', description: 'check every signature again, not only those of events the views did not hold (an EventId covers payload and signature)' }
+  ]
 } as const satisfies CommandSpec
 
 export const statusSpec = {

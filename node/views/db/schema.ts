@@ -15,8 +15,12 @@ export const SCHEMA_VERSION = 13
  * event in their refs, and which carry a BlobRef of a blob (applier.ts).
  * results, job_requests, job_answers and job_claims: job-rows.ts; tests: test-rows.ts; feed_scopes, event_scopes and
  * scope_deps: scope-rows.ts;
- * series and their side rows: series/rows.ts.
+ * series and their side rows: series/rows.ts. verified_before: during a
+ * rebuild, the EventIds the views held before it (db/writer.ts).
  */
+/** Not in every file of schema 13 (it came later): made on a writable open when missing. */
+const VERIFIED_BEFORE = 'CREATE TABLE IF NOT EXISTS verified_before (id BLOB PRIMARY KEY) WITHOUT ROWID;'
+
 const SCHEMA = `
 CREATE TABLE feeds (n INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, length INTEGER NOT NULL,
   kts INTEGER, kid BLOB, author BLOB);
@@ -78,6 +82,7 @@ CREATE INDEX series_stamp ON series (stamp);
 CREATE INDEX series_newest ON series (newest_ts);
 CREATE VIRTUAL TABLE series_text USING fts5 (subject, sender, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
 INSERT INTO meta VALUES ('duplicates', 0), ('version', 0), ('generation', 0);
+${VERIFIED_BEFORE}
 `
 
 /**
@@ -112,7 +117,10 @@ export function openDb (path: string, readOnly: boolean): OpenedDb {
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   const version = existed ? db.pragma('user_version', { simple: true }) as number : null
-  if (version === SCHEMA_VERSION) return { db, fresh: false, indexes: true, replaced: null }
+  if (version === SCHEMA_VERSION) {
+    db.exec(VERIFIED_BEFORE)
+    return { db, fresh: false, indexes: true, replaced: null }
+  }
   db.transaction(() => {
     for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>) {
       db.exec(`DROP TABLE IF EXISTS "${name}"`)

@@ -24,10 +24,19 @@ const SETTLE_SERIES = 256
  * has caught up. `meta.series_pending` says a rebuild has not settled yet: it
  * is set with the clear and cleared with the last series row, so a rebuild
  * killed anywhere settles after the next pass.
+ *
+ * A clear keeps the EventIds the views held (verified_before) until the
+ * rebuild settles: an EventId hashes an event's payload and signature, so a
+ * block whose every EventId is among them holds bytes whose signatures were
+ * checked before, and the indexer need not check them again (indexer.ts).
  */
 export class ViewsWriter {
   private readonly commitTx: Transaction<(frame: Frame) => IndexedEvent[]>
-  private readonly clearTx: Transaction<() => void>
+  private readonly clearTx: Transaction<(keepVerified: boolean) => void>
+  private readonly isVerified: Statement
+  private readonly anyVerified: Statement
+  /** Whether verified_before holds EventIds (a rebuild that kept them has not settled). */
+  private verifiedBefore: boolean
   private readonly settleTx: Transaction<(after: string) => string | null>
   /** meta.series_pending as this writer last wrote it (the only writer). */
   private pending: boolean
@@ -45,6 +54,9 @@ export class ViewsWriter {
     // Not in every file of this schema version: a file written before it holds no row (0).
     const setPending: Statement = db.prepare("INSERT INTO meta (key, value) VALUES ('series_pending', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
     this.pending = (db.prepare("SELECT value FROM meta WHERE key = 'series_pending'").pluck().get() as number | undefined ?? 0) !== 0
+    this.isVerified = db.prepare('SELECT 1 FROM verified_before WHERE id = ?').pluck()
+    this.anyVerified = db.prepare('SELECT 1 FROM verified_before LIMIT 1')
+    this.verifiedBefore = this.anyVerified.get() !== undefined
     this.commitTx = db.transaction((frame: Frame) => {
       const feed = registry.row(frame.feed)
       const accepted = frame.events.filter((e, i) => {
@@ -68,13 +80,16 @@ export class ViewsWriter {
       return accepted
     })
     this.settleTx = db.transaction((after: string) => {
+      if (after === '') db.exec('DELETE FROM verified_before') // the frames are all written
       const ids = seriesRows.seriesAfter(after, SETTLE_SERIES)
       bump.run(1, 'version')
       seriesRows.writeAll(ids, (version.get() as { value: number }).value)
       if (ids.length < SETTLE_SERIES) setPending.run(0)
       return ids.length < SETTLE_SERIES ? null : ids[ids.length - 1] as string
     })
-    this.clearTx = db.transaction(() => {
+    this.clearTx = db.transaction((keepVerified: boolean) => {
+      // Sorted: appended to the B-tree. Kept across a rebuild killed before it settled.
+      db.exec(keepVerified ? 'INSERT OR IGNORE INTO verified_before SELECT id FROM events ORDER BY id' : 'DELETE FROM verified_before')
       for (const table of ['events', 'event_refs', 'blob_refs', 'feeds', 'type_counts', 'rejections', 'results', 'result_metrics', 'tests', 'job_requests', 'job_answers', 'job_claims', 'feed_scopes', 'event_scopes', 'scope_deps', 'series_events', 'series_replaces', 'series_keys', 'reviews', 'decisions', 'merges', 'series', 'series_text']) db.exec(`DELETE FROM ${table}`)
       db.exec("UPDATE meta SET value = 0 WHERE key = 'duplicates'")
       bump.run(1, 'version')
@@ -93,11 +108,26 @@ export class ViewsWriter {
     }
   }
 
-  /** Drop every view and checkpoint in one transaction: the indexer applies every frame again, then settles. */
-  clear (): void {
-    this.clearTx.immediate()
+  /**
+   * Drop every view and checkpoint in one transaction: the indexer applies
+   * every frame again, then settles. `keepVerified`: keep the EventIds held
+   * until then, so signatures checked before are not checked again.
+   */
+  clear (keepVerified: boolean): void {
+    this.clearTx.immediate(keepVerified)
     this.scopeRows.forget()
     this.pending = true
+    this.verifiedBefore = this.anyVerified.get() !== undefined
+  }
+
+  /** Whether a rebuild holds EventIds verified before it (knownBefore can say yes). */
+  get rebuildingVerified (): boolean {
+    return this.verifiedBefore
+  }
+
+  /** Whether every one of `ids` was in the views before the rebuild in progress (their signatures were checked then). */
+  knownBefore (ids: readonly string[]): boolean {
+    return this.verifiedBefore && ids.every((id) => this.isVerified.get(blob(id)) !== undefined)
   }
 
   /** After a rebuild's frames: every series row built once, SETTLE_SERIES a transaction. False when there was nothing to settle. */
@@ -105,6 +135,7 @@ export class ViewsWriter {
     if (!this.pending) return false
     for (let after: string | null = ''; after !== null;) after = this.settleTx.immediate(after)
     this.pending = false
+    this.verifiedBefore = false
     return true
   }
 }
