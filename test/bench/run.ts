@@ -19,6 +19,7 @@ import { run as adopt } from './adopt.bench.js'
 import { run as covers } from './covers.bench.js'
 import { run as crash } from './crash.bench.js'
 import { run as rates } from './rates.bench.js'
+import { run as viewsWrite } from './views-write.bench.js'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['node', node],
@@ -38,7 +39,8 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['adopt', adopt], // issue 13: adopting a peer's 1k/5k announced feeds beside raw store.get + ready
   ['covers', covers], // issue 15: unthreaded covers by index beside the pairwise rule
   ['crash', crash], // issue 12: kill -9 at random points of an ingest and of a sync; views = reindex, nothing acknowledged lost
-  ['rates', rates] // issue 12: sync+index and reindex with the peer in its own process (CAIRN_BENCH_OLD: another build beside)
+  ['rates', rates], // issue 12: sync+index and reindex with the peer in its own process (CAIRN_BENCH_OLD: another build beside)
+  ['views-write', viewsWrite] // issue 12: the views' write alone, by SQLite page size
 ]
 const only = process.argv.slice(2)
 for (const [name, bench] of benches) {
