@@ -347,11 +347,7 @@ export class CairnNode {
     await this.pool.warm()
   }
 
-  /**
-   * Drop the views and index every feed again from block 0. Signatures are
-   * checked again only for events the views did not hold (an EventId covers
-   * payload and signature); `verifyAll` checks every one.
-   */
+  /** Drop the views and index every feed again; signatures of events held before are not checked again unless `verifyAll`. */
   async reindex (opts: { verifyAll?: boolean } = {}): Promise<void> {
     this.assertWritable('reindex')
     await this.indexer.between(() => this.views.clear(opts.verifyAll !== true))

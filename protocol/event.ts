@@ -138,19 +138,11 @@ export function openEvent (signed: unknown, crypto: Crypto): AnyEvent {
 }
 
 /**
- * openEvent without the signature check, for bytes this node verified
- * before (the views hold the EventIds it accepted) or signed
- * itself (the own feed remembers their EventIds). The caller must match the
- * EventIds against those: an EventId covers payload and signature.
- */
-export function reopenEvent (signed: unknown, crypto: Crypto): AnyEvent {
-  return readEvent(signed, crypto, false).event
-}
-
-/**
- * openEvent (`verify`) or reopenEvent, and where the body lies in the
- * payload: pack(event.body) is payload.subarray(bodyStart) (null when the
- * payload's keys are not in encodeDraft's order).
+ * openEvent, and where the body lies in the payload: pack(event.body) is
+ * payload.subarray(bodyStart) (null when the payload's keys are not in
+ * encodeDraft's order). Without `verify`, no signature is checked: for bytes
+ * this node verified before or signed itself, which the caller must match
+ * by EventId (an EventId covers payload and signature).
  */
 export function readEvent (signed: unknown, crypto: Crypto, verify: boolean): { event: AnyEvent, bodyStart: number | null } {
   if (typeof signed !== 'object' || signed === null) throw new CairnError('MALFORMED', 'signed event is not a map')
