@@ -20,9 +20,9 @@ export const SCHEMA_VERSION = 13
  */
 /**
  * Pages of 16 KB rather than SQLite's 4 KB: events rows of about 1 KB and the
- * random EventId index cost less to write a frame (test/bench/views-write.bench.ts:
- * 9.5 -> 7.6 us of CPU an event at 100,000 events, 13.2 -> 10.0 at
- * 400,000; frames of a few events the same), which 32 or 64 KB lose again.
+ * random EventId index cost less to write a frame (`npm run bench --
+ * views-write`: 8.9 -> 7.0 us of CPU an event for 100,000 notes in frames
+ * of 2,400; frames of 40 the same); 32 or 64 KB cost more on small frames.
  */
 const PAGE_SIZE = 16384
 
