@@ -1,6 +1,7 @@
 import type { Crypto } from './crypto.js'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './crypto.js'
 import { pack, unpackExact } from './codec.js'
+import { holdsAt, NOT_PROVEN, packedValueEnd } from './packed-form.js'
 import { CairnError } from './errors.js'
 import { fromHex, toHex } from './hex.js'
 import { checkBodyValue } from './limits.js'
@@ -101,17 +102,22 @@ export function signEvent<T extends EventType> (draft: Draft<T>, keyPair: { publ
 /** fixstr "body": the payload's last key in encodeDraft's order. */
 const BODY_KEY = Uint8Array.of(0xa4, 0x62, 0x6f, 0x64, 0x79)
 const DRAFT_KEYS = ['v', 'type', 'author', 'ts', 'refs', 'body']
+/** Each key of encodeDraft's order as a fixstr, as the payload holds it. */
+const DRAFT_KEY_BYTES = DRAFT_KEYS.map((k) => Buffer.from([0xa0 | k.length, ...Buffer.from(k)]))
 
 /**
  * Whether the decoded payload `p` packs back to exactly `payload` (what log
  * and the API show must be what was signed: msgpack read leniently, e.g. a
  * repeated key, a number or nil as a key, invalid UTF-8 or `__proto__`,
- * shows something else). In encodeDraft's key order the head and the body
- * are packed apart, which costs the same and says where the body starts:
- * the views store those bytes rather than packing the body again. Returns
- * that start, null when the order is another, false when it does not read back.
+ * shows something else). Returns where the body starts when the keys are in
+ * encodeDraft's order (the views store those bytes rather than packing the
+ * body again), null when the order is another, false when it does not read
+ * back. Proven from the bytes (packed-form.ts) when it can be, else packed
+ * again, head and body apart, and compared.
  */
 function readsBack (p: Record<string, unknown>, payload: Uint8Array): number | null | false {
+  const proven = provenBodyStart(payload)
+  if (proven !== NOT_PROVEN) return proven
   const keys = Object.keys(p)
   if (keys.length !== DRAFT_KEYS.length || keys.some((k, i) => k !== DRAFT_KEYS[i])) return sameBytes(pack(p), payload) ? null : false
   const head = pack({ v: p.v, type: p.type, author: p.author, ts: p.ts, refs: p.refs })
@@ -121,6 +127,21 @@ function readsBack (p: Record<string, unknown>, payload: Uint8Array): number | n
     Buffer.compare(payload.subarray(1, head.byteLength), head.subarray(1)) === 0 &&
     Buffer.compare(payload.subarray(head.byteLength, start), BODY_KEY) === 0 &&
     Buffer.compare(payload.subarray(start), body) === 0 && start
+}
+
+/** Where the body starts, when `payload` is proven to be in pack's form with encodeDraft's keys in order; NOT_PROVEN otherwise. */
+function provenBodyStart (payload: Uint8Array): number {
+  if (payload[0] !== 0x86) return NOT_PROVEN
+  let at = 1
+  let bodyStart = NOT_PROVEN
+  for (const key of DRAFT_KEY_BYTES) {
+    if (!holdsAt(payload, at, key)) return NOT_PROVEN
+    at += key.byteLength
+    bodyStart = at // the last key is the body's
+    at = packedValueEnd(payload, at, 1)
+    if (at === NOT_PROVEN) return NOT_PROVEN
+  }
+  return at === payload.byteLength ? bodyStart : NOT_PROVEN
 }
 
 function isBytes (x: unknown, length?: number): x is Uint8Array {
