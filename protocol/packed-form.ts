@@ -3,8 +3,7 @@ import { isUtf8 } from 'node:buffer'
 /*
  * Whether msgpack bytes are exactly what codec.ts's pack writes for the value
  * they decode to, proven by reading the bytes once instead of packing the
- * value again and comparing (which cost a received event about 3 µs of its
- * ~80). pack writes the smallest header for every integer, string, binary,
+ * value again and comparing (0.64 against about 1.1 µs for a 1 KB note). pack writes the smallest header for every integer, string, binary,
  * list and map; a number that is not a 32-bit integer as float64; map keys as
  * strings in Object.keys order. So the bytes are in that form when every
  * header is the smallest, every string is valid UTF-8 (the decoder turns
@@ -126,8 +125,9 @@ function mapEnd (b: Uint8Array, at: number, count: number, depth: number): numbe
     if (t === undefined || !((t >= 0xa0 && t < 0xc0) || t === 0xd9 || t === 0xda || t === 0xdb)) return NOT_PROVEN
     const keyEnd = packedValueEnd(b, at, depth + 1)
     if (keyEnd === NOT_PROVEN) return NOT_PROVEN
-    const first = b[at + (t < 0xc0 ? 1 : t === 0xd9 ? 2 : t === 0xda ? 3 : 5)]
-    if (first !== undefined && first >= 0x30 && first <= 0x39) return NOT_PROVEN // a digit: maybe an array index, which Object.keys puts first
+    const textAt = at + (t < 0xc0 ? 1 : t === 0xd9 ? 2 : t === 0xda ? 3 : 5)
+    const first = b[textAt] as number
+    if (textAt < keyEnd && first >= 0x30 && first <= 0x39) return NOT_PROVEN // a digit: maybe an array index, which Object.keys puts first
     if (keyEnd - at === PROTO.byteLength && holdsAt(b, at, PROTO)) return NOT_PROVEN
     if (seen !== null) {
       const key = Buffer.from(b.buffer, b.byteOffset + at, keyEnd - at).toString('latin1')
