@@ -6,10 +6,17 @@ import type { OpenedBlock } from '../crypto/jobs.js'
 import type { CryptoPool } from '../crypto/pool.js'
 import type { Frame, IndexedEvent, Views } from './views.js'
 
-/** How many blocks one frame (one transaction of the views) covers at most: bounds the work lost to a crash. */
-const BLOCKS_PER_FRAME = 64
-/** Blocks handed to the crypto pool ahead of the frame being written: keeps every worker busy. */
-const IN_FLIGHT_BLOCKS = 4 * BLOCKS_PER_FRAME
+/**
+ * Block bytes one frame (one transaction of the views) covers at most, and
+ * blocks at most, but never less than one block: bounds the work lost to a
+ * crash and the memory a frame's events take, whatever size of block a feed
+ * was written in (a peer's blocks are its own choice).
+ */
+const FRAME_BYTES = 4 * 1024 * 1024
+const FRAME_BLOCKS = 64
+/** Block bytes (and blocks) read and handed to the crypto pool ahead of the frame being written: keeps every worker busy, in bounded memory. */
+const IN_FLIGHT_BYTES = 4 * FRAME_BYTES
+const IN_FLIGHT_BLOCKS = 4 * FRAME_BLOCKS
 
 export interface IndexProgress { feed: string, length: number, events: number, rejected: number }
 
@@ -92,7 +99,7 @@ export class Indexer {
 
   /**
    * Index one feed from its checkpoint. Blocks are read in order and handed to
-   * the crypto pool as they are read, with up to IN_FLIGHT_BLOCKS verifying
+   * the crypto pool as they are read, with up to IN_FLIGHT_BYTES verifying
    * at once; frames are written in order as their blocks come back, so
    * reading, verifying and writing overlap.
    */
@@ -101,19 +108,23 @@ export class Indexer {
     const end = core.contiguousLength
     if (from >= end) return
     const inline = end - from === 1
-    const pending: Array<Promise<Opened>> = []
+    const pending: Array<{ opened: Promise<Opened>, bytes: number }> = []
+    let pendingBytes = 0
     let next = from
     let written = from
     while (written < end) {
-      while (next < end && pending.length < IN_FLIGHT_BLOCKS && !this.stopped) {
+      while (next < end && pending.length < IN_FLIGHT_BLOCKS && (pending.length === 0 || pendingBytes < IN_FLIGHT_BYTES) && !this.stopped) {
         const block = await core.get(next, { wait: false })
         if (block === null) break
-        pending.push(this.openSignedHere(block, feed, next) ?? this.openKnown(block, feed, next, inline) ?? this.verify(block, feed, next, inline))
+        pending.push({ opened: this.openSignedHere(block, feed, next) ?? this.openKnown(block, feed, next, inline) ?? this.verify(block, feed, next, inline), bytes: block.byteLength })
+        pendingBytes += block.byteLength
         next++
       }
-      const count = Math.min(BLOCKS_PER_FRAME, pending.length)
+      const count = frameBlocks(pending)
       if (count === 0) return
-      const opened = await Promise.all(pending.splice(0, count))
+      const taken = pending.splice(0, count)
+      pendingBytes -= taken.reduce((sum, p) => sum + p.bytes, 0)
+      const opened = await Promise.all(taken.map((p) => p.opened))
       const frame: Frame = { feed, length: written + count, events: opened.flatMap((o) => o.events), rejected: opened.flatMap((o) => o.rejected), bodies: opened.flatMap((o) => o.bodies) }
       this.views.commit(frame)
       this.onProgress({ feed, length: frame.length, events: frame.events.length, rejected: frame.rejected.length })
@@ -168,6 +179,18 @@ export class Indexer {
     this.counts.signedHere += opened.events.length
     return Promise.resolve(withBodies({ ...opened, rejected: [] }, block))
   }
+}
+
+/** How many of the first `pending` blocks the next frame takes: FRAME_BYTES and FRAME_BLOCKS at most, one at least. */
+function frameBlocks (pending: ReadonlyArray<{ bytes: number }>): number {
+  let count = 0
+  let bytes = 0
+  for (const p of pending) {
+    if (count === FRAME_BLOCKS || (count > 0 && bytes + p.bytes > FRAME_BYTES)) break
+    bytes += p.bytes
+    count++
+  }
+  return count
 }
 
 /** An opened block, each event's body as signed a view into the block (the views store it as is). */

@@ -1,5 +1,4 @@
 import type { Database as Db, Statement } from 'better-sqlite3'
-import { byTsThenId } from '../indexed.js'
 import type { IndexedEvent } from '../indexed.js'
 import { blobRefsOf } from './blob-refs.js'
 import type { FeedRow } from './registry.js'
@@ -18,6 +17,7 @@ export class Applier {
   private readonly insert: Statement
   private readonly insertRef: Statement
   private readonly insertBlob: Statement
+  private lastAuthor: { hex: string, bytes: Buffer } = { hex: '', bytes: Buffer.alloc(0) }
 
   constructor (db: Db) {
     this.insert = db.prepare('INSERT OR IGNORE INTO events (id, type, author, ts, feed, seq, kts, kid, refs, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
@@ -28,18 +28,26 @@ export class Applier {
 
   /** The event's row number (events.n); 0 when it is a duplicate (nothing written). `body`: its body as signed, when known. */
   apply (event: IndexedEvent, feed: FeedRow, body?: Uint8Array | null): number {
-    const key = feed.kts !== null && feed.kid !== null && byTsThenId({ ts: feed.kts, id: feed.kid.toString('hex') }, event) > 0
-      ? { kts: feed.kts, kid: feed.kid }
-      : { kts: event.ts, kid: blob(event.id) }
+    const id = blob(event.id)
+    // The feed's key stands while it is greater than (ts, id): bytes compare as their lowercase hex does.
+    const keep = feed.kts !== null && feed.kid !== null && (feed.kts > event.ts || (feed.kts === event.ts && Buffer.compare(feed.kid, id) > 0))
+    const kts = keep ? feed.kts as number : event.ts
+    const kid = keep ? feed.kid as Buffer : id
     const content = contentOf(event, body)
-    const { changes, lastInsertRowid } = this.insert.run(blob(event.id), event.type, blob(event.author), event.ts, feed.n, event.seq, key.kts, key.kid, content.refs, content.body)
+    const { changes, lastInsertRowid } = this.insert.run(id, event.type, this.author(event.author), event.ts, feed.n, event.seq, kts, kid, content.refs, content.body)
     if (changes === 0) return 0
     const n = Number(lastInsertRowid)
-    feed.kts = key.kts
-    feed.kid = key.kid
-    feed.author ??= blob(event.author)
+    feed.kts = kts
+    feed.kid = kid
+    feed.author ??= this.author(event.author)
     for (const ref of event.refs) this.insertRef.run(blob(ref), n)
     for (const ref of blobRefsOf(event.body)) this.insertBlob.run(blob(ref.hash), n)
     return n
+  }
+
+  /** The author's bytes: a frame's events are nearly all of one author, so the last is kept. */
+  private author (hex: string): Buffer {
+    if (hex !== this.lastAuthor.hex) this.lastAuthor = { hex, bytes: blob(hex) }
+    return this.lastAuthor.bytes
   }
 }
