@@ -61,7 +61,9 @@ export const NODE_CODES = {
   UNAUTHORIZED: 'a write without the node\'s API token',
   UNKNOWN_REVISION: 'a ref that is not a series.revision this node has indexed',
   UNSUPPORTED_MEDIA_TYPE: 'a request body that is not application/json',
-  USAGE: 'a command line (or a flag\'s value) that is wrong; the CLI exits 2'
+  USAGE: 'a command line (or a flag\'s value) that is wrong; the CLI exits 2',
+  VIEWS_BODIES: 'the views\' bodies file (HOME/views.bodies.N) ends before a body its rows name, or took fewer bytes than written: rebuild the views',
+  VIEWS_REBUILT: 'a reader beside the process holding the home found its views rebuilt under it: run the command again'
 }
 
 export type NodeCode = keyof typeof NODE_CODES

@@ -103,7 +103,9 @@ const NODE: Record<NodeCode, number> = {
   READ_ONLY: 500,
   RECOVER_FAILED: 500,
   TOKEN_CORRUPT: 500,
-  USAGE: 500
+  USAGE: 500,
+  VIEWS_BODIES: 500,
+  VIEWS_REBUILT: 503
 }
 
 /** The codes a route can throw: node/'s and those of the packages node/ builds on. */

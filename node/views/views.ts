@@ -3,6 +3,8 @@ import { foldIdentities, foldTrust } from '../../machines/trust.js'
 import type { Identity } from '../../machines/trust.js'
 import { isHex32 } from '../../protocol/hex.js'
 import type { EventType, Role } from '../../protocol/schemas.js'
+import { openBodies } from './db/bodies.js'
+import type { BodyStore } from './db/bodies.js'
 import { FeedRegistry } from './db/registry.js'
 import { blob, EVENT_COLUMNS, eventOf } from './db/rows.js'
 import type { EventRow } from './db/rows.js'
@@ -73,6 +75,8 @@ export class Views {
   private readonly registry: FeedRegistry
   private readonly counts: TypeCounts
   private readonly writer: ViewsWriter | null
+  /** The events' bodies, beside the database (db/bodies.ts). */
+  private readonly bodies: BodyStore
   /** Series, their revisions, reviews and state, from their rows (series/store.ts). */
   readonly series: SeriesStore
   /** Results and their tests as rows, read without decoding result bodies (result-rows.ts). */
@@ -82,9 +86,10 @@ export class Views {
   constructor (readonly root: string, private readonly db: Db, indexes: boolean) {
     this.registry = new FeedRegistry(db)
     this.counts = new TypeCounts(db)
-    this.series = new SeriesStore(db, () => this.trust)
+    this.bodies = openBodies(db, indexes)
+    this.series = new SeriesStore(db, () => this.trust, this.bodies)
     this.resultRows = new ResultRows(db)
-    this.writer = indexes ? new ViewsWriter(db, this.registry, this.counts, this.series) : null
+    this.writer = indexes ? new ViewsWriter(db, this.registry, this.counts, this.series, this.bodies) : null
   }
 
   /** False beside the process that holds the home: it indexes, this one reads what it committed. */
@@ -387,6 +392,12 @@ export class Views {
 
   close (): void {
     this.db.close()
+    this.bodies.close()
+  }
+
+  /** Whether the bodies file holds less than the rows name (the machine stopped before writing it out): the views must be rebuilt. */
+  get bodiesLost (): boolean {
+    return this.bodies.lost
   }
 
   /** Trust as this node's own identity set it (machines/trust.ts is the one definition policies use too). */
@@ -414,7 +425,7 @@ export class Views {
 
   private decode (row: EventRow): IndexedEvent {
     this.decoded.set(row.type, (this.decoded.get(row.type) ?? 0) + 1)
-    return eventOf(row)
+    return eventOf(row, this.bodies)
   }
 
   private q (sql: string): Statement {

@@ -2,9 +2,11 @@
 // every table, with row numbers (events.n, feeds.n, series.n) replaced by
 // the ids they stand for, since a home indexed frame by frame and its
 // reindex may number rows in another order. What counts frames (meta
-// version and generation, series.stamp) is left out. The contentless search
-// table is compared by what a few words find.
+// version and generation, series.stamp) is left out. An event's body is
+// compared by its bytes, read from the bodies file (not by where it lies
+// there). The contentless search table is compared by what a few words find.
 import Database from 'better-sqlite3'
+import { closeSync, openSync, readSync } from 'node:fs'
 
 const EVENT = (col: string): string => `(SELECT hex(id) FROM events WHERE n = ${col})`
 const FEED = (col: string): string => `(SELECT hex(key) FROM feeds WHERE n = ${col})`
@@ -13,10 +15,10 @@ const TABLES: Record<string, string> = {
   feeds: 'SELECT hex(key), length, kts, hex(kid), hex(author) FROM feeds',
   event_refs: `SELECT hex(target), ${EVENT('event')} FROM event_refs`,
   blob_refs: `SELECT hex(hash), ${EVENT('event')} FROM blob_refs`,
-  events: `SELECT hex(id), type, hex(author), ts, ${FEED('feed')}, seq, kts, hex(kid), hex(refs), hex(body) FROM events`,
+  events: `SELECT hex(id), type, hex(author), ts, ${FEED('feed')}, seq, kts, hex(kid), hex(refs), boff, blen FROM events`,
   type_counts: 'SELECT type, n FROM type_counts',
   rejections: 'SELECT hex(feed), seq, idx, code, reason FROM rejections',
-  meta: "SELECT key, value FROM meta WHERE key NOT IN ('version', 'generation')",
+  meta: "SELECT key, value FROM meta WHERE key NOT IN ('version', 'generation', 'bodies_end')",
   results: `SELECT ${EVENT('event')}, hex(job), build, test_run, verdict, hex(reuses), metrics FROM results`,
   result_metrics: `SELECT name, ${EVENT('result')} FROM result_metrics`,
   tests: `SELECT name, ${EVENT('result')}, status, duration, pos FROM tests`,
@@ -45,11 +47,28 @@ export function dumpViews (path: string): Record<string, string[]> {
     if (unknown.length > 0) throw new Error(`views-dump.ts does not know the tables ${unknown.join(', ')}: add them`)
     const out: Record<string, string[]> = {}
     for (const [table, sql] of Object.entries(TABLES)) out[table] = (db.prepare(sql).raw().all() as unknown[][]).map((r) => JSON.stringify(r)).sort()
+    out.events = withBodies(path, db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get() as number, out.events ?? [])
     const find = db.prepare('SELECT s.id FROM series_text t JOIN series s ON s.n = t.rowid WHERE series_text MATCH ?').pluck()
     out.series_text = WORDS.map((w) => `${w}: ${(find.all(w) as string[]).sort().join(' ')}`)
     return out
   } finally {
     db.close()
+  }
+}
+
+/** Events rows (JSON, boff and blen last) with their body's bytes in hex in place of where they lie. */
+function withBodies (path: string, generation: number, rows: string[]): string[] {
+  const fd = openSync(`${path.replace(/\.sqlite$/, '')}.bodies.${generation}`, 'r')
+  try {
+    return rows.map((json) => {
+      const row = JSON.parse(json) as unknown[]
+      const [offset, length] = row.splice(-2) as [number, number]
+      const body = Buffer.alloc(length)
+      if (readSync(fd, body, 0, length, offset) !== length) throw new Error(`no body of ${length} bytes at ${offset}`)
+      return JSON.stringify([...row, body.toString('hex')])
+    }).sort()
+  } finally {
+    closeSync(fd)
   }
 }
 

@@ -1,6 +1,6 @@
 import test from 'brittle'
 import Database from 'better-sqlite3'
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { CairnNode } from '../../node/node.js'
 import { homePaths } from '../../node/storage/home.js'
@@ -26,6 +26,11 @@ function fileAgrees (path: string): { faults: string[], indexed: number } {
     if (one('SELECT count(*) AS n FROM events e JOIN feeds f ON f.n = e.feed WHERE e.seq >= f.length') > 0) faults.push('event rows beyond their checkpoint')
     if (one('SELECT count(*) AS n FROM events') !== one('SELECT coalesce(sum(n), 0) AS n FROM type_counts')) faults.push('type_counts disagree with the rows')
     if (one("SELECT value AS n FROM meta WHERE key = 'duplicates'") !== 0) faults.push('a frame was applied twice')
+    // Bodies: written before their frame's COMMIT, so the file holds at least the committed end (bytes past it are a frame that did not commit).
+    const end = one("SELECT value AS n FROM meta WHERE key = 'bodies_end'")
+    if (one('SELECT coalesce(max(boff + blen), 0) AS n FROM events') > end) faults.push('a body past the committed end')
+    const bodies = `${path.replace(/\.sqlite$/, '')}.bodies.${one("SELECT value AS n FROM meta WHERE key = 'generation'")}`
+    if ((existsSync(bodies) ? statSync(bodies).size : 0) < end) faults.push('the bodies file is shorter than its committed end')
     for (const f of db.prepare('SELECT n, length FROM feeds').all() as Array<{ n: number, length: number }>) {
       const blocks = one(`SELECT count(DISTINCT seq) AS n FROM events WHERE feed = ${f.n}`)
       if (blocks !== f.length) faults.push(`feed ${f.n}: rows of ${blocks} blocks, checkpoint ${f.length}`)

@@ -1,5 +1,6 @@
 import type { Database as Db, Statement } from 'better-sqlite3'
 import type { IndexedEvent } from '../indexed.js'
+import type { BodyStore } from './bodies.js'
 import { blobRefsOf } from './blob-refs.js'
 import type { FeedRow } from './registry.js'
 import { blob, contentOf } from './rows.js'
@@ -19,8 +20,8 @@ export class Applier {
   private readonly insertBlob: Statement
   private lastAuthor: { hex: string, bytes: Buffer } = { hex: '', bytes: Buffer.alloc(0) }
 
-  constructor (db: Db) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO events (id, type, author, ts, feed, seq, kts, kid, refs, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+  constructor (db: Db, private readonly bodies: BodyStore) {
+    this.insert = db.prepare('INSERT OR IGNORE INTO events (id, type, author, ts, feed, seq, kts, kid, refs, boff, blen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
     // OR IGNORE: an event may name the same target twice in its refs.
     this.insertRef = db.prepare('INSERT OR IGNORE INTO event_refs (target, event) VALUES (?, ?)')
     this.insertBlob = db.prepare('INSERT INTO blob_refs (hash, event) VALUES (?, ?)')
@@ -34,8 +35,11 @@ export class Applier {
     const kts = keep ? feed.kts as number : event.ts
     const kid = keep ? feed.kid as Buffer : id
     const content = contentOf(event, body)
-    const { changes, lastInsertRowid } = this.insert.run(id, event.type, this.author(event.author), event.ts, feed.n, event.seq, kts, kid, content.refs, content.body)
-    if (changes === 0) return 0
+    const { changes, lastInsertRowid } = this.insert.run(id, event.type, this.author(event.author), event.ts, feed.n, event.seq, kts, kid, content.refs, this.bodies.place(content.body), content.body.byteLength)
+    if (changes === 0) {
+      this.bodies.unplace() // a duplicate: no row names it
+      return 0
+    }
     const n = Number(lastInsertRowid)
     feed.kts = kts
     feed.kid = kid

@@ -3,7 +3,7 @@ import type { Database as Db } from 'better-sqlite3'
 import { chmodSync, existsSync } from 'node:fs'
 
 /** PRAGMA user_version of this release's file: any other (or no file) means "rebuild from the feeds". */
-export const SCHEMA_VERSION = 13
+export const SCHEMA_VERSION = 14
 
 /**
  * Phase 1 of docs/views-on-disk.md: the fold (events by id, type, author and
@@ -16,7 +16,9 @@ export const SCHEMA_VERSION = 13
  * results, job_requests, job_answers and job_claims: job-rows.ts; tests: test-rows.ts; feed_scopes, event_scopes and
  * scope_deps: scope-rows.ts;
  * series and their side rows: series/rows.ts. verified_before: during a
- * rebuild, the EventIds the views held before it (db/writer.ts).
+ * rebuild, the EventIds the views held before it (db/writer.ts). An event's
+ * body is in HOME/views.bodies.GEN at (boff, blen), meta.bodies_end the
+ * committed end of that file (db/bodies.ts).
  */
 /**
  * Pages of 16 KB rather than SQLite's 4 KB: events rows of about 1 KB and the
@@ -26,15 +28,12 @@ export const SCHEMA_VERSION = 13
  */
 const PAGE_SIZE = 16384
 
-/** Not in every file of schema 13 (it came later): made on a writable open when missing. */
-const VERIFIED_BEFORE = 'CREATE TABLE IF NOT EXISTS verified_before (id BLOB PRIMARY KEY) WITHOUT ROWID;'
-
 const SCHEMA = `
 CREATE TABLE feeds (n INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, length INTEGER NOT NULL,
   kts INTEGER, kid BLOB, author BLOB);
 CREATE TABLE events (n INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, type TEXT NOT NULL,
   author BLOB NOT NULL, ts INTEGER NOT NULL, feed INTEGER NOT NULL, seq INTEGER NOT NULL,
-  kts INTEGER NOT NULL, kid BLOB NOT NULL, refs BLOB, body BLOB NOT NULL);
+  kts INTEGER NOT NULL, kid BLOB NOT NULL, refs BLOB, boff INTEGER NOT NULL, blen INTEGER NOT NULL);
 CREATE INDEX events_order ON events (kts, kid, n);
 CREATE INDEX events_type ON events (type, n);
 CREATE INDEX events_type_order ON events (type, kts, kid, n);
@@ -89,8 +88,8 @@ CREATE INDEX series_state ON series (state, sent DESC, latest_ts DESC, latest_id
 CREATE INDEX series_stamp ON series (stamp);
 CREATE INDEX series_newest ON series (newest_ts);
 CREATE VIRTUAL TABLE series_text USING fts5 (subject, sender, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
-INSERT INTO meta VALUES ('duplicates', 0), ('version', 0), ('generation', 0);
-${VERIFIED_BEFORE}
+INSERT INTO meta VALUES ('duplicates', 0), ('version', 0), ('generation', 0), ('bodies_end', 0);
+CREATE TABLE verified_before (id BLOB PRIMARY KEY) WITHOUT ROWID;
 `
 
 /**
@@ -126,10 +125,7 @@ export function openDb (path: string, readOnly: boolean): OpenedDb {
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   const version = existed ? db.pragma('user_version', { simple: true }) as number : null
-  if (version === SCHEMA_VERSION) {
-    db.exec(VERIFIED_BEFORE)
-    return { db, fresh: false, indexes: true, replaced: null }
-  }
+  if (version === SCHEMA_VERSION) return { db, fresh: false, indexes: true, replaced: null }
   db.transaction(() => {
     for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>) {
       db.exec(`DROP TABLE IF EXISTS "${name}"`)

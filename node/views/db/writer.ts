@@ -9,6 +9,7 @@ import { SeriesRows } from '../series/rows.js'
 import type { SeriesStore } from '../series/store.js'
 import { blob } from './rows.js'
 import type { TypeCounts } from './type-counts.js'
+import type { BodyStore } from './bodies.js'
 
 /** Series rows made again per transaction when a bulk rebuild settles. */
 const SETTLE_SERIES = 256
@@ -41,9 +42,10 @@ export class ViewsWriter {
   /** meta.series_pending as this writer last wrote it (the only writer). */
   private pending: boolean
   private readonly scopeRows: ScopeRows
+  private readonly generation: Statement
 
-  constructor (db: Db, registry: FeedRegistry, counts: TypeCounts, series: SeriesStore) {
-    const applier = new Applier(db)
+  constructor (db: Db, registry: FeedRegistry, counts: TypeCounts, series: SeriesStore, private readonly bodies: BodyStore) {
+    const applier = new Applier(db, bodies)
     const jobRows = new JobRows(db)
     const testRows = new TestRows(db)
     const scopeRows = this.scopeRows = new ScopeRows(db)
@@ -51,6 +53,8 @@ export class ViewsWriter {
     const version: Statement = db.prepare("SELECT value FROM meta WHERE key = 'version'")
     const reject: Statement = db.prepare('INSERT INTO rejections (feed, seq, idx, code, reason) VALUES (?, ?, ?, ?, ?)')
     const bump: Statement = db.prepare('UPDATE meta SET value = value + ? WHERE key = ?')
+    const setMeta: Statement = db.prepare('UPDATE meta SET value = ? WHERE key = ?')
+    this.generation = db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck()
     // Not in every file of this schema version: a file written before it holds no row (0).
     const setPending: Statement = db.prepare("INSERT INTO meta (key, value) VALUES ('series_pending', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
     this.pending = (db.prepare("SELECT value FROM meta WHERE key = 'series_pending'").pluck().get() as number | undefined ?? 0) !== 0
@@ -77,6 +81,7 @@ export class ViewsWriter {
       bump.run(1, 'version')
       // Series rows last: their state reads the frame's jobs, results and trust at the new version.
       if (!this.pending) seriesRows.finish((version.get() as { value: number }).value)
+      setMeta.run(bodies.flush(), 'bodies_end') // the bodies written before COMMIT, their end committed with the rows
       return accepted
     })
     this.settleTx = db.transaction((after: string) => {
@@ -92,6 +97,7 @@ export class ViewsWriter {
       db.exec(keepVerified ? 'INSERT OR IGNORE INTO verified_before SELECT id FROM events ORDER BY id' : 'DELETE FROM verified_before')
       for (const table of ['events', 'event_refs', 'blob_refs', 'feeds', 'type_counts', 'rejections', 'results', 'result_metrics', 'tests', 'job_requests', 'job_answers', 'job_claims', 'feed_scopes', 'event_scopes', 'scope_deps', 'series_events', 'series_replaces', 'series_keys', 'reviews', 'decisions', 'merges', 'series', 'series_text']) db.exec(`DELETE FROM ${table}`)
       db.exec("UPDATE meta SET value = 0 WHERE key = 'duplicates'")
+      setMeta.run(0, 'bodies_end')
       bump.run(1, 'version')
       bump.run(1, 'generation')
       setPending.run(1)
@@ -100,12 +106,16 @@ export class ViewsWriter {
 
   /** Commit a frame (BEGIN IMMEDIATE); returns its events that were new to the views. */
   commit (frame: Frame): IndexedEvent[] {
+    let accepted: IndexedEvent[]
     try {
-      return this.commitTx.immediate(frame)
+      accepted = this.commitTx.immediate(frame)
     } catch (err) {
       this.scopeRows.forget()
+      this.bodies.settle(false)
       throw err
     }
+    this.bodies.settle(true)
+    return accepted
   }
 
   /**
@@ -115,6 +125,7 @@ export class ViewsWriter {
    */
   clear (keepVerified: boolean): void {
     this.clearTx.immediate(keepVerified)
+    this.bodies.restart(this.generation.get() as number)
     this.scopeRows.forget()
     this.pending = true
     this.verifiedBefore = this.anyVerified.get() !== undefined

@@ -9,6 +9,7 @@ import type { Database as Db, Statement } from 'better-sqlite3'
 import { byTsThenId } from '../indexed.js'
 import { blob, EVENT_COLUMNS, eventOf } from '../db/rows.js'
 import type { EventRow } from '../db/rows.js'
+import type { BodyStore } from '../db/bodies.js'
 import type { RevisionEvent, RevisionView, ReviewEvent, SeriesView } from './model.js'
 
 /** How far a chain of `replaces` is followed (as the fold did). */
@@ -33,7 +34,7 @@ export interface BuiltSeries { view: SeriesView, first: RevisionEvent, newest: R
 export class SeriesBuilder {
   private readonly q: (sql: string) => Statement
 
-  constructor (db: Db) {
+  constructor (db: Db, private readonly bodies: BodyStore) {
     this.q = statementCache(db)
   }
 
@@ -93,7 +94,7 @@ export class SeriesBuilder {
 
   /** Events by a clause over `e` (events) and `f` (feeds). */
   events (where: string, ...params: unknown[]): Array<ReturnType<typeof eventOf>> {
-    return (this.q(`SELECT ${EVENT_COLUMNS} ${where}`).all(...params) as EventRow[]).map(eventOf)
+    return (this.q(`SELECT ${EVENT_COLUMNS} ${where}`).all(...params) as EventRow[]).map((row) => eventOf(row, this.bodies))
   }
 
   private revision (e: RevisionEvent, eventIds: string[]): RevisionView {

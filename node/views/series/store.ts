@@ -4,6 +4,7 @@
  * frame's transaction) and side rows that find a series by Message-ID,
  * change-id or revision EventId. A series is built from its own rows only.
  */
+import type { BodyStore } from '../db/bodies.js'
 import type { Database as Db, Statement } from 'better-sqlite3'
 import { CairnError } from '../../../protocol/errors.js'
 import { byTsThenId } from '../indexed.js'
@@ -40,9 +41,9 @@ export class SeriesStore {
   readonly facts: SeriesFacts
   private readonly q: (sql: string) => Statement
 
-  constructor (db: Db, trust: () => Trust) {
+  constructor (db: Db, trust: () => Trust, bodies: BodyStore) {
     this.q = statementCache(db)
-    this.builder = new SeriesBuilder(db)
+    this.builder = new SeriesBuilder(db, bodies)
     this.facts = new SeriesFacts(db, this.builder, trust)
   }
 
