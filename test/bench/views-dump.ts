@@ -34,7 +34,8 @@ const TABLES: Record<string, string> = {
   reviews: `SELECT ${EVENT('event')}, hex(target), rkey FROM reviews`,
   decisions: `SELECT ${EVENT('event')}, hex(revision) FROM decisions`,
   merges: `SELECT ${EVENT('event')}, hex(revision) FROM merges`,
-  series: 'SELECT id, project, state, sent, latest_ts, hex(latest_id), newest_ts FROM series'
+  series: 'SELECT id, project, state, sent, latest_ts, hex(latest_id), newest_ts FROM series',
+  verified_before: 'SELECT hex(id) FROM verified_before' // empty once a rebuild has settled
 }
 const WORDS = ['fix', 'git', 'rtc', 'test', 'memory', 'xfs', 'reclaim']
 
