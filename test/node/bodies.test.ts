@@ -41,6 +41,7 @@ test('bodies are written once, beside the rows: a duplicate takes no bytes, a re
   t.is(r.rows, 51)
   t.is(r.named, r.end, 'the committed end is the bytes the rows name: nothing for the duplicates')
   t.is(statSync(bodiesFile(home, r.generation)).size, r.end, 'and the file holds exactly those')
+  t.is(statSync(bodiesFile(home, r.generation)).mode & 0o777, 0o600, 'its owner\'s only, as every file of the home')
   t.ok(r.end > 50 * 500, `${r.end} bytes of bodies`)
   const b = await CairnNode.open(home)
   t.teardown(() => b.close())
