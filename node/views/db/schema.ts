@@ -21,10 +21,12 @@ export const SCHEMA_VERSION = 14
  * committed end of that file (db/bodies.ts).
  */
 /**
- * Pages of 16 KB rather than SQLite's 4 KB: events rows of about 1 KB and the
- * random EventId index cost less to write a frame (`npm run bench --
- * views-write`: 8.9 -> 7.0 us of CPU an event for 100,000 notes in frames
- * of 2,400; frames of 40 the same); 32 or 64 KB cost more on small frames.
+ * Pages of 16 KB rather than SQLite's 4 KB: the random EventId index and the
+ * log-order indexes cost less to write a large frame (`npm run bench --
+ * views-write`, bodies beside the file: 7.7 -> 5.7 us of CPU an event for
+ * 100,000 notes in frames of 2,400), which is what sync and reindex write;
+ * frames of 40 (live traffic) cost a little more (12.0 -> 12.9 us of CPU,
+ * wall 15.5 -> 19.1), and 32 or 64 KB more again.
  */
 const PAGE_SIZE = 16384
 
