@@ -7,6 +7,7 @@
 // there). The contentless search table is compared by what a few words find.
 import Database from 'better-sqlite3'
 import { closeSync, openSync, readSync } from 'node:fs'
+import { bodiesPath } from '../../node/views/db/bodies.js'
 
 const EVENT = (col: string): string => `(SELECT hex(id) FROM events WHERE n = ${col})`
 const FEED = (col: string): string => `(SELECT hex(key) FROM feeds WHERE n = ${col})`
@@ -59,7 +60,7 @@ export function dumpViews (path: string): Record<string, string[]> {
 
 /** Events rows (JSON, boff and blen last) with their body's bytes in hex in place of where they lie. */
 function withBodies (path: string, generation: number, rows: string[]): string[] {
-  const fd = openSync(`${path.replace(/\.sqlite$/, '')}.bodies.${generation}`, 'r')
+  const fd = openSync(bodiesPath(path, generation), 'r')
   try {
     return rows.map((json) => {
       const row = JSON.parse(json) as unknown[]

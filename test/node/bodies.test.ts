@@ -1,9 +1,12 @@
 import test from 'brittle'
 import type { TestInstance } from 'brittle'
 import Database from 'better-sqlite3'
-import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs'
+import { appendFileSync, existsSync, rmSync, statSync, truncateSync } from 'node:fs'
+import { join } from 'node:path'
 import { CairnNode } from '../../node/node.js'
 import { homePaths } from '../../node/storage/home.js'
+import { bodiesPath, openBodies } from '../../node/views/db/bodies.js'
+import { openDb } from '../../node/views/db/schema.js'
 import { encodeBlock } from '../../protocol/block.js'
 import { nativeCrypto } from '../../protocol/crypto-native.js'
 import { signEvent } from '../../protocol/event.js'
@@ -23,7 +26,7 @@ function recorded (home: string): { generation: number, end: number, named: numb
   }
 }
 
-const bodiesFile = (home: string, generation: number): string => `${homePaths(home).views.replace(/\.sqlite$/, '')}.bodies.${generation}`
+const bodiesFile = (home: string, generation: number): string => bodiesPath(homePaths(home).views, generation)
 const view = (node: CairnNode): unknown => node.log().map((e) => [e.id, e.body])
 
 test('bodies are written once, beside the rows: a duplicate takes no bytes, a reopen reads them back', async (t) => {
@@ -102,4 +105,33 @@ test('a reindex writes a new bodies file: a reader beside the holder reads the n
   await a.post('note', { text: 'after the reindex' })
   await a.indexer.run()
   t.alike(reader.log({ limit: 1 })[0]?.body, { text: 'after the reindex' })
+})
+
+test('a frame that does not commit leaves no body behind, and a reader whose file is gone says so', async (t) => {
+  const path = join(await t.tmp(), 'views.sqlite')
+  const { db } = openDb(path, false)
+  const bodies = openBodies(db, true)
+  t.teardown(() => { bodies.close(); db.close() })
+  const first = bodies.place(Buffer.from('first'))
+  bodies.flush()
+  bodies.settle(true)
+  const lost = bodies.place(Buffer.from('rolled back'))
+  t.is(bodies.read(0, lost, 11).toString(), 'rolled back', 'a frame reads its own bodies before they are written')
+  bodies.flush()
+  bodies.settle(false) // its transaction did not commit
+  const next = bodies.place(Buffer.from('next'))
+  t.is(next, lost, 'the next frame is placed where the rolled-back one was')
+  bodies.flush()
+  bodies.settle(true)
+  t.is(bodies.read(0, next, 4).toString(), 'next')
+  t.is(bodies.read(0, first, 5).toString(), 'first')
+
+  const reader = openBodies(new Database(path, { readonly: true }), false)
+  t.teardown(() => reader.close())
+  t.is(reader.read(0, first, 5).toString(), 'first', 'a reader reads what was written')
+  t.exception(() => reader.read(0, next, 40), /VIEWS_BODIES: .*ends before the body/, 'a body past the end is an error naming the file, not a short read')
+  rmSync(bodiesPath(path, 0))
+  const late = openBodies(new Database(path, { readonly: true }), false)
+  t.teardown(() => late.close())
+  t.exception(() => late.read(0, first, 5), /VIEWS_REBUILT: .*views\.bodies\.0 is gone/, 'a file a rebuild removed is named, with what to do')
 })

@@ -4,6 +4,7 @@ import { existsSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { CairnNode } from '../../node/node.js'
 import { homePaths } from '../../node/storage/home.js'
+import { bodiesPath } from '../../node/views/db/bodies.js'
 import { nextJson, spawnHelper } from '../helpers/child.js'
 
 /** Everything the views answer, comparable. */
@@ -29,7 +30,7 @@ function fileAgrees (path: string): { faults: string[], indexed: number } {
     // Bodies: written before their frame's COMMIT, so the file holds at least the committed end (bytes past it are a frame that did not commit).
     const end = one("SELECT value AS n FROM meta WHERE key = 'bodies_end'")
     if (one('SELECT coalesce(max(boff + blen), 0) AS n FROM events') > end) faults.push('a body past the committed end')
-    const bodies = `${path.replace(/\.sqlite$/, '')}.bodies.${one("SELECT value AS n FROM meta WHERE key = 'generation'")}`
+    const bodies = bodiesPath(path, one("SELECT value AS n FROM meta WHERE key = 'generation'"))
     if ((existsSync(bodies) ? statSync(bodies).size : 0) < end) faults.push('the bodies file is shorter than its committed end')
     for (const f of db.prepare('SELECT n, length FROM feeds').all() as Array<{ n: number, length: number }>) {
       const blocks = one(`SELECT count(DISTINCT seq) AS n FROM events WHERE feed = ${f.n}`)

@@ -35,9 +35,10 @@ export class Applier {
     const kts = keep ? feed.kts as number : event.ts
     const kid = keep ? feed.kid as Buffer : id
     const content = contentOf(event, body)
-    const { changes, lastInsertRowid } = this.insert.run(id, event.type, this.author(event.author), event.ts, feed.n, event.seq, kts, kid, content.refs, this.bodies.place(content.body), content.body.byteLength)
+    const at = this.bodies.place(content.body)
+    const { changes, lastInsertRowid } = this.insert.run(id, event.type, this.author(event.author), event.ts, feed.n, event.seq, kts, kid, content.refs, at, content.body.byteLength)
     if (changes === 0) {
-      this.bodies.unplace() // a duplicate: no row names it
+      this.bodies.unplace(at) // a duplicate: no row names it
       return 0
     }
     const n = Number(lastInsertRowid)

@@ -20,8 +20,8 @@ import { CairnError } from '../../../protocol/errors.js'
 export interface BodyStore {
   /** Place a body after those placed so far: its offset (written by `flush`). */
   place: (body: Uint8Array) => number
-  /** Take back the body placed last (its row was a duplicate, not written). */
-  unplace: () => void
+  /** Take back the body just placed at `at` (its row was a duplicate, not written). */
+  unplace: (at: number) => void
   /** Write what was placed, within the frame's transaction: the end to commit. */
   flush: () => number
   /** The frame's transaction committed, or not: what was placed is kept, or dropped. */
@@ -33,6 +33,11 @@ export interface BodyStore {
   /** Whether the file holds less than the views committed (the machine stopped before it wrote them out). */
   readonly lost: boolean
   close: () => void
+}
+
+/** The bodies file of the views file `dbPath` (HOME/views.sqlite) for a generation. */
+export function bodiesPath (dbPath: string, generation: number): string {
+  return `${dbPath.replace(/\.sqlite$/, '')}.bodies.${generation}`
 }
 
 /** Bodies of databases in memory, as long as the database lives: Views opened again over one (tests) find them. */
@@ -53,9 +58,8 @@ class FileBodies implements BodyStore {
   private readonly fds = new Map<number, number>()
   private generation: number
   private committedEnd: number
-  private placed: Uint8Array[] = []
-  /** The placed bodies by offset: the frame's own rows are read before it is written (series rows are built in the transaction). */
-  private readonly placedAt = new Map<number, Uint8Array>()
+  /** The frame's bodies by offset, in order: read back before they are written (series rows are built in the transaction). */
+  private readonly placed = new Map<number, Uint8Array>()
   private placedEnd: number
   readonly lost: boolean
 
@@ -75,25 +79,23 @@ class FileBodies implements BodyStore {
 
   place (body: Uint8Array): number {
     const at = this.placedEnd
-    this.placed.push(body)
-    this.placedAt.set(at, body)
+    this.placed.set(at, body)
     this.placedEnd += body.byteLength
     return at
   }
 
-  unplace (): void {
-    const body = this.placed.pop()
-    if (body === undefined) return
-    this.placedEnd -= body.byteLength
-    this.placedAt.delete(this.placedEnd)
+  unplace (at: number): void {
+    this.placed.delete(at)
+    this.placedEnd = at
   }
 
   flush (): number {
     const fd = this.fd(this.generation)
+    const bodies = [...this.placed.values()]
     let at = this.committedEnd
     // writev takes at most IOV_MAX (1,024) buffers a call, and may write less than asked.
-    for (let i = 0; i < this.placed.length;) {
-      const batch = this.placed.slice(i, i + 1024)
+    for (let i = 0; i < bodies.length;) {
+      const batch = bodies.slice(i, i + 1024)
       const bytes = batch.reduce((sum, b) => sum + b.byteLength, 0)
       const written = writevSync(fd, batch, at)
       if (written !== bytes) throw new CairnError('VIEWS_BODIES', `wrote ${written} of ${bytes} bytes of bodies to ${this.path(this.generation)}`)
@@ -106,12 +108,11 @@ class FileBodies implements BodyStore {
   settle (committed: boolean): void {
     if (committed) this.committedEnd = this.placedEnd
     else this.placedEnd = this.committedEnd
-    this.placed = []
-    this.placedAt.clear()
+    this.placed.clear()
   }
 
   read (generation: number, offset: number, length: number): Buffer {
-    const placed = generation === this.generation && offset >= this.committedEnd ? this.placedAt.get(offset) : undefined
+    const placed = generation === this.generation && offset >= this.committedEnd ? this.placed.get(offset) : undefined
     if (placed !== undefined && placed.byteLength === length) return Buffer.from(placed.buffer, placed.byteOffset, placed.byteLength)
     const out = Buffer.allocUnsafe(length)
     let got = 0
@@ -126,8 +127,7 @@ class FileBodies implements BodyStore {
   restart (generation: number): void {
     this.generation = generation
     this.committedEnd = this.placedEnd = 0
-    this.placed = []
-    this.placedAt.clear()
+    this.placed.clear()
     ftruncateSync(this.open(generation, true), 0)
     this.removeOthers()
   }
@@ -157,20 +157,19 @@ class FileBodies implements BodyStore {
   }
 
   private path (generation: number): string {
-    return `${this.dbPath.replace(/\.sqlite$/, '')}.bodies.${generation}`
+    return bodiesPath(this.dbPath, generation)
   }
 
   /** Files of other generations: a rebuild's predecessor (a reader that has one open reads on; Linux keeps it until closed). */
   private removeOthers (): void {
-    const mine = basename(this.path(this.generation))
-    const prefix = mine.replace(/\d+$/, '')
+    const prefix = basename(this.path(0)).slice(0, -1) // views.bodies.
     for (const name of readdirSync(dirname(this.dbPath))) {
-      if (name === mine || !name.startsWith(prefix) || !/^\d+$/.test(name.slice(prefix.length))) continue
-      const fd = this.fds.get(Number(name.slice(prefix.length)))
-      if (fd !== undefined) {
-        closeSync(fd)
-        this.fds.delete(Number(name.slice(prefix.length)))
-      }
+      const suffix = name.startsWith(prefix) ? name.slice(prefix.length) : ''
+      if (!/^\d+$/.test(suffix) || Number(suffix) === this.generation) continue
+      const generation = Number(suffix)
+      const fd = this.fds.get(generation)
+      if (fd !== undefined) closeSync(fd)
+      this.fds.delete(generation)
       unlinkSync(join(dirname(this.dbPath), name))
     }
   }
@@ -179,23 +178,20 @@ class FileBodies implements BodyStore {
 /** Bodies of views in memory (tests, a reader beside a holder of another release's file). */
 class MemoryBodies implements BodyStore {
   private readonly bodies = new Map<number, Buffer>()
-  private placed: number[] = []
+  private committedEnd = 0
   private end = 0
   readonly lost = false
 
   place (body: Uint8Array): number {
     const at = this.end
     this.bodies.set(at, Buffer.from(body))
-    this.placed.push(at)
     this.end += body.byteLength
     return at
   }
 
-  unplace (): void {
-    const at = this.placed.pop()
-    if (at === undefined) return
-    this.end = at
+  unplace (at: number): void {
     this.bodies.delete(at)
+    this.end = at
   }
 
   flush (): number {
@@ -203,8 +199,12 @@ class MemoryBodies implements BodyStore {
   }
 
   settle (committed: boolean): void {
-    if (!committed) while (this.placed.length > 0) this.unplace()
-    this.placed = []
+    if (committed) {
+      this.committedEnd = this.end
+      return
+    }
+    for (const at of this.bodies.keys()) if (at >= this.committedEnd) this.bodies.delete(at)
+    this.end = this.committedEnd
   }
 
   read (_generation: number, offset: number, length: number): Buffer {
@@ -215,8 +215,7 @@ class MemoryBodies implements BodyStore {
 
   restart (): void {
     this.bodies.clear()
-    this.placed = []
-    this.end = 0
+    this.committedEnd = this.end = 0
   }
 
   close (): void {
